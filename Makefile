@@ -1,0 +1,99 @@
+# The two commands: `make run` (Codemill on the embedded default, UI included) and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.12: on PATH, or from pyenv (this repo pins it in .python-version).
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3.12 2>/dev/null | tail -1)
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+PORT ?= 8080
+HOST ?= 127.0.0.1
+PYTEST_ARGS ?=
+
+.PHONY: help install run test check lint format typecheck layers pytest ui ui-test bench lock clean deploy-tools plugins-cli chromium
+
+help:
+	@echo "make run    - install everything and run Codemill (embedded PostgreSQL + NATS, UI) on :$(PORT)"
+	@echo "make test   - install everything and run the whole test suite (check + pytest + UI tests)"
+	@echo "make check  - ruff, mypy, import layering"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: install it (pyenv install 3.12) or set PYTHON=/path/to/python3.12" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.synced: $(BIN)/python pyproject.toml uv.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.9
+	$(UV) sync --frozen --python $(BIN)/python
+	@touch $@
+
+install: $(VENV)/.synced
+
+ui/node_modules/.installed: ui/package.json ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	@touch $@
+
+ui/dist/index.html: ui/node_modules/.installed $(shell find ui/src ui/index.html ui/vite.config.ts -type f 2>/dev/null)
+	cd ui && npm run build
+
+ui: $(if $(wildcard ui/package.json),ui/dist/index.html,)
+
+run: install ui
+	$(BIN)/codemill serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: install
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+layers: install
+	$(BIN)/lint-imports
+
+check: lint typecheck layers
+
+# The real codemie-plugins CLI, in its own venv as a user installs it (the plugin tests drive it).
+PLUGINS_VENV := .venv-plugins
+$(PLUGINS_VENV)/.installed:
+	@test -n "$(PYTHON)" || { echo "Python 3.12 not found" >&2; exit 1; }
+	$(PYTHON) -m venv $(PLUGINS_VENV)
+	$(PLUGINS_VENV)/bin/pip install -q --disable-pip-version-check codemie-plugins==0.2.0 'pydantic<2.12'
+	@touch $@
+
+plugins-cli: $(PLUGINS_VENV)/.installed
+
+# checkov (the deploy tests) in its own virtualenv from pinned requirements: its pins conflict with the main lock.
+deploy-tools: install
+	$(BIN)/python -m tests.deploy.tools
+
+# Debian's Chromium for the browser tests (never `playwright install`: it downloads a browser).
+CHROMIUM := $(shell command -v chromium 2>/dev/null)
+chromium:
+ifeq ($(CHROMIUM),)
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "The browser tests need Chromium: install your distribution's 'chromium' package." >&2; exit 1; fi
+endif
+
+pytest: install ui plugins-cli deploy-tools chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+ui-test: $(if $(wildcard ui/package.json),ui/node_modules/.installed,)
+	$(if $(wildcard ui/package.json),cd ui && npm test,@true)
+
+test: check ui-test pytest
+
+bench: install
+	$(BIN)/python -m bench
+
+lock: $(BIN)/python
+	$(BIN)/python -m pip install -q uv==0.13.9
+	$(UV) lock --python $(BIN)/python
+
+clean:
+	rm -rf $(VENV) ui/node_modules ui/dist .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,7 @@
+"""`python -m codemill` is the `codemill` command."""
+
+import sys
+
+from codemill.cli import main
+
+sys.exit(main())

@@ -1,0 +1,255 @@
+"""The agent loop: call the model, run the tools it asks for (in parallel), repeat until it answers.
+
+Provider-agnostic: the mock and a real model are driven the same way. Every event is yielded as it
+happens (chunks, thoughts starting and ending, model calls) and also kept in an AgentRun, so a caller
+that is cancelled half-way (the user went away) still knows what happened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
+from dataclasses import dataclass, field
+from typing import Any
+
+from codemill.agent.thoughts import Thought
+from codemill.llm.catalogue import CatalogueModel
+from codemill.llm.provider import (
+    ChatMessage,
+    Completion,
+    CompletionRequest,
+    LLMError,
+    LLMProvider,
+    TextDelta,
+    ToolCall,
+    ToolSpec,
+    Usage,
+)
+from codemill.llm.tokens import count_message_tokens, count_tokens, truncate_to_tokens
+from codemill.llm.usage import ModelCall
+from codemill.tools.base import Tool, ToolContext, ToolError
+
+log = logging.getLogger("codemill.agent")
+
+
+@dataclass(slots=True)
+class AgentRequest:
+    """Everything one agent run needs."""
+
+    provider: LLMProvider
+    model: CatalogueModel
+    messages: list[ChatMessage]
+    tools: list[Tool]
+    tool_context: ToolContext
+    temperature: float | None = None
+    top_p: float | None = None
+    recursion_limit: int = 25
+    tool_output_max_tokens: int = 10_000
+    tool_timeout_seconds: float = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A piece of answer text."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThoughtUpdate:
+    """A thought started (in progress) or ended (with output or error)."""
+
+    thought: Thought
+    record: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelCalled:
+    """A model call finished."""
+
+    call: ModelCall
+
+
+@dataclass(frozen=True, slots=True)
+class Final:
+    """The run's answer."""
+
+    text: str
+    success: bool = True
+    agent_error: dict[str, Any] | None = None
+
+
+AgentEvent = Chunk | ThoughtUpdate | ModelCalled | Final
+
+
+@dataclass(slots=True)
+class AgentRun:
+    """What happened so far (read it after a cancellation)."""
+
+    thoughts: list[Thought] = field(default_factory=list)
+    calls: list[ModelCall] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    answer: str = ""
+    finished: bool = False
+
+    @property
+    def partial_text(self) -> str:
+        """The answer streamed so far."""
+        return self.answer or "".join(self.text)
+
+    def tool_errors(self) -> list[dict[str, Any]]:
+        """Failed tool calls in the SDK's ToolErrorDetails shape."""
+        return [t.error_details() for t in self.thoughts if t.error]
+
+    def interrupt(self) -> None:
+        """Mark what was still running as interrupted."""
+        for thought in self.thoughts:
+            if thought.in_progress:
+                thought.in_progress = False
+                thought.interrupted = True
+
+
+async def run_agent(request: AgentRequest, run: AgentRun) -> AsyncGenerator[AgentEvent, None]:
+    """Drive the model and the tools; the last event is always a Final."""
+    messages = list(request.messages)
+    specs = [ToolSpec(t.name, t.description, t.parameters) for t in request.tools]
+    tools = {t.name: t for t in request.tools}
+    for _ in range(max(request.recursion_limit, 1)):
+        completion: Completion | None = None
+        run.text = []
+        started = time.perf_counter()
+        call_request = CompletionRequest(
+            request.model, messages, specs, temperature=request.temperature, top_p=request.top_p
+        )
+        try:
+            async with aclosing(request.provider.stream(call_request)) as events:
+                async for event in events:
+                    if isinstance(event, TextDelta):
+                        run.text.append(event.text)
+                        yield Chunk(event.text)
+                    else:
+                        completion = event
+        except (asyncio.CancelledError, GeneratorExit):
+            run.calls.append(_estimated_call(request, messages, run, started, "interrupted"))
+            raise
+        except LLMError as exc:
+            call = _estimated_call(request, messages, run, started, "error")
+            run.calls.append(call)
+            yield ModelCalled(call)
+            run.answer = "".join(run.text) or exc.message
+            run.finished = True
+            yield Final(run.answer, success=False, agent_error={"error_code": exc.code, "message": exc.message})
+            return
+        if completion is None:
+            completion = Completion("".join(run.text), [], _estimate(request, messages, run), "stop")
+        call = ModelCall(request.model, request.provider.name, completion.usage, (time.perf_counter() - started) * 1000)
+        run.calls.append(call)
+        yield ModelCalled(call)
+        if not completion.tool_calls:
+            run.answer = completion.text
+            run.finished = True
+            yield Final(completion.text)
+            return
+        messages.append(ChatMessage("assistant", completion.text, tool_calls=list(completion.tool_calls)))
+        thoughts = [Thought(c.name, c.id, c.arguments) for c in completion.tool_calls]
+        run.thoughts.extend(thoughts)
+        for thought in thoughts:
+            yield ThoughtUpdate(thought, thought.record())
+        async with aclosing(_run_tools(request, tools, completion.tool_calls, thoughts)) as updates:
+            async for update in updates:
+                yield update
+        for tool_call, thought in zip(completion.tool_calls, thoughts, strict=True):
+            content = f"Error: {thought.output}" if thought.error else thought.output
+            messages.append(ChatMessage("tool", content, tool_call_id=tool_call.id, name=tool_call.name))
+    run.answer = "".join(run.text) or (
+        f"I stopped after {request.recursion_limit} model calls without reaching an answer (recursion limit)."
+    )
+    run.finished = True
+    yield Final(
+        run.answer,
+        success=False,
+        agent_error={
+            "error_code": "agent_internal_error",
+            "message": f"Recursion limit of {request.recursion_limit} model calls reached",
+        },
+    )
+
+
+async def _run_tools(
+    request: AgentRequest, tools: dict[str, Tool], calls: list[ToolCall], thoughts: list[Thought]
+) -> AsyncGenerator[ThoughtUpdate, None]:
+    """Run the calls concurrently; yield each thought as it ends. Cancelled: the tools are cancelled too."""
+    tasks = [
+        asyncio.create_task(_call_tool(request, tools.get(c.name), c, t)) for c, t in zip(calls, thoughts, strict=True)
+    ]
+    try:
+        for next_done in asyncio.as_completed(tasks):
+            thought = await next_done
+            yield ThoughtUpdate(thought, thought.record())
+    finally:
+        for task in tasks:
+            if not task.done():
+                task.cancel()
+
+
+async def _call_tool(request: AgentRequest, tool: Tool | None, call: ToolCall, thought: Thought) -> Thought:
+    started = time.perf_counter()
+    try:
+        if tool is None:
+            raise ToolError(f"There is no tool named '{call.name}'.")
+        args = _arguments(call.arguments)
+        output = await asyncio.wait_for(tool.run(args, request.tool_context), request.tool_timeout_seconds)
+        thought.output = _truncate(str(output), request.tool_output_max_tokens)
+    except ToolError as exc:
+        _fail(thought, exc.message, "tool_validation" if "argument" in exc.message.lower() else "tool_execution_failed")
+    except asyncio.CancelledError:
+        thought.interrupted = True
+        thought.output = "Interrupted before the tool finished."
+        raise
+    except TimeoutError:
+        _fail(thought, f"The tool did not finish within {request.tool_timeout_seconds:g} s.", "tool_timeout")
+    except Exception as exc:
+        log.exception("tool failed", extra={"tool": call.name})
+        _fail(thought, f"The tool failed unexpectedly ({exc.__class__.__name__}).", "tool_execution_failed")
+    finally:
+        thought.in_progress = False
+        thought.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+    return thought
+
+
+def _fail(thought: Thought, message: str, code: str) -> None:
+    thought.error = True
+    thought.error_code = code
+    thought.output = message
+
+
+def _arguments(raw: str) -> dict[str, Any]:
+    try:
+        args = json.loads(raw or "{}")
+    except json.JSONDecodeError as exc:
+        raise ToolError(f"The tool arguments are not valid JSON: {exc.msg}.") from exc
+    if not isinstance(args, dict):
+        raise ToolError("The tool arguments must be a JSON object.")
+    return args
+
+
+def _truncate(output: str, limit: int) -> str:
+    kept, total = truncate_to_tokens(output, limit)
+    if total <= limit:
+        return output
+    return f"{kept}\n\n[Output truncated: {total} tokens, limit {limit}.]"
+
+
+def _estimate(request: AgentRequest, messages: list[ChatMessage], run: AgentRun) -> Usage:
+    return Usage(count_message_tokens(messages), count_tokens("".join(run.text)), estimated=True)
+
+
+def _estimated_call(
+    request: AgentRequest, messages: list[ChatMessage], run: AgentRun, started: float, status: str
+) -> ModelCall:
+    elapsed = (time.perf_counter() - started) * 1000
+    return ModelCall(request.model, request.provider.name, _estimate(request, messages, run), elapsed, status)

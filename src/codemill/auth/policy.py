@@ -1,0 +1,217 @@
+"""The access policy: every "may this caller see/change this object" decision is made here.
+
+Objects the caller may not see are reported as missing (404), as CodeMie does, so their existence is
+not disclosed; objects they may see but not change give 403.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, or_, true
+
+from codemill.auth.principal import Principal
+from codemill.errors import Forbidden, NotFound
+from codemill.models import Assistant, Conversation, Datasource, Integration
+
+
+def is_platform_admin(principal: Principal) -> bool:
+    """Platform admins (and maintainers) see and manage everything."""
+    return principal.is_admin or principal.is_maintainer
+
+
+def require_admin(principal: Principal) -> None:
+    """Only platform admins pass."""
+    if not is_platform_admin(principal):
+        raise Forbidden("Access denied", details="This action requires the platform admin role.")
+
+
+def can_view_project(principal: Principal, project: str) -> bool:
+    """Members and platform admins see a project."""
+    return is_platform_admin(principal) or project in principal.projects
+
+
+def can_manage_project(principal: Principal, project: str) -> bool:
+    """Project admins and platform admins manage a project (members, settings, shared integrations)."""
+    return is_platform_admin(principal) or principal.projects.get(project, False)
+
+
+def ensure_project_visible(principal: Principal, project: str) -> None:
+    """404 unless the caller may see the project."""
+    if not can_view_project(principal, project):
+        raise NotFound("Project not found", details={"project": project})
+
+
+def ensure_project_manageable(principal: Principal, project: str) -> None:
+    """404 for outsiders, 403 for members who are not project admins."""
+    ensure_project_visible(principal, project)
+    if not can_manage_project(principal, project):
+        raise Forbidden("Access denied", details="Only project admins may do this.")
+
+
+def can_manage_projects_of_any_user(principal: Principal) -> bool:
+    """Admin user management (assigning anybody anywhere)."""
+    return is_platform_admin(principal)
+
+
+def ensure_owner_or_admin(principal: Principal, owner_id: str | None, what: str) -> None:
+    """404 unless the caller owns the object or is a platform admin."""
+    if owner_id != principal.user_id and not is_platform_admin(principal):
+        raise NotFound(f"{what} not found")
+
+
+# Assistants (CodeMie's rules): read = shared with the project's members, the creator, the project's admins,
+# platform admins, or everyone once published to the marketplace; write/delete = creator, project admins,
+# platform admins.
+
+
+def can_view_assistant(principal: Principal, assistant: Assistant) -> bool:
+    """Whether the caller may see (and chat with) an assistant."""
+    return (
+        assistant.is_global
+        or can_edit_assistant(principal, assistant)
+        or (assistant.shared and assistant.project in principal.projects)
+    )
+
+
+def can_edit_assistant(principal: Principal, assistant: Assistant) -> bool:
+    """Whether the caller may change or delete an assistant."""
+    return (
+        is_platform_admin(principal)
+        or (assistant.created_by is not None and assistant.created_by == principal.user_id)
+        or principal.projects.get(assistant.project, False)
+    )
+
+
+def assistant_abilities(principal: Principal, assistant: Assistant) -> list[str]:
+    """CodeMie's `user_abilities`: the actions the caller may take on the assistant."""
+    if can_edit_assistant(principal, assistant):
+        return ["read", "write", "delete"]
+    return ["read"] if can_view_assistant(principal, assistant) else []
+
+
+def ensure_assistant_visible(principal: Principal, assistant: Assistant | None) -> Assistant:
+    """The assistant, or 404 when it does not exist or the caller may not see it."""
+    if assistant is None or not can_view_assistant(principal, assistant):
+        raise NotFound("Assistant not found")
+    return assistant
+
+
+def ensure_assistant_editable(principal: Principal, assistant: Assistant | None) -> Assistant:
+    """404 when invisible, 403 when visible but not the caller's to change."""
+    found = ensure_assistant_visible(principal, assistant)
+    if not can_edit_assistant(principal, found):
+        raise Forbidden(
+            "Access denied",
+            details="Only the assistant's creator, the project's admins and platform admins may change it.",
+        )
+    return found
+
+
+def visible_assistants_clause(principal: Principal, *, include_global: bool) -> ColumnElement[bool]:
+    """The SQL form of can_view_assistant, for lists; marketplace assistants only when `include_global`."""
+    if is_platform_admin(principal):
+        return true() if include_global else Assistant.is_global.is_(False)
+    members = [name for name in principal.projects]
+    admins = [name for name, admin in principal.projects.items() if admin]
+    own = or_(
+        and_(Assistant.shared.is_(True), Assistant.project.in_(members)),
+        Assistant.project.in_(admins),
+        Assistant.created_by == principal.user_id,
+    )
+    return or_(own, Assistant.is_global.is_(True)) if include_global else and_(Assistant.is_global.is_(False), own)
+
+
+# Integrations: user-scoped ones are personal (their owner alone uses and manages them, platform admins
+# included); project-scoped ones are used by the project's members and managed by its admins and platform
+# admins. Nobody reads a secret back in clear through the API.
+
+
+def can_use_integration(principal: Principal, integration: Integration) -> bool:
+    """Whether the caller may use (and see, masked) an integration."""
+    if integration.setting_type == "user":
+        return integration.owner_id == principal.user_id
+    return can_view_project(principal, integration.project_name)
+
+
+def can_manage_integration(principal: Principal, integration: Integration) -> bool:
+    """Whether the caller may change or delete an integration."""
+    if integration.setting_type == "user":
+        return integration.owner_id == principal.user_id
+    return can_manage_project(principal, integration.project_name)
+
+
+def ensure_integration_usable(principal: Principal, integration: Integration | None) -> Integration:
+    """The integration, or 404 when it does not exist or is not the caller's to use."""
+    if integration is None or not can_use_integration(principal, integration):
+        raise NotFound("Integration not found", details="No integration with this id is available to you.")
+    return integration
+
+
+def ensure_integration_manageable(principal: Principal, integration: Integration | None) -> Integration:
+    """404 when invisible, 403 when usable but not the caller's to change."""
+    found = ensure_integration_usable(principal, integration)
+    if not can_manage_integration(principal, found):
+        raise Forbidden("Access denied", details="Only the project's admins may change its integrations.")
+    return found
+
+
+# Conversations belong to their user alone: anybody else (platform admins included) is told it does not exist.
+
+
+def can_view_conversation(principal: Principal, conversation: Conversation) -> bool:
+    """Whether the caller may read or change a conversation."""
+    return conversation.user_id == principal.user_id
+
+
+def ensure_conversation_owner(principal: Principal, conversation: Conversation | None) -> Conversation:
+    """The conversation, or 404 when it does not exist or is someone else's."""
+    if conversation is None or not can_view_conversation(principal, conversation):
+        raise _conversation_not_found()
+    return conversation
+
+
+def ensure_conversation_owned(principal: Principal, owner_id: str) -> None:
+    """404 unless the caller owns the conversation owned by `owner_id` (when only its owner was loaded)."""
+    if owner_id != principal.user_id:
+        raise _conversation_not_found()
+
+
+def _conversation_not_found() -> NotFound:
+    return NotFound("Conversation not found", details="No conversation with this id is available to you.")
+
+
+# Datasources: the creator, project admins and platform admins see and manage one; project members see it
+# when it is shared with the project. Everybody else is told it does not exist.
+
+
+def can_view_datasource(principal: Principal, datasource: Datasource) -> bool:
+    """Whether the caller may see a datasource (and search its chunks)."""
+    return (
+        is_platform_admin(principal)
+        or datasource.created_by == principal.user_id
+        or principal.projects.get(datasource.project_name, False)
+        or (datasource.shared_with_project and datasource.project_name in principal.projects)
+    )
+
+
+def can_manage_datasource(principal: Principal, datasource: Datasource) -> bool:
+    """Whether the caller may change, reindex or delete a datasource."""
+    return (
+        is_platform_admin(principal)
+        or datasource.created_by == principal.user_id
+        or principal.projects.get(datasource.project_name, False)
+    )
+
+
+def ensure_datasource_visible(principal: Principal, datasource: Datasource | None) -> Datasource:
+    """The datasource, or 404 when it does not exist or the caller may not see it."""
+    if datasource is None or not can_view_datasource(principal, datasource):
+        raise NotFound("Datasource not found", details="No datasource with this id is available to you.")
+    return datasource
+
+
+def ensure_datasource_manageable(principal: Principal, datasource: Datasource | None) -> Datasource:
+    """404 when invisible, 403 when visible but not the caller's to change."""
+    found = ensure_datasource_visible(principal, datasource)
+    if not can_manage_datasource(principal, found):
+        raise Forbidden("Access denied", details="Only the datasource's creator or the project's admins may do this.")
+    return found

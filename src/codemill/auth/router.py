@@ -1,0 +1,73 @@
+"""/v1/local-auth: login, logout, change password (as the CodeMie SDK's local-auth client calls them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from codemill.auth.dependencies import CurrentPrincipal, Session
+from codemill.auth.passwords import verify_password
+from codemill.auth.service import Authenticator
+from codemill.errors import NotFound, Unauthorized
+from codemill.users import repository as users
+from codemill.users import service as user_service
+from codemill.users.schemas import user_detail_out
+
+router = APIRouter(prefix="/v1/local-auth", tags=["auth"])
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    email: str = Field(min_length=1, max_length=320)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class ChangePasswordIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024)
+
+
+def _authenticator(request: Request) -> Authenticator:
+    authenticator: Authenticator = request.app.state.resources.authenticator
+    return authenticator
+
+
+@router.post("/login")
+async def login(body: LoginIn, request: Request, session: Session) -> dict[str, Any]:
+    """Exchange email and password for an access token."""
+    token, user = await _authenticator(request).login(session, body.email, body.password)
+    rows = (await users.memberships(session, [user.id]))[user.id]
+    return {
+        "access_token": token,
+        "token_type": "bearer",
+        "expires_in": request.app.state.resources.settings.local_auth.token_ttl_seconds,
+        "user": user_detail_out(user, rows).model_dump(),
+    }
+
+
+@router.post("/logout")
+async def logout(request: Request, session: Session, _: CurrentPrincipal) -> dict[str, str]:
+    """Revoke the token this request was made with."""
+    token = request.headers.get("authorization", "").partition(" ")[2].strip()
+    await _authenticator(request).logout(session, token)
+    return {"message": "Logged out successfully"}
+
+
+@router.post("/change-password")
+async def change_password(
+    body: ChangePasswordIn, request: Request, session: Session, principal: CurrentPrincipal
+) -> dict[str, str]:
+    """Change the caller's password; every older token stops working, and a fresh one is returned."""
+    user = await users.get(session, principal.user_id)
+    if user is None:
+        raise NotFound("User not found")
+    if not verify_password(user.password_hash, body.current_password):
+        raise Unauthorized("Current password is incorrect")
+    await user_service.set_password(session, user, body.new_password)
+    token, _ = await _authenticator(request).issue(user)
+    return {"message": "Password changed successfully", "access_token": token}

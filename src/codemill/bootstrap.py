@@ -1,0 +1,85 @@
+"""Start-up work shared by serve and the CLI: the database (embedded or external), migrations, first admin."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sys
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from codemill.db.embedded import EmbeddedPostgres
+from codemill.db.engine import make_engine, make_sessionmaker
+from codemill.db.migrate import upgrade_to_head
+from codemill.settings import Settings
+from codemill.users import repository as users
+from codemill.users import service as user_service
+
+log = logging.getLogger(__name__)
+
+GENERATED_ADMIN_EMAIL = "admin@codemill.local"
+
+
+@dataclass
+class Database:
+    """The database this process uses, and the embedded server if we run one."""
+
+    url: str
+    embedded: EmbeddedPostgres | None
+
+    def close(self, stop_adopted: bool) -> None:
+        """Stop the embedded server if we started it (or adopted it and are its owner)."""
+        if self.embedded is not None and (stop_adopted or not self.embedded.adopted):
+            self.embedded.stop()
+
+
+def open_database(settings: Settings, migrate: bool | None = None) -> Database:
+    """Start/adopt the embedded PostgreSQL or use CODEMILL_DATABASE_URL; migrate when asked or by default."""
+    embedded: EmbeddedPostgres | None = None
+    if settings.database_url is not None:
+        url = settings.database_url.get_secret_value()
+    else:
+        embedded = EmbeddedPostgres(settings.data_dir / "postgres")
+        url = embedded.start()
+    if migrate if migrate is not None else settings.migrate_on_start:
+        upgrade_to_head(url)
+    return Database(url, embedded)
+
+
+async def bootstrap_admin(settings: Settings, url: str) -> None:
+    """Ensure the configured bootstrap admin exists; on a first start without one, generate and print it."""
+    engine = make_engine(url, pool_size=1)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            await _bootstrap(settings, session)
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def _bootstrap(settings: Settings, session: AsyncSession) -> None:
+    email = settings.bootstrap_admin_email
+    password = settings.bootstrap_admin_password.get_secret_value() if settings.bootstrap_admin_password else None
+    if email and password:
+        user = await users.get_by_email(session, email)
+        if user is None:
+            await user_service.create_user(session, email=email, password=password, is_admin=True, name="Admin")
+            log.info("bootstrap admin created", extra={"email": email})
+        elif not user.is_admin or not user.is_active:
+            user.is_admin, user.is_active = True, True
+            log.info("bootstrap admin re-enabled", extra={"email": email})
+        return
+    if not settings.local_auth.enabled or await users.count_users(session) > 0:
+        return
+    password = secrets.token_urlsafe(12)
+    await user_service.create_user(session, email=GENERATED_ADMIN_EMAIL, password=password, is_admin=True, name="Admin")
+    print(
+        "\n"
+        "  Codemill first start: an admin account was created.\n"
+        f"    email:    {GENERATED_ADMIN_EMAIL}\n"
+        f"    password: {password}\n"
+        "  It is shown only this once. Change it with `codemill admin set-password`.\n",
+        file=sys.stderr,
+        flush=True,
+    )

@@ -1,0 +1,197 @@
+"""`codemill serve | worker | migrate | doctor | nats-callout | admin …`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+
+from codemill.admin_cli import create_user, rotate_keys, set_password
+from codemill.bootstrap import Database, bootstrap_admin, open_database
+from codemill.db.engine import make_engine, make_sessionmaker
+from codemill.doctor import CHECK_NAMES, run_doctor
+from codemill.errors import CodemillError
+from codemill.integrations.plugin_keys import PluginKeyStore
+from codemill.kit.logs import configure_logging
+from codemill.main import create_app
+from codemill.plugins.callout import run_callout
+from codemill.plugins.nats_config import resolve_credentials
+from codemill.resources import PluginKeysFromIntegrations, Resources
+from codemill.settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="codemill", description="Codemill: AI assistants platform")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the API and the UI (embedded PostgreSQL unless a URL is set)")
+    serve.add_argument("--host", default=None, help="bind address (default: CODEMILL_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (default: CODEMILL_PORT or 8080)")
+    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+
+    sub.add_parser("migrate", help="apply database migrations")
+
+    doctor = sub.add_parser("doctor", help="check each configured component and print the fixes")
+    doctor.add_argument("--only", default=None, help=f"comma-separated checks: {', '.join(CHECK_NAMES)}")
+    doctor.add_argument("--timeout", type=float, default=5.0, help="seconds per network call (default 5)")
+
+    worker = sub.add_parser("worker", help="run background jobs (datasource indexing); any number of machines")
+    worker.add_argument(
+        "--concurrency", type=int, default=None, help="jobs at once (default: CODEMILL_JOBS__CONCURRENCY)"
+    )
+
+    sub.add_parser(
+        "nats-callout",
+        help="answer the NATS auth callout for plugin keys (production; `serve` answers it too by default)",
+    )
+
+    admin = sub.add_parser("admin", help="administration")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True)
+    create = admin_sub.add_parser("create-user", help="create a local user")
+    create.add_argument("--email", required=True)
+    create.add_argument("--password", required=True)
+    create.add_argument("--name", default=None)
+    create.add_argument("--admin", action="store_true", help="make the user a platform admin")
+    set_pw = admin_sub.add_parser("set-password", help="set a local user's password")
+    set_pw.add_argument("--email", required=True)
+    set_pw.add_argument("--password", required=True)
+    rotate = admin_sub.add_parser(
+        "rotate-keys", help="re-encrypt every integration and assistant secret under the current master key"
+    )
+    rotate.add_argument(
+        "--new-master-key",
+        action="store_true",
+        help="embedded only: generate a new master key first (the old one is kept for decryption)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point."""
+    args = _parser().parse_args(argv)
+    settings = Settings()
+    configure_logging(settings.log_level)
+    try:
+        if args.command == "serve":
+            return _serve(settings, args)
+        if args.command == "migrate":
+            open_database(settings, migrate=True).close(stop_adopted=False)
+            print("migrations applied", file=sys.stderr)
+            return 0
+        if args.command == "worker":
+            return _worker(settings, args)
+        if args.command == "nats-callout":
+            return _nats_callout(settings)
+        if args.command == "admin":
+            return _admin(settings, args)
+        if args.command == "doctor":
+            only = args.only.split(",") if args.only else None
+            return asyncio.run(run_doctor(settings, only=only, call_timeout=args.timeout))
+    except CodemillError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    return 1
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+
+    host = args.host or settings.host
+    port = args.port or settings.port
+    database = open_database(settings)
+    # uvicorn re-raises the SIGTERM it caught once it has shut down; turn it into SystemExit so the
+    # `finally` below still stops the embedded PostgreSQL cleanly.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        asyncio.run(bootstrap_admin(settings, database.url))
+        app = create_app(settings, database.url)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_config=None,
+            access_log=False,
+            proxy_headers=settings.proxy_auth.enabled,
+            forwarded_allow_ips=",".join(settings.proxy_auth.trusted_proxies) if settings.proxy_auth.enabled else None,
+            timeout_graceful_shutdown=10,
+        )
+    finally:
+        database.close(stop_adopted=True)
+    return 0
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    if args.concurrency is not None:
+        settings.jobs.concurrency = max(1, args.concurrency)
+    database = open_database(settings)
+
+    async def run() -> None:
+        resources = Resources.build(settings, database.url)
+        try:
+            await resources.indexing.start(run_workers=False)
+            print(
+                f"codemill worker: processing jobs (concurrency {settings.jobs.concurrency})",
+                file=sys.stderr,
+                flush=True,
+            )
+            await resources.indexing.run_worker()
+        finally:
+            await resources.close()
+
+    try:
+        asyncio.run(run())
+    finally:
+        database.close(stop_adopted=False)
+    return 0
+
+
+def _nats_callout(settings: Settings) -> int:
+    """Serve `$SYS.REQ.USER.AUTH` with the integrations' plugin keys until stopped (any number of copies)."""
+    credentials = resolve_credentials(settings)  # fail now, with the missing settings named
+    database = open_database(settings, migrate=False)
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+
+    async def run() -> None:
+        engine = make_engine(database.url, pool_size=5)
+        verifier = PluginKeysFromIntegrations(PluginKeyStore(make_sessionmaker(engine)))
+        print(f"codemill nats-callout: answering plugin keys on {credentials.url}", file=sys.stderr, flush=True)
+        try:
+            await run_callout(settings, verifier)
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        database.close(stop_adopted=False)
+    return 0
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _admin(settings: Settings, args: argparse.Namespace) -> int:
+
+    database: Database = open_database(settings)
+    try:
+        if args.admin_command == "create-user":
+            asyncio.run(create_user(database.url, args.email, args.password, args.name, args.admin))
+            print(f"user {args.email} created", file=sys.stderr)
+        elif args.admin_command == "set-password":
+            asyncio.run(set_password(database.url, args.email, args.password))
+            print(f"password of {args.email} set", file=sys.stderr)
+        elif args.admin_command == "rotate-keys":
+            print(asyncio.run(rotate_keys(settings, database.url, args.new_master_key)), file=sys.stderr)
+    finally:
+        database.close(stop_adopted=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Chat with assistants (POST /v1/assistants/{id}/model) and the conversations API."""

@@ -1,0 +1,46 @@
+"""POST /v1/assistants/{assistant_id}/model: chat with an assistant, streamed (NDJSON) or not."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+
+from codemill.assistants import service as assistants
+from codemill.auth.dependencies import CurrentPrincipal
+from codemill.auth.principal import Principal
+from codemill.conversations import chat, turn
+from codemill.conversations.schemas import ChatRequest
+
+router = APIRouter(prefix="/v1", tags=["chat"])
+
+
+async def _answer(request: Request, principal: Principal, assistant_id: str, body: ChatRequest) -> Response:
+    resources = request.app.state.resources
+    prepared = await chat.prepare(resources, principal, assistant_id, body)
+    if body.stream:
+        return StreamingResponse(
+            turn.stream(prepared, resources.chat_tasks),
+            media_type=turn.NDJSON,
+            headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
+        )
+    final = await turn.execute(prepared, lambda _record: None)
+    await turn.store(prepared, final)
+    return JSONResponse(turn.response(prepared, final))
+
+
+@router.post("/assistants/{assistant_id}/model", response_model=None)
+async def chat_with_assistant(
+    assistant_id: str, body: ChatRequest, request: Request, principal: CurrentPrincipal
+) -> Response:
+    """One chat turn; `conversation_id` continues a conversation (a new id starts one)."""
+    return await _answer(request, principal, assistant_id, body)
+
+
+@router.post("/assistants/slug/{slug:path}/model", response_model=None)
+async def chat_with_assistant_by_slug(
+    slug: str, body: ChatRequest, request: Request, principal: CurrentPrincipal
+) -> Response:
+    """The same, naming the assistant by its slug."""
+    async with request.app.state.resources.sessions() as session:
+        assistant = await assistants.get_visible_by_slug(session, principal, slug)
+    return await _answer(request, principal, assistant.id, body)

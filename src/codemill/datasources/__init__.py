@@ -1,0 +1,1 @@
+"""Datasources: what users index (files, git repositories, Confluence, Jira), the indexing job, and the API."""

@@ -1,0 +1,222 @@
+"""HTTP for datasources, as the CodeMie SDK calls it: /v1/index… and /v1/application/{project}/index…"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from pydantic import ValidationError
+
+from codemill.auth import policy
+from codemill.auth.dependencies import CurrentPrincipal, Session
+from codemill.datasources import repository, retrieval, service
+from codemill.datasources.schemas import CodeCreate, CodeUpdate, DatasourceBase, SearchRequest, datasource_out
+from codemill.datasources.service import Upload
+from codemill.datasources.sync import FILE
+from codemill.errors import Unprocessable
+from codemill.settings import Settings
+
+router = APIRouter(prefix="/v1", tags=["Datasources"])
+
+FilesParam = Annotated[list[UploadFile] | None, File()]
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.resources.settings
+    return settings
+
+
+async def read_uploads(settings: Settings, files: list[UploadFile] | None) -> list[Upload]:
+    """Read uploads, refusing a file past the size limit as soon as it is known (413)."""
+    uploads = []
+    for upload in files or []:
+        name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+        if not name:
+            raise Unprocessable("Uploaded file has no name", details={"field": "files"})
+        content = await upload.read(settings.datasources.max_file_bytes + 1)
+        service.check_upload(settings, name, len(content))
+        uploads.append(Upload(name, content, upload.content_type))
+    return uploads
+
+
+@router.get("/index")
+async def list_datasources(
+    session: Session,
+    principal: CurrentPrincipal,
+    filters: str | None = None,
+    sort_key: str = "update_date",
+    sort_order: str = "desc",
+    page: Annotated[int, Query(ge=0)] = 0,
+    per_page: Annotated[int, Query(ge=1, le=1000)] = 10,
+) -> dict[str, Any]:
+    """Datasources the caller may see, with status and progress."""
+    found, total = await repository.list_visible(
+        session, principal, policy.is_platform_admin(principal), filters=service.parse_filters(filters),
+        sort_key=sort_key, descending=sort_order != "asc", page=page, per_page=per_page,
+    )  # fmt: skip
+    return {
+        "data": [datasource_out(ds, principal) for ds in found],
+        "pagination": {"page": page, "per_page": per_page, "total": total, "pages": -(-total // per_page)},
+    }
+
+
+@router.get("/index/find_id")
+async def find_id(
+    session: Session, principal: CurrentPrincipal, name: str, index_type: str, project_name: str | None = None
+) -> dict[str, str]:
+    """A datasource's id by name."""
+    project = project_name or principal.current_project
+    ds = await repository.by_name(session, project, name)
+    ds = policy.ensure_datasource_visible(principal, ds if ds is None or ds.index_type == index_type else None)
+    return {"id": ds.id}
+
+
+@router.get("/index/{datasource_id}")
+async def get_datasource(session: Session, principal: CurrentPrincipal, datasource_id: str) -> dict[str, Any]:
+    """One datasource with its processed files."""
+    ds = await service.visible(session, principal, datasource_id)
+    return datasource_out(ds, principal, await repository.item_paths(session, ds.id, "done", limit=1000))
+
+
+@router.delete("/index/{datasource_id}")
+async def delete_datasource(session: Session, principal: CurrentPrincipal, datasource_id: str) -> dict[str, str]:
+    """Delete a datasource and everything indexed from it."""
+    ds = policy.ensure_datasource_manageable(principal, await repository.get(session, datasource_id))
+    await service.delete(session, ds)
+    return {"message": f"Index {ds.name} was deleted successfully"}
+
+
+@router.post("/index/{datasource_id}/cancel")
+async def cancel_indexing(session: Session, principal: CurrentPrincipal, datasource_id: str) -> dict[str, Any]:
+    """Stop indexing (status becomes paused; resume_indexing continues without redoing finished items)."""
+    ds = policy.ensure_datasource_manageable(principal, await repository.get(session, datasource_id))
+    cancelled = await service.cancel(session, ds)
+    return {"message": "Indexing cancellation requested" if cancelled else "Nothing to cancel", "cancelled": cancelled}
+
+
+@router.post("/index/{datasource_id}/search")
+async def search_datasource(
+    request: Request, session: Session, principal: CurrentPrincipal, datasource_id: str, body: SearchRequest
+) -> dict[str, Any]:
+    """Hybrid search in one datasource: the chunks, each with its fused, vector and text scores."""
+    ds = await service.visible(session, principal, datasource_id)
+    embedder = request.app.state.resources.indexing.embedder
+    hits = await retrieval.search(session, principal, embedder, [ds], body.query, body.limit)
+    names = {ds.id: ds.name}
+    return {
+        "output": retrieval.hits_text(hits, names),
+        "error": None,
+        "metadata": {"results": [retrieval.hit_out(h, names) for h in hits]},
+    }
+
+
+@router.get("/index/{datasource_id}/assistants")
+async def assistants_using(session: Session, principal: CurrentPrincipal, datasource_id: str) -> list[dict[str, Any]]:
+    """Assistants (visible to the caller) that have this datasource in their context."""
+    ds = await service.visible(session, principal, datasource_id)
+    found = await repository.assistants_using(session, ds)
+    return [
+        {"id": a.id, "name": a.name, "slug": a.slug, "created_by": {"user_id": a.created_by}}
+        for a in found
+        if policy.can_view_assistant(principal, a)
+    ]
+
+
+@router.get("/index/{datasource_id}/elasticsearch")
+async def storage_stats(session: Session, principal: CurrentPrincipal, datasource_id: str) -> dict[str, Any]:
+    """Index statistics (CodeMie's name; the chunks live in PostgreSQL)."""
+    ds = await service.visible(session, principal, datasource_id)
+    return {"index_name": f"datasource_chunks:{ds.id}", "size_in_bytes": await repository.storage_bytes(session, ds.id)}
+
+
+@router.post("/application/{project}/index", status_code=201)
+async def create_code_datasource(
+    request: Request, session: Session, principal: CurrentPrincipal, project: str, body: CodeCreate
+) -> dict[str, Any]:
+    """A git repository datasource; indexing starts in the background."""
+    data = body.model_dump()
+    ds = await service.create_code(session, principal, project, data, _settings(request))
+    return {"message": f"Indexing of datasource {ds.name} has been started in the background", "id": ds.id}
+
+
+@router.put("/application/{project}/index/{name}", status_code=201)
+async def update_code_datasource(
+    request: Request,
+    session: Session,
+    principal: CurrentPrincipal,
+    project: str,
+    name: str,
+    body: CodeUpdate,
+    full_reindex: bool = False,
+    skip_reindex: bool = False,
+    resume_indexing: bool = False,
+) -> dict[str, Any]:
+    """Update a git datasource; by default an incremental reindex (only files changed since the last commit)."""
+    ds = await service.manageable_by_name(session, principal, project, name)
+    previous = dict(ds.config)
+    source_changed = service.apply_update(ds, body.model_dump(exclude_none=True))
+    if skip_reindex:
+        return {"message": f"{name} updated successfully!", "id": ds.id}
+    moved = any(previous.get(k) != ds.config.get(k) for k in ("link", "branch"))
+    # Another repository or branch: start over; another filter: reconcile the tree (unchanged files stay).
+    default = "full" if moved else "reconcile" if source_changed else "incremental"
+    mode = service.reindex_mode(full_reindex, False, resume_indexing, default)
+    assert mode is not None
+    await service.schedule(session, ds, mode, _settings(request))
+    kind = {"full": "Full reindexing", "resume": "Indexing"}.get(mode, "Incremental reindexing")
+    return {"message": f"{kind} of datasource {name} has been started in the background", "id": ds.id}
+
+
+@router.post("/index/knowledge_base/file")
+async def create_file_datasource(
+    request: Request,
+    session: Session,
+    principal: CurrentPrincipal,
+    name: str,
+    project_name: str,
+    description: str = "",
+    project_space_visible: bool = False,
+    files: FilesParam = None,
+) -> dict[str, Any]:
+    """A datasource from uploaded documents (multipart `files`)."""
+    try:
+        fields = DatasourceBase(name=name, project_name=project_name, description=description,
+                                project_space_visible=project_space_visible).model_dump()  # fmt: skip
+    except ValidationError as exc:
+        raise Unprocessable("Invalid datasource", details=exc.errors(include_url=False, include_context=False)) from exc
+    uploads = await read_uploads(_settings(request), files)
+    ds = await service.create_files(session, principal, fields, uploads, _settings(request))
+    return {"message": f"Indexing of datasource {ds.name} has been started in the background", "id": ds.id}
+
+
+@router.put("/index/knowledge_base/file")
+async def update_file_datasource(
+    request: Request,
+    session: Session,
+    principal: CurrentPrincipal,
+    name: str,
+    project_name: str,
+    description: str | None = None,
+    project_space_visible: bool | None = None,
+    full_reindex: bool = False,
+    skip_reindex: bool = False,
+    resume_indexing: bool = False,
+    incremental_reindex: bool = False,
+    files: FilesParam = None,
+) -> dict[str, Any]:
+    """Update a file datasource: new or changed files (by content hash) are indexed; unchanged ones are kept."""
+    ds = await service.manageable_by_name(session, principal, project_name, name)
+    if ds.index_type != FILE:
+        raise Unprocessable(f"Datasource {name} is not a file datasource")
+    service.apply_update(ds, {"description": description, "project_space_visible": project_space_visible})
+    changed = await service.add_files(session, ds, await read_uploads(_settings(request), files))
+    default = "incremental" if changed else None
+    mode = None if skip_reindex else service.reindex_mode(full_reindex, incremental_reindex, resume_indexing, default)
+    if mode is None:
+        return {"message": "Edit successful", "id": ds.id}
+    await service.schedule(session, ds, mode, _settings(request))
+    return {
+        "message": f"Indexing of datasource {name} has been started in the background",
+        "id": ds.id,
+        "changed_files": changed,
+    }

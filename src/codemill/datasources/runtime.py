@@ -1,0 +1,83 @@
+"""Indexing in this process: the job queue, the embedder, and (embedded default) in-process workers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from codemill.datasources import indexer
+from codemill.jobs.queue import JobQueue
+from codemill.kit.outbound import OutboundClient
+from codemill.search.embeddings import Embedder
+from codemill.search.factory import build_embedder
+from codemill.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class IndexingRuntime:
+    """Built once per process (serve or worker); the embedder loads in start()."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        database_url: str,
+        sessions: async_sessionmaker[AsyncSession],
+        http: httpx.AsyncClient,
+        outbound: OutboundClient,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.http = http
+        self.outbound = outbound
+        self.queue = JobQueue(database_url, settings.jobs)
+        indexer.register(self.queue)
+        self._embedder: Embedder | None = None
+        self._worker: asyncio.Task[None] | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        """The process's embedder (after start)."""
+        if self._embedder is None:
+            raise RuntimeError("indexing runtime not started")
+        return self._embedder
+
+    async def start(self, run_workers: bool) -> None:
+        """Load the embedder, open the queue, and start in-process workers when asked."""
+        self._embedder = await build_embedder(self.settings, self.http)
+        await self.queue.open()
+        if run_workers:
+            self._worker = asyncio.create_task(self._run_worker(install_signal_handlers=False), name="indexing-worker")
+
+    def _context(self) -> dict[str, object]:
+        env = indexer.IndexingEnv(self.settings, self.sessions, self.embedder, self.outbound)
+        return {"indexing": env}
+
+    async def _run_worker(self, install_signal_handlers: bool) -> None:
+        try:
+            await self.queue.run_worker(
+                self.settings.jobs.concurrency, self._context(), install_signal_handlers=install_signal_handlers
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("indexing worker stopped")
+
+    async def run_worker(self) -> None:
+        """`codemill worker`: process jobs until SIGTERM/SIGINT."""
+        await self.queue.run_worker(self.settings.jobs.concurrency, self._context(), install_signal_handlers=True)
+
+    async def close(self) -> None:
+        """Stop the in-process worker and close the queue."""
+        if self._worker is not None:
+            self._worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._worker
+            self._worker = None
+        await self.queue.close()
+        if self._embedder is not None:
+            await self._embedder.aclose()

@@ -1,0 +1,258 @@
+"""Datasource logic: create, update, reindex, list, delete, cancel. Takes a session, never commits."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from codemill.auth import policy
+from codemill.auth.principal import Principal
+from codemill.datasources import repository
+from codemill.datasources.indexer import TASK
+from codemill.datasources.sources.documents import SUPPORTED, is_supported
+from codemill.datasources.sync import CONFLUENCE, FILE, GIT, content_hash
+from codemill.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, Unprocessable
+from codemill.jobs.queue import cancel_in, defer_in
+from codemill.models import Datasource, DatasourceItem
+from codemill.settings import Settings
+
+
+@dataclass
+class Upload:
+    """An uploaded file, already read (and size-checked) by the router."""
+
+    filename: str
+    content: bytes
+    mime_type: str | None
+
+
+def check_upload(settings: Settings, filename: str, size: int) -> None:
+    """413 past the size limit, 422 for a type that cannot be indexed."""
+    limit = settings.datasources.max_file_bytes
+    if size > limit:
+        raise PayloadTooLarge(
+            f"File '{filename}' is too large to index",
+            details={"file": filename, "size_bytes": size, "max_bytes": limit},
+            help=f"Files up to {limit // 1_048_576} MiB can be indexed (CODEMILL_DATASOURCES__MAX_FILE_BYTES).",
+        )
+    if not is_supported(filename):
+        raise Unprocessable(
+            f"File type of '{filename}' is not supported",
+            details={"file": filename, "supported": sorted(set(SUPPORTED))},
+        )
+
+
+async def _new(
+    session: AsyncSession, principal: Principal, project: str, name: str, index_type: str, **fields: Any
+) -> Datasource:
+    policy.ensure_project_visible(principal, project)
+    if await repository.by_name(session, project, name) is not None:
+        raise Conflict(
+            "Index already exists",
+            details=f"An index with the name '{name}' already exists in the project '{project}'.",
+            help="Please choose a different name for your index or use the existing index.",
+        )
+    ds = Datasource(
+        project_name=project,
+        name=name,
+        index_type=index_type,
+        created_by=principal.user_id,
+        creator={"username": principal.username, "name": principal.name},
+        status="pending",
+        items_total=0,
+        items_done=0,
+        items_skipped=0,
+        chunks_total=0,
+        chunks_done=0,
+        embeddings_model="",
+        embedding_dims=0,
+        **fields,
+    )
+    session.add(ds)
+    await session.flush()
+    return ds
+
+
+async def schedule(session: AsyncSession, ds: Datasource, mode: str, settings: Settings) -> int:
+    """Queue an indexing job in this transaction (the job and the status change commit together)."""
+    if mode not in ("full", "incremental", "resume", "reconcile"):
+        raise BadRequest(f"Unknown reindex mode {mode!r}")
+    ds.status, ds.error_message = "pending", None
+    ds.job_id = await defer_in(
+        session, settings.jobs.queue, TASK, {"datasource_id": ds.id, "mode": mode}, lock=f"datasource:{ds.id}"
+    )
+    await session.flush()
+    return ds.job_id
+
+
+async def create_code(
+    session: AsyncSession, principal: Principal, project: str, body: dict[str, Any], settings: Settings
+) -> Datasource:
+    """A git datasource; indexing starts in the background."""
+    link = str(body["link"]).strip()
+    if not link.startswith("https://") and not (
+        settings.datasources.allow_insecure_http and link.startswith("http://")
+    ):
+        raise Unprocessable("Repository link must be an https:// URL", details={"field": "link", "value": link})
+    ds = await _new(
+        session, principal, project, body["name"], GIT,
+        description=body.get("description") or "",
+        shared_with_project=bool(body.get("project_space_visible")),
+        setting_id=body.get("setting_id"),
+        config={"link": link, "branch": body.get("branch") or "main", "files_filter": body.get("files_filter") or ""},
+    )  # fmt: skip
+    await schedule(session, ds, "full", settings)
+    return ds
+
+
+async def create_files(
+    session: AsyncSession, principal: Principal, fields: dict[str, Any], uploads: list[Upload], settings: Settings
+) -> Datasource:
+    """A file datasource from uploads; the files are stored with it so any worker can index them."""
+    if not uploads:
+        raise BadRequest("No files uploaded", details={"field": "files"})
+    if len(uploads) > settings.datasources.max_files_per_upload:
+        raise PayloadTooLarge(f"Too many files (at most {settings.datasources.max_files_per_upload} per request)")
+    ds = await _new(
+        session, principal, fields["project_name"], fields["name"], FILE,
+        description=fields.get("description") or "",
+        shared_with_project=bool(fields.get("project_space_visible")),
+        config={},
+    )  # fmt: skip
+    await add_files(session, ds, uploads)
+    await schedule(session, ds, "full", settings)
+    return ds
+
+
+async def add_files(session: AsyncSession, ds: Datasource, uploads: list[Upload]) -> int:
+    """Store uploads as items; an unchanged file (same content hash) stays indexed. New/changed count."""
+    known = await repository.items(session, ds.id)
+    changed = 0
+    for upload in uploads:
+        digest = content_hash(upload.content)
+        item = known.get(upload.filename)
+        if item is not None and item.content_hash == digest:
+            continue
+        if item is None:
+            item = DatasourceItem(datasource_id=ds.id, path=upload.filename, chunk_count=0)
+            session.add(item)
+            known[upload.filename] = item
+        else:
+            await repository.delete_chunks(session, ds.id, [upload.filename])
+        item.content_hash, item.content, item.mime_type, item.state, item.error = (
+            digest, upload.content, upload.mime_type, "pending", None,
+        )  # fmt: skip
+        changed += 1
+    await session.flush()
+    return changed
+
+
+async def create_knowledge_base(
+    session: AsyncSession, principal: Principal, index_type: str, body: dict[str, Any], settings: Settings
+) -> Datasource:
+    """A Confluence (cql) or Jira (jql) datasource."""
+    config = (
+        {k: body.get(k) for k in ("cql", "max_pages", "pages_per_request")}
+        if index_type == CONFLUENCE
+        else {"jql": body["jql"]}
+    )
+    ds = await _new(
+        session, principal, body["project_name"], body["name"], index_type,
+        description=body.get("description") or "",
+        shared_with_project=bool(body.get("project_space_visible")),
+        setting_id=body.get("setting_id"),
+        config=config,
+    )  # fmt: skip
+    await schedule(session, ds, "full", settings)
+    return ds
+
+
+async def manageable_by_name(session: AsyncSession, principal: Principal, project: str, name: str) -> Datasource:
+    """By project and name, for a change (404/403)."""
+    return policy.ensure_datasource_manageable(principal, await repository.by_name(session, project, name))
+
+
+async def visible(session: AsyncSession, principal: Principal, datasource_id: str) -> Datasource:
+    """By id, for reading (404 when invisible)."""
+    return policy.ensure_datasource_visible(principal, await repository.get(session, datasource_id))
+
+
+def apply_update(ds: Datasource, changes: dict[str, Any]) -> bool:
+    """Apply metadata/config changes; True when what is indexed changed (link, branch, filter, query)."""
+    source_changed = False
+    if changes.get("description") is not None:
+        ds.description = changes["description"]
+    if changes.get("project_space_visible") is not None:
+        ds.shared_with_project = bool(changes["project_space_visible"])
+    if changes.get("setting_id") is not None:
+        ds.setting_id = changes["setting_id"] or None
+    config = dict(ds.config)
+    for key in ("link", "branch", "files_filter", "cql", "jql"):
+        if changes.get(key) is not None and changes[key] != config.get(key):
+            config[key] = changes[key]
+            source_changed = True
+    ds.config = config
+    return source_changed
+
+
+def reindex_mode(full: bool, incremental: bool, resume: bool, default: str | None) -> str | None:
+    """Which job an update asks for (None: metadata only)."""
+    if full:
+        return "full"
+    if resume:
+        return "resume"
+    if incremental:
+        return "incremental"
+    return default
+
+
+async def cancel(session: AsyncSession, ds: Datasource) -> bool:
+    """Stop indexing: a queued job is cancelled, a running one aborts at its next batch (status paused)."""
+    if ds.job_id is None or ds.status not in ("pending", "indexing"):
+        return False
+    cancelled = await cancel_in(session, ds.job_id)
+    if ds.status == "pending":
+        ds.status, ds.error_message = "paused", "Indexing was cancelled; resume to continue."
+    await session.flush()
+    return cancelled
+
+
+async def delete(session: AsyncSession, ds: Datasource) -> None:
+    """Delete the datasource, its items and chunks; stop its job."""
+    if ds.job_id is not None:
+        await cancel_in(session, ds.job_id)
+    await session.delete(ds)
+    await session.flush()
+
+
+def parse_filters(raw: str | None) -> dict[str, Any]:
+    """The list endpoint's JSON `filters` parameter."""
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise BadRequest("Invalid filters", details="Filters must be a valid encoded JSON object.") from exc
+    if not isinstance(value, dict):
+        raise BadRequest("Invalid filters", details="Filters must be a JSON object.")
+    return value
+
+
+async def visible_in_project(session: AsyncSession, principal: Principal, project: str) -> list[Datasource]:
+    """Datasources of a project the caller may see (assistant context)."""
+    policy.ensure_project_visible(principal, project)
+    found, _ = await repository.list_visible(
+        session, principal, policy.is_platform_admin(principal), filters={"project": [project]},
+        sort_key="update_date", descending=True, page=0, per_page=1000,
+    )  # fmt: skip
+    return found
+
+
+def require_found(ds: Datasource | None, what: str) -> Datasource:
+    """404 for a missing datasource."""
+    if ds is None:
+        raise NotFound(f"{what} not found")
+    return ds

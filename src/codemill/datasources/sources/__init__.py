@@ -1,0 +1,1 @@
+"""Where items come from: uploaded documents, git repositories, Confluence and Jira REST APIs."""

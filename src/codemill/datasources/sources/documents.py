@@ -1,0 +1,163 @@
+"""Text out of uploaded documents: pdf, docx, pptx, xlsx, csv, md, txt, html, json, yaml."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from html.parser import HTMLParser
+from typing import Any
+
+import docx
+import openpyxl
+import pptx
+from pypdf import PdfReader
+
+SUPPORTED = (
+    "pdf",
+    "docx",
+    "pptx",
+    "xlsx",
+    "csv",
+    "md",
+    "markdown",
+    "txt",
+    "text",
+    "html",
+    "htm",
+    "json",
+    "yaml",
+    "yml",
+)
+
+
+class DocumentError(Exception):
+    """The document cannot be read (corrupt, encrypted, wrong format)."""
+
+
+def extension(filename: str) -> str:
+    """The lower-case extension without its dot ('' when none)."""
+    name = filename.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def is_supported(filename: str) -> bool:
+    """True when the file type can be indexed."""
+    return extension(filename) in SUPPORTED
+
+
+def document_text(filename: str, content: bytes) -> str:
+    """The document's text; tables become 'header: value' lines so their cells stay searchable."""
+    kind = extension(filename)
+    try:
+        if kind == "pdf":
+            reader = PdfReader(io.BytesIO(content))
+            return "\n\n".join((page.extract_text() or "").strip() for page in reader.pages)
+        if kind == "docx":
+            return _docx(content)
+        if kind == "pptx":
+            return _pptx(content)
+        if kind == "xlsx":
+            return _xlsx(content)
+        if kind == "csv":
+            return _csv(content.decode("utf-8-sig", errors="replace"))
+        if kind in ("html", "htm"):
+            return html_text(content.decode("utf-8", errors="replace"))
+        if kind == "json":
+            return _json(content)
+    except DocumentError:
+        raise
+    except Exception as exc:
+        raise DocumentError(f"{filename}: cannot read {kind} ({type(exc).__name__}: {exc})") from exc
+    return content.decode("utf-8", errors="replace")
+
+
+def _docx(content: bytes) -> str:
+    document = docx.Document(io.BytesIO(content))
+    parts = [p.text for p in document.paragraphs if p.text.strip()]
+    for table in document.tables:
+        rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+        parts.append(_table(rows))
+    return "\n\n".join(parts)
+
+
+def _pptx(content: bytes) -> str:
+    deck = pptx.Presentation(io.BytesIO(content))
+    slides = []
+    for number, slide in enumerate(deck.slides, 1):
+        texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame and shape.text_frame.text]
+        slides.append(f"Slide {number}\n" + "\n".join(texts))
+    return "\n\n".join(slides)
+
+
+def _xlsx(content: bytes) -> str:
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    sheets = []
+    for sheet in book.worksheets:
+        rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        sheets.append(f"Sheet {sheet.title}\n" + _table(rows))
+    return "\n\n".join(sheets)
+
+
+def _csv(text: str) -> str:
+    return _table(list(csv.reader(io.StringIO(text))))
+
+
+def _table(rows: list[list[str]]) -> str:
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        return ""
+    header, body = rows[0], rows[1:]
+    if not body:
+        return " | ".join(header)
+    lines = []
+    for row in body:
+        pairs = [f"{h or f'column {i + 1}'}: {v}" for i, (h, v) in enumerate(zip(header, row, strict=False)) if v]
+        lines.append("; ".join(pairs))
+    return "\n\n".join(lines)
+
+
+def _json(content: bytes) -> str:
+    data: Any = json.loads(content)
+    # CodeMie's JSON knowledge base: a list of {"content": ..., "metadata": ...} documents.
+    if isinstance(data, list) and all(isinstance(d, dict) and "content" in d for d in data):
+        return "\n\n".join(str(d["content"]) for d in data)
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+class _TextExtractor(HTMLParser):
+    SKIP = {"script", "style", "noscript", "template"}
+    BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table", "pre"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self._skipping += 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n\n" if tag.startswith(("h", "p", "t", "s", "a")) else "\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP and self._skipping:
+            self._skipping -= 1
+        elif tag in self.BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def html_text(html: str) -> str:
+    """Visible text of an HTML page (script/style dropped), paragraphs kept apart."""
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    lines = [" ".join(line.split()) for line in "".join(parser.parts).split("\n")]
+    text = "\n".join(lines)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip()

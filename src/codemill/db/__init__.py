@@ -1,0 +1,1 @@
+"""Database: engine and sessions, the embedded PostgreSQL, Alembic migrations."""

@@ -1,0 +1,69 @@
+"""One error type and one JSON error shape: {"error": {"message", "details", "help"}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CodemillError(Exception):
+    """A failure the client should see, with its HTTP status."""
+
+    status: int = 400
+    code: str = "bad_request"
+
+    def __init__(self, message: str, *, details: Any = None, help: str | None = None, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+        self.help = help
+        if status is not None:
+            self.status = status
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body clients receive."""
+        return {"error": {"message": self.message, "details": self.details, "help": self.help}}
+
+
+class BadRequest(CodemillError):
+    status = 400
+    code = "bad_request"
+
+
+class Unauthorized(CodemillError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(CodemillError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(CodemillError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(CodemillError):
+    status = 409
+    code = "conflict"
+
+
+class PayloadTooLarge(CodemillError):
+    status = 413
+    code = "payload_too_large"
+
+
+class Unprocessable(CodemillError):
+    status = 422
+    code = "unprocessable"
+
+
+class UpstreamError(CodemillError):
+    status = 502
+    code = "upstream_error"
+
+
+class Unavailable(CodemillError):
+    status = 503
+    code = "unavailable"

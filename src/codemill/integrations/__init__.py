@@ -1,0 +1,1 @@
+"""Integrations: credentials for outside systems, with user, user-global and project scopes."""

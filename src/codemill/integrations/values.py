@@ -1,0 +1,124 @@
+"""Checking credential values against their type, and merging an update into what is stored.
+
+Error messages name the field and never echo a value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from codemill.errors import Unprocessable
+from codemill.integrations.schemas import CredentialValue
+from codemill.integrations.types import MASK, TYPES, CredentialType, get_type
+
+MAX_SECRET_CHARS = 65_536
+MAX_PLAIN_CHARS = 4_096
+_FREE_FORM_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
+
+
+@dataclass
+class ValueChanges:
+    """What a request says about the values: the non-secret ones in full, and per secret what to do."""
+
+    plain: dict[str, Any] = field(default_factory=dict)
+    secrets_set: dict[str, str] = field(default_factory=dict)
+    secrets_clear: set[str] = field(default_factory=set)
+
+
+def credential_type(name: str) -> CredentialType:
+    """The type of that name, or 422 listing the supported ones."""
+    found = get_type(name)
+    if found is None:
+        raise Unprocessable(
+            f"Unknown credential type '{name[:64]}'",
+            details={"field": "credential_type", "supported": sorted(TYPES)},
+            help="Use one of the supported credential types.",
+        )
+    return found
+
+
+def parse_values(ctype: CredentialType, items: list[CredentialValue]) -> ValueChanges:
+    """Sort the given values into non-secret values and secret changes (masked secrets: unchanged)."""
+    changes = ValueChanges()
+    seen: set[str] = set()
+    for item in items:
+        key = item.key
+        if key in seen:
+            raise Unprocessable(f"credential_values: '{key}' is given twice", details={"field": key})
+        seen.add(key)
+        if ctype.free_form:
+            if not _FREE_FORM_KEY.match(key):
+                raise Unprocessable(
+                    f"credential_values: '{key[:200]}' is not a valid name (letters, digits, '_', '.', '-')",
+                    details={"field": key[:200]},
+                )
+        elif key not in ctype.field_names:
+            raise Unprocessable(
+                f"credential_values: unknown field '{key[:200]}' for {ctype.name}",
+                details={"field": key[:200], "allowed": [f.key for f in ctype.fields]},
+            )
+        value = item.value
+        if value is not None and not isinstance(value, str | bool | int | float):
+            raise Unprocessable(
+                f"credential_values: '{key}' must be a string, number or boolean", details={"field": key}
+            )
+        if ctype.is_secret(key):
+            if value == MASK:
+                continue
+            if value is None or (isinstance(value, str) and not value.strip()):
+                changes.secrets_clear.add(key)
+                continue
+            text = str(value)
+            if len(text) > MAX_SECRET_CHARS:
+                raise Unprocessable(f"credential_values: '{key}' is too long", details={"field": key})
+            changes.secrets_set[key] = text
+        else:
+            if value is None or value == "":
+                continue
+            if isinstance(value, str) and len(value) > MAX_PLAIN_CHARS:
+                raise Unprocessable(f"credential_values: '{key}' is too long", details={"field": key})
+            changes.plain[key] = value.strip() if isinstance(value, str) else value
+    return changes
+
+
+def merge_secrets(stored: dict[str, str], changes: ValueChanges) -> dict[str, str]:
+    """The secrets after an update: stored ones kept unless changed or cleared."""
+    merged = {k: v for k, v in stored.items() if k not in changes.secrets_clear}
+    merged.update(changes.secrets_set)
+    return merged
+
+
+def require_complete(ctype: CredentialType, plain: dict[str, Any], secret_keys: set[str]) -> None:
+    """422 naming every required field that is missing."""
+    if ctype.free_form:
+        if not plain and not secret_keys:
+            raise Unprocessable(
+                f"credential_values: a {ctype.name} integration needs at least one value",
+                details={"field": "credential_values"},
+            )
+        return
+    missing = [
+        f.key
+        for f in ctype.fields
+        if f.required and f.key != ctype.generated and f.key not in (secret_keys if f.secret else plain)
+    ]
+    if missing:
+        raise Unprocessable(
+            f"Missing required credential field(s) for {ctype.name}: {', '.join(missing)}",
+            details={"missing": missing},
+            help="Send every required field in credential_values.",
+        )
+
+
+def masked_values(ctype: CredentialType, plain: dict[str, Any], secret_keys: list[str]) -> list[CredentialValue]:
+    """Values as clients see them: declared fields in order, then free-form ones; secrets masked."""
+    order = [f.key for f in ctype.fields] + sorted((set(plain) | set(secret_keys)) - ctype.field_names)
+    shown: list[CredentialValue] = []
+    for key in order:
+        if key in secret_keys:
+            shown.append(CredentialValue(key=key, value=MASK))
+        elif key in plain:
+            shown.append(CredentialValue(key=key, value=plain[key]))
+    return shown

@@ -1,0 +1,1 @@
+"""LLM gateway: the model catalogue, providers (OpenAI-compatible, mock) and usage records."""

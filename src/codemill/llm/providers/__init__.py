@@ -1,0 +1,1 @@
+"""LLM provider backends: OpenAI-compatible and the built-in mock."""

@@ -1,0 +1,100 @@
+"""The app factory. Nothing runs at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from codemill import __version__
+from codemill.assistants.router import router as assistants_router
+from codemill.auth.router import router as auth_router
+from codemill.conversations.chat_router import router as chat_router
+from codemill.conversations.router import router as conversations_router
+from codemill.datasources.kb_router import router as datasources_kb_router
+from codemill.datasources.router import router as datasources_router
+from codemill.errors import NotFound
+from codemill.errors_http import install_error_handlers
+from codemill.integrations.router import router as integrations_router
+from codemill.kit.asgi import RequestContext
+from codemill.llm.router import router as llm_router
+from codemill.platform.router import router as platform_router
+from codemill.plugins.router import router as plugins_router
+from codemill.projects.admin_router import router as applications_router
+from codemill.projects.router import router as projects_router
+from codemill.resources import Resources
+from codemill.settings import Settings
+from codemill.users.admin_router import router as admin_users_router
+from codemill.users.router import router as users_router
+
+ROUTERS = [
+    platform_router,
+    auth_router,
+    users_router,
+    admin_users_router,
+    projects_router,
+    applications_router,
+    llm_router,
+    integrations_router,
+    # Before assistants: /v1/assistants/context must win over /v1/assistants/{id}.
+    datasources_router,
+    datasources_kb_router,
+    plugins_router,  # /v1/assistants/plugin_tools, before /v1/assistants/{id} too
+    assistants_router,
+    chat_router,
+    conversations_router,
+]
+
+
+def create_app(settings: Settings, database_url: str) -> FastAPI:
+    """The ASGI app: API under /v1, docs at /docs, the built UI at /."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        resources = Resources.build(settings, database_url)
+        app.state.resources = resources
+        await resources.start()
+        try:
+            yield
+        finally:
+            await resources.close()
+
+    app = FastAPI(
+        title="Codemill",
+        version=__version__,
+        description="Open, self-hostable AI assistants platform; speaks the CodeMie /v1 API.",
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    if settings.resolved_ui_dir is not None:
+        mount_ui(app, settings.resolved_ui_dir)
+    app.add_middleware(
+        RequestContext, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes
+    )
+    return app
+
+
+def mount_ui(app: FastAPI, ui_dir: Path) -> None:
+    """Serve the SPA: static assets, and index.html for every other non-API path."""
+    assets = ui_dir / "assets"
+    if assets.is_dir():
+        app.mount("/assets", StaticFiles(directory=assets), name="ui-assets")
+    index = ui_dir / "index.html"
+    root = ui_dir.resolve()
+
+    @app.get("/{path:path}", include_in_schema=False)
+    async def spa(path: str) -> FileResponse:
+        if path.startswith(("v1/", "docs", "openapi.json")):
+            raise NotFound("Not found")
+        candidate = (ui_dir / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(root):
+            return FileResponse(candidate)
+        return FileResponse(index, headers={"cache-control": "no-cache"})

@@ -1,0 +1,67 @@
+"""Conversations, their history messages, and conversation folders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from codemill.models.base import Base, Timestamps, new_id, utcnow
+
+
+class Conversation(Timestamps, Base):
+    """A user's chat. Its id may come from the client (the SDK sends a fresh UUID per chat)."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (Index("ix_conversations_user_id_updated_at", "user_id", "updated_at"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(String(64), ForeignKey("users.id", ondelete="CASCADE"))
+    project: Mapped[str | None] = mapped_column(String(200), default=None)
+    name: Mapped[str] = mapped_column(String(500), default="")
+    folder: Mapped[str | None] = mapped_column(String(200), default=None)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    assistant_ids: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    initial_assistant_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    llm_model: Mapped[str | None] = mapped_column(String(200), default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class ConversationMessage(Base):
+    """One history message. A turn is a User and an Assistant message sharing a history index."""
+
+    __tablename__ = "conversation_messages"
+    __table_args__ = (UniqueConstraint("conversation_id", "position"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
+    conversation_id: Mapped[str] = mapped_column(String(64), ForeignKey("conversations.id", ondelete="CASCADE"))
+    # Order of the messages in the conversation (gaps allowed).
+    position: Mapped[int] = mapped_column(Integer)
+    history_index: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str] = mapped_column(Text, default="")
+    message_raw: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    response_time: Mapped[float | None] = mapped_column(Float, default=None)
+    input_tokens: Mapped[int | None] = mapped_column(Integer, default=None)
+    output_tokens: Mapped[int | None] = mapped_column(Integer, default=None)
+    money_spent: Mapped[float | None] = mapped_column(Float, default=None)
+    assistant_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    file_names: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    thoughts: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    # success | interrupted | error
+    status: Mapped[str] = mapped_column(String(16), default="success")
+
+
+class ConversationFolder(Timestamps, Base):
+    """A user's folder of conversations (conversations refer to it by name, as in CodeMie)."""
+
+    __tablename__ = "conversation_folders"
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(String(64), ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))

@@ -1,0 +1,1 @@
+"""Platform endpoints: health, info, client configuration."""

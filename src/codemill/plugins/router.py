@@ -1,0 +1,29 @@
+"""/v1/assistants/plugin_tools: the tools the caller's running plugins offer (CodeMie's endpoint)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from codemill.auth.dependencies import CurrentPrincipal
+from codemill.plugins.assistant_tools import listing_key, toolkit_info
+from codemill.plugins.engine import PluginEngine
+
+router = APIRouter(prefix="/v1/assistants", tags=["plugins"])
+
+
+@router.get("/plugin_tools")
+async def plugin_tools(
+    request: Request,
+    principal: CurrentPrincipal,
+    plugin_setting_id: Annotated[str | None, Query(max_length=64)] = None,
+    project: Annotated[str | None, Query(max_length=200)] = None,
+) -> list[dict[str, Any]]:
+    """The Plugin toolkit with the caller's plugins' tools; 422 when no plugin of their key runs."""
+    resources = request.app.state.resources
+    engine: PluginEngine = resources.plugins
+    # A short session of its own: no database connection is held while the plugins answer.
+    async with resources.sessions() as session:
+        key = await listing_key(session, principal, project or principal.current_project, plugin_setting_id)
+    return [await toolkit_info(engine, key)]

@@ -1,0 +1,1 @@
+"""Projects (CodeMie "applications"): membership, roles, personal projects."""

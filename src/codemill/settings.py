@@ -1,0 +1,199 @@
+"""The one typed Settings object. Environment variables are read here and nowhere else."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class OIDCSettings(BaseModel):
+    """Bearer tokens from Keycloak or any OIDC issuer."""
+
+    issuer: str | None = None
+    audience: list[str] = Field(default_factory=list)
+    client_id: str = "codemill"
+    jwks_cache_seconds: int = 600
+    roles_claim: str = "roles"
+    applications_claim: str = "applications"
+    applications_admin_claim: str = "applications_admin"
+    admin_role: str = "admin"
+    developer_role: str = "developer"
+    allow_insecure_http: bool = False
+
+
+class ProxyAuthSettings(BaseModel):
+    """oauth2-proxy header mode: X-Auth-Request-* headers trusted from these addresses only."""
+
+    enabled: bool = False
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1/32", "::1/128"])
+
+
+class LocalAuthSettings(BaseModel):
+    """Local login (email + password, HS256 JWTs signed by the server)."""
+
+    enabled: bool = True
+    token_ttl_seconds: int = 12 * 3600
+    issuer: str = "codemill-local"
+
+
+class NatsSettings(BaseModel):
+    """The plugin engine's NATS. Unset url: the embedded default starts one."""
+
+    url: str | None = None
+    public_url: str | None = None
+    # Accounts of the auth-callout configuration (names in a config-file server).
+    plugins_account: str = "PLUGINS"
+    auth_account: str = "AUTH"
+    # The backend's own user (PLUGINS account), the callout service's user (AUTH account) and a
+    # system-account user (revocation kicks, disconnect advisories). Embedded: generated.
+    backend_user: str = "codemill"
+    backend_password: SecretStr | None = None
+    callout_user: str = "codemill-callout"
+    callout_password: SecretStr | None = None
+    system_user: str | None = "codemill-system"
+    system_password: SecretStr | None = None
+    # The account nkey seed (`SA…`) that signs the callout's replies; its public key is the
+    # server's `auth_callout.issuer`. Embedded: generated.
+    callout_issuer_seed: SecretStr | None = None
+    # Plugin users' credentials expire after this long; 0 = never. The codemie-plugins CLI (nats-py)
+    # closes for good on expiry instead of reconnecting, so revocation kicks connections instead.
+    user_jwt_ttl_seconds: int = 0
+    call_timeout_seconds: float = 60.0
+    list_timeout_seconds: float = 1.0
+    # `codemill serve` answers the auth callout too; false when `codemill nats-callout` processes do.
+    serve_callout: bool = True
+    # The embedded server's port; 0 = the port it had last time if still free, else a free one.
+    embedded_port: int = 0
+
+
+class LLMSettings(BaseModel):
+    """The LLM gateway: an OpenAI-compatible provider or proxy; the mock model when none is set."""
+
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    api_version: str | None = None
+    catalogue: Path | None = None
+    mock_token_delay_ms: float = 0.0
+    timeout_seconds: float = 120.0
+    max_retries: int = 3
+    # The agent loop: model calls per chat turn, tool output kept (tokens), time a tool may take.
+    recursion_limit: int = 25
+    tool_output_max_tokens: int = 10_000
+    tool_timeout_seconds: float = 120.0
+    # A chat message longer than this is refused (413) before any model is called.
+    max_message_chars: int = 400_000
+
+
+class EmbeddingsSettings(BaseModel):
+    """The embedder: a local ONNX model (embedded default) or an OpenAI-compatible API (production)."""
+
+    # None: "openai" when an LLM proxy is configured, else "local". "hashing" is the in-memory fake.
+    backend: Literal["local", "openai", "hashing"] | None = None
+    # local: "builtin" (packaged all-MiniLM-L6-v2 int8), a directory with model.onnx + tokenizer.json, or a hub id.
+    # openai: the embeddings model name at the proxy.
+    model: str | None = None
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    dimensions: int | None = None
+    batch_size: int = 32
+    max_tokens: int = 256
+    threads: int = 0
+    timeout_seconds: float = 60.0
+
+
+class DatasourceSettings(BaseModel):
+    """Indexing limits."""
+
+    max_file_bytes: int = 1_048_576 * 50
+    max_files_per_upload: int = 200
+    max_repo_file_bytes: int = 1_048_576
+    chunk_chars: int = 1200
+    chunk_overlap_chars: int = 150
+    allow_insecure_http: bool = False
+    git_timeout_seconds: float = 600.0
+    fetch_page_size: int = 50
+    fetch_max_retries: int = 5
+    fetch_backoff_seconds: float = 1.0
+
+
+class JobsSettings(BaseModel):
+    """Durable background jobs (procrastinate on PostgreSQL)."""
+
+    # None: run workers inside `codemill serve` only in the embedded default.
+    in_process: bool | None = None
+    queue: str = "indexing"
+    concurrency: int = 2
+    max_attempts: int = 3
+    retry_wait_seconds: float = 2.0
+    heartbeat_seconds: float = 2.0
+    stalled_after_seconds: float = 10.0
+    polling_seconds: float = 1.0
+
+
+class Settings(BaseSettings):
+    """Codemill's settings: env prefix CODEMILL_, nested groups with `__` (CODEMILL_OIDC__ISSUER)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CODEMILL_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("codemill")))
+    database_url: SecretStr | None = None
+    database_pool_size: int = 20
+    host: str = "127.0.0.1"
+    port: int = 8080
+    public_url: str | None = None
+    log_level: str = "INFO"
+    secret_key: SecretStr | None = None
+    bootstrap_admin_email: str | None = None
+    bootstrap_admin_password: SecretStr | None = None
+    max_body_bytes: int = 1_048_576 * 4
+    max_upload_bytes: int = 1_048_576 * 100
+    ui_dir: Path | None = None
+    allow_private_network: bool = False
+    # Integration secrets: AES-GCM envelopes under this master key (embedded: generated into the data
+    # directory). During a rotation, the old keys stay listed in previous_master_keys (a JSON list).
+    master_key: SecretStr | None = None
+    previous_master_keys: list[SecretStr] = Field(default_factory=list)
+    integration_check_timeout_seconds: float = 15.0
+    auto_migrate: bool | None = None
+
+    oidc: OIDCSettings = Field(default_factory=OIDCSettings)
+    proxy_auth: ProxyAuthSettings = Field(default_factory=ProxyAuthSettings)
+    local_auth: LocalAuthSettings = Field(default_factory=LocalAuthSettings)
+    nats: NatsSettings = Field(default_factory=NatsSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    embeddings: EmbeddingsSettings = Field(default_factory=EmbeddingsSettings)
+    datasources: DatasourceSettings = Field(default_factory=DatasourceSettings)
+    jobs: JobsSettings = Field(default_factory=JobsSettings)
+
+    @property
+    def embedded_database(self) -> bool:
+        """True when Codemill starts its own PostgreSQL under the data directory."""
+        return self.database_url is None
+
+    @property
+    def run_workers_in_process(self) -> bool:
+        """Embedded: index in the serve process. Production: `codemill worker` processes (unless set)."""
+        return self.jobs.in_process if self.jobs.in_process is not None else self.embedded_database
+
+    @property
+    def migrate_on_start(self) -> bool:
+        """Embedded: always. External database: only when CODEMILL_AUTO_MIGRATE=true (else `codemill migrate`)."""
+        return self.auto_migrate if self.auto_migrate is not None else self.embedded_database
+
+    @cached_property
+    def resolved_ui_dir(self) -> Path | None:
+        """The built UI: from settings, else ui/dist beside the source tree when present."""
+        if self.ui_dir is not None:
+            return self.ui_dir
+        candidate = Path(__file__).resolve().parents[2] / "ui" / "dist"
+        return candidate if (candidate / "index.html").is_file() else None

@@ -1,0 +1,47 @@
+"""The Tool seam: what a tool is, what it is given when it runs, and how it reports a failure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from codemill.auth.principal import Principal
+
+
+class ToolError(Exception):
+    """A failure the model (and the user) should see, e.g. bad arguments or a refused request."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(slots=True)
+class ToolContext:
+    """What a tool may use while it runs. Tools open their own short sessions when they need the database."""
+
+    principal: Principal
+    project: str | None
+    assistant_id: str | None
+    conversation_id: str | None
+    sessions: async_sessionmaker[AsyncSession]
+    http: httpx.AsyncClient
+    # The process's Resources (typed loosely: tools sit below the layer that defines it).
+    resources: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Tool(Protocol):
+    """A callable capability offered to the model. `parameters` is a JSON schema of the arguments."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+
+    async def run(self, args: dict[str, Any], ctx: ToolContext) -> str:
+        """Do the work; return text for the model, or raise ToolError."""
+        ...

@@ -1,0 +1,1 @@
+"""Built-in tools: they need no outside service."""

@@ -1,0 +1,1 @@
+"""Users: profiles, admin user management, provisioning from identity providers."""

@@ -1,0 +1,190 @@
+"""/v1/admin/users: user management for platform admins (listing also for project admins)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from codemill.auth import policy
+from codemill.auth.changes import user_changed
+from codemill.auth.dependencies import CurrentPrincipal, Session
+from codemill.errors import BadRequest, Forbidden
+from codemill.users import admin_service
+from codemill.users import repository as users
+from codemill.users import service as user_service
+from codemill.users.schemas import (
+    Pagination,
+    PasswordSet,
+    UserCreate,
+    UserDetailOut,
+    UserListOut,
+    UserProjectGrant,
+    UserProjectRole,
+    UserProjectsOut,
+    UserUpdate,
+    user_detail_out,
+    user_project_out,
+)
+
+router = APIRouter(prefix="/v1/admin/users", tags=["admin"])
+
+
+async def _detail(session: Session, user_id: str) -> UserDetailOut:
+    user = await admin_service.get_user(session, user_id)
+    rows = (await users.memberships(session, [user.id]))[user.id]
+    return user_detail_out(user, rows)
+
+
+@router.get("", response_model=UserListOut)
+async def list_users(
+    session: Session,
+    principal: CurrentPrincipal,
+    page: Annotated[int, Query(ge=0)] = 0,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+    search: Annotated[str | None, Query(max_length=200)] = None,
+    filters: Annotated[str | None, Query(max_length=2000)] = None,
+) -> UserListOut:
+    """Users, paginated; project admins may list users too (to add them to their projects)."""
+    if not (policy.is_platform_admin(principal) or principal.admin_project_names):
+        raise Forbidden("Access denied", details="Listing users requires an admin or project-admin role.")
+    try:
+        parsed: dict[str, Any] = json.loads(filters) if filters else {}
+        if not isinstance(parsed, dict):
+            raise ValueError
+    except ValueError as exc:
+        raise BadRequest("Invalid filters", details="filters must be a JSON object") from exc
+    found, total = await users.list_users(session, search=search, filters=parsed, page=page, per_page=per_page)
+    rows = await users.memberships(session, [u.id for u in found])
+    return UserListOut(
+        data=[user_detail_out(u, rows[u.id]) for u in found],
+        pagination=Pagination(total=total, page=page, per_page=per_page),
+    )
+
+
+@router.post("", response_model=UserDetailOut)
+async def create_user(body: UserCreate, session: Session, principal: CurrentPrincipal) -> UserDetailOut:
+    """Create a local user (admins only)."""
+    policy.require_admin(principal)
+    user = await user_service.create_user(
+        session,
+        email=body.email,
+        username=body.username,
+        password=body.password,
+        name=body.name,
+        is_admin=body.is_admin,
+        is_maintainer=body.is_maintainer,
+        project_limit=body.project_limit,
+    )
+    return await _detail(session, user.id)
+
+
+@router.get("/{user_id}", response_model=UserDetailOut)
+async def get_user(user_id: str, session: Session, principal: CurrentPrincipal) -> UserDetailOut:
+    """One user (admins, or the user themself)."""
+    if user_id != principal.user_id:
+        policy.require_admin(principal)
+    return await _detail(session, user_id)
+
+
+@router.put("/{user_id}", response_model=UserDetailOut)
+async def update_user(user_id: str, body: UserUpdate, session: Session, principal: CurrentPrincipal) -> UserDetailOut:
+    """Update roles, status, profile (admins only)."""
+    policy.require_admin(principal)
+    user = await admin_service.get_user(session, user_id)
+    await admin_service.update_user(session, user, body)
+    return await _detail(session, user_id)
+
+
+@router.delete("/{user_id}")
+async def deactivate_user(user_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
+    """Deactivate (soft-delete) a user (admins only)."""
+    policy.require_admin(principal)
+    user = await admin_service.get_user(session, user_id)
+    await admin_service.deactivate(session, user)
+    return {"message": "User deactivated successfully", "user_id": user_id}
+
+
+@router.put("/{user_id}/password")
+async def set_password(
+    user_id: str, body: PasswordSet, session: Session, principal: CurrentPrincipal
+) -> dict[str, str]:
+    """Set a user's password (admins only)."""
+    policy.require_admin(principal)
+    user = await admin_service.get_user(session, user_id)
+    await user_service.set_password(session, user, body.new_password)
+    return {"message": "Password changed successfully"}
+
+
+@router.get("/{user_id}/projects", response_model=UserProjectsOut)
+async def user_projects(user_id: str, session: Session, principal: CurrentPrincipal) -> UserProjectsOut:
+    """A user's project memberships (admins, or the user themself)."""
+    if user_id != principal.user_id:
+        policy.require_admin(principal)
+    await admin_service.get_user(session, user_id)
+    rows = (await users.memberships(session, [user_id]))[user_id]
+    return UserProjectsOut(projects=[user_project_out(m) for m, _ in rows])
+
+
+@router.post("/{user_id}/projects")
+async def grant_project(
+    user_id: str, body: UserProjectGrant, session: Session, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    """Add a user to a project (admins only)."""
+    policy.require_admin(principal)
+    user = await admin_service.get_user(session, user_id)
+    member = await admin_service.assign(session, user, body.project_name, body.is_project_admin)
+    return {"message": "Project access granted", **user_project_out(member).model_dump()}
+
+
+@router.put("/{user_id}/projects/{project_name}")
+async def update_project_role(
+    user_id: str, project_name: str, body: UserProjectRole, session: Session, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    """Change a user's role in a project (admins only)."""
+    policy.require_admin(principal)
+    user = await admin_service.get_user(session, user_id)
+    member = await admin_service.membership_or_404(session, user, project_name)
+    member.is_project_admin = body.is_project_admin
+    await session.flush()
+    await user_changed(session, user.id)
+    return {"message": "Project role updated", **user_project_out(member).model_dump()}
+
+
+@router.delete("/{user_id}/projects/{project_name}")
+async def revoke_project(
+    user_id: str, project_name: str, session: Session, principal: CurrentPrincipal
+) -> dict[str, str]:
+    """Remove a user from a project (admins only)."""
+    policy.require_admin(principal)
+    user = await admin_service.get_user(session, user_id)
+    member = await admin_service.membership_or_404(session, user, project_name)
+    await session.delete(member)
+    await session.flush()
+    await user_changed(session, user.id)
+    return {"message": "Project access revoked", "user_id": user_id, "project_name": project_name}
+
+
+@router.put("/{user_id}/projects/{project_name}/default")
+async def set_default_project(
+    user_id: str, project_name: str, session: Session, principal: CurrentPrincipal
+) -> dict[str, str]:
+    """Mark a project as the user's default (admins, or the user themself)."""
+    if user_id != principal.user_id:
+        policy.require_admin(principal)
+    user = await admin_service.get_user(session, user_id)
+    await admin_service.set_default(session, user, project_name, True)
+    return {"message": "Default project set", "user_id": user_id, "project_name": project_name}
+
+
+@router.delete("/{user_id}/projects/{project_name}/default")
+async def clear_default_project(
+    user_id: str, project_name: str, session: Session, principal: CurrentPrincipal
+) -> dict[str, str]:
+    """Unmark the user's default project (admins, or the user themself)."""
+    if user_id != principal.user_id:
+        policy.require_admin(principal)
+    user = await admin_service.get_user(session, user_id)
+    await admin_service.set_default(session, user, project_name, False)
+    return {"message": "Default project cleared", "user_id": user_id, "project_name": project_name}

@@ -1,0 +1,64 @@
+"""Helpers for datasource tests: real documents, waiting for indexing, reading the database."""
+
+from __future__ import annotations
+
+import io
+import time
+from typing import Any
+
+import docx
+import httpx
+from fpdf import FPDF
+
+
+def make_docx(paragraphs: list[str]) -> bytes:
+    """A real .docx."""
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def make_pdf(paragraphs: list[str]) -> bytes:
+    """A real PDF with a text layer."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    for text in paragraphs:
+        pdf.multi_cell(0, 6, text)
+        pdf.ln(4)
+    return bytes(pdf.output())
+
+
+def wait_for(
+    http: httpx.Client, datasource_id: str, statuses: tuple[str, ...] = ("indexed",), timeout: float = 180.0
+) -> dict[str, Any]:
+    """Poll the datasource until its status is one of `statuses` (fail on 'failed' unless expected)."""
+    deadline = time.monotonic() + timeout
+    body: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        response = http.get(f"/v1/index/{datasource_id}")
+        assert response.status_code == 200, response.text
+        body = response.json()
+        if body["status"] in statuses:
+            return body
+        if body["status"] == "failed":
+            raise AssertionError(f"indexing failed: {body['text']}")
+        time.sleep(0.3)
+    raise AssertionError(
+        f"datasource {datasource_id} not {statuses} after {timeout}s: {body.get('status')} {body.get('progress')}"
+    )
+
+
+def search(http: httpx.Client, datasource_id: str, query: str, top_k: int = 5) -> httpx.Response:
+    """The direct search endpoint."""
+    return http.post(f"/v1/index/{datasource_id}/search", json={"query": query, "code_search_params": {"top_k": top_k}})
+
+
+def ds_name(prefix: str) -> str:
+    """A unique datasource name in the SDK's alphabet (lowercase letters and underscores)."""
+    import uuid
+
+    return prefix + "_" + "".join(chr(ord("a") + int(c, 16)) for c in uuid.uuid4().hex[:10])

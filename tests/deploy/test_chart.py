@@ -1,0 +1,218 @@
+"""The Helm chart, rendered by Helm's own engine with each profile: lint, schemas, security, probes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import helm_python as helm
+import kubernetes_validate
+import pytest
+
+from tests.deploy.chart import (
+    CHART,
+    KUBE_VERSION,
+    NAMESPACE,
+    PROFILES,
+    RELEASE,
+    ROOT,
+    documents,
+    profile_values,
+    render,
+    workloads,
+)
+
+SECRETISH = re.compile(r"(PASSWORD|SECRET|_KEY$|SEED|TOKEN|DATABASE_URL|APP_URL)", re.IGNORECASE)
+
+
+def pod_spec(workload: dict[str, Any]) -> dict[str, Any]:
+    spec: dict[str, Any] = workload["spec"]["template"]["spec"]
+    return spec
+
+
+def all_containers(workload: dict[str, Any]) -> list[dict[str, Any]]:
+    spec = pod_spec(workload)
+    return [*spec.get("initContainers", []), *spec["containers"]]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_lint_strict_has_no_findings(profile: str) -> None:
+    report = helm.lint(
+        str(CHART), profile_values(profile), strict=True, namespace=NAMESPACE, kube_version=f"v{KUBE_VERSION}"
+    )
+    assert report["total_charts_linted"] == 1
+    assert report["errors"] == []
+    findings = [m for m in report["messages"] if m["severity"] >= 2]  # warnings count as errors
+    assert findings == []
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_every_manifest_is_valid_for_the_kubernetes_version(profile: str) -> None:
+    docs = documents(profile)
+    assert docs
+    for doc in docs:
+        kubernetes_validate.validate(doc, KUBE_VERSION, strict=True)
+
+
+def test_production_deploys_every_component_of_the_map() -> None:
+    names = {(d["kind"], d["metadata"]["name"]) for d in documents("values-production.yaml")}
+    expected = {
+        ("Deployment", "api"), ("Service", "api"), ("HorizontalPodAutoscaler", "api"),
+        ("PodDisruptionBudget", "api"), ("Deployment", "ui"), ("Deployment", "worker"),
+        ("Job", "migrations"), ("Deployment", "nats"), ("Deployment", "nats-callout"),
+        ("Service", "nats-external"), ("Deployment", "mermaid"), ("Deployment", "oauth2-proxy"),
+        ("Deployment", "keycloak"), ("ConfigMap", "keycloak"), ("StatefulSet", "keycloak-db"),
+        ("Deployment", "llm-proxy"), ("DaemonSet", "fluent-bit"), ("Deployment", "mcp-connect"),
+    }  # fmt: skip
+    missing = {(kind, f"{RELEASE}-{name}") for kind, name in expected} - names
+    assert not missing
+    assert ("Ingress", RELEASE) in names
+
+
+def test_small_profile_is_small() -> None:
+    kinds = {(d["kind"], d["metadata"]["name"]) for d in workloads("values-small.yaml")}
+    assert kinds == {
+        ("Deployment", f"{RELEASE}-api"), ("Deployment", f"{RELEASE}-worker"), ("Job", f"{RELEASE}-migrations"),
+        ("Deployment", f"{RELEASE}-nats"), ("Deployment", f"{RELEASE}-nats-callout"),
+    }  # fmt: skip
+
+
+def test_migrations_run_as_pre_install_and_pre_upgrade_hook() -> None:
+    job = next(w for w in workloads("values-production.yaml") if w["kind"] == "Job")
+    hooks = set(job["metadata"]["annotations"]["helm.sh/hook"].split(","))
+    assert hooks == {"pre-install", "pre-upgrade"}
+    assert pod_spec(job)["containers"][0]["args"] == ["migrate"]
+    account = pod_spec(job)["serviceAccountName"]
+    sa = next(
+        d
+        for d in documents("values-production.yaml")
+        if d["kind"] == "ServiceAccount" and d["metadata"]["name"] == account
+    )
+    assert "pre-install" in sa["metadata"]["annotations"]["helm.sh/hook"]  # exists before the Job runs
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_every_container_has_probes_resources_and_a_locked_down_context(profile: str) -> None:
+    for workload in workloads(profile):
+        spec = pod_spec(workload)
+        assert spec["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault"
+        for container in all_containers(workload):
+            where = f"{workload['metadata']['name']}/{container['name']}"
+            ctx = container["securityContext"]
+            assert ctx["allowPrivilegeEscalation"] is False, where
+            assert ctx["capabilities"]["drop"] == ["ALL"], where
+            assert ctx.get("privileged", False) is False, where
+            for bound in ("requests", "limits"):
+                assert {"cpu", "memory"} <= set(container["resources"][bound]), where
+            if container in spec.get("initContainers", []):
+                continue
+            assert "livenessProbe" in container, where
+            assert "readinessProbe" in container, where
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_only_documented_exceptions_run_as_root_or_write_their_root_filesystem(profile: str) -> None:
+    for workload in workloads(profile):
+        name = workload["metadata"]["name"].removeprefix(f"{RELEASE}-")
+        skips = " ".join(workload["metadata"].get("annotations", {}).values())
+        for container in all_containers(workload):
+            ctx = container["securityContext"]
+            runs_as_root = pod_spec(workload)["securityContext"].get("runAsUser") == 0
+            if runs_as_root:
+                assert name == "fluent-bit" and "CKV_K8S_23=" in skips
+            if not ctx["readOnlyRootFilesystem"]:
+                assert name == "keycloak" and "CKV_K8S_22=" in skips
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_secrets_are_referenced_never_inline(profile: str) -> None:
+    docs = documents(profile)
+    assert not [d for d in docs if d["kind"] == "Secret"], "the chart must not render Secrets"
+    for workload in workloads(profile):
+        for container in all_containers(workload):
+            for env in container.get("env", []):
+                if SECRETISH.search(env["name"]):
+                    assert "valueFrom" in env and "value" not in env, (
+                        f"{workload['metadata']['name']}: {env['name']} must come from a Secret"
+                    )
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_every_pod_is_selected_by_a_network_policy(profile: str) -> None:
+    policies = [d for d in documents(profile) if d["kind"] == "NetworkPolicy"]
+    for workload in workloads(profile):
+        labels = workload["spec"]["template"]["metadata"]["labels"]
+        selected = [
+            p for p in policies
+            if p["spec"]["podSelector"]["matchLabels"].items() <= labels.items()
+        ]  # fmt: skip
+        assert selected, f"no NetworkPolicy selects {workload['metadata']['name']}"
+
+
+def test_network_policies_allow_what_the_api_needs_and_nothing_into_the_worker() -> None:
+    by_name = {d["metadata"]["name"]: d for d in documents("values-production.yaml") if d["kind"] == "NetworkPolicy"}
+    assert by_name[f"{RELEASE}-worker"]["spec"]["ingress"] == []
+    nats_ports = {p["port"] for rule in by_name[f"{RELEASE}-nats"]["spec"]["ingress"] for p in rule["ports"]}
+    assert 4222 in nats_ports
+    api_peers = [rule["from"] for rule in by_name[f"{RELEASE}-nats"]["spec"]["ingress"]]
+    assert any(
+        peer.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/component") == "api"
+        for peers in api_peers for peer in peers
+    )  # fmt: skip
+
+
+def test_production_wires_components_to_each_other() -> None:
+    api = next(w for w in workloads("values-production.yaml") if w["metadata"]["name"] == f"{RELEASE}-api")
+    env = {e["name"]: e for e in pod_spec(api)["containers"][0]["env"]}
+    assert env["CODEMILL_LLM__BASE_URL"]["value"] == f"http://{RELEASE}-llm-proxy:4000/v1"
+    assert env["CODEMILL_MERMAID__URL"]["value"] == f"http://{RELEASE}-mermaid:3000"
+    assert env["CODEMILL_MCP_CONNECT__URL"]["value"] == f"http://{RELEASE}-mcp-connect:3000"
+    assert env["CODEMILL_OIDC__ISSUER"]["value"].endswith("/auth/realms/codemill")
+    assert env["CODEMILL_DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == "codemill-app"
+    ingress = next(
+        d for d in documents("values-production.yaml") if d["kind"] == "Ingress" and d["metadata"]["name"] == RELEASE
+    )
+    assert "nginx.ingress.kubernetes.io/auth-url" in ingress["metadata"]["annotations"]
+
+
+def test_keycloak_imports_the_realm_of_deploy_keycloak() -> None:
+    import json
+
+    canonical = json.loads((ROOT / "deploy" / "keycloak" / "codemill-realm.json").read_text())
+    chart_copy = json.loads((CHART / "files" / "codemill-realm.json").read_text())
+    assert chart_copy == canonical, "deploy/helm/codemill/files/codemill-realm.json must equal deploy/keycloak/"
+    config_map = next(
+        d for d in documents("values-production.yaml")
+        if d["kind"] == "ConfigMap" and d["metadata"]["name"] == f"{RELEASE}-keycloak"
+    )  # fmt: skip
+    realm = json.loads(config_map["data"]["codemill-realm.json"])
+    assert realm["realm"] == "codemill"
+    assert not any(idp["enabled"] for idp in realm["identityProviders"])
+
+
+@pytest.mark.parametrize(
+    ("option", "alias"),
+    [
+        ("clientOwnTenant", "entra-own-tenant"),
+        ("crossTenant", "entra-cross-tenant"),
+        ("providerTenant", "entra-provider-tenant"),
+    ],
+)
+def test_entra_option_enables_exactly_its_identity_provider(option: str, alias: str) -> None:
+    import json
+
+    values = profile_values("values-production.yaml")
+    values["keycloak"]["entra"] = {"enabled": True, "option": option, "tenantId": "t", "clientId": "c"}
+    rendered = dict(helm.Chart.load(CHART).render(values, name=RELEASE, namespace=NAMESPACE))
+    text = rendered["codemill/templates/keycloak.yaml"]
+    config_map = next(d for d in __import__("yaml").safe_load_all(text) if d and d["kind"] == "ConfigMap")
+    enabled = [
+        i["alias"] for i in json.loads(config_map["data"]["codemill-realm.json"])["identityProviders"] if i["enabled"]
+    ]
+    assert enabled == [alias]
+
+
+def test_render_is_deterministic() -> None:
+    chart = helm.Chart.load(CHART)
+    again = chart.render(profile_values(PROFILES[0]), name=RELEASE, namespace=NAMESPACE, is_install=True, revision=1)
+    assert tuple(sorted(again.items())) == render(PROFILES[0])

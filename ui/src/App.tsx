@@ -1,0 +1,71 @@
+import { lazy, Suspense, type ReactNode } from 'react'
+import { Navigate, Route, Routes, useLocation } from 'react-router'
+import { useAuth } from './auth/AuthContext'
+import { Layout } from './components/Layout'
+import { Spinner } from './components/ui'
+import SignIn from './auth/SignIn'
+
+// Route-level code splitting: each screen is its own chunk, loaded when first visited.
+const ChatPage = lazy(() => import('./features/chat/ChatPage'))
+const AssistantsPage = lazy(() => import('./features/assistants/AssistantsPage'))
+const AssistantEditor = lazy(() => import('./features/assistants/AssistantEditor'))
+const AssistantVersions = lazy(() => import('./features/assistants/AssistantVersions'))
+const DatasourcesPage = lazy(() => import('./features/datasources/DatasourcesPage'))
+const DatasourceCreate = lazy(() => import('./features/datasources/DatasourceCreate'))
+const IntegrationsPage = lazy(() => import('./features/integrations/IntegrationsPage'))
+const ProjectsPage = lazy(() => import('./features/admin/ProjectsPage'))
+const UsersPage = lazy(() => import('./features/admin/UsersPage'))
+const OidcCallback = lazy(() => import('./auth/OidcCallback'))
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const { status } = useAuth()
+  const location = useLocation()
+  if (status === 'loading') return <Spinner label="Starting…" />
+  if (status !== 'authenticated') {
+    return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />
+  }
+  return <>{children}</>
+}
+
+function NotFound() {
+  return (
+    <div className="empty-state">
+      <h1>Page not found</h1>
+      <p>
+        The address does not match any page. <a href="/chat">Go to chat</a>.
+      </p>
+    </div>
+  )
+}
+
+export default function App() {
+  const { status } = useAuth()
+  return (
+    <Suspense fallback={<Spinner />}>
+      <Routes>
+        <Route path="/login" element={status === 'loading' ? <Spinner label="Starting…" /> : <SignIn />} />
+        <Route path="/auth/callback" element={<OidcCallback />} />
+        <Route
+          element={
+            <RequireAuth>
+              <Layout />
+            </RequireAuth>
+          }
+        >
+          <Route index element={<Navigate to="/chat" replace />} />
+          <Route path="chat/:conversationId?" element={<ChatPage />} />
+          <Route path="assistants" element={<AssistantsPage />} />
+          <Route path="assistants/new" element={<AssistantEditor />} />
+          <Route path="assistants/:assistantId/edit" element={<AssistantEditor />} />
+          <Route path="assistants/:assistantId/versions" element={<AssistantVersions />} />
+          <Route path="datasources" element={<DatasourcesPage />} />
+          <Route path="datasources/new" element={<DatasourceCreate />} />
+          <Route path="integrations" element={<IntegrationsPage />} />
+          <Route path="admin/projects" element={<ProjectsPage />} />
+          <Route path="admin/users" element={<UsersPage />} />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Routes>
+    </Suspense>
+  )
+}

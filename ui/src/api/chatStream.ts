@@ -1,0 +1,53 @@
+import { authHeaders, ensureOk } from './client'
+import { NdjsonParser } from './ndjson'
+import type { ChatHistoryEntry, StreamRecord } from './types'
+
+export interface ChatRequestBody {
+  text: string
+  conversation_id: string
+  stream: true
+  history: ChatHistoryEntry[]
+  history_index?: number
+  llm_model?: string | null
+  file_names?: string[]
+}
+
+/**
+ * POST /v1/assistants/{id}/model with stream=true and feed each NDJSON record to `onRecord`.
+ * Resolves when the stream ends; rejects with ApiError for an HTTP error and with an
+ * AbortError when `signal` aborts.
+ */
+export async function streamChat(
+  assistantId: string,
+  body: ChatRequestBody,
+  onRecord: (record: StreamRecord) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const res = await fetch(`/v1/assistants/${encodeURIComponent(assistantId)}/model`, {
+    method: 'POST',
+    headers: authHeaders({ 'Content-Type': 'application/json', Accept: 'application/x-ndjson, application/json' }),
+    body: JSON.stringify(body),
+    signal,
+    credentials: 'same-origin',
+  })
+  await ensureOk(res)
+  const parser = new NdjsonParser<StreamRecord>(onRecord)
+  if (!res.body) {
+    parser.push(await res.text())
+    parser.flush()
+    return
+  }
+  const reader = res.body.getReader()
+  const decoder = new TextDecoder()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      parser.push(decoder.decode(value, { stream: true }))
+    }
+    parser.push(decoder.decode())
+    parser.flush()
+  } finally {
+    reader.releaseLock()
+  }
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest'
+import { ApiError, describeError, errorFromBody } from './errors'
+
+describe('errorFromBody', () => {
+  it('reads the Codemill/CodeMie error shape', () => {
+    const e = errorFromBody(404, { error: { message: 'Assistant not found', details: 'id abc', help: 'Check the link' } })
+    expect(e.status).toBe(404)
+    expect(e.message).toBe('Assistant not found')
+    expect(describeError(e)).toBe('Assistant not found — id abc — Check the link')
+  })
+
+  it('names the fields of a FastAPI validation error', () => {
+    const e = errorFromBody(422, { detail: [{ loc: ['body', 'name'], msg: 'Field required' }] })
+    expect(e.message).toBe('name: Field required')
+    expect(e.field).toBe('name')
+  })
+
+  it('falls back to plain words per status, never to an HTML page', () => {
+    expect(errorFromBody(503, '<html>bad gateway</html>').message).toMatch(/temporarily unavailable/)
+    expect(errorFromBody(500, null).message).toMatch(/server ran into a problem/)
+  })
+
+  it('explains network failures', () => {
+    expect(describeError(new TypeError('Failed to fetch'))).toMatch(/Could not reach the server/)
+    expect(describeError(new ApiError(403, 'No'))).toBe('No')
+  })
+})

@@ -1,0 +1,293 @@
+// Shapes of the CodeMie `/v1` API as the CodeMie SDK models describe them.
+// Fields the UI does not depend on are optional: the server may send more or fewer.
+
+export interface UserProject {
+  name: string
+  display_name?: string | null
+  is_project_admin?: boolean
+  is_default?: boolean
+}
+
+/** GET /v1/user (the SDK accepts camelCase aliases for some fields). */
+export interface Me {
+  user_id?: string
+  userId?: string
+  name: string
+  username: string
+  email: string
+  is_admin?: boolean
+  isAdmin?: boolean
+  applications?: string[]
+  applications_admin?: string[]
+  applicationsAdmin?: string[]
+  projects?: UserProject[]
+  picture?: string
+}
+
+export interface LlmModel {
+  base_name: string
+  deployment_name?: string | null
+  label?: string | null
+  enabled?: boolean
+  default?: boolean | null
+  multimodal?: boolean | null
+}
+
+export interface UserRef {
+  user_id?: string
+  id?: string
+  username?: string
+  name?: string
+}
+
+export interface ToolDetails {
+  name: string
+  label?: string | null
+  settings_config?: boolean
+  user_description?: string | null
+  settings?: Integration | null
+}
+
+export interface ToolKit {
+  toolkit: string
+  tools: ToolDetails[]
+  label?: string
+  settings_config?: boolean
+  is_external?: boolean
+  settings?: Integration | null
+}
+
+export type ContextType = 'knowledge_base' | 'code' | 'provider'
+
+export interface ContextRef {
+  context_type: ContextType | string
+  name: string
+}
+
+export interface PromptVariable {
+  key: string
+  description?: string | null
+  default_value: string
+}
+
+export interface AssistantSummary {
+  id: string
+  name: string
+  description: string
+  icon_url?: string | null
+  created_by?: UserRef | null
+  slug?: string | null
+  project?: string
+  shared?: boolean
+  llm_model_type?: string | null
+  conversation_starters?: string[]
+  version_count?: number | null
+}
+
+export interface Assistant extends AssistantSummary {
+  system_prompt: string
+  project: string
+  llm_model_type?: string | null
+  toolkits?: ToolKit[]
+  conversation_starters?: string[]
+  shared?: boolean
+  is_react?: boolean
+  is_global?: boolean
+  temperature?: number | null
+  top_p?: number | null
+  context?: ContextRef[]
+  prompt_variables?: PromptVariable[] | null
+  created_date?: string | null
+  updated_date?: string | null
+  user_abilities?: string[] | null
+}
+
+export interface AssistantRequest {
+  name: string
+  description: string
+  system_prompt: string
+  project: string
+  llm_model_type: string
+  context: ContextRef[]
+  toolkits: ToolKit[]
+  conversation_starters: string[]
+  shared: boolean
+  is_react?: boolean
+  temperature?: number | null
+  top_p?: number | null
+  prompt_variables: PromptVariable[]
+  slug?: string | null
+  icon_url?: string | null
+  mcp_servers?: unknown[]
+  assistant_ids?: string[]
+}
+
+export interface AssistantVersion {
+  version_number: number
+  created_date: string
+  created_by?: UserRef | null
+  change_notes?: string | null
+  description?: string | null
+  system_prompt: string
+  llm_model_type?: string | null
+  temperature?: number | null
+  top_p?: number | null
+  context?: ContextRef[]
+  toolkits?: ToolKit[]
+  prompt_variables?: PromptVariable[]
+}
+
+export interface ConversationSummary {
+  id: string
+  name: string
+  folder?: string | null
+  pinned?: boolean
+  date?: string
+  assistant_ids?: string[]
+  initial_assistant_id?: string | null
+}
+
+export interface Thought {
+  id: string
+  parent_id?: string | null
+  metadata?: Record<string, unknown> | null
+  in_progress?: boolean
+  input_text?: string | null
+  message?: string | null
+  author_type?: string | null
+  author_name?: string | null
+  output_format?: string | null
+  error?: boolean | null
+  children?: Thought[] | string[]
+}
+
+export interface HistoryItem {
+  role: string
+  message: string
+  historyIndex?: number
+  date?: string
+  assistantId?: string | null
+  thoughts?: Thought[] | null
+  responseTime?: number | null
+}
+
+export interface ConversationDetails {
+  id: string
+  conversation_id?: string
+  conversation_name?: string
+  folder?: string | null
+  pinned?: boolean
+  history: HistoryItem[]
+  assistant_ids?: string[]
+  initial_assistant_id?: string | null
+  project?: string | null
+}
+
+export interface ConversationFolder {
+  id?: string
+  folder_name: string
+  date?: string
+}
+
+/** One NDJSON record of a streamed chat answer. */
+export interface StreamRecord {
+  generated_chunk?: string | null
+  generated?: string | Record<string, unknown> | null
+  thought?: Thought | null
+  last?: boolean | null
+  time_elapsed?: number | null
+  success?: boolean | null
+  execution_error?: string | null
+  agent_error?: { message?: string; error_type?: string; details?: string } | null
+  error?: { message?: string; details?: string; help?: string } | string | null
+  context?: Record<string, unknown> | null
+}
+
+export interface ChatHistoryEntry {
+  role: 'User' | 'Assistant'
+  message: string
+}
+
+export interface DataSourceRaw {
+  id: string
+  project_name: string
+  repo_name?: string
+  name?: string
+  description?: string | null
+  index_type?: string
+  type?: string
+  embeddings_model?: string | null
+  setting_id?: string | null
+  date?: string
+  update_date?: string
+  created_by?: UserRef | null
+  project_space_visible?: boolean
+  error?: boolean | null
+  completed?: boolean | null
+  is_fetching?: boolean | null
+  text?: string | null
+  status?: string | null
+  current_state?: number | null
+  complete_state?: number | null
+  processed_files?: string[] | null
+  processing_info?: Record<string, unknown> | null
+  progress?: unknown
+  user_abilities?: string[]
+  link?: string | null
+  branch?: string | null
+  jira?: { jql?: string | null } | null
+  confluence?: { cql?: string | null } | null
+}
+
+export interface CredentialValue {
+  key: string
+  value: unknown
+}
+
+export type SettingType = 'user' | 'project'
+
+export interface Integration {
+  id?: string
+  date?: string | null
+  update_date?: string | null
+  user_id?: string | null
+  project_name: string
+  alias?: string | null
+  default?: boolean
+  is_global?: boolean | null
+  credential_type: string
+  credential_values: CredentialValue[]
+  setting_type?: SettingType
+}
+
+export interface ProjectListItem {
+  name: string
+  display_name?: string | null
+  description?: string | null
+  project_type?: string
+  user_count?: number
+  admin_count?: number
+  created_at?: string | null
+}
+
+export interface ProjectMember {
+  user_id: string
+  is_project_admin: boolean
+  date?: string | null
+  name?: string | null
+  email?: string | null
+}
+
+export interface ProjectDetail extends ProjectListItem {
+  members: ProjectMember[]
+}
+
+export interface AdminUser {
+  id: string
+  username: string
+  email: string
+  name?: string | null
+  is_active?: boolean
+  is_admin?: boolean
+  projects?: UserProject[]
+}

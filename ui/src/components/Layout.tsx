@@ -1,0 +1,62 @@
+import { Suspense } from 'react'
+import { NavLink, Outlet } from 'react-router'
+import { useAuth } from '../auth/AuthContext'
+import { adminProjects, userIsAdmin } from '../api/auth'
+import { useTheme } from '../lib/theme'
+import { ReloginDialog } from '../auth/ReloginDialog'
+import { Spinner } from './ui'
+
+const link = ({ isActive }: { isActive: boolean }) => `nav-link${isActive ? ' active' : ''}`
+
+export function Layout() {
+  const { me, logout } = useAuth()
+  const [theme, toggleTheme] = useTheme()
+  const isAdmin = userIsAdmin(me)
+  const managesProjects = isAdmin || adminProjects(me).length > 0
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">C</span> Codemill
+        </div>
+        <ul className="nav-list">
+          <li><NavLink className={link} to="/chat" data-testid="nav-chat">Chat</NavLink></li>
+          <li><NavLink className={link} to="/assistants" data-testid="nav-assistants">Assistants</NavLink></li>
+          <li><NavLink className={link} to="/datasources" data-testid="nav-datasources">Datasources</NavLink></li>
+          <li><NavLink className={link} to="/integrations" data-testid="nav-integrations">Integrations</NavLink></li>
+          {managesProjects && (
+            <li><NavLink className={link} to="/admin/projects" data-testid="nav-projects">Projects</NavLink></li>
+          )}
+          {isAdmin && <li><NavLink className={link} to="/admin/users" data-testid="nav-users">Users</NavLink></li>}
+        </ul>
+        <div className="sidebar-footer">
+          <button
+            type="button"
+            className="button button-small"
+            onClick={toggleTheme}
+            aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
+            data-testid="theme-toggle"
+          >
+            {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+          </button>
+          <div className="user-chip" title={me?.email}>
+            <span className="avatar" aria-hidden="true">{(me?.name || me?.username || '?').slice(0, 1).toUpperCase()}</span>
+            <span className="user-name" data-testid="user-name">{me?.name || me?.username}</span>
+          </div>
+          <button type="button" className="button button-small" onClick={() => void logout()} data-testid="sign-out">
+            Sign out
+          </button>
+        </div>
+      </nav>
+      <main id="main" className="main" tabIndex={-1}>
+        <Suspense fallback={<Spinner />}>
+          <Outlet />
+        </Suspense>
+      </main>
+      <ReloginDialog />
+    </div>
+  )
+}

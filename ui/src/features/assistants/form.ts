@@ -1,0 +1,111 @@
+import type { Assistant, AssistantRequest, ContextRef, PromptVariable, ToolKit } from '../../api/types'
+
+export interface AssistantForm {
+  name: string
+  description: string
+  project: string
+  model: string
+  systemPrompt: string
+  temperature: number | null
+  variables: PromptVariable[]
+  /** Selected tools as "toolkit::tool". */
+  tools: string[]
+  /** Selected datasources as "context_type::name". */
+  contexts: string[]
+  starters: string[]
+  shared: boolean
+}
+
+export const toolKey = (toolkit: string, tool: string) => `${toolkit}::${tool}`
+export const contextKey = (c: ContextRef) => `${c.context_type}::${c.name}`
+
+export function emptyForm(project: string, model: string): AssistantForm {
+  return {
+    name: '',
+    description: '',
+    project,
+    model,
+    systemPrompt: '',
+    temperature: null,
+    variables: [],
+    tools: [],
+    contexts: [],
+    starters: [],
+    shared: false,
+  }
+}
+
+export function fromAssistant(a: Assistant): AssistantForm {
+  return {
+    name: a.name,
+    description: a.description ?? '',
+    project: a.project,
+    model: a.llm_model_type ?? '',
+    systemPrompt: a.system_prompt ?? '',
+    temperature: a.temperature ?? null,
+    variables: a.prompt_variables ?? [],
+    tools: (a.toolkits ?? []).flatMap((tk) => tk.tools.map((t) => toolKey(tk.toolkit, t.name))),
+    contexts: (a.context ?? []).map(contextKey),
+    starters: a.conversation_starters ?? [],
+    shared: Boolean(a.shared),
+  }
+}
+
+/** `{{name}}` placeholders used in a system prompt, in order of first use. */
+export function promptVariableNames(prompt: string): string[] {
+  const names: string[] = []
+  for (const m of prompt.matchAll(/\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g)) if (!names.includes(m[1])) names.push(m[1])
+  return names
+}
+
+/** Keep the variables in step with the prompt: add new placeholders, keep what was typed for existing ones. */
+export function syncVariables(prompt: string, current: PromptVariable[]): PromptVariable[] {
+  const names = promptVariableNames(prompt)
+  return names.map((key) => current.find((v) => v.key === key) ?? { key, description: '', default_value: '' })
+}
+
+export type FormErrors = Partial<Record<keyof AssistantForm, string>>
+
+export function validate(f: AssistantForm, modelsAvailable: boolean): FormErrors {
+  const e: FormErrors = {}
+  if (!f.name.trim()) e.name = 'Give the assistant a name.'
+  else if (f.name.length > 100) e.name = 'Keep the name under 100 characters.'
+  if (!f.description.trim()) e.description = 'Describe in a sentence what the assistant is for.'
+  if (!f.systemPrompt.trim()) e.systemPrompt = 'Write the instructions the assistant follows.'
+  if (!f.project) e.project = 'Choose a project.'
+  if (modelsAvailable && !f.model) e.model = 'Choose a model.'
+  if (f.temperature != null && (f.temperature < 0 || f.temperature > 2)) e.temperature = 'Temperature is between 0 and 2.'
+  if (f.variables.some((v) => !v.key.trim())) e.variables = 'Every prompt variable needs a name.'
+  return e
+}
+
+export function toRequest(f: AssistantForm, toolkits: ToolKit[], contexts: ContextRef[]): AssistantRequest {
+  const chosenTools = new Set(f.tools)
+  const selectedToolkits: ToolKit[] = []
+  for (const tk of toolkits) {
+    const tools = tk.tools.filter((t) => chosenTools.has(toolKey(tk.toolkit, t.name)))
+    if (tools.length) selectedToolkits.push({ ...tk, tools })
+  }
+  const chosenContexts = new Set(f.contexts)
+  // Keep selections the server no longer lists (e.g. a datasource being reindexed) rather than dropping them.
+  const known = contexts.filter((c) => chosenContexts.has(contextKey(c)))
+  const unknown = f.contexts
+    .filter((k) => !contexts.some((c) => contextKey(c) === k))
+    .map((k) => {
+      const [context_type, ...rest] = k.split('::')
+      return { context_type, name: rest.join('::') }
+    })
+  return {
+    name: f.name.trim(),
+    description: f.description.trim(),
+    system_prompt: f.systemPrompt,
+    project: f.project,
+    llm_model_type: f.model,
+    temperature: f.temperature,
+    toolkits: selectedToolkits,
+    context: [...known, ...unknown],
+    conversation_starters: f.starters.map((s) => s.trim()).filter(Boolean),
+    shared: f.shared,
+    prompt_variables: f.variables.filter((v) => v.key.trim()),
+  }
+}

@@ -1,0 +1,175 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
+import { useQuery } from '@tanstack/react-query'
+import { assistantsApi } from '../../api/assistants'
+import { EmptyState, ErrorBox, Spinner } from '../../components/ui'
+import { ConversationList } from './ConversationList'
+import { Composer, NEW_KEY, type ComposerHandle } from './Composer'
+import { MessageList } from './MessageList'
+import { useChat } from './useChat'
+
+const LAST_ASSISTANT = 'codemill.lastAssistant'
+
+function rememberedAssistant(): string | null {
+  try {
+    return localStorage.getItem(LAST_ASSISTANT)
+  } catch {
+    return null
+  }
+}
+
+export default function ChatPage() {
+  const { conversationId } = useParams()
+  const [params, setParams] = useSearchParams()
+  const navigate = useNavigate()
+  const composer = useRef<ComposerHandle>(null)
+  const assistants = useQuery({ queryKey: ['assistants'], queryFn: () => assistantsApi.list() })
+  const [chosen, setChosen] = useState<string | null>(params.get('assistant'))
+
+  const onConversationCreated = useCallback((id: string) => navigate(`/chat/${id}`, { replace: true }), [navigate])
+
+  // The assistant: picked here, else given in the link, else the conversation's, else the last used.
+  const list = assistants.data ?? []
+  const [conversationAssistant, setConversationAssistant] = useState<string | null>(null)
+  const assistantId = useMemo(() => {
+    const known = (id: string | null | undefined) => (id && list.some((a) => a.id === id) ? id : null)
+    return known(chosen) ?? known(conversationAssistant) ?? known(rememberedAssistant()) ?? list[0]?.id ?? null
+  }, [chosen, conversationAssistant, list])
+
+  const chat = useChat({ conversationId, assistantId: assistantId ?? undefined, onConversationCreated })
+
+  useEffect(() => {
+    const d = chat.details
+    if (!d) return
+    const lastUsed = [...chat.messages].reverse().find((m) => m.assistantId)?.assistantId
+    setConversationAssistant(lastUsed ?? d.initial_assistant_id ?? d.assistant_ids?.[0] ?? null)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [chat.details])
+
+  useEffect(() => {
+    if (!conversationId) setConversationAssistant(null)
+  }, [conversationId])
+
+  const pick = (id: string) => {
+    setChosen(id)
+    try {
+      localStorage.setItem(LAST_ASSISTANT, id)
+    } catch {
+      /* ignore */
+    }
+    if (params.has('assistant')) {
+      params.delete('assistant')
+      setParams(params, { replace: true })
+    }
+  }
+
+  const assistant = list.find((a) => a.id === assistantId)
+  const names = useMemo(() => Object.fromEntries(list.map((a) => [a.id, a.name])), [list])
+
+  const send = async (text: string) => (await chat.send(text)) !== 'session-expired'
+
+  const newChat = () => {
+    navigate('/chat')
+    setTimeout(() => composer.current?.focus(), 0)
+  }
+
+  let body
+  if (assistants.isLoading) body = <div className="messages"><Spinner label="Loading assistants…" /></div>
+  else if (assistants.error) body = <div className="messages"><ErrorBox error={assistants.error} onRetry={() => void assistants.refetch()} /></div>
+  else if (list.length === 0) {
+    body = (
+      <div className="messages">
+      <EmptyState
+        title="No assistants yet"
+        action={
+          <Link className="button button-primary" to="/assistants/new">
+            Create an assistant
+          </Link>
+        }
+      >
+        To chat, first create an assistant: give it a name, a model and a system prompt.
+      </EmptyState>
+      </div>
+    )
+  } else if (chat.loading) body = <div className="messages"><Spinner label="Loading conversation…" /></div>
+  else if (chat.loadError) {
+    body = (
+      <div className="messages">
+        <ErrorBox error={chat.loadError} onRetry={() => conversationId && void chat.reload(conversationId)} />
+      </div>
+    )
+  }
+  else if (chat.messages.length === 0) {
+    body = (
+      <div className="messages">
+        <EmptyState title={assistant ? `Chat with ${assistant.name}` : 'Start a conversation'}>
+          {assistant?.description || 'Type a message below. Answers stream in as they are written.'}
+        </EmptyState>
+        {assistant?.conversation_starters && assistant.conversation_starters.length > 0 && (
+          <div className="starters" aria-label="Conversation starters">
+            {assistant.conversation_starters.map((s) => (
+              <button key={s} type="button" className="button" onClick={() => void chat.send(s)} data-testid="starter">
+                {s}
+              </button>
+            ))}
+          </div>
+        )}
+      </div>
+    )
+  } else {
+    body = (
+      <MessageList
+        messages={chat.messages}
+        assistantNames={names}
+        defaultAssistantName={assistant?.name}
+        busy={chat.streaming}
+        onRegenerate={() => void chat.regenerate()}
+      />
+    )
+  }
+
+  return (
+    <div className="chat">
+      <ConversationList
+        activeId={conversationId}
+        onNewChat={newChat}
+        onDeleted={(id) => id === conversationId && navigate('/chat')}
+      />
+      <section className="chat-main" aria-label="Chat">
+        <div className="chat-toolbar" hidden={list.length === 0}>
+          <label htmlFor="assistant-picker" className="muted">
+            Assistant
+          </label>
+          <select
+            id="assistant-picker"
+            value={assistantId ?? ''}
+            onChange={(e) => pick(e.target.value)}
+            disabled={list.length === 0 || chat.streaming}
+            data-testid="assistant-picker"
+          >
+            {list.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+          {assistant && (
+            <Link className="button button-small" to={`/assistants/${assistant.id}/edit`}>
+              Edit assistant
+            </Link>
+          )}
+        </div>
+        {body}
+        <Composer
+          ref={composer}
+          draftKey={conversationId ?? NEW_KEY}
+          disabled={!assistantId}
+          disabledReason="Create an assistant to start chatting"
+          streaming={chat.streaming}
+          onSend={send}
+          onStop={chat.stop}
+        />
+      </section>
+    </div>
+  )
+}

@@ -1,0 +1,230 @@
+import { useMemo, useState } from 'react'
+import { Link } from 'react-router'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { conversationsApi } from '../../api/conversations'
+import { describeError } from '../../api/errors'
+import type { ConversationSummary } from '../../api/types'
+import { ConfirmDialog, Dialog } from '../../components/Dialog'
+import { ErrorBox, Spinner } from '../../components/ui'
+import { useToast } from '../../components/Toasts'
+
+interface Props {
+  activeId?: string
+  onNewChat: () => void
+  onDeleted: (id: string) => void
+}
+
+type Editing =
+  | { kind: 'rename'; conv: ConversationSummary }
+  | { kind: 'move'; conv: ConversationSummary }
+  | { kind: 'delete'; conv: ConversationSummary }
+  | { kind: 'new-folder' }
+  | { kind: 'rename-folder'; folder: string }
+  | { kind: 'delete-folder'; folder: string }
+
+export function groupByFolder(list: ConversationSummary[], search: string): [string, ConversationSummary[]][] {
+  const q = search.trim().toLowerCase()
+  const shown = q ? list.filter((c) => (c.name || 'New chat').toLowerCase().includes(q)) : list
+  const groups = new Map<string, ConversationSummary[]>()
+  for (const c of shown) {
+    const key = c.folder || ''
+    groups.set(key, [...(groups.get(key) ?? []), c])
+  }
+  return [...groups.entries()].sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)))
+}
+
+export function ConversationList({ activeId, onNewChat, onDeleted }: Props) {
+  const queryClient = useQueryClient()
+  const toast = useToast()
+  const [search, setSearch] = useState('')
+  const [editing, setEditing] = useState<Editing | null>(null)
+  const [value, setValue] = useState('')
+  const conversations = useQuery({ queryKey: ['conversations'], queryFn: conversationsApi.list })
+  const folders = useQuery({ queryKey: ['conversation-folders'], queryFn: conversationsApi.folders })
+
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: ['conversations'] })
+    void queryClient.invalidateQueries({ queryKey: ['conversation-folders'] })
+  }
+
+  const action = useMutation({
+    mutationFn: async (e: Editing) => {
+      switch (e.kind) {
+        case 'rename':
+          return conversationsApi.update(e.conv.id, { name: value.trim() })
+        case 'move':
+          return conversationsApi.update(e.conv.id, { folder: value || null })
+        case 'delete':
+          return conversationsApi.remove(e.conv.id)
+        case 'new-folder':
+          return conversationsApi.createFolder(value.trim())
+        case 'rename-folder':
+          return conversationsApi.renameFolder(e.folder, value.trim())
+        case 'delete-folder':
+          return conversationsApi.deleteFolder(e.folder)
+      }
+    },
+    onSuccess: (_d, e) => {
+      if (e.kind === 'delete') {
+        toast.info('Conversation deleted.')
+        onDeleted(e.conv.id)
+      }
+      setEditing(null)
+      refresh()
+    },
+    onError: (err) => toast.error(describeError(err)),
+  })
+
+  const folderNames = useMemo(() => {
+    const names = new Set<string>((folders.data ?? []).map((f) => f.folder_name).filter(Boolean))
+    for (const c of conversations.data ?? []) if (c.folder) names.add(c.folder)
+    return [...names].sort()
+  }, [folders.data, conversations.data])
+
+  const groups = useMemo(() => {
+    const g = groupByFolder(conversations.data ?? [], search)
+    // Empty folders still show, so a new folder is visible before anything is moved in.
+    if (!search) for (const f of folderNames) if (!g.some(([k]) => k === f)) g.unshift([f, []])
+    return g
+  }, [conversations.data, search, folderNames])
+
+  const open = (e: Editing, initial = '') => {
+    setValue(initial)
+    setEditing(e)
+  }
+
+  return (
+    <aside className="conv-panel" aria-label="Conversations" data-testid="conversation-list">
+      <div className="conv-panel-header">
+        <button type="button" className="button button-primary" onClick={onNewChat} data-testid="new-chat">
+          + New chat
+        </button>
+        <input
+          type="search"
+          placeholder="Search conversations"
+          aria-label="Search conversations"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          data-testid="conversation-search"
+        />
+        <button type="button" className="button button-small" onClick={() => open({ kind: 'new-folder' })}>
+          + New folder
+        </button>
+      </div>
+      <div className="conv-list">
+        {conversations.isLoading && <Spinner />}
+        <ErrorBox error={conversations.error} onRetry={() => void conversations.refetch()} />
+        {conversations.data && conversations.data.length === 0 && (
+          <p className="muted small">No conversations yet. Pick an assistant and ask something to start one.</p>
+        )}
+        {search && groups.length === 0 && <p className="muted small">No conversation matches “{search}”.</p>}
+        {groups.map(([folder, items]) => (
+          <section key={folder || '__none'} className="conv-folder" aria-label={folder || 'Not in a folder'}>
+            {folder && (
+              <div className="conv-folder-name">
+                <span>▸ {folder}</span>
+                <span>
+                  <button type="button" className="icon-button" aria-label={`Rename folder ${folder}`} onClick={() => open({ kind: 'rename-folder', folder }, folder)}>
+                    ✎
+                  </button>
+                  <button type="button" className="icon-button" aria-label={`Delete folder ${folder}`} onClick={() => open({ kind: 'delete-folder', folder })}>
+                    ✕
+                  </button>
+                </span>
+              </div>
+            )}
+            {folder && items.length === 0 && <p className="muted small">Empty. Use “Move” on a conversation to file it here.</p>}
+            <ul className="list" style={{ gap: 0 }}>
+              {items.map((c) => (
+                <li key={c.id} className={`conv-item${c.id === activeId ? ' active' : ''}`}>
+                  <Link className="conv-link" to={`/chat/${c.id}`} aria-current={c.id === activeId ? 'page' : undefined} title={c.name}>
+                    {c.name || 'New chat'}
+                  </Link>
+                  <span className="conv-actions">
+                    <button type="button" className="icon-button" aria-label={`Rename ${c.name}`} onClick={() => open({ kind: 'rename', conv: c }, c.name)}>
+                      ✎
+                    </button>
+                    <button type="button" className="icon-button" aria-label={`Move ${c.name} to a folder`} onClick={() => open({ kind: 'move', conv: c }, c.folder ?? '')}>
+                      ⇄
+                    </button>
+                    <button type="button" className="icon-button" aria-label={`Delete ${c.name}`} onClick={() => open({ kind: 'delete', conv: c })}>
+                      ✕
+                    </button>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))}
+      </div>
+
+      {editing?.kind === 'delete' && (
+        <ConfirmDialog
+          title="Delete conversation?"
+          message={`“${editing.conv.name || 'New chat'}” and all its messages will be deleted. This cannot be undone.`}
+          confirmLabel="Delete"
+          danger
+          busy={action.isPending}
+          onConfirm={() => action.mutate(editing)}
+          onCancel={() => setEditing(null)}
+        />
+      )}
+      {editing?.kind === 'delete-folder' && (
+        <ConfirmDialog
+          title="Delete folder?"
+          message={`The folder “${editing.folder}” will be deleted.`}
+          confirmLabel="Delete folder"
+          danger
+          busy={action.isPending}
+          onConfirm={() => action.mutate(editing)}
+          onCancel={() => setEditing(null)}
+        />
+      )}
+      {editing && (editing.kind === 'rename' || editing.kind === 'new-folder' || editing.kind === 'rename-folder') && (
+        <Dialog
+          title={editing.kind === 'rename' ? 'Rename conversation' : editing.kind === 'new-folder' ? 'New folder' : 'Rename folder'}
+          onClose={() => setEditing(null)}
+        >
+          <form
+            className="form"
+            onSubmit={(e) => {
+              e.preventDefault()
+              if (value.trim()) action.mutate(editing)
+            }}
+          >
+            <div className="field">
+              <label htmlFor="edit-name">Name</label>
+              <input id="edit-name" value={value} onChange={(e) => setValue(e.target.value)} maxLength={200} autoFocus data-testid="rename-input" />
+            </div>
+            <div className="row" style={{ justifyContent: 'flex-end' }}>
+              <button type="button" className="button" onClick={() => setEditing(null)}>Cancel</button>
+              <button type="submit" className="button button-primary" disabled={!value.trim() || action.isPending} data-testid="rename-save">
+                Save
+              </button>
+            </div>
+          </form>
+        </Dialog>
+      )}
+      {editing?.kind === 'move' && (
+        <Dialog title="Move to folder" onClose={() => setEditing(null)}>
+          <form className="form" onSubmit={(e) => { e.preventDefault(); action.mutate(editing) }}>
+            <div className="field">
+              <label htmlFor="move-folder">Folder</label>
+              <select id="move-folder" value={value} onChange={(e) => setValue(e.target.value)}>
+                <option value="">No folder</option>
+                {folderNames.map((f) => (
+                  <option key={f} value={f}>{f}</option>
+                ))}
+              </select>
+              {folderNames.length === 0 && <small className="hint">No folders yet: create one with “+ New folder”.</small>}
+            </div>
+            <div className="row" style={{ justifyContent: 'flex-end' }}>
+              <button type="button" className="button" onClick={() => setEditing(null)}>Cancel</button>
+              <button type="submit" className="button button-primary" disabled={action.isPending}>Move</button>
+            </div>
+          </form>
+        </Dialog>
+      )}
+    </aside>
+  )
+}
