@@ -11,7 +11,7 @@ PORT ?= 8080
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: help install run test check lint format typecheck layers pytest ui ui-test bench lock clean deploy-tools plugins-cli chromium
+.PHONY: help install run test check lint format typecheck layers pytest ui ui-test bench lock clean deploy-tools plugins-cli chromium wrk
 
 help:
 	@echo "make run    - install everything and run Codemill (embedded PostgreSQL + NATS, UI) on :$(PORT)"
@@ -71,14 +71,20 @@ plugins-cli: $(PLUGINS_VENV)/.installed
 deploy-tools: install
 	$(BIN)/python -m tests.deploy.tools
 
-# Debian's Chromium for the browser tests (never `playwright install`: it downloads a browser).
-CHROMIUM := $(shell command -v chromium 2>/dev/null)
+# Debian packages: installed when missing (as root, with apt), else a clear message. Never `playwright
+# install` for the browser tests: it downloads a browser.
+define apt_need
+	@command -v $(1) >/dev/null || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
+	else echo "$(2): install your distribution's '$(1)' package." >&2; exit 1; fi; }
+endef
+
 chromium:
-ifeq ($(CHROMIUM),)
-	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else echo "The browser tests need Chromium: install your distribution's 'chromium' package." >&2; exit 1; fi
-endif
+	$(call apt_need,chromium,The browser tests need Chromium)
+
+# wrk drives the API benchmark (bench/api_user.py).
+wrk:
+	$(call apt_need,wrk,The API benchmark needs wrk)
 
 pytest: install ui plugins-cli deploy-tools chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -88,8 +94,8 @@ ui-test: $(if $(wildcard ui/package.json),ui/node_modules/.installed,)
 
 test: check ui-test pytest
 
-bench: install
-	$(BIN)/python -m bench
+bench: install ui chromium wrk
+	$(BIN)/python -m bench $(BENCH)
 
 lock: $(BIN)/python
 	$(BIN)/python -m pip install -q uv==0.13.9

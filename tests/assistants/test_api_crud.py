@@ -151,6 +151,8 @@ def test_prebuilt_templates_and_tools(make_user: Callable[..., TestUser]) -> Non
     toolkits = user.client.assistants.get_tools()
     utilities = next(t for t in toolkits if t.toolkit == UTILITIES["toolkit"])
     assert {"calculator", "current_datetime"} <= {tool.name for tool in utilities.tools}
+    plugin = next(t for t in toolkits if t.toolkit == "Plugin")  # tools of the caller's own running plugins
+    assert [tool.name for tool in plugin.tools] == ["Plugin"] and plugin.is_external
 
 
 def test_system_prompt_validation_endpoint(make_user: Callable[..., TestUser]) -> None:

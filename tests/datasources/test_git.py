@@ -108,7 +108,9 @@ def test_bad_repository_input_is_refused(make_user: Callable[..., TestUser]) -> 
     assert outsider.http.post(url, json={**base, "link": "https://example.com/r.git"}).status_code == 404
 
 
-def test_private_repository_uses_the_git_integration(tmp_path: Path, make_user: Callable[..., TestUser]) -> None:
+def test_private_repository_uses_the_git_integration(
+    tmp_path: Path, make_user: Callable[..., TestUser], server_env: dict[str, str]
+) -> None:
     token = "git-token-" + ds_name("t")
     server = GitServer(tmp_path, token=token)
     try:
@@ -128,5 +130,10 @@ def test_private_repository_uses_the_git_integration(tmp_path: Path, make_user: 
             CodeDataSourceRequest(name=ds_name("priv"), setting_id=setting, **request)
         )
         assert wait_for(owner.http, created["id"])["progress"]["items_done"] == 6
+        # Deleting the datasource deletes its working clone too (and a token in its remote with it).
+        clone = Path(server_env["CODEMILL_DATA_DIR"]) / "git" / created["id"]
+        assert (clone / ".git").is_dir()
+        owner.client.datasources.delete(created["id"])
+        assert not clone.exists()
     finally:
         server.close()

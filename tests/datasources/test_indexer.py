@@ -3,6 +3,8 @@ a different model forces a full reindex (vectors never mix), and search refuses 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -10,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from codemill.auth.principal import Principal
 from codemill.datasources import retrieval
 from codemill.datasources.indexer import Indexer, IndexingEnv
+from codemill.datasources.sync import git_root, sweep_clones
 from codemill.errors import Conflict
 from codemill.kit.outbound import OutboundClient
 from codemill.models import Datasource, DatasourceItem, Project, ProjectMember, User
@@ -84,3 +87,28 @@ async def test_model_change_forces_full_reindex(engine: AsyncEngine) -> None:
         with pytest.raises(Conflict, match="another embeddings model"):
             await retrieval.search(session, principal, first, [row], "cherry", 3)
     await outbound.aclose()
+
+
+async def test_sweep_removes_only_the_clones_of_deleted_datasources(engine: AsyncEngine, tmp_path: Path) -> None:
+    """What a worker does when it starts: clones of datasources deleted elsewhere go, the others stay."""
+    settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    async with sessions() as session:
+        user = User(email=f"{new_id()}@t.test", username=new_id(), name="U", picture="", auth_source="local",
+                    is_admin=False, is_maintainer=False, is_active=True, preferences={})  # fmt: skip
+        project = Project(name=f"sweep-{new_id()[:8]}", project_type="shared")
+        session.add_all([user, project])
+        await session.flush()
+        kept = Datasource(project_name=project.name, name="repo", index_type="code", created_by=user.id, creator={},
+                          shared_with_project=False, config={}, embeddings_model="", embedding_dims=0, status="indexed",
+                          items_total=0, items_done=0, items_skipped=0, chunks_total=0, chunks_done=0)  # fmt: skip
+        session.add(kept)
+        await session.commit()
+    deleted = new_id()
+    for name in (kept.id, deleted):
+        (git_root(settings, name) / ".git").mkdir(parents=True)
+    async with sessions() as session:
+        assert await sweep_clones(session, settings) == [deleted]
+    assert git_root(settings, kept.id).is_dir() and not git_root(settings, deleted).exists()
+    async with sessions() as session:
+        assert await sweep_clones(session, settings) == []

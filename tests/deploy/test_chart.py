@@ -169,6 +169,8 @@ def test_production_wires_components_to_each_other() -> None:
     assert env["CODEMILL_MCP_CONNECT__URL"]["value"] == f"http://{RELEASE}-mcp-connect:3000"
     assert env["CODEMILL_OIDC__ISSUER"]["value"].endswith("/auth/realms/codemill")
     assert env["CODEMILL_DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == "codemill-app"
+    # The nats-callout Deployment answers the auth callout; the API pods leave it to it.
+    assert env["CODEMILL_NATS__SERVE_CALLOUT"]["value"] == "false"
     ingress = next(
         d for d in documents("values-production.yaml") if d["kind"] == "Ingress" and d["metadata"]["name"] == RELEASE
     )

@@ -8,19 +8,16 @@ once the plan is done it answers with every tool result of the turn, in order.
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from codemill.kit.net import free_port
+from tests.support.openai_server import ThreadedServer, sse, sse_chunk
 
 ANSWER_HEADER = "What the tools said:"
 
@@ -41,7 +38,7 @@ class Script:
         model = body.get("model", "scripted")
         results = _results_since_user(body.get("messages") or [])
         offered = {t["function"]["name"] for t in body.get("tools") or []}
-        yield _sse(_chunk(model, {"role": "assistant", "content": ""}))
+        yield sse(sse_chunk(model, {"role": "assistant", "content": ""}))
         if len(results) < len(self.plan) and self.plan[len(results)][0] in offered:
             name, args = self.plan[len(results)]
             call = {
@@ -50,12 +47,12 @@ class Script:
                 "type": "function",
                 "function": {"name": name, "arguments": json.dumps(args)},
             }
-            yield _sse(_chunk(model, {"tool_calls": [call]}))
-            yield _sse(_chunk(model, {}, finish="tool_calls"))
+            yield sse(sse_chunk(model, {"tool_calls": [call]}))
+            yield sse(sse_chunk(model, {}, finish="tool_calls"))
         else:
             text = "\n---\n".join([ANSWER_HEADER, *results])
-            yield _sse(_chunk(model, {"content": text}))
-            yield _sse(_chunk(model, {}, finish="stop"))
+            yield sse(sse_chunk(model, {"content": text}))
+            yield sse(sse_chunk(model, {}, finish="stop"))
         yield "data: [DONE]\n\n"
 
 
@@ -69,37 +66,10 @@ def _results_since_user(messages: list[dict[str, Any]]) -> list[str]:
     return list(reversed(results))
 
 
-def _chunk(model: str, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
-    return {
-        "id": "chatcmpl-scripted",
-        "object": "chat.completion.chunk",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-    }
-
-
-def _sse(data: dict[str, Any]) -> str:
-    return f"data: {json.dumps(data)}\n\n"
-
-
-class ScriptedModelServer:
+class ScriptedModelServer(ThreadedServer):
     """The scripted model on a loopback port, in a background thread."""
 
     def __init__(self) -> None:
         self.script = Script()
         app = Starlette(routes=[Route("/v1/chat/completions", self.script.completions, methods=["POST"])])
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self._thread = threading.Thread(target=self._server.run, name="scripted-model", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 15
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the scripted model server did not start")
-            time.sleep(0.02)
-
-    def close(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(10)
+        super().__init__(app, "scripted-model")

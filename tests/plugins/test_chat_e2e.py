@@ -125,6 +125,7 @@ def test_an_assistant_lists_a_directory_and_reads_a_file_through_the_users_plugi
 
     ended = [r["thought"] for r in lines if r["thought"] and not r["thought"]["in_progress"]]
     assert [(t["metadata"]["tool_name"], t["error"]) for t in ended] == [(LIST, False), (READ, False), (READ, False)]
+    assert ended[0]["author_name"] == "List Files In Directory"  # the CLI's leading underscore is not shown
     listing, readme, escape = (t["message"] for t in ended)
     assert sorted(listing.splitlines()) == ["README.md", "src"]
     assert readme == "# Hello from the plugin\n"

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,12 +14,15 @@ import numpy as np
 import pytest
 
 from codemill.search.backends.hashing import HashingEmbedder
+from codemill.search.backends.lazy import LazyEmbedder
 from codemill.search.backends.local_onnx import BUILTIN, LocalOnnxEmbedder, model_files
 from codemill.search.backends.openai_compat import OpenAIEmbedder
 from codemill.search.embeddings import Embedder, EmbeddingError
+from codemill.search.factory import build_embedder
+from codemill.settings import Settings
 from tests.search.embeddings_server import EmbeddingsServer
 
-BACKENDS = ["local-builtin", "local-directory", "openai", "hashing"]
+BACKENDS = ["local-builtin", "local-directory", "local-lazy", "openai", "hashing"]
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +44,14 @@ async def embedder(
         shutil.copy(model, tmp_path / "minilm" / "onnx" / "model.onnx")
         shutil.copy(tokenizer, tmp_path / "minilm" / "tokenizer.json")
         yield LocalOnnxEmbedder.load(str(tmp_path / "minilm"), tmp_path / "cache", batch_size=3)
+    elif kind == "local-lazy":
+        # What `codemill serve` builds by default: the packaged model, loaded on first use.
+        settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+        async with httpx.AsyncClient() as http:
+            lazy = await build_embedder(settings, http)
+        assert isinstance(lazy, LazyEmbedder) and not lazy.loaded
+        yield lazy
+        assert lazy.loaded
     elif kind == "openai":
         server = EmbeddingsServer(builtin, api_key="sk-test", fail_first=1)
         async with httpx.AsyncClient() as http:
@@ -94,3 +107,25 @@ async def test_openai_backend_reports_service_errors(builtin: LocalOnnxEmbedder)
             assert good.model == "openai:minilm" and good.dimensions == 384
     finally:
         server.close()
+
+
+def test_the_default_embedder_loads_nothing_heavy_until_used(tmp_path: Path) -> None:
+    """An API process that never embeds never imports onnxruntime nor loads the model (idle memory)."""
+    script = f"""
+import asyncio, sys, httpx
+from codemill.search.factory import build_embedder
+from codemill.settings import Settings
+
+async def main():
+    async with httpx.AsyncClient() as http:
+        embedder = await build_embedder(Settings(_env_file=None, data_dir={str(tmp_path)!r}), http)
+    assert embedder.model == "all-MiniLM-L6-v2-int8", embedder.model
+    assert "onnxruntime" not in sys.modules, "onnxruntime imported before use"
+    vectors = await embedder.embed(["hello"])
+    assert len(vectors[0]) == 384 and "onnxruntime" in sys.modules
+    print("ok")
+
+asyncio.run(main())
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

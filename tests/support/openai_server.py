@@ -92,7 +92,7 @@ class FakeOpenAI:
         completed = False
         try:
             self.streaming_started.set()
-            yield _sse(_chunk(model, {"role": "assistant", "content": ""}))
+            yield sse(sse_chunk(model, {"role": "assistant", "content": ""}))
             if last.get("role") != "tool" and tools:
                 chosen = tools if self.parallel_tools else tools[:1]
                 for index, tool in enumerate(chosen):
@@ -104,10 +104,12 @@ class FakeOpenAI:
                         "type": "function",
                         "function": {"name": function["name"], "arguments": ""},
                     }
-                    yield _sse(_chunk(model, {"tool_calls": [start]}))
+                    yield sse(sse_chunk(model, {"tool_calls": [start]}))
                     for piece in (args[: len(args) // 2], args[len(args) // 2 :]):
-                        yield _sse(_chunk(model, {"tool_calls": [{"index": index, "function": {"arguments": piece}}]}))
-                yield _sse(_chunk(model, {}, finish="tool_calls"))
+                        yield sse(
+                            sse_chunk(model, {"tool_calls": [{"index": index, "function": {"arguments": piece}}]})
+                        )
+                yield sse(sse_chunk(model, {}, finish="tool_calls"))
                 usage_out = 10 * len(chosen)
             else:
                 text = (
@@ -118,11 +120,11 @@ class FakeOpenAI:
                 for word in WORD.findall(text):
                     if self.chunk_delay:
                         await asyncio.sleep(self.chunk_delay)
-                    yield _sse(_chunk(model, {"content": word}))
-                yield _sse(_chunk(model, {}, finish="stop"))
+                    yield sse(sse_chunk(model, {"content": word}))
+                yield sse(sse_chunk(model, {}, finish="stop"))
                 usage_out = len(text.split())
             if self.include_usage and (body.get("stream_options") or {}).get("include_usage"):
-                yield _sse(
+                yield sse(
                     {
                         "id": "chatcmpl-fake",
                         "object": "chat.completion.chunk",
@@ -149,7 +151,8 @@ def _first_string_param(function: dict[str, Any]) -> str:
     return next((name for name, schema in properties.items() if (schema or {}).get("type") == "string"), "input")
 
 
-def _chunk(model: str, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+def sse_chunk(model: str, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+    """One chat.completion.chunk of a streamed answer."""
     return {
         "id": "chatcmpl-fake",
         "object": "chat.completion.chunk",
@@ -159,11 +162,33 @@ def _chunk(model: str, delta: dict[str, Any], finish: str | None = None) -> dict
     }
 
 
-def _sse(data: dict[str, Any]) -> str:
+def sse(data: dict[str, Any]) -> str:
+    """One server-sent event."""
     return f"data: {json.dumps(data)}\n\n"
 
 
-class OpenAIServer:
+class ThreadedServer:
+    """An ASGI app on a loopback port, served by uvicorn in a background thread."""
+
+    def __init__(self, app: Starlette, name: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self._thread = threading.Thread(target=self._server.run, name=name, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 15
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError(f"the {name} server did not start")
+            time.sleep(0.02)
+
+    def close(self) -> None:
+        """Stop the server."""
+        self._server.should_exit = True
+        self._thread.join(10)
+
+
+class OpenAIServer(ThreadedServer):
     """The fake provider running on a loopback port in a background thread."""
 
     def __init__(self) -> None:
@@ -174,18 +199,4 @@ class OpenAIServer:
                 Route("/openai/deployments/{deployment}/chat/completions", self.script.completions, methods=["POST"]),
             ]
         )
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self._thread = threading.Thread(target=self._server.run, name="fake-openai", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 15
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the fake OpenAI server did not start")
-            time.sleep(0.02)
-
-    def close(self) -> None:
-        """Stop the server."""
-        self._server.should_exit = True
-        self._thread.join(10)
+        super().__init__(app, "fake-openai")

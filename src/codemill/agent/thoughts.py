@@ -49,7 +49,7 @@ class Thought:
             "input_text": self.input_text,
             "message": self.output,
             "author_type": "Tool",
-            "author_name": self.tool_name.replace("_", " ").title(),
+            "author_name": " ".join(self.tool_name.replace("_", " ").split()).title(),
             "output_format": "text",
             "error": self.error,
             "interrupted": self.interrupted,

@@ -8,6 +8,7 @@ naming the key.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -16,18 +17,6 @@ from codemill.assistants.schemas import without_nul
 from codemill.errors import BadRequest
 
 COMPARISONS = {">=", "<=", ">", "<", "==", "!="}
-KNOWN = (
-    "project",
-    "created_by",
-    "search",
-    "shared",
-    "is_global",
-    "id",
-    "slug",
-    "categories",
-    "created_date",
-    "integration_type",
-)
 
 
 @dataclass
@@ -90,6 +79,22 @@ def _dates(key: str, value: Any) -> list[tuple[str, datetime]]:
     return [("==", _instant(key, value))]
 
 
+# Each filter the list accepts: the ListFilters field it sets and how its value is read.
+FIELDS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
+    "project": ("project", _strings),
+    "created_by": ("created_by", _string),
+    "search": ("search", _string),
+    "shared": ("shared", _boolean),
+    "is_global": ("is_global", _boolean),
+    "id": ("ids", _strings),
+    "slug": ("slugs", _strings),
+    "categories": ("categories", _strings),
+    "created_date": ("created_date", _dates),
+    "integration_type": ("integration_types", _strings),
+}
+KNOWN = tuple(FIELDS)
+
+
 def parse_filters(raw: str | None) -> ListFilters:
     """The filters in `raw` (None or empty: no filters)."""
     if not raw:
@@ -114,25 +119,6 @@ def parse_filters(raw: str | None) -> ListFilters:
     for key, value in without_nul(data).items():
         if value is None or value in ("", []):
             continue
-        match key:
-            case "project":
-                out.project = _strings(key, value)
-            case "created_by":
-                out.created_by = _string(key, value)
-            case "search":
-                out.search = _string(key, value)
-            case "shared":
-                out.shared = _boolean(key, value)
-            case "is_global":
-                out.is_global = _boolean(key, value)
-            case "id":
-                out.ids = _strings(key, value)
-            case "slug":
-                out.slugs = _strings(key, value)
-            case "categories":
-                out.categories = _strings(key, value)
-            case "created_date":
-                out.created_date = _dates(key, value)
-            case "integration_type":
-                out.integration_types = _strings(key, value)
+        name, read = FIELDS[key]
+        setattr(out, name, read(key, value))
     return out

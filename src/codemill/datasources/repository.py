@@ -24,6 +24,14 @@ async def get_for_update(session: AsyncSession, datasource_id: str) -> Datasourc
     return rows.scalar_one_or_none()
 
 
+async def existing_ids(session: AsyncSession, ids: Sequence[str]) -> set[str]:
+    """Which of these datasource ids exist."""
+    if not ids:
+        return set()
+    rows = await session.execute(select(Datasource.id).where(Datasource.id.in_(list(ids))))
+    return set(rows.scalars())
+
+
 async def by_name(session: AsyncSession, project: str, name: str) -> Datasource | None:
     """By project and name."""
     rows = await session.execute(select(Datasource).where(Datasource.project_name == project, Datasource.name == name))

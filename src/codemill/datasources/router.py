@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
@@ -12,7 +13,7 @@ from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.datasources import repository, retrieval, service
 from codemill.datasources.schemas import CodeCreate, CodeUpdate, DatasourceBase, SearchRequest, datasource_out
 from codemill.datasources.service import Upload
-from codemill.datasources.sync import FILE
+from codemill.datasources.sync import FILE, remove_clone
 from codemill.errors import Unprocessable
 from codemill.settings import Settings
 
@@ -79,10 +80,15 @@ async def get_datasource(session: Session, principal: CurrentPrincipal, datasour
 
 
 @router.delete("/index/{datasource_id}")
-async def delete_datasource(session: Session, principal: CurrentPrincipal, datasource_id: str) -> dict[str, str]:
+async def delete_datasource(
+    request: Request, session: Session, principal: CurrentPrincipal, datasource_id: str
+) -> dict[str, str]:
     """Delete a datasource and everything indexed from it."""
     ds = policy.ensure_datasource_manageable(principal, await repository.get(session, datasource_id))
     await service.delete(session, ds)
+    await session.commit()
+    # The clone on this machine goes now; workers on other machines sweep theirs when they start.
+    await asyncio.to_thread(remove_clone, _settings(request), ds.id)
     return {"message": f"Index {ds.name} was deleted successfully"}
 
 

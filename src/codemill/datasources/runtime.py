@@ -10,6 +10,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from codemill.datasources import indexer
+from codemill.datasources.sync import sweep_clones
 from codemill.jobs.queue import JobQueue
 from codemill.kit.outbound import OutboundClient
 from codemill.search.embeddings import Embedder
@@ -49,6 +50,10 @@ class IndexingRuntime:
     async def start(self, run_workers: bool) -> None:
         """Load the embedder, open the queue, and start in-process workers when asked."""
         self._embedder = await build_embedder(self.settings, self.http)
+        async with self.sessions() as session:
+            swept = await sweep_clones(session, self.settings)
+        if swept:
+            log.info("removed the clones of deleted datasources", extra={"datasources": swept})
         await self.queue.open()
         if run_workers:
             self._worker = asyncio.create_task(self._run_worker(install_signal_handlers=False), name="indexing-worker")

@@ -7,7 +7,9 @@ Jira: every page/issue the query finds, compared by content hash.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,25 @@ class SyncResult:
 def git_root(settings: Settings, datasource_id: str) -> Path:
     """Where a git datasource's working clone lives."""
     return settings.data_dir / "git" / datasource_id
+
+
+def remove_clone(settings: Settings, datasource_id: str) -> None:
+    """Delete a datasource's working clone on this machine (nothing if it has none here)."""
+    shutil.rmtree(git_root(settings, datasource_id), ignore_errors=True)
+
+
+async def sweep_clones(session: AsyncSession, settings: Settings) -> list[str]:
+    """Delete the clones on this machine whose datasource no longer exists (deleted while it was down,
+    or deleted through an API process on another machine); the ids removed."""
+    root = settings.data_dir / "git"
+    if not root.is_dir():
+        return []
+    local = [p.name for p in root.iterdir() if p.is_dir()]
+    alive = await repository.existing_ids(session, local)
+    gone = [name for name in local if name not in alive]
+    for name in gone:
+        await asyncio.to_thread(remove_clone, settings, name)
+    return gone
 
 
 async def sync_items(

@@ -11,9 +11,6 @@ import re
 from typing import Any
 
 import httpx
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
 
 from codemill.integrations.checking import CheckContext, CheckFailed
 from codemill.kit.outbound import OutboundFailed, OutboundRefused
@@ -102,6 +99,11 @@ async def check_aws(values: dict[str, Any], ctx: CheckContext) -> str:
     if not _REGION.match(region):
         raise CheckFailed("Testing an AWS integration needs a valid `aws_region` (for example eu-west-1).")
     endpoint = str(values.get("aws_endpoint_url") or f"https://sts.{region}.amazonaws.com").rstrip("/") + "/"
+    # botocore (~40 MB) only signs this request: it loads when an AWS integration is first tested.
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
     credentials = Credentials(
         str(values.get("aws_access_key_id") or ""),
         str(values.get("aws_secret_access_key") or ""),

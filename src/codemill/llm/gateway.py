@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from codemill.errors import BadRequest, Unavailable
 from codemill.llm.catalogue import Catalogue, CatalogueModel
 from codemill.llm.provider import LLMProvider
 from codemill.llm.providers.mock import MockProvider
-from codemill.llm.providers.openai_compatible import Endpoint, OpenAICompatibleProvider
 from codemill.settings import LLMSettings
+
+if TYPE_CHECKING:
+    from codemill.llm.providers.openai_compatible import Endpoint, OpenAICompatibleProvider
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,9 @@ class LLMGateway:
                 help="Set CODEMILL_LLM__BASE_URL or add an LLM integration to the project.",
             )
         key = creds.api_key or (self.settings.api_key.get_secret_value() if self.settings.api_key else None)
+        # The openai library loads with the first real provider: a process on the mock model never needs it.
+        from codemill.llm.providers.openai_compatible import Endpoint, OpenAICompatibleProvider
+
         endpoint = Endpoint(
             base_url=base_url,
             api_key=key,

@@ -32,6 +32,30 @@ ALL_PLUGIN_TOOLS = "Plugin"  # the toolkit's catalogue tool: every tool of the c
 KEY_FIELD = "plugin_key"
 
 
+def toolkit_details() -> dict[str, Any]:
+    """The Plugin toolkit as /v1/assistants/tools lists it (CodeMie's ToolKitDetails shape)."""
+    about = (
+        "Tools of the plugins you run on your own machine or in CI with the codemie-plugins CLI "
+        "(a Plugin integration holds the key). Enabling 'Plugin' offers every tool they publish."
+    )
+    return {
+        "toolkit": PLUGIN_TOOLKIT,
+        "label": "Plugin",
+        "description": about,
+        "settings_config": True,
+        "is_external": True,
+        "tools": [
+            {
+                "name": ALL_PLUGIN_TOOLS,
+                "label": "Plugin",
+                "description": about,
+                "user_description": about,
+                "settings_config": True,
+            }
+        ],
+    }
+
+
 def plugin_toolkits(assistant: Assistant) -> list[dict[str, Any]]:
     """The assistant's Plugin toolkit entries."""
     return [

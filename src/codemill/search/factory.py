@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 
-from codemill.search.backends.hashing import HashingEmbedder
-from codemill.search.backends.local_onnx import BUILTIN, LocalOnnxEmbedder
-from codemill.search.backends.openai_compat import OpenAIEmbedder
+from codemill.search.backends.lazy import LazyEmbedder
+from codemill.search.backends.local_model import BUILTIN, model_id
 from codemill.search.embeddings import Embedder
 from codemill.settings import Settings
 
@@ -23,24 +20,31 @@ def embeddings_backend(settings: Settings) -> str:
 
 
 async def build_embedder(settings: Settings, http: httpx.AsyncClient) -> Embedder:
-    """The embedder for this process (loading a local model runs on a thread)."""
+    """The embedder for this process (a local model loads on its first use, on a thread)."""
     conf = settings.embeddings
     backend = embeddings_backend(settings)
     if backend == "hashing":
+        from codemill.search.backends.hashing import HashingEmbedder  # numpy: only when used
+
         return HashingEmbedder(conf.dimensions or 384, conf.batch_size)
     if backend == "local":
-        return await asyncio.to_thread(
-            LocalOnnxEmbedder.load,
-            conf.model or BUILTIN,
-            settings.data_dir / "models",
-            batch_size=conf.batch_size,
-            max_tokens=conf.max_tokens,
-            threads=conf.threads,
-        )
+        spec = conf.model or BUILTIN
+
+        def load() -> Embedder:
+            from codemill.search.backends.local_onnx import LocalOnnxEmbedder  # onnxruntime: only when used
+
+            return LocalOnnxEmbedder.load(
+                spec, settings.data_dir / "models", batch_size=conf.batch_size, max_tokens=conf.max_tokens,
+                threads=conf.threads,
+            )  # fmt: skip
+
+        return LazyEmbedder(model_id(spec), conf.batch_size, load)
     base_url = conf.base_url or settings.llm.base_url
     if not base_url:
         raise ValueError("CODEMILL_EMBEDDINGS__BASE_URL (or CODEMILL_LLM__BASE_URL) is needed for openai embeddings")
     api_key = conf.api_key or settings.llm.api_key
+    from codemill.search.backends.openai_compat import OpenAIEmbedder  # numpy: only when used
+
     embedder = OpenAIEmbedder(
         http,
         base_url,

@@ -203,6 +203,9 @@ imagePullSecrets:
 - name: CODEMILL_NATS__CALLOUT_ISSUER_SEED
   valueFrom:
     secretKeyRef: {name: {{ $s.nats.name }}, key: {{ $s.nats.calloutIssuerSeedKey }}}
+# The dedicated nats-callout Deployment answers the callout; API pods then do not.
+- name: CODEMILL_NATS__SERVE_CALLOUT
+  value: {{ not .Values.nats.callout.enabled | quote }}
 {{- end }}
 {{- with $c.natsPublicUrl }}
 - name: CODEMILL_NATS__PUBLIC_URL

