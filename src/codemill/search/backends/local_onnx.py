@@ -29,6 +29,9 @@ class LocalOnnxEmbedder:
         if threads > 0:
             options.intra_op_num_threads = threads
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # onnxruntime's CPU arena keeps the peak of every batch shape it saw: >1 GB after a few batches of
+        # long chunks. Without it the process stays ~85 MB above its size before loading, ~10% slower.
+        options.enable_cpu_mem_arena = False
         self._session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
