@@ -29,10 +29,12 @@ class LocalOnnxEmbedder:
         if threads > 0:
             options.intra_op_num_threads = threads
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # onnxruntime's CPU arena keeps the peak of every batch shape it saw: >1 GB after a few batches of
-        # long chunks. Without it the process stays ~85 MB above its size before loading, ~10% slower.
-        options.enable_cpu_mem_arena = False
         self._session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+        # onnxruntime's CPU arena keeps the peak of every batch it ran: >1 GB after a few batches of long
+        # chunks. Shrinking it after each run keeps it at ~70 MB for a few % of speed (turning the
+        # arena off instead costs ~40%).
+        self._run_options = ort.RunOptions()
+        self._run_options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self._tokenizer.enable_truncation(max_length=max_tokens)
@@ -83,7 +85,9 @@ class LocalOnnxEmbedder:
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
         with self._lock:
-            hidden = self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
+            hidden = self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs}, self._run_options)[
+                0
+            ]
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
