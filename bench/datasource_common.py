@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from tests.datasources.support import seed_datasource
 
 from codemill.db.embedded import EmbeddedPostgres
 from codemill.db.engine import make_engine, make_sessionmaker
 from codemill.db.migrate import upgrade_to_head
-from codemill.models import Datasource, Project, ProjectMember, User
-from codemill.models.base import new_id
 
 
 @dataclass
@@ -48,16 +47,8 @@ async def new_datasource(
 ) -> str:
     """A user, a project and a datasource row; the datasource id."""
     async with db.sessions() as session:
-        user = User(email=f"{new_id()}@bench.test", username=new_id(), name="Bench", picture="", auth_source="local",
-                    is_admin=False, is_maintainer=False, is_active=True, preferences={})  # fmt: skip
-        project = Project(name=f"bench-{new_id()[:8]}", project_type="shared")
-        session.add_all([user, project])
-        await session.flush()
-        session.add(ProjectMember(project_name=project.name, user_id=user.id, is_project_admin=True, is_default=True))
-        ds = Datasource(project_name=project.name, name="bench", index_type=index_type, created_by=user.id,
-                        creator={}, shared_with_project=False, config=config, embeddings_model=model,
-                        embedding_dims=dims, status="pending", items_total=0, items_done=0, items_skipped=0,
-                        chunks_total=0, chunks_done=0)  # fmt: skip
-        session.add(ds)
+        _, _, ds = await seed_datasource(
+            session, index_type=index_type, name="bench", config=config, embeddings_model=model, dims=dims
+        )
         await session.commit()
         return ds.id

@@ -9,6 +9,38 @@ from typing import Any
 import docx
 import httpx
 from fpdf import FPDF
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from codemill.models import Datasource, Project, ProjectMember, User
+from codemill.models.base import new_id
+
+
+async def seed_datasource(
+    session: AsyncSession,
+    *,
+    index_type: str = "knowledge_base_file",
+    name: str = "docs",
+    status: str = "pending",
+    config: dict[str, Any] | None = None,
+    embeddings_model: str = "",
+    dims: int = 0,
+    member: bool = True,
+) -> tuple[User, Project, Datasource]:
+    """A user, a project of their own (as a member unless told otherwise) and an empty datasource, flushed."""
+    user = User(email=f"{new_id()}@t.test", username=new_id(), name="Owner", picture="", auth_source="local",
+                is_admin=False, is_maintainer=False, is_active=True, preferences={})  # fmt: skip
+    project = Project(name=f"ds-{new_id()[:8]}", project_type="shared")
+    session.add_all([user, project])
+    await session.flush()
+    if member:
+        session.add(ProjectMember(project_name=project.name, user_id=user.id, is_project_admin=False, is_default=True))
+    ds = Datasource(project_name=project.name, name=name, index_type=index_type, created_by=user.id, creator={},
+                    shared_with_project=False, config=config or {}, embeddings_model=embeddings_model,
+                    embedding_dims=dims, status=status, items_total=0, items_done=0, items_skipped=0,
+                    chunks_total=0, chunks_done=0)  # fmt: skip
+    session.add(ds)
+    await session.flush()
+    return user, project, ds
 
 
 def make_docx(paragraphs: list[str]) -> bytes:

@@ -13,11 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from codemill.auth.principal import Principal
 from codemill.datasources.assistant_tools import tools_for
-from codemill.models import Assistant, Datasource, DatasourceItem, Project, User
+from codemill.models import Assistant, DatasourceItem
 from codemill.models.base import new_id
 from codemill.search.backends.hashing import HashingEmbedder
 from codemill.search.hybrid import vector_literal
 from codemill.tools.base import ToolContext, ToolError
+from tests.datasources.support import seed_datasource
 
 FILES = {
     "src/app/main.py": ["def main():\n    start_server(port=8080)", "def stop():\n    shutdown_gracefully()"],
@@ -28,16 +29,10 @@ FILES = {
 
 async def _seed(sessions: async_sessionmaker, embedder: HashingEmbedder) -> tuple[Assistant, Principal, Principal]:  # type: ignore[type-arg]
     async with sessions() as session:
-        owner = User(email=f"{new_id()}@t.test", username=new_id(), name="Owner", picture="", auth_source="local",
-                     is_admin=False, is_maintainer=False, is_active=True, preferences={})  # fmt: skip
-        project = Project(name=f"tools-{new_id()[:8]}", project_type="shared")
-        session.add_all([owner, project])
-        await session.flush()
-        ds = Datasource(project_name=project.name, name="repo", index_type="code", created_by=owner.id, creator={},
-                        shared_with_project=False, config={}, embeddings_model=embedder.model, embedding_dims=384,
-                        status="indexed", items_total=3, items_done=3, items_skipped=0, chunks_total=4, chunks_done=4)  # fmt: skip
-        session.add(ds)
-        await session.flush()
+        owner, project, ds = await seed_datasource(
+            session, index_type="code", name="repo", status="indexed", embeddings_model=embedder.model, dims=384,
+            member=False,
+        )  # fmt: skip
         for path, chunks in FILES.items():
             session.add(
                 DatasourceItem(datasource_id=ds.id, path=path, content_hash="h", state="done", chunk_count=len(chunks))

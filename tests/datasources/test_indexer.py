@@ -15,10 +15,11 @@ from codemill.datasources.indexer import Indexer, IndexingEnv
 from codemill.datasources.sync import git_root, sweep_clones
 from codemill.errors import Conflict
 from codemill.kit.outbound import OutboundClient
-from codemill.models import Datasource, DatasourceItem, Project, ProjectMember, User
+from codemill.models import Datasource, DatasourceItem
 from codemill.models.base import new_id
 from codemill.search.backends.hashing import HashingEmbedder
 from codemill.settings import Settings
+from tests.datasources.support import seed_datasource
 
 DOCS = {
     "a.md": b"# Alpha\n\nApples are red.",
@@ -30,17 +31,7 @@ DOCS = {
 async def test_model_change_forces_full_reindex(engine: AsyncEngine) -> None:
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     async with sessions() as session:
-        user = User(email=f"{new_id()}@t.test", username=new_id(), name="U", picture="", auth_source="local",
-                    is_admin=False, is_maintainer=False, is_active=True, preferences={})  # fmt: skip
-        project = Project(name=f"idx-{new_id()[:8]}", project_type="shared")
-        session.add_all([user, project])
-        await session.flush()
-        session.add(ProjectMember(project_name=project.name, user_id=user.id, is_project_admin=False, is_default=True))
-        ds = Datasource(project_name=project.name, name="docs", index_type="knowledge_base_file", created_by=user.id,
-                        creator={}, shared_with_project=False, config={}, embeddings_model="", embedding_dims=0,
-                        status="pending", items_total=0, items_done=0, items_skipped=0, chunks_total=0, chunks_done=0)  # fmt: skip
-        session.add(ds)
-        await session.flush()
+        user, project, ds = await seed_datasource(session)
         for path, content in DOCS.items():
             session.add(
                 DatasourceItem(
@@ -94,15 +85,7 @@ async def test_sweep_removes_only_the_clones_of_deleted_datasources(engine: Asyn
     settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     async with sessions() as session:
-        user = User(email=f"{new_id()}@t.test", username=new_id(), name="U", picture="", auth_source="local",
-                    is_admin=False, is_maintainer=False, is_active=True, preferences={})  # fmt: skip
-        project = Project(name=f"sweep-{new_id()[:8]}", project_type="shared")
-        session.add_all([user, project])
-        await session.flush()
-        kept = Datasource(project_name=project.name, name="repo", index_type="code", created_by=user.id, creator={},
-                          shared_with_project=False, config={}, embeddings_model="", embedding_dims=0, status="indexed",
-                          items_total=0, items_done=0, items_skipped=0, chunks_total=0, chunks_done=0)  # fmt: skip
-        session.add(kept)
+        _, _, kept = await seed_datasource(session, index_type="code", name="repo", status="indexed")
         await session.commit()
     deleted = new_id()
     for name in (kept.id, deleted):
