@@ -135,6 +135,12 @@ def test_admin_user_management(admin_client: CodeMieClient, make_user: Callable[
     assert name in user.client.users.about_me().applications_admin
     admin_client.users.set_default_project(user.id, name)
     assert any(p.is_default and p.name == name for p in user.client.users.about_me().projects)
+    # Users clear their own default; someone else's default is for admins only.
+    user.client.users.clear_default_project(user.id, name)
+    assert not any(p.is_default and p.name == name for p in user.client.users.about_me().projects)
+    with pytest.raises(requests.HTTPError) as not_theirs:
+        user.client.users.set_default_project(admin_client.users.about_me().user_id, name)
+    assert not_theirs.value.response.status_code == 403
 
     # A non-admin cannot manage users.
     with pytest.raises(requests.HTTPError) as forbidden:

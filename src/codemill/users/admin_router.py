@@ -166,16 +166,23 @@ async def revoke_project(
     return {"message": "Project access revoked", "user_id": user_id, "project_name": project_name}
 
 
+async def _mark_default(
+    session: Session, principal: CurrentPrincipal, user_id: str, project_name: str, is_default: bool
+) -> dict[str, str]:
+    if user_id != principal.user_id:
+        policy.require_admin(principal)
+    user = await admin_service.get_user(session, user_id)
+    await admin_service.set_default(session, user, project_name, is_default)
+    message = "Default project set" if is_default else "Default project cleared"
+    return {"message": message, "user_id": user_id, "project_name": project_name}
+
+
 @router.put("/{user_id}/projects/{project_name}/default")
 async def set_default_project(
     user_id: str, project_name: str, session: Session, principal: CurrentPrincipal
 ) -> dict[str, str]:
     """Mark a project as the user's default (admins, or the user themself)."""
-    if user_id != principal.user_id:
-        policy.require_admin(principal)
-    user = await admin_service.get_user(session, user_id)
-    await admin_service.set_default(session, user, project_name, True)
-    return {"message": "Default project set", "user_id": user_id, "project_name": project_name}
+    return await _mark_default(session, principal, user_id, project_name, True)
 
 
 @router.delete("/{user_id}/projects/{project_name}/default")
@@ -183,8 +190,4 @@ async def clear_default_project(
     user_id: str, project_name: str, session: Session, principal: CurrentPrincipal
 ) -> dict[str, str]:
     """Unmark the user's default project (admins, or the user themself)."""
-    if user_id != principal.user_id:
-        policy.require_admin(principal)
-    user = await admin_service.get_user(session, user_id)
-    await admin_service.set_default(session, user, project_name, False)
-    return {"message": "Default project cleared", "user_id": user_id, "project_name": project_name}
+    return await _mark_default(session, principal, user_id, project_name, False)
