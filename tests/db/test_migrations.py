@@ -1,16 +1,17 @@
-"""Migrations: they apply from scratch, reach every head, and create exactly what the models declare."""
+"""Migrations: they apply from scratch, reach the head, undo cleanly, and create exactly what the models declare."""
 
 from __future__ import annotations
 
 import warnings
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from codemill.db.embedded import EmbeddedPostgres
 from codemill.db.engine import make_engine
-from codemill.db.migrate import current_revisions, head_revisions, upgrade_to_head
+from codemill.db.migrate import alembic_config, current_revisions, head_revisions, upgrade_to_head
 from codemill.models import Base
 from codemill.models.datasources import INDEXED_DIMENSIONS
 
@@ -44,3 +45,12 @@ async def test_migrations_match_models(postgres: EmbeddedPostgres) -> None:
     finally:
         await engine.dispose()
     assert diff == [], f"models and migrations differ: {diff}"
+
+
+def test_history_is_linear_and_downgrades_to_base(postgres: EmbeddedPostgres) -> None:
+    """One head (new migrations have one parent to name), and every migration can be undone and redone."""
+    assert len(head_revisions()) == 1
+    url = postgres.create_database("migrations_roundtrip")
+    upgrade_to_head(url)
+    command.downgrade(alembic_config(url), "base")
+    upgrade_to_head(url)

@@ -24,7 +24,7 @@ def alembic_config(url: str) -> Config:
 
 def upgrade_to_head(url: str) -> None:
     """Apply every pending migration (serialised across processes by an advisory lock in env.py)."""
-    command.upgrade(alembic_config(url), "heads")
+    command.upgrade(alembic_config(url), "head")
 
 
 def head_revisions() -> set[str]:
