@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import warnings
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from codemill.db.embedded import EmbeddedPostgres
 from codemill.db.engine import make_engine
@@ -54,3 +55,27 @@ def test_history_is_linear_and_downgrades_to_base(postgres: EmbeddedPostgres) ->
     upgrade_to_head(url)
     command.downgrade(alembic_config(url), "base")
     upgrade_to_head(url)
+
+
+def test_databases_from_the_branched_history_upgrade(postgres: EmbeddedPostgres) -> None:
+    """Data dirs migrated while 0002..0005 all branched off 0001 hold one version row per branch."""
+    url = postgres.create_database("migrations_branched")
+    upgrade_to_head(url)
+    engine = create_engine(url.replace("+asyncpg", "+psycopg"))
+
+    def record(*revisions: str) -> None:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM alembic_version"))
+            for revision in revisions:
+                conn.execute(text("INSERT INTO alembic_version VALUES (:r)"), {"r": revision})
+
+    try:
+        record("0002", "0003", "0004", "0005")
+        upgrade_to_head(url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0005"]
+        record("0002", "0003", "0005")  # a branch never applied: refused, not skipped
+        with pytest.raises(RuntimeError, match=r"not \['0004'\]"):
+            upgrade_to_head(url)
+    finally:
+        engine.dispose()

@@ -16,9 +16,37 @@ MIGRATION_LOCK_ID = 7_311_202_611
 target_metadata = Base.metadata
 
 
+def _collapse_superseded_versions(connection: Connection) -> None:
+    """Databases made while the history still branched off 0001 record one row per branch (0002..0005),
+    which are now ancestors of one another; keep only the newest, or Alembic refuses to upgrade them."""
+    exists = connection.execute(text("SELECT to_regclass('alembic_version') IS NOT NULL")).scalar_one()
+    if not exists:
+        return
+    current = {str(r) for r in connection.execute(text("SELECT version_num FROM alembic_version")).scalars()}
+    if len(current) <= 1:
+        return
+    revisions = context.script.revision_map
+    ancestors = {
+        newer: {r.revision for r in revisions.iterate_revisions(newer, "base") if r is not None} - {newer}
+        for newer in current
+    }
+    newest = max(current, key=lambda rev: len(ancestors[rev]))
+    missing = ancestors[newest] - current - {"0001"}
+    if missing:  # a branch was never applied: keeping only the newest row would skip it
+        raise RuntimeError(
+            f"the database records migrations {sorted(current)} but not {sorted(missing)}; "
+            "upgrade it with the Codemill version that made it, or start from a new data directory"
+        )
+    connection.execute(
+        text("DELETE FROM alembic_version WHERE version_num = ANY(:old)"), {"old": sorted(current - {newest})}
+    )
+    connection.commit()
+
+
 def _run(connection: Connection) -> None:
     connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": MIGRATION_LOCK_ID})
     try:
+        _collapse_superseded_versions(connection)
         context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
         with context.begin_transaction():
             context.run_migrations()
