@@ -38,6 +38,7 @@ function Members({ project, isAdmin }: { project: string; isAdmin: boolean }) {
       toast.info(op.kind === 'add' ? 'Member added.' : op.kind === 'role' ? 'Role changed.' : 'Member removed.')
       setRemoving(null)
       setNewMember('')
+      if (op.kind === 'add') setFind('')
       refresh()
     },
     onError: (e) => toast.error(describeError(e)),
