@@ -99,7 +99,7 @@ async def check_aws(values: dict[str, Any], ctx: CheckContext) -> str:
     if not _REGION.match(region):
         raise CheckFailed("Testing an AWS integration needs a valid `aws_region` (for example eu-west-1).")
     endpoint = str(values.get("aws_endpoint_url") or f"https://sts.{region}.amazonaws.com").rstrip("/") + "/"
-    # botocore (~40 MB) only signs this request: it loads when an AWS integration is first tested.
+    # botocore (~7 MB) only signs this request: it loads when an AWS integration is first tested.
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials

@@ -8,7 +8,7 @@ import json
 from html.parser import HTMLParser
 from typing import Any
 
-# The office and pdf parsers are imported where they are used: together they hold ~100 MB that an API
+# The office and pdf parsers are imported where they are used: together they hold ~40 MB that an API
 # process which never reads a document should not carry.
 
 SUPPORTED = (

@@ -84,10 +84,9 @@ class LocalOnnxEmbedder:
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
+        inputs = {k: v for k, v in feeds.items() if k in self._inputs}
         with self._lock:
-            hidden = self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs}, self._run_options)[
-                0
-            ]
+            hidden = self._session.run(None, inputs, self._run_options)[0]
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
