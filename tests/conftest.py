@@ -34,10 +34,10 @@ USER_PASSWORD = "user-password-123"
 
 
 @pytest.fixture(scope="session")
-def artifacts_dir() -> Path:
-    """Where tests leave screenshots, logs and reports for people to look at."""
-    path = ROOT / "test-artifacts"
-    path.mkdir(exist_ok=True)
+def artifacts_dir(worker_id: str) -> Path:
+    """Where tests leave screenshots, logs and reports for people to look at (one folder per xdist worker)."""
+    path = ROOT / "test-artifacts" / (worker_id if worker_id != "master" else "")
+    path.mkdir(parents=True, exist_ok=True)
     return path
 
 
