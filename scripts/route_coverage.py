@@ -201,9 +201,7 @@ def summary_table(answers: list[Answer]) -> list[str]:
         group = [a for a in answers if area == "All" or AREA_OF.get(a.route.source, "Other") == area]
         counts = Counter(a.status.split(" ")[0] for a in group)
         name = f"**{area}**" if area == "All" else area
-        lines.append(
-            f"| {name} | {len(group)} | {counts['implemented']} | {counts['planned']} | {counts['not']} |"
-        )
+        lines.append(f"| {name} | {len(group)} | {counts['implemented']} | {counts['planned']} | {counts['not']} |")
     return lines
 
 
@@ -247,9 +245,7 @@ def render(routes: list[Route], operations: list[Operation], rules: list[Decisio
         area = AREA_OF.get(source, "Other")
         out += [f"### {source}", "", f"{area}: {done} of {len(group)} implemented.", ""]
         out += ["| method | path | status | Codemill operation or reason |", "|---|---|---|---|"]
-        out += [
-            f"| {a.route.method} | `{a.route.path}` | {a.status} | {cell(a.detail)} |" for a in group
-        ]
+        out += [f"| {a.route.method} | `{a.route.path}` | {a.status} | {cell(a.detail)} |" for a in group]
         out.append("")
     out += codemill_only(routes, operations)
     out += stale_decisions(routes, by_template, rules)
@@ -274,9 +270,7 @@ def stale_decisions(
     superseded = [
         rule
         for rule in rules
-        if "*" not in rule.pattern
-        and rule.method != "*"
-        and template_key(rule.method, rule.pattern) in by_template
+        if "*" not in rule.pattern and rule.method != "*" and template_key(rule.method, rule.pattern) in by_template
     ]
     if not unused and not superseded:
         return []
@@ -300,9 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
     if current == page:
         return 0
-    diff = difflib.unified_diff(
-        current.splitlines(), page.splitlines(), "checked-in", "fresh", lineterm="", n=0
-    )
+    diff = difflib.unified_diff(current.splitlines(), page.splitlines(), "checked-in", "fresh", lineterm="", n=0)
     print(f"{args.output} is stale; regenerate it with `make api-coverage`:", file=sys.stderr)
     print("\n".join(list(diff)[:40]), file=sys.stderr)
     return 1
