@@ -11,7 +11,7 @@ PORT ?= 8080
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
-.PHONY: help install run test check lint format typecheck layers pytest ui ui-test bench lock clean deploy-tools plugins-cli chromium wrk
+.PHONY: help install run test check lint format typecheck layers pytest ui ui-test bench lock clean deploy-tools plugins-cli chromium wrk api-coverage
 
 help:
 	@echo "make run    - install everything and run Codemill (embedded PostgreSQL + NATS, UI) on :$(PORT)"
@@ -42,12 +42,12 @@ run: install ui
 	$(BIN)/codemill serve --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 format: install
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench scripts
+	$(BIN)/ruff check --fix src tests bench scripts
 
 typecheck: install
 	$(BIN)/mypy
@@ -56,6 +56,10 @@ layers: install
 	$(BIN)/lint-imports
 
 check: lint typecheck layers
+
+# docs/api-coverage.md: CodeMie's /v1 routes against Codemill's OpenAPI (tests/api/test_route_coverage.py keeps it true).
+api-coverage: install
+	$(BIN)/python scripts/route_coverage.py
 
 # The real codemie-plugins CLI, in its own venv as a user installs it (the plugin tests drive it).
 PLUGINS_VENV := .venv-plugins
