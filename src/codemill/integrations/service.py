@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.auth import policy
 from codemill.auth.principal import Principal
-from codemill.errors import Conflict, NotFound, Unprocessable
+from codemill.errors import BadRequest, Conflict, NotFound, Unprocessable
 from codemill.integrations import plugin_keys, repository
 from codemill.integrations.schemas import (
     CreatedBy,
@@ -105,6 +105,12 @@ async def create(
     """Create an integration in the caller's (user scope) or a project's (project scope) name."""
     _check_setting_type(body, scope)
     ctype = credential_type(body.credential_type)
+    if ctype.project_only and scope == "user":
+        raise BadRequest(
+            f"{ctype.name} integrations are project-scoped only",
+            details={"field": "setting_type"},
+            help="Create it under /v1/settings/project.",
+        )
     project = body.project_name.strip() or principal.current_project
     await _check_project(session, principal, scope, project)
     integration = Integration(
