@@ -16,6 +16,7 @@ from tests.integrations.test_api import MASK, assert_not_logged, values_of
 from tests.support.server import LiveServer
 
 PROJECT_ONLY = {CredentialTypes.MS_TEAMS, CredentialTypes.DIAL}
+CHOICE_KEYS = {"dialect", "auth_type", "resource_type"}
 
 
 def _secret(prefix: str) -> str:
@@ -177,13 +178,11 @@ def test_every_type_lives_at_both_scopes(
 
         # Update: the secrets come back masked (kept), one plain value changes (or a secret, for all-secret types).
         changed = dict(values) | {k: MASK for k in secret_keys}
-        plain = [k for k in values if k not in secret_keys]
+        plain = [k for k in values if k not in secret_keys and isinstance(values[k], str) and k not in CHOICE_KEYS]
         new_secret = _secret("rotated")
         if plain:
-            changed[plain[0]] = (
-                values[plain[0]] if isinstance(values[plain[0]], list | bool | int) else f"{values[plain[0]]}x"
-            )
-        else:
+            changed[plain[0]] = f"{values[plain[0]]}x"
+        elif secret_keys:
             changed[next(iter(secret_keys))] = new_secret
         updated = user.client.integrations.update(listed.id or "", _integration(ctype, project, alias, changed, scope))
         assert updated["message"] == "Specified credentials updated"

@@ -83,9 +83,8 @@ def parse_values(ctype: CredentialType, items: list[CredentialValue]) -> ValueCh
         else:
             if value is None or value == "":
                 continue
-            limit = (
-                MAX_DOCUMENT_CHARS if declared is not None and declared.kind == ValueKind.DOCUMENT else MAX_PLAIN_CHARS
-            )
+            is_document = declared is not None and declared.kind == ValueKind.DOCUMENT
+            limit = MAX_DOCUMENT_CHARS if is_document else MAX_PLAIN_CHARS
             if isinstance(value, str) and len(value) > limit:
                 raise Unprocessable(f"credential_values: '{key}' is too long", details={"field": key})
             if declared is not None and declared.choices and str(value) not in declared.choices:
@@ -93,7 +92,7 @@ def parse_values(ctype: CredentialType, items: list[CredentialValue]) -> ValueCh
                     f"credential_values: '{key}' must be one of {', '.join(declared.choices)}",
                     details={"field": key, "allowed": list(declared.choices)},
                 )
-            changes.plain[key] = value.strip() if isinstance(value, str) else value
+            changes.plain[key] = value.strip() if isinstance(value, str) and not is_document else value
     return changes
 
 
