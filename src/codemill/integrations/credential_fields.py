@@ -6,9 +6,15 @@ The table of types lives in `types.py` (the first eight) and `credential_catalog
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from codemill.integrations.checking import Checker
+
+# A rule over a type's non-secret values that the field table cannot say (a cron expression's shape);
+# it raises Unprocessable naming the field.
+ValueRule = Callable[[dict[str, Any]], None]
 
 MASK = "*" * 10
 
@@ -46,6 +52,9 @@ class CredentialType:
     variant_key/variants: a field (auth_type, dialect) whose value decides which further fields are
         required; the first variant is the default when the field is not given.
     project_only: only project integrations of this type exist (CodeMie: MS Teams bots, DIAL).
+    one_per_project: at most one integration of this type per project (CodeMie: MS Teams bots).
+    unique_value: a non-secret key whose value no other integration of this type may hold (webhook_id).
+    rule: a further check of the non-secret values.
     """
 
     name: str
@@ -58,6 +67,9 @@ class CredentialType:
     variant_key: str | None = None
     variants: tuple[tuple[str, tuple[str, ...]], ...] = ()
     project_only: bool = False
+    one_per_project: bool = False
+    unique_value: str | None = None
+    rule: ValueRule | None = None
     field_names: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:

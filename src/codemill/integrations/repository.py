@@ -192,3 +192,26 @@ async def creators(session: AsyncSession, ids: Iterable[str | None]) -> dict[str
         return {}
     rows = await session.execute(select(User.id, User.username, User.name).where(User.id.in_(wanted)))
     return {row.id: (row.username, row.name) for row in rows}
+
+
+async def value_taken(
+    session: AsyncSession, integration: Integration, credential_type: str, key: str, value: str
+) -> bool:
+    """Whether another integration of the type holds `value` under the non-secret `key`."""
+    query = select(Integration.id).where(
+        Integration.credential_type == credential_type,
+        Integration.values[key].astext == value,
+        Integration.id != integration.id,
+    )
+    return (await session.execute(query.limit(1))).first() is not None
+
+
+async def type_taken_in_project(session: AsyncSession, integration: Integration, credential_type: str) -> bool:
+    """Whether the integration's project already has another project integration of the type."""
+    query = select(Integration.id).where(
+        Integration.credential_type == credential_type,
+        Integration.setting_type == "project",
+        Integration.project_name == integration.project_name,
+        Integration.id != integration.id,
+    )
+    return (await session.execute(query.limit(1))).first() is not None

@@ -64,6 +64,21 @@ async def _check_project(session: AsyncSession, principal: Principal, scope: Set
         raise NotFound("Project not found", details={"project": name})
 
 
+async def _check_uniqueness(
+    session: AsyncSession, integration: Integration, ctype: CredentialType, plain: dict[str, Any]
+) -> None:
+    """CodeMie's one-of rules: a webhook id used once, one MS Teams bot per project."""
+    key = ctype.unique_value
+    if key is not None and await repository.value_taken(session, integration, ctype.name, key, str(plain[key])):
+        raise Conflict(f"{key} '{plain[key]}' is already used; choose another", details={"field": key})
+    if ctype.one_per_project and await repository.type_taken_in_project(session, integration, ctype.name):
+        raise Conflict(
+            f"A {ctype.name} integration already exists for project '{integration.project_name}'",
+            details={"field": "credential_type"},
+            help="Update or delete the existing one instead of creating another.",
+        )
+
+
 async def _apply(
     session: AsyncSession, integration: Integration, ctype: CredentialType, body: IntegrationIn, stored: dict[str, str]
 ) -> str | None:
@@ -85,6 +100,9 @@ async def _apply(
             raise Conflict("This plugin key is already in use", details={"field": ctype.generated})
         integration.plugin_key_hash = key_hash
     require_complete(ctype, changes.plain, set(secrets))
+    if ctype.rule is not None:
+        ctype.rule(changes.plain)
+    await _check_uniqueness(session, integration, ctype, changes.plain)
     alias = _alias(body)
     if await repository.alias_taken(session, integration, alias):
         raise Conflict(
