@@ -302,3 +302,11 @@ def test_webhook_ids_and_teams_bots_are_one_of_a_kind(make_user: Callable[..., T
     assert (
         again.value.response.status_code == 409 and "already exists" in again.value.response.json()["error"]["message"]
     )
+    other = unique("oneof")
+    user.client.projects.create_project(name=other)
+    user.client.integrations.create(
+        _integration(CredentialTypes.MS_TEAMS, other, unique("bot"), bot, IntegrationType.PROJECT)
+    )
+    with pytest.raises(requests.HTTPError) as moved:
+        user.client.integrations.transfer(other, project, "move", {"project_integrations": True})
+    assert moved.value.response.status_code == 409

@@ -206,12 +206,14 @@ async def value_taken(
     return (await session.execute(query.limit(1))).first() is not None
 
 
-async def type_taken_in_project(session: AsyncSession, integration: Integration, credential_type: str) -> bool:
-    """Whether the integration's project already has another project integration of the type."""
+async def type_taken_in_project(
+    session: AsyncSession, *, project_name: str, credential_type: str, excluding_id: str
+) -> bool:
+    """Whether the project already has a project integration of the type (other than `excluding_id`)."""
     query = select(Integration.id).where(
         Integration.credential_type == credential_type,
         Integration.setting_type == "project",
-        Integration.project_name == integration.project_name,
-        Integration.id != integration.id,
+        Integration.project_name == project_name,
+        Integration.id != excluding_id,
     )
     return (await session.execute(query.limit(1))).first() is not None

@@ -71,7 +71,9 @@ async def _check_uniqueness(
     key = ctype.unique_value
     if key is not None and await repository.value_taken(session, integration, ctype.name, key, str(plain[key])):
         raise Conflict(f"{key} '{plain[key]}' is already used; choose another", details={"field": key})
-    if ctype.one_per_project and await repository.type_taken_in_project(session, integration, ctype.name):
+    if ctype.one_per_project and await repository.type_taken_in_project(
+        session, project_name=integration.project_name, credential_type=ctype.name, excluding_id=integration.id
+    ):
         raise Conflict(
             f"A {ctype.name} integration already exists for project '{integration.project_name}'",
             details={"field": "credential_type"},

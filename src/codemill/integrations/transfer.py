@@ -20,6 +20,7 @@ from codemill.errors import Conflict, NotFound, Unprocessable
 from codemill.integrations import repository
 from codemill.integrations.schemas import TransferIn, TransferItem, TransferMode, TransferOut
 from codemill.integrations.sealing import cipher_of, open_secrets, seal_secrets
+from codemill.integrations.types import get_type
 from codemill.models import Integration
 from codemill.models.base import new_id
 
@@ -98,6 +99,16 @@ async def _check_aliases_free(session: AsyncSession, rows: list[Integration], ta
             session, setting_type=row.setting_type, project_name=target, owner_id=row.owner_id, alias=row.alias
         )
     ]
+    for row in rows:
+        ctype = get_type(row.credential_type)
+        if ctype is not None and ctype.one_per_project and row.setting_type == "project":
+            if await repository.type_taken_in_project(
+                session, project_name=target, credential_type=ctype.name, excluding_id=row.id
+            ):
+                raise Conflict(
+                    f"A {ctype.name} integration already exists for project '{target}'",
+                    details={"field": "credential_type", "alias": row.alias},
+                )
     if taken:
         raise Conflict(
             "Alias conflict in target project",
