@@ -7,6 +7,7 @@ connection goes to the checked address, so a name cannot resolve to something el
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import smtplib
 import socket
 import ssl
@@ -117,6 +118,10 @@ def _smtp_login(address: str, host: str, port: int, username: str, password: str
             client.ehlo()
             secured = True
         if username:
+            if not secured and ipaddress.ip_address(address).is_global:
+                raise CheckFailed(
+                    f"The SMTP server at {host}:{port} offers no TLS (STARTTLS): the password is not sent unencrypted."
+                )
             if not client.has_extn("auth"):
                 raise CheckFailed(f"The SMTP server at {host}:{port} does not offer authentication (AUTH).")
             client.login(username, password)
