@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import socketserver
 import subprocess
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -135,3 +136,119 @@ def atlassian_app(token: str, username: str = "jane@example.com") -> WSGIApp:
         return [b"not found"]
 
     return app
+
+
+def _respond(
+    start_response: Callable[..., Any], status: str, body: Any, content_type: str = "application/json"
+) -> list[bytes]:
+    start_response(status, [("Content-Type", content_type)])
+    return [body if isinstance(body, bytes) else json.dumps(body).encode()]
+
+
+OPENAPI_SPEC = b"openapi: 3.0.0\ninfo:\n  title: Pets\n  version: '1'\npaths: {}\n"
+
+
+def saas_app(token: str, key_id: str = "key-id") -> WSGIApp:
+    """The "who am I" calls of Sonar, ServiceNow, Elasticsearch, Kubernetes, Keycloak, ReportPortal, XWiki,
+    Zephyr Scale, Xray, Telegram, an A2A agent and an OpenAPI server; each accepts only `token`."""
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        bearer = auth == f"Bearer {token}"
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        denied = ("401 Unauthorized", {"error": "unauthorized"})
+        if path == "/api/authentication/validate":
+            return _respond(start_response, "200 OK", {"valid": basic_credentials(environ) == (token, "")})
+        if path == "/api/components/show":
+            found = "component=demo" in query and basic_credentials(environ) == (token, "")
+            return _respond(start_response, *(("200 OK", {"component": {}}) if found else ("404 Not Found", {})))
+        if path == "/api/now/table/sys_user":
+            ok = environ.get("HTTP_X_SN_APIKEY") == token
+            return _respond(start_response, *(("200 OK", {"result": [{"sys_id": "1"}]}) if ok else denied))
+        if path == "/":
+            encoded = base64.b64encode(f"{key_id}:{token}".encode()).decode()
+            ok = auth == f"ApiKey {encoded}"
+            info = {"cluster_name": "local", "version": {"number": "8.13.0"}}
+            return _respond(start_response, *(("200 OK", info) if ok else denied))
+        if path == "/version":
+            return _respond(start_response, *(("200 OK", {"gitVersion": "v1.30.0"}) if bearer else denied))
+        if path == "/realms/demo/protocol/openid-connect/token":
+            form = dict(pair.split("=", 1) for pair in body.decode().split("&") if "=" in pair)
+            ok = form.get("client_id") == "codemill" and form.get("client_secret") == token
+            answer = {"access_token": "at", "token_type": "Bearer"} if ok else {"error": "unauthorized_client"}
+            return _respond(start_response, "200 OK" if ok else "401 Unauthorized", answer)
+        if path == "/api/v1/demo/launch":
+            return _respond(
+                start_response, *(("200 OK", {"content": [], "page": {"totalElements": 3}}) if bearer else denied)
+            )
+        if path == "/rest/wikis":
+            ok = basic_credentials(environ) == ("jane", token)
+            return _respond(start_response, *(("200 OK", {"wikis": [{"id": "xwiki"}]}) if ok else denied))
+        if path == "/v2/projects":
+            return _respond(start_response, *(("200 OK", {"values": []}) if bearer else denied))
+        if path == "/api/v2/authenticate":
+            ok = json.loads(body or b"{}").get("client_secret") == token
+            return _respond(start_response, *(("200 OK", "xray-token") if ok else denied))
+        if path.startswith("/bot") and path.endswith("/getMe"):
+            if path == f"/bot{token}/getMe":
+                return _respond(start_response, "200 OK", {"ok": True, "result": {"username": "codemill_bot"}})
+            return _respond(start_response, "401 Unauthorized", {"ok": False, "description": "Unauthorized"})
+        if path == "/.well-known/agent-card.json":
+            return _respond(start_response, *(("200 OK", {"name": "Helper", "skills": []}) if bearer else denied))
+        if path == "/openapi.yaml":
+            if environ.get("HTTP_X_API_KEY") != token:
+                return _respond(start_response, *denied)
+            return _respond(start_response, "200 OK", OPENAPI_SPEC, "application/yaml")
+        return _respond(start_response, "404 Not Found", {"error": "not found"})
+
+    return app
+
+
+class _SMTPHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP for a login: EHLO, AUTH PLAIN, NOOP, QUIT."""
+
+    server: _SMTPServer
+
+    def _send(self, line: str) -> None:
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self) -> None:
+        self._send("220 test ESMTP ready")
+        for raw in self.rfile:
+            command = raw.decode().strip()
+            verb = command.split(" ", 1)[0].upper()
+            if verb in ("EHLO", "HELO"):
+                self._send("250-test")
+                self._send("250 AUTH PLAIN")
+            elif verb == "AUTH":
+                parts = command.split(" ")
+                decoded = base64.b64decode(parts[2]).decode() if len(parts) == 3 else ""
+                ok = decoded == f"\0{self.server.username}\0{self.server.password}"
+                self._send("235 2.7.0 Authentication successful" if ok else "535 5.7.8 Authentication failed")
+            elif verb == "QUIT":
+                self._send("221 bye")
+                return
+            else:
+                self._send("250 OK")
+
+
+class _SMTPServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    username = ""
+    password = ""
+
+
+@contextmanager
+def smtp_server(username: str, password: str) -> Iterator[str]:
+    """A loopback SMTP server that accepts one login; yields host:port."""
+    server = _SMTPServer(("127.0.0.1", 0), _SMTPHandler)
+    server.username, server.password = username, password
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -139,6 +139,14 @@ def can_manage_integration(principal: Principal, integration: Integration) -> bo
     return can_manage_project(principal, integration.project_name)
 
 
+def can_transfer_integration(principal: Principal, integration: Integration) -> bool:
+    """Moving or copying between projects (admins of both): project integrations, and the caller's own
+    user integrations; platform admins transfer every user's, as CodeMie's admins do."""
+    if integration.setting_type == "project" or is_platform_admin(principal):
+        return True
+    return integration.owner_id == principal.user_id
+
+
 def ensure_integration_usable(principal: Principal, integration: Integration | None) -> Integration:
     """The integration, or 404 when it does not exist or is not the caller's to use."""
     if integration is None or not can_use_integration(principal, integration):

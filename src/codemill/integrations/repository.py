@@ -81,6 +81,20 @@ async def list_usable(
     return list(rows.scalars())
 
 
+async def alias_taken_in(
+    session: AsyncSession, *, setting_type: str, project_name: str, owner_id: str | None, alias: str
+) -> bool:
+    """Whether a project (for user scope: the owner's integrations in it) already has the alias."""
+    query = select(Integration.id).where(
+        Integration.setting_type == setting_type,
+        Integration.project_name == project_name,
+        Integration.alias == alias,
+    )
+    if setting_type == "user":
+        query = query.where(Integration.owner_id == owner_id)
+    return (await session.execute(query.limit(1))).first() is not None
+
+
 async def alias_taken(session: AsyncSession, integration: Integration, alias: str) -> bool:
     """Whether another integration of the same scope (CodeMie: project, and owner for user scope) has it."""
     query = select(Integration.id).where(
@@ -94,25 +108,48 @@ async def alias_taken(session: AsyncSession, integration: Integration, alias: st
     return (await session.execute(query.limit(1))).first() is not None
 
 
-async def clear_other_defaults(session: AsyncSession, integration: Integration) -> None:
-    """Make `integration` the only default of its type in its scope."""
-    query = update(Integration).where(
+def _other_defaults(integration: Integration) -> list[ColumnElement[bool]]:
+    """The other defaults of the integration's type in its scope."""
+    conditions: list[ColumnElement[bool]] = [
         Integration.credential_type == integration.credential_type,
         Integration.setting_type == integration.setting_type,
         Integration.id != integration.id,
         Integration.is_default.is_(True),
-    )
+    ]
     if integration.setting_type == "project":
-        query = query.where(Integration.project_name == integration.project_name)
+        conditions.append(Integration.project_name == integration.project_name)
     elif integration.is_global:
-        query = query.where(Integration.owner_id == integration.owner_id, Integration.is_global.is_(True))
+        conditions += [Integration.owner_id == integration.owner_id, Integration.is_global.is_(True)]
     else:
-        query = query.where(
+        conditions += [
             Integration.owner_id == integration.owner_id,
             Integration.is_global.is_(False),
             Integration.project_name == integration.project_name,
-        )
+        ]
+    return conditions
+
+
+async def clear_other_defaults(session: AsyncSession, integration: Integration) -> None:
+    """Make `integration` the only default of its type in its scope."""
+    query = update(Integration).where(*_other_defaults(integration))
     await session.execute(query.values(is_default=False).execution_options(synchronize_session="fetch"))
+
+
+async def other_default_exists(session: AsyncSession, integration: Integration) -> bool:
+    """Whether another integration is already the default of this one's type in its scope."""
+    found = await session.execute(select(Integration.id).where(*_other_defaults(integration)).limit(1))
+    return found.first() is not None
+
+
+async def in_project_for_update(session: AsyncSession, project_name: str) -> list[Integration]:
+    """Every integration of a project, locked for the rest of the transaction, oldest first."""
+    rows = await session.execute(
+        select(Integration)
+        .where(Integration.project_name == project_name)
+        .order_by(Integration.created_at, Integration.id)
+        .with_for_update()
+    )
+    return list(rows.scalars())
 
 
 async def of_type(
@@ -155,3 +192,28 @@ async def creators(session: AsyncSession, ids: Iterable[str | None]) -> dict[str
         return {}
     rows = await session.execute(select(User.id, User.username, User.name).where(User.id.in_(wanted)))
     return {row.id: (row.username, row.name) for row in rows}
+
+
+async def value_taken(
+    session: AsyncSession, integration: Integration, credential_type: str, key: str, value: str
+) -> bool:
+    """Whether another integration of the type holds `value` under the non-secret `key`."""
+    query = select(Integration.id).where(
+        Integration.credential_type == credential_type,
+        Integration.values[key].astext == value,
+        Integration.id != integration.id,
+    )
+    return (await session.execute(query.limit(1))).first() is not None
+
+
+async def type_taken_in_project(
+    session: AsyncSession, *, project_name: str, credential_type: str, excluding_id: str
+) -> bool:
+    """Whether the project already has a project integration of the type (other than `excluding_id`)."""
+    query = select(Integration.id).where(
+        Integration.credential_type == credential_type,
+        Integration.setting_type == "project",
+        Integration.project_name == project_name,
+        Integration.id != excluding_id,
+    )
+    return (await session.execute(query.limit(1))).first() is not None

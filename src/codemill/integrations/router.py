@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 
 from codemill.auth.dependencies import CurrentPrincipal, Session
-from codemill.integrations import check_service, service
+from codemill.integrations import check_service, service, transfer
 from codemill.integrations.checking import CheckContext
 from codemill.integrations.schemas import (
     IntegrationIn,
@@ -17,6 +17,8 @@ from codemill.integrations.schemas import (
     SettingType,
     TestIn,
     TestOut,
+    TransferIn,
+    TransferOut,
 )
 from codemill.models import Integration
 
@@ -130,3 +132,9 @@ async def test_integration(body: TestIn, request: Request, session: Session, pri
     resources = request.app.state.resources
     ctx = CheckContext(resources.outbound, resources.settings.integration_check_timeout_seconds)
     return await check_service.run_check(session, principal, body, ctx)
+
+
+@router.post("/transfer", response_model=TransferOut)
+async def transfer_integrations(body: TransferIn, session: Session, principal: CurrentPrincipal) -> TransferOut:
+    """Move or copy a project's integrations into another project (admins of both projects)."""
+    return await transfer.transfer(session, principal, body)

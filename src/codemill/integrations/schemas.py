@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Any, Literal
 
@@ -101,3 +102,52 @@ class TestOut(BaseModel):
 
     success: bool
     message: str
+
+
+class TransferMode(enum.StrEnum):
+    """move: the same integrations change project (ids kept); copy: duplicates in the target project."""
+
+    MOVE = "move"
+    COPY = "copy"
+
+
+class TypeOfIntegration(BaseModel):
+    """Which scopes a transfer takes (a property left out is false)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_integrations: bool = False
+    project_integrations: bool = False
+
+
+class TransferIn(BaseModel):
+    """POST /v1/settings/transfer (CodeMie's TransferSettingsRequest)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    source_project_name: str = Field(min_length=1, max_length=200)
+    target_project_name: str = Field(min_length=1, max_length=200)
+    mode: TransferMode
+    type_of_integration: TypeOfIntegration = Field(
+        default_factory=lambda: TypeOfIntegration(user_integrations=True, project_integrations=True)
+    )
+    integrations_list: list[str] | None = Field(default=None, alias="list", max_length=1000)
+
+
+class TransferItem(BaseModel):
+    id: str
+    alias: str
+    credential_type: str
+
+
+class TransferOut(BaseModel):
+    """What a transfer did: the integrations written in the target project, and those skipped."""
+
+    message: str
+    source_project_name: str
+    target_project_name: str
+    mode: TransferMode
+    transferred_count: int
+    transferred: list[TransferItem] = Field(default_factory=list)
+    skipped_count: int = 0
+    skipped: list[TransferItem] = Field(default_factory=list)

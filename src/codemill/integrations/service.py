@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.auth import policy
 from codemill.auth.principal import Principal
-from codemill.errors import Conflict, NotFound, Unprocessable
+from codemill.errors import BadRequest, Conflict, NotFound, Unprocessable
 from codemill.integrations import plugin_keys, repository
 from codemill.integrations.schemas import (
     CreatedBy,
@@ -64,6 +64,23 @@ async def _check_project(session: AsyncSession, principal: Principal, scope: Set
         raise NotFound("Project not found", details={"project": name})
 
 
+async def _check_uniqueness(
+    session: AsyncSession, integration: Integration, ctype: CredentialType, plain: dict[str, Any]
+) -> None:
+    """CodeMie's one-of rules: a webhook id used once, one MS Teams bot per project."""
+    key = ctype.unique_value
+    if key is not None and await repository.value_taken(session, integration, ctype.name, key, str(plain[key])):
+        raise Conflict(f"{key} '{plain[key]}' is already used; choose another", details={"field": key})
+    if ctype.one_per_project and await repository.type_taken_in_project(
+        session, project_name=integration.project_name, credential_type=ctype.name, excluding_id=integration.id
+    ):
+        raise Conflict(
+            f"A {ctype.name} integration already exists for project '{integration.project_name}'",
+            details={"field": "credential_type"},
+            help="Update or delete the existing one instead of creating another.",
+        )
+
+
 async def _apply(
     session: AsyncSession, integration: Integration, ctype: CredentialType, body: IntegrationIn, stored: dict[str, str]
 ) -> str | None:
@@ -85,6 +102,9 @@ async def _apply(
             raise Conflict("This plugin key is already in use", details={"field": ctype.generated})
         integration.plugin_key_hash = key_hash
     require_complete(ctype, changes.plain, set(secrets))
+    if ctype.rule is not None:
+        ctype.rule(changes.plain)
+    await _check_uniqueness(session, integration, ctype, changes.plain)
     alias = _alias(body)
     if await repository.alias_taken(session, integration, alias):
         raise Conflict(
@@ -105,6 +125,12 @@ async def create(
     """Create an integration in the caller's (user scope) or a project's (project scope) name."""
     _check_setting_type(body, scope)
     ctype = credential_type(body.credential_type)
+    if ctype.project_only and scope == "user":
+        raise BadRequest(
+            f"{ctype.name} integrations are project-scoped only",
+            details={"field": "setting_type"},
+            help="Create it under /v1/settings/project.",
+        )
     project = body.project_name.strip() or principal.current_project
     await _check_project(session, principal, scope, project)
     integration = Integration(

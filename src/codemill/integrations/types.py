@@ -1,14 +1,12 @@
 """The credential types Codemill knows: their fields, which are secret or required, and their checker.
 
-Adding a type is one entry in TYPES (its name must be one of the CodeMie SDK's CredentialTypes).
+The first eight are here; every other CodeMie credential type is in `credential_catalogue.py`.
+Adding a type is one entry (its name must be one of the CodeMie SDK's CredentialTypes).
 Keys follow CodeMie's, so SDK users send what they already send.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from codemill.integrations.checking import Checker
 from codemill.integrations.checks import (
     check_aws,
     check_azure_devops,
@@ -16,52 +14,9 @@ from codemill.integrations.checks import (
     check_jira,
     check_openai_compatible,
 )
+from codemill.integrations.credential_catalogue import CATALOGUE
+from codemill.integrations.credential_fields import MASK, CredentialField, CredentialType, ValueKind
 from codemill.integrations.git_check import check_git
-
-MASK = "*" * 10
-
-
-@dataclass(frozen=True)
-class CredentialField:
-    """One credential value: its key, whether it is secret (encrypted, masked) and required."""
-
-    key: str
-    secret: bool = False
-    required: bool = False
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class CredentialType:
-    """A kind of integration.
-
-    free_form: any keys are accepted and every value is secret (MCP servers' environment variables).
-    generated: the key of a secret the server generates at creation (plugin keys).
-    url_key: the field naming the target, used to match Git credentials to repositories.
-    """
-
-    name: str
-    fields: tuple[CredentialField, ...] = ()
-    checker: Checker | None = None
-    free_form: bool = False
-    generated: str | None = None
-    url_key: str | None = None
-    description: str = ""
-    field_names: frozenset[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "field_names", frozenset(f.key for f in self.fields))
-
-    def is_secret(self, key: str) -> bool:
-        """Whether the value under `key` is encrypted and masked."""
-        if self.free_form:
-            return True
-        return any(f.key == key and f.secret for f in self.fields)
-
-    def field(self, key: str) -> CredentialField | None:
-        """The declared field, if any."""
-        return next((f for f in self.fields if f.key == key), None)
-
 
 F = CredentialField
 
@@ -72,12 +27,29 @@ TYPES: dict[str, CredentialType] = {
             "Git",
             (
                 F("url", required=True, description="repository URL, or the host for all its repositories"),
-                F("token", secret=True, required=True, description="personal access token"),
+                F(
+                    "auth_type",
+                    description="pat (default), github_app or oauth",
+                    choices=("pat", "github_app", "oauth"),
+                ),
+                F("token", secret=True, description="personal access token (auth_type pat)"),
                 F("name", description="user name sent with the token (default oauth2)"),
-                F("auth_type", description="pat"),
+                F("use_header_auth", description="send the token in a header (on-premises servers)"),
+                F("app_id", description="GitHub App id (auth_type github_app)"),
+                F("private_key", secret=True, description="GitHub App private key, PEM (auth_type github_app)"),
+                F("installation_id", description="GitHub App installation id (optional)"),
+                F("client_id", description="GitLab OAuth application id (auth_type oauth)"),
+                F("client_secret", secret=True, description="GitLab OAuth application secret (auth_type oauth)"),
+                F("callback_base_url", description="CodeMie callback base URL (auth_type oauth)"),
             ),
             checker=check_git,
             url_key="url",
+            variant_key="auth_type",
+            variants=(
+                ("pat", ("token",)),
+                ("github_app", ("app_id", "private_key")),
+                ("oauth", ("client_id", "client_secret", "callback_base_url")),
+            ),
         ),
         CredentialType(
             "Jira",
@@ -141,6 +113,9 @@ TYPES: dict[str, CredentialType] = {
         ),
     )
 }
+TYPES.update({t.name: t for t in CATALOGUE})
+
+__all__ = ["MASK", "TYPES", "CredentialField", "CredentialType", "ValueKind", "get_type"]
 
 
 def get_type(name: str) -> CredentialType | None:

@@ -11,10 +11,12 @@ from typing import Any
 
 from codemill.errors import Unprocessable
 from codemill.integrations.schemas import CredentialValue
-from codemill.integrations.types import MASK, TYPES, CredentialType, get_type
+from codemill.integrations.types import MASK, TYPES, CredentialType, ValueKind, get_type
 
 MAX_SECRET_CHARS = 65_536
 MAX_PLAIN_CHARS = 4_096
+MAX_DOCUMENT_CHARS = 1_048_576
+MAX_LIST_ITEMS = 200
 _FREE_FORM_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
 
 
@@ -60,6 +62,10 @@ def parse_values(ctype: CredentialType, items: list[CredentialValue]) -> ValueCh
                 details={"field": key[:200], "allowed": [f.key for f in ctype.fields]},
             )
         value = item.value
+        declared = ctype.field(key)
+        if declared is not None and declared.kind == ValueKind.STRING_LIST:
+            changes.plain[key] = _string_list(key, value)
+            continue
         if value is not None and not isinstance(value, str | bool | int | float):
             raise Unprocessable(
                 f"credential_values: '{key}' must be a string, number or boolean", details={"field": key}
@@ -77,10 +83,28 @@ def parse_values(ctype: CredentialType, items: list[CredentialValue]) -> ValueCh
         else:
             if value is None or value == "":
                 continue
-            if isinstance(value, str) and len(value) > MAX_PLAIN_CHARS:
+            is_document = declared is not None and declared.kind == ValueKind.DOCUMENT
+            limit = MAX_DOCUMENT_CHARS if is_document else MAX_PLAIN_CHARS
+            if isinstance(value, str) and len(value) > limit:
                 raise Unprocessable(f"credential_values: '{key}' is too long", details={"field": key})
-            changes.plain[key] = value.strip() if isinstance(value, str) else value
+            if declared is not None and declared.choices and str(value) not in declared.choices:
+                raise Unprocessable(
+                    f"credential_values: '{key}' must be one of {', '.join(declared.choices)}",
+                    details={"field": key, "allowed": list(declared.choices)},
+                )
+            changes.plain[key] = value.strip() if isinstance(value, str) and not is_document else value
     return changes
+
+
+def _string_list(key: str, value: Any) -> list[str]:
+    """A list-of-strings value (MS Teams' assistant_ids): strings, no duplicates."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise Unprocessable(f"credential_values: '{key}' must be a list of strings", details={"field": key})
+    if len(value) > MAX_LIST_ITEMS or len(set(value)) != len(value):
+        raise Unprocessable(
+            f"credential_values: '{key}' must hold at most {MAX_LIST_ITEMS} distinct values", details={"field": key}
+        )
+    return [v.strip() for v in value]
 
 
 def merge_secrets(stored: dict[str, str], changes: ValueChanges) -> dict[str, str]:
@@ -99,15 +123,16 @@ def require_complete(ctype: CredentialType, plain: dict[str, Any], secret_keys: 
                 details={"field": "credential_values"},
             )
         return
+    variant = str(plain[ctype.variant_key]) if ctype.variant_key and ctype.variant_key in plain else None
     missing = [
-        f.key
-        for f in ctype.fields
-        if f.required and f.key != ctype.generated and f.key not in (secret_keys if f.secret else plain)
+        key for key in ctype.required_for(variant) if key not in (secret_keys if ctype.is_secret(key) else plain)
     ]
     if missing:
         raise Unprocessable(
-            f"Missing required credential field(s) for {ctype.name}: {', '.join(missing)}",
-            details={"missing": missing},
+            f"Missing required credential field(s) for {ctype.name}"
+            + (f" ({ctype.variant_key} {variant})" if variant else "")
+            + f": {', '.join(missing)}",
+            details={"field": missing[0], "missing": missing},
             help="Send every required field in credential_values.",
         )
 

@@ -49,3 +49,6 @@ def configure_logging(level: str = "INFO") -> None:
         lg.propagate = True
     # Access logs are written by our own middleware (with request id and duration).
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    # httpx logs each request's full URL at INFO; URLs may carry secrets (Telegram bot tokens in the path).
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildValues, isSecretKey, pluginCommand, generatePluginKey } from './schemas'
+import { buildValues, isSecretKey, pluginCommand, generatePluginKey, CREDENTIAL_TYPES } from './schemas'
 
 describe('integration credentials', () => {
   it('knows which fields are secret', () => {
@@ -8,6 +8,17 @@ describe('integration credentials', () => {
     expect(isSecretKey('Custom', 'api_key')).toBe(true)
     expect(isSecretKey('Custom', 'region')).toBe(false)
     expect(isSecretKey('MCP', 'GITHUB_HOST')).toBe(true)
+  })
+
+  it("offers CodeMie's credential types with their secret keys", () => {
+    for (const type of ['Sonar', 'SQL', 'Kubernetes', 'ServiceNow', 'Elastic', 'Email', 'GCP', 'Telegram', 'XWiki', 'MCP']) {
+      expect(CREDENTIAL_TYPES).toContain(type)
+    }
+    expect(isSecretKey('Kubernetes', 'kubernetes_token')).toBe(true)
+    expect(isSecretKey('Sonar', 'sonar_project_name')).toBe(false)
+    expect(isSecretKey('SQL', 'password')).toBe(true)
+    expect(isSecretKey('Email', 'smtp_password')).toBe(true)
+    expect(isSecretKey('Elastic', 'elastic_api_key_id')).toBe(true)
   })
 
   it('keeps a saved secret when its field is left empty, by sending back what the server returned', () => {

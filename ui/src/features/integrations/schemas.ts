@@ -46,9 +46,127 @@ export const CREDENTIAL_SCHEMAS: Record<string, CredentialField[]> = {
     { key: 'api_key', label: 'API key', secret: true, required: true },
   ],
   Plugin: [{ key: 'plugin_key', label: 'Plugin key', secret: true, required: true }],
+  Kubernetes: [
+    { key: 'kubernetes_url', label: 'API server URL', kind: 'url', placeholder: 'https://kubernetes.example:6443', required: true },
+    { key: 'kubernetes_token', label: 'Bearer token', secret: true, required: true },
+  ],
+  GCP: [{ key: 'gcp_api_key', label: 'Service account key (JSON)', kind: 'textarea', secret: true, required: true }],
+  Azure: [
+    { key: 'azure_subscription_id', label: 'Subscription ID', required: true },
+    { key: 'azure_tenant_id', label: 'Tenant ID', required: true },
+    { key: 'azure_client_id', label: 'Client ID', required: true },
+    { key: 'azure_client_secret', label: 'Client secret', secret: true, required: true },
+  ],
+  Keycloak: [
+    { key: 'url', label: 'Base URL', kind: 'url', placeholder: 'https://keycloak.example.com/auth', required: true },
+    { key: 'realm', label: 'Realm', required: true },
+    { key: 'client_id', label: 'Client ID', required: true },
+    { key: 'client_secret', label: 'Client secret', secret: true, required: true },
+  ],
+  Elastic: [
+    { key: 'url', label: 'Elasticsearch URL', kind: 'url', placeholder: 'https://elastic.example.com:9200', required: true },
+    { key: 'elastic_api_key_id', label: 'API key ID', secret: true },
+    { key: 'elastic_api_key', label: 'API key', secret: true, required: true },
+  ],
+  OpenAPI: [
+    { key: 'openapi_spec', label: 'Specification (or its URL)', kind: 'textarea', required: true },
+    { key: 'is_basic_auth', label: 'Basic authorization', kind: 'bool' },
+    { key: 'openapi_username', label: 'User name (basic authorization)' },
+    { key: 'openapi_api_key', label: 'API key, header value or password', secret: true },
+    { key: 'auth_header_name', label: 'Header name (default Authorization)' },
+  ],
+  FileSystem: [
+    { key: 'root_directory', label: 'Root directory', required: true },
+    { key: 'activate_command', label: 'Activate command (optional)' },
+  ],
+  Scheduler: [
+    { key: 'schedule', label: 'Cron expression', placeholder: '0 9 * * 1-5', required: true },
+    { key: 'resource_type', label: 'Resource type (assistant, workflow or datasource)', required: true },
+    { key: 'resource_id', label: 'Resource ID', required: true },
+    { key: 'prompt', label: 'Prompt (assistants and workflows)', kind: 'textarea' },
+    { key: 'is_enabled', label: 'Enabled', kind: 'bool' },
+  ],
+  Webhook: [
+    { key: 'webhook_id', label: 'Webhook ID', required: true },
+    { key: 'resource_type', label: 'Resource type (assistant, workflow or datasource)', required: true },
+    { key: 'resource_id', label: 'Resource ID', required: true },
+    { key: 'secure_header_name', label: 'Secure header name (optional)' },
+    { key: 'secure_header_value', label: 'Secure header value', secret: true },
+    { key: 'github_webhook_secret', label: 'GitHub webhook secret', secret: true },
+    { key: 'is_enabled', label: 'Enabled', kind: 'bool' },
+  ],
+  Email: [
+    { key: 'url', label: 'SMTP server (host:port)', placeholder: 'smtp.office365.com:587', required: true },
+    { key: 'smtp_username', label: 'SMTP user name' },
+    { key: 'smtp_password', label: 'SMTP password', secret: true },
+  ],
+  Sonar: [
+    { key: 'url', label: 'Sonar URL', kind: 'url', placeholder: 'https://sonarcloud.io', required: true },
+    { key: 'token', label: 'Token', secret: true, required: true },
+    { key: 'sonar_project_name', label: 'Project key', required: true },
+  ],
+  SQL: [
+    { key: 'dialect', label: 'Dialect (postgres, mysql, mssql or influxdb)', placeholder: 'postgres', required: true },
+    { key: 'url', label: 'Host', required: true },
+    { key: 'port', label: 'Port' },
+    { key: 'database_name', label: 'Database' },
+    { key: 'username', label: 'User name' },
+    { key: 'password', label: 'Password', secret: true },
+  ],
+  Telegram: [{ key: 'token', label: 'Bot token', secret: true, required: true }],
+  ZephyrScale: [
+    { key: 'url', label: 'API URL', kind: 'url', placeholder: 'https://api.zephyrscale.smartbear.com/v2', required: true },
+    { key: 'token', label: 'API access token', secret: true, required: true },
+  ],
+  ServiceNow: [
+    { key: 'url', label: 'Instance URL', kind: 'url', placeholder: 'https://dev000000.service-now.com', required: true },
+    { key: 'api_key', label: 'API key', secret: true, required: true },
+  ],
+  DIAL: [
+    { key: 'url', label: 'URL', kind: 'url', required: true },
+    { key: 'api_key', label: 'API key', secret: true, required: true },
+    { key: 'api_version', label: 'API version' },
+  ],
+  A2A: [
+    { key: 'url', label: 'Agent URL (for testing)', kind: 'url' },
+    { key: 'auth_type', label: 'Authentication (apikey, basic, bearer or aws_signature)' },
+    { key: 'auth_value', label: 'API key or bearer token', secret: true },
+    { key: 'header_name', label: 'API key header' },
+    { key: 'username', label: 'User name (basic)' },
+    { key: 'password', label: 'Password (basic)', secret: true },
+  ],
+  ReportPortal: [
+    { key: 'url', label: 'ReportPortal URL', kind: 'url', required: true },
+    { key: 'project', label: 'Project', required: true },
+    { key: 'api_key', label: 'API key', secret: true, required: true },
+  ],
+  Xray: [
+    { key: 'url', label: 'Xray URL', kind: 'url', placeholder: 'https://xray.cloud.getxray.app', required: true },
+    { key: 'client_id', label: 'Client ID', required: true },
+    { key: 'client_secret', label: 'Client secret', secret: true, required: true },
+    { key: 'limit', label: 'Results per query (default 100)' },
+  ],
+  SharePoint: [
+    { key: 'url', label: 'Site URL', kind: 'url' },
+    { key: 'tenant_id', label: 'Tenant ID', required: true },
+    { key: 'client_id', label: 'Client ID', required: true },
+    { key: 'client_secret', label: 'Client secret', secret: true, required: true },
+  ],
+  XWiki: [
+    { key: 'url', label: 'XWiki URL', kind: 'url', required: true },
+    { key: 'username', label: 'User name' },
+    { key: 'token', label: 'Password or token', secret: true },
+  ],
+  MSExchange: [
+    { key: 'tenant_id', label: 'Tenant ID', required: true },
+    { key: 'client_id', label: 'Client ID', required: true },
+    { key: 'client_secret', label: 'Client secret', secret: true, required: true },
+    { key: 'mailbox', label: 'Mailbox' },
+  ],
 }
 
-/** Types the server accepts. MCP takes free-form environment variables. */
+/** Types offered here (the server accepts every CodeMie type). MCP takes free-form environment variables;
+ * MS Teams bots (a list of assistants) and Google OAuth (filled by an OAuth flow) are not offered in this form. */
 export const CREDENTIAL_TYPES = [...Object.keys(CREDENTIAL_SCHEMAS), 'MCP']
 
 /** Types whose free-form values are all secret. */
