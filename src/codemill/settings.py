@@ -121,6 +121,21 @@ class DatasourceSettings(BaseModel):
     fetch_backoff_seconds: float = 1.0
 
 
+class ExtractionSettings(BaseModel):
+    """Caps on what one uploaded document may inflate to (decompression bombs are refused before parsing)."""
+
+    # Everything a docx/pptx/xlsx (a zip) unpacks to, nested archives included; also each PDF stream.
+    max_unpacked_bytes: int = 1_048_576 * 64
+    max_entries: int = 10_000
+    # Inflated size over compressed size, judged for entries (and archives) past 1 MiB.
+    max_ratio: int = 100
+    # Archives inside archives (a workbook embedded in a document is one level).
+    max_nesting: int = 2
+    # The text taken out of one file (any format), and PDF pages read.
+    max_text_chars: int = 20_000_000
+    max_pdf_pages: int = 5_000
+
+
 class JobsSettings(BaseModel):
     """Durable background jobs (procrastinate on PostgreSQL)."""
 
@@ -173,6 +188,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     embeddings: EmbeddingsSettings = Field(default_factory=EmbeddingsSettings)
     datasources: DatasourceSettings = Field(default_factory=DatasourceSettings)
+    extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
     jobs: JobsSettings = Field(default_factory=JobsSettings)
 
     @property
