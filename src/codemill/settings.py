@@ -41,6 +41,20 @@ class LocalAuthSettings(BaseModel):
     issuer: str = "codemill-local"
 
 
+class LoginSettings(BaseModel):
+    """Local login defences: failed logins throttled per account and per client address (counted in
+    PostgreSQL, so every replica sees them), and the policy a new password must meet."""
+
+    max_failures_per_account: int = 5
+    max_failures_per_address: int = 50
+    # Failures are counted within this window; reaching a limit locks the account/address out for lockout_seconds.
+    window_seconds: float = 900.0
+    lockout_seconds: float = 900.0
+    min_password_length: int = 12
+    # Refuse passwords found in the list of common leaked passwords (the zxcvbn package's 30,000).
+    refuse_common_passwords: bool = True
+
+
 class NatsSettings(BaseModel):
     """The plugin engine's NATS. Unset url: the embedded default starts one."""
 
@@ -184,6 +198,7 @@ class Settings(BaseSettings):
     oidc: OIDCSettings = Field(default_factory=OIDCSettings)
     proxy_auth: ProxyAuthSettings = Field(default_factory=ProxyAuthSettings)
     local_auth: LocalAuthSettings = Field(default_factory=LocalAuthSettings)
+    login: LoginSettings = Field(default_factory=LoginSettings)
     nats: NatsSettings = Field(default_factory=NatsSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     embeddings: EmbeddingsSettings = Field(default_factory=EmbeddingsSettings)

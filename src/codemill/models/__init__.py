@@ -7,7 +7,7 @@ from codemill.models.datasources import Datasource, DatasourceChunk, DatasourceI
 from codemill.models.integrations import Integration
 from codemill.models.projects import Project, ProjectMember
 from codemill.models.usage import LLMUsage
-from codemill.models.users import RevokedToken, User
+from codemill.models.users import LoginThrottle, RevokedToken, User
 
 __all__ = [
     "Assistant",
@@ -21,6 +21,7 @@ __all__ = [
     "DatasourceItem",
     "Integration",
     "LLMUsage",
+    "LoginThrottle",
     "Project",
     "ProjectMember",
     "RevokedToken",
