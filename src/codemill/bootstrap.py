@@ -84,7 +84,7 @@ async def _bootstrap(settings: Settings, session: AsyncSession) -> None:
         return
     if not settings.local_auth.enabled or await users.count_users(session) > 0:
         return
-    password = _generated_password(policy)
+    password = generate_admin_password(policy)
     await user_service.create_user(
         session, email=GENERATED_ADMIN_EMAIL, password=password, password_policy=policy, is_admin=True, name="Admin"
     )
@@ -99,7 +99,7 @@ async def _bootstrap(settings: Settings, session: AsyncSession) -> None:
     )
 
 
-def _generated_password(policy: PasswordPolicy) -> str:
+def generate_admin_password(policy: PasswordPolicy) -> str:
     """A random URL-safe password (24+ characters) that meets the policy."""
     while True:
         password = secrets.token_urlsafe(max(18, policy.min_length))

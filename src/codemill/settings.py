@@ -103,6 +103,17 @@ class LLMSettings(BaseModel):
     max_message_chars: int = 400_000
 
 
+class ChatSettings(BaseModel):
+    """Chat turns that survive a crash: the question is stored before the model runs, the answer so far
+    now and then while it streams; turns silent for too long are marked interrupted."""
+
+    # How often a streaming answer is saved (at most; never per chunk).
+    partial_save_seconds: float = 5.0
+    # A turn in progress with no save for this long belongs to a dead server: marked interrupted by any
+    # server (at start and then every half of this). Above the longest tool call, so a live turn is not marked.
+    interrupted_after_seconds: float = 300.0
+
+
 class EmbeddingsSettings(BaseModel):
     """The embedder: a local ONNX model (embedded default) or an OpenAI-compatible API (production)."""
 
@@ -201,6 +212,7 @@ class Settings(BaseSettings):
     login: LoginSettings = Field(default_factory=LoginSettings)
     nats: NatsSettings = Field(default_factory=NatsSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    chat: ChatSettings = Field(default_factory=ChatSettings)
     embeddings: EmbeddingsSettings = Field(default_factory=EmbeddingsSettings)
     datasources: DatasourceSettings = Field(default_factory=DatasourceSettings)
     extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)

@@ -4,7 +4,10 @@ verification as a known one, and passwords meet the policy wherever they are set
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,10 +22,12 @@ from codemill.auth import passwords
 from codemill.auth.cache import AuthCache
 from codemill.auth.local_tokens import LocalTokenService
 from codemill.auth.service import Authenticator
+from codemill.bootstrap import generate_admin_password
 from codemill.errors import Unauthorized
+from codemill.kit.net import free_port
 from codemill.settings import Settings
 from tests.conftest import ADMIN_EMAIL, TestUser
-from tests.support.server import LiveServer, start_server
+from tests.support.server import ROOT, LiveServer, start_server
 
 ACCOUNT_LIMIT = 3
 ADDRESS_LIMIT = 5
@@ -157,3 +162,24 @@ def test_a_long_passphrase_is_accepted(admin_http: httpx.Client, live_server: Li
     assert created.status_code == 200, created.text
     with _client(live_server) as http:
         assert _login(http, email, "correct horse battery staple").status_code == 200
+
+
+def test_a_weak_bootstrap_password_stops_the_start(server_env: dict[str, str]) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CODEMILL_")} | server_env
+    env |= {"CODEMILL_BOOTSTRAP_ADMIN_EMAIL": "weak-admin@example.com", "CODEMILL_BOOTSTRAP_ADMIN_PASSWORD": "password"}
+    done = subprocess.run(
+        [sys.executable, "-m", "codemill", "serve", "--port", str(free_port())],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert b"error: CODEMILL_BOOTSTRAP_ADMIN_PASSWORD is refused: Password must be at least 12" in done.stderr
+
+
+def test_the_generated_bootstrap_password_meets_the_policy() -> None:
+    policy = passwords.password_policy(Settings().login)
+    assert all(policy.problem(generate_admin_password(policy)) is None for _ in range(20))
+    assert len(generate_admin_password(passwords.PasswordPolicy(min_length=30))) >= 30

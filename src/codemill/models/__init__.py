@@ -2,7 +2,7 @@
 
 from codemill.models.assistants import Assistant, AssistantVersion
 from codemill.models.base import Base
-from codemill.models.conversations import Conversation, ConversationFolder, ConversationMessage
+from codemill.models.conversations import Conversation, ConversationFolder, ConversationMessage, TurnStatus
 from codemill.models.datasources import Datasource, DatasourceChunk, DatasourceItem
 from codemill.models.integrations import Integration
 from codemill.models.projects import Project, ProjectMember
@@ -25,5 +25,6 @@ __all__ = [
     "Project",
     "ProjectMember",
     "RevokedToken",
+    "TurnStatus",
     "User",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
@@ -28,6 +29,17 @@ class Conversation(Timestamps, Base):
     initial_assistant_id: Mapped[str | None] = mapped_column(String(64), default=None)
     llm_model: Mapped[str | None] = mapped_column(String(200), default=None)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class TurnStatus(StrEnum):
+    """An assistant message's status in the history."""
+
+    SUCCESS = "success"
+    ERROR = "error"
+    # The client went away, or the server died mid-answer (marked when another server notices).
+    INTERRUPTED = "interrupted"
+    # Being answered: saved before the model runs; the answer so far is saved now and then.
+    IN_PROGRESS = "in_progress"
 
 
 class ConversationMessage(Base):
@@ -56,7 +68,7 @@ class ConversationMessage(Base):
     assistant_id: Mapped[str | None] = mapped_column(String(64), default=None)
     file_names: Mapped[list[str]] = mapped_column(JSONB, default=list)
     thoughts: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
-    # success | interrupted | error | in_progress (being answered; the answer so far is saved now and then)
+    # A TurnStatus
     status: Mapped[str] = mapped_column(String(16), default="success")
 
 
