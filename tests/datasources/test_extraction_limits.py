@@ -8,7 +8,7 @@ from typing import Any
 import docx
 import pytest
 
-from codemill.datasources.sources.documents import DocumentError, document_text
+from codemill.datasources.sources.documents import DocumentError, document_text, fetched_text
 from codemill.settings import ExtractionSettings
 from tests.datasources.bombs import (
     MIB,
@@ -94,3 +94,9 @@ def test_ordinary_documents_still_read_and_text_has_a_ceiling(parser_calls: list
     assert len(parser_calls) == 1
     with pytest.raises(DocumentError, match="extracted text has 2,000 characters; the limit is 1,000"):
         document_text("notes.txt", b"x" * 2000, ExtractionSettings(max_text_chars=1000))
+
+
+def test_fetched_pages_have_the_same_text_ceiling() -> None:
+    assert fetched_text("PAGE-1", b"short page", LIMITS) == "short page"
+    with pytest.raises(DocumentError, match="PAGE-1: refused: extracted text has 2,000 characters"):
+        fetched_text("PAGE-1", b"y" * 2000, ExtractionSettings(max_text_chars=1000))

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from codemill.datasources import repository
 from codemill.datasources.credentials import credentials_of
-from codemill.datasources.sources.documents import DocumentError, document_text
+from codemill.datasources.sources.documents import DocumentError, document_text, fetched_text
 from codemill.datasources.sources.git import Repository
 from codemill.datasources.sync import FILE, GIT, SyncResult, sync_items
 from codemill.jobs.queue import AbortReason, JobAborted, JobContext
@@ -169,7 +169,7 @@ class Indexer:
             raise DocumentError(f"{path}: content missing")
         if ds.index_type == FILE:
             return await asyncio.to_thread(document_text, path, content, self.env.settings.extraction)
-        return content.decode("utf-8", errors="replace")
+        return fetched_text(path, content, self.env.settings.extraction)
 
     async def _embed_all(self, ds: Datasource, chunks: dict[str, list[Chunk]]) -> None:
         """Embed batch N+1 while batch N is written; commit per batch, items done with their last chunk."""

@@ -67,6 +67,14 @@ def document_text(filename: str, content: bytes, limits: ExtractionSettings) -> 
         raise DocumentError(f"{filename}: cannot read {kind} ({type(exc).__name__}: {exc})") from exc
 
 
+def fetched_text(path: str, content: bytes, limits: ExtractionSettings) -> str:
+    """A fetched page's stored text (Confluence, Jira), under the same text ceiling as documents."""
+    try:
+        return check_text(content.decode("utf-8", errors="replace"), limits)
+    except ExtractionRefused as exc:
+        raise DocumentError(f"{path}: refused: {exc}") from exc
+
+
 def _parse(kind: str, content: bytes, limits: ExtractionSettings) -> str:
     if kind == "pdf":
         return _pdf(content, limits)
