@@ -22,6 +22,7 @@ from codemill.auth import passwords
 from codemill.auth.cache import AuthCache
 from codemill.auth.local_tokens import LocalTokenService
 from codemill.auth.service import Authenticator
+from codemill.auth.throttle import LoginThrottle
 from codemill.bootstrap import generate_admin_password
 from codemill.errors import Unauthorized
 from codemill.kit.net import free_port
@@ -183,3 +184,8 @@ def test_the_generated_bootstrap_password_meets_the_policy() -> None:
     policy = passwords.password_policy(Settings().login)
     assert all(policy.problem(generate_admin_password(policy)) is None for _ in range(20))
     assert len(generate_admin_password(passwords.PasswordPolicy(min_length=30))) >= 30
+
+
+def test_throttle_keys_are_normalised_and_storable() -> None:
+    assert LoginThrottle.account_key(" Some\x00One@Example.com ") == "account:someone@example.com"
+    assert LoginThrottle.address_key(None) == "address:unknown"

@@ -35,7 +35,8 @@ class LoginThrottle:
     @staticmethod
     def account_key(email: str) -> str:
         """The counter of one account (by the email as typed, normalised)."""
-        return f"account:{email.strip().lower()[:320]}"
+        # NUL cannot be stored in PostgreSQL text; the key only has to tell accounts apart.
+        return f"account:{email.strip().lower().replace(chr(0), '')[:320]}"
 
     @staticmethod
     def address_key(address: str | None) -> str:
