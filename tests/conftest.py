@@ -118,6 +118,9 @@ def server_env(
         "CODEMILL_JOBS__POLLING_SECONDS": "0.5",
         "CODEMILL_EMBEDDINGS__BACKEND": "local",
         "CODEMILL_DATASOURCES__ALLOW_INSECURE_HTTP": "true",
+        # Every test connects from 127.0.0.1: failed logins of the whole session must not lock that address out
+        # (tests/auth/test_login_defences.py checks the address limit from addresses of its own).
+        "CODEMILL_LOGIN__MAX_FAILURES_PER_ADDRESS": "1000000",
         # Plugins: the session's NATS as an external one (servers sharing a data dir must not each start one).
         **nats_env(plugin_nats),
     }

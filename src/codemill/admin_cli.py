@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.assistants.rotation import rotate_assistant_secrets
 from codemill.auth.changes import pending_changes
+from codemill.auth.passwords import password_policy
 from codemill.db.engine import make_engine, make_sessionmaker
 from codemill.errors import NotFound, Unavailable
 from codemill.integrations.keyring import build_cipher, generate_new_master_key
@@ -30,19 +31,28 @@ async def _session(url: str) -> AsyncIterator[AsyncSession]:
         await engine.dispose()
 
 
-async def create_user(url: str, email: str, password: str, name: str | None, is_admin: bool) -> None:
-    """Create a local user."""
+async def create_user(
+    settings: Settings, url: str, email: str, password: str, name: str | None, is_admin: bool
+) -> None:
+    """Create a local user (the password policy of settings.login applies)."""
     async with _session(url) as session:
-        await user_service.create_user(session, email=email, password=password, name=name, is_admin=is_admin)
+        await user_service.create_user(
+            session,
+            email=email,
+            password=password,
+            password_policy=password_policy(settings.login),
+            name=name,
+            is_admin=is_admin,
+        )
 
 
-async def set_password(url: str, email: str, password: str) -> None:
-    """Set a local user's password."""
+async def set_password(settings: Settings, url: str, email: str, password: str) -> None:
+    """Set a local user's password (the password policy of settings.login applies)."""
     async with _session(url) as session:
         user = await users.get_by_email(session, email)
         if user is None:
             raise NotFound(f"no user with email {email}")
-        await user_service.set_password(session, user, password)
+        await user_service.set_password(session, user, password, password_policy(settings.login))
 
 
 async def rotate_keys(settings: Settings, url: str, new_master_key: bool) -> str:

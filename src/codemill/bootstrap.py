@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from codemill.auth.passwords import PasswordPolicy, password_policy
 from codemill.db.embedded import EmbeddedPostgres
 from codemill.db.engine import make_engine, make_sessionmaker
 from codemill.db.migrate import upgrade_to_head
+from codemill.errors import CodemillError
 from codemill.settings import Settings
 from codemill.users import repository as users
 from codemill.users import service as user_service
@@ -61,10 +63,20 @@ async def bootstrap_admin(settings: Settings, url: str) -> None:
 async def _bootstrap(settings: Settings, session: AsyncSession) -> None:
     email = settings.bootstrap_admin_email
     password = settings.bootstrap_admin_password.get_secret_value() if settings.bootstrap_admin_password else None
+    policy = password_policy(settings.login)
     if email and password:
+        problem = policy.problem(password)
+        if problem is not None:
+            # Refuse to start rather than create (or keep advertising) an admin with a guessable password.
+            raise CodemillError(
+                f"CODEMILL_BOOTSTRAP_ADMIN_PASSWORD is refused: {problem}",
+                help="Set a stronger bootstrap admin password (see docs/configuration.md, login settings).",
+            )
         user = await users.get_by_email(session, email)
         if user is None:
-            await user_service.create_user(session, email=email, password=password, is_admin=True, name="Admin")
+            await user_service.create_user(
+                session, email=email, password=password, password_policy=policy, is_admin=True, name="Admin"
+            )
             log.info("bootstrap admin created", extra={"email": email})
         elif not user.is_admin or not user.is_active:
             user.is_admin, user.is_active = True, True
@@ -72,8 +84,10 @@ async def _bootstrap(settings: Settings, session: AsyncSession) -> None:
         return
     if not settings.local_auth.enabled or await users.count_users(session) > 0:
         return
-    password = secrets.token_urlsafe(12)
-    await user_service.create_user(session, email=GENERATED_ADMIN_EMAIL, password=password, is_admin=True, name="Admin")
+    password = generate_admin_password(policy)
+    await user_service.create_user(
+        session, email=GENERATED_ADMIN_EMAIL, password=password, password_policy=policy, is_admin=True, name="Admin"
+    )
     print(
         "\n"
         "  Codemill first start: an admin account was created.\n"
@@ -83,3 +97,11 @@ async def _bootstrap(settings: Settings, session: AsyncSession) -> None:
         file=sys.stderr,
         flush=True,
     )
+
+
+def generate_admin_password(policy: PasswordPolicy) -> str:
+    """A random URL-safe password (24+ characters) that meets the policy."""
+    while True:
+        password = secrets.token_urlsafe(max(18, policy.min_length))
+        if policy.problem(password) is None:
+            return password

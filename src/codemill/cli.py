@@ -181,10 +181,10 @@ def _admin(settings: Settings, args: argparse.Namespace) -> int:
     database: Database = open_database(settings)
     try:
         if args.admin_command == "create-user":
-            asyncio.run(create_user(database.url, args.email, args.password, args.name, args.admin))
+            asyncio.run(create_user(settings, database.url, args.email, args.password, args.name, args.admin))
             print(f"user {args.email} created", file=sys.stderr)
         elif args.admin_command == "set-password":
-            asyncio.run(set_password(database.url, args.email, args.password))
+            asyncio.run(set_password(settings, database.url, args.email, args.password))
             print(f"password of {args.email} set", file=sys.stderr)
         elif args.admin_command == "rotate-keys":
             print(asyncio.run(rotate_keys(settings, database.url, args.new_master_key)), file=sys.stderr)

@@ -10,6 +10,8 @@ class CodemillError(Exception):
 
     status: int = 400
     code: str = "bad_request"
+    # Response headers that go with the error (Retry-After on a 429).
+    headers: dict[str, str] | None = None
 
     def __init__(self, message: str, *, details: Any = None, help: str | None = None, status: int | None = None):
         super().__init__(message)
@@ -57,6 +59,15 @@ class PayloadTooLarge(CodemillError):
 class Unprocessable(CodemillError):
     status = 422
     code = "unprocessable"
+
+
+class TooManyRequests(CodemillError):
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after_seconds: int, details: Any = None, help: str | None = None):
+        super().__init__(message, details=details, help=help)
+        self.headers = {"Retry-After": str(max(1, retry_after_seconds))}
 
 
 class UpstreamError(CodemillError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from codemill.auth.cache import AuthCache
 from codemill.auth.local_tokens import LocalTokenService
 from codemill.auth.oidc import OIDCVerifier
 from codemill.auth.service import Authenticator
+from codemill.conversations.chat import mark_abandoned_turns
 from codemill.datasources.runtime import IndexingRuntime
 from codemill.db.engine import make_engine, make_sessionmaker
 from codemill.integrations.keyring import build_cipher
@@ -28,6 +30,8 @@ from codemill.plugins.engine import PluginEngine
 from codemill.plugins.keys import PluginKeyIdentity, PluginKeyVerifier
 from codemill.plugins.revocation_listener import RevocationListener
 from codemill.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def read_or_create_secret(path: Path, nbytes: int = 48) -> str:
@@ -95,6 +99,8 @@ class Resources:
     # Chat turns use at most the pool's base size at once and wait their turn beyond it, so a burst of
     # chats queues instead of failing on the pool's timeout (the overflow stays for other requests).
     chat_db_slots: asyncio.Semaphore = field(init=False)
+    # Marks chat turns that a stopped server left in progress as interrupted (at start, then periodically).
+    turn_sweeper: asyncio.Task[None] | None = field(init=False, default=None)
     # Datasources: the job queue, the embedder and (embedded default) in-process indexing workers.
     indexing: IndexingRuntime = field(init=False)
     # Plugins: the engine (NATS, the auth callout, the client that lists and calls plugin tools) and
@@ -145,6 +151,16 @@ class Resources:
         # Here, on the event-loop thread: the embedded NATS server dies with the thread that starts it.
         await self.plugins.start_soon()
         self.plugin_revocations.start()
+        self.turn_sweeper = asyncio.create_task(self._sweep_abandoned_turns(), name="chat:abandoned-turns")
+
+    async def _sweep_abandoned_turns(self) -> None:
+        period = max(self.settings.chat.interrupted_after_seconds / 2, 0.5)
+        while True:
+            try:
+                await mark_abandoned_turns(self.sessions, self.settings)
+            except Exception:  # the database may be briefly away; the next round tries again
+                log.exception("could not mark abandoned chat turns")
+            await asyncio.sleep(period)
 
     async def stop_chats(self, grace_seconds: float = 5.0) -> None:
         """Cancel the chat turns still streaming (each stores its partial answer) and close the providers."""
@@ -158,6 +174,8 @@ class Resources:
     async def close(self) -> None:
         """Release connections."""
         await self.auth_cache.stop_listening()
+        if self.turn_sweeper is not None:
+            self.turn_sweeper.cancel()
         await self.stop_chats()
         await self.plugin_revocations.stop()
         await self.plugins.stop()

@@ -41,6 +41,20 @@ class LocalAuthSettings(BaseModel):
     issuer: str = "codemill-local"
 
 
+class LoginSettings(BaseModel):
+    """Local login defences: failed logins throttled per account and per client address (counted in
+    PostgreSQL, so every replica sees them), and the policy a new password must meet."""
+
+    max_failures_per_account: int = 5
+    max_failures_per_address: int = 50
+    # Failures are counted within this window; reaching a limit locks the account/address out for lockout_seconds.
+    window_seconds: float = 900.0
+    lockout_seconds: float = 900.0
+    min_password_length: int = 12
+    # Refuse passwords found in the list of common leaked passwords (the zxcvbn package's 30,000).
+    refuse_common_passwords: bool = True
+
+
 class NatsSettings(BaseModel):
     """The plugin engine's NATS. Unset url: the embedded default starts one."""
 
@@ -89,6 +103,17 @@ class LLMSettings(BaseModel):
     max_message_chars: int = 400_000
 
 
+class ChatSettings(BaseModel):
+    """Chat turns that survive a crash: the question is stored before the model runs, the answer so far
+    now and then while it streams; turns silent for too long are marked interrupted."""
+
+    # How often a streaming answer is saved (at most; never per chunk).
+    partial_save_seconds: float = 5.0
+    # A turn in progress with no save for this long belongs to a dead server: marked interrupted by any
+    # server (at start and then every half of this). Above the longest tool call, so a live turn is not marked.
+    interrupted_after_seconds: float = 300.0
+
+
 class EmbeddingsSettings(BaseModel):
     """The embedder: a local ONNX model (embedded default) or an OpenAI-compatible API (production)."""
 
@@ -119,6 +144,21 @@ class DatasourceSettings(BaseModel):
     fetch_page_size: int = 50
     fetch_max_retries: int = 5
     fetch_backoff_seconds: float = 1.0
+
+
+class ExtractionSettings(BaseModel):
+    """Caps on what one uploaded document may inflate to (decompression bombs are refused before parsing)."""
+
+    # Everything a docx/pptx/xlsx (a zip) unpacks to, nested archives included; also each PDF stream.
+    max_unpacked_bytes: int = 1_048_576 * 64
+    max_entries: int = 10_000
+    # Inflated size over compressed size, judged for entries (and archives) past 1 MiB.
+    max_ratio: int = 100
+    # Archives inside archives (a workbook embedded in a document is one level).
+    max_nesting: int = 2
+    # The text taken out of one file (any format), and PDF pages read.
+    max_text_chars: int = 20_000_000
+    max_pdf_pages: int = 5_000
 
 
 class JobsSettings(BaseModel):
@@ -169,10 +209,13 @@ class Settings(BaseSettings):
     oidc: OIDCSettings = Field(default_factory=OIDCSettings)
     proxy_auth: ProxyAuthSettings = Field(default_factory=ProxyAuthSettings)
     local_auth: LocalAuthSettings = Field(default_factory=LocalAuthSettings)
+    login: LoginSettings = Field(default_factory=LoginSettings)
     nats: NatsSettings = Field(default_factory=NatsSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    chat: ChatSettings = Field(default_factory=ChatSettings)
     embeddings: EmbeddingsSettings = Field(default_factory=EmbeddingsSettings)
     datasources: DatasourceSettings = Field(default_factory=DatasourceSettings)
+    extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
     jobs: JobsSettings = Field(default_factory=JobsSettings)
 
     @property

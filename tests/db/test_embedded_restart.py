@@ -97,7 +97,15 @@ def test_admin_cli_creates_users_on_the_embedded_database(tmp_path: Path, artifa
         capture_output=True,
         check=False,
     )
-    assert bad.returncode == 2 and b"at least 8" in bad.stderr
+    assert bad.returncode == 2 and b"error: Password must be at least 12 characters" in bad.stderr
+    common = subprocess.run(
+        [*cli, "create-user", "--email", creds["email"], "--password", "password1234"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    assert common.returncode == 2 and b"error: Password is too common" in common.stderr
     subprocess.run(
         [*cli, "create-user", "--email", creds["email"], "--password", creds["password"]],
         env=env,

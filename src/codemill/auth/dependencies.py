@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from codemill.auth.changes import pending_changes
 from codemill.auth.principal import Principal
 from codemill.auth.service import Authenticator
+from codemill.settings import Settings
 
 
 async def db_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -34,6 +35,13 @@ async def current_principal(request: Request) -> Principal:
     return principal
 
 
+def app_settings(request: Request) -> Settings:
+    """The process's settings."""
+    settings: Settings = request.app.state.resources.settings
+    return settings
+
+
 # scope="function": commit before the response is sent, so a client that got a 2xx sees its write.
 Session = Annotated[AsyncSession, Depends(db_session, scope="function")]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+AppSettings = Annotated[Settings, Depends(app_settings)]

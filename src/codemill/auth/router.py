@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from codemill.auth.dependencies import CurrentPrincipal, Session
-from codemill.auth.passwords import verify_password
+from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
+from codemill.auth.passwords import password_policy, verify_password
 from codemill.auth.service import Authenticator
 from codemill.errors import NotFound, Unauthorized
 from codemill.users import repository as users
@@ -40,7 +40,8 @@ def _authenticator(request: Request) -> Authenticator:
 @router.post("/login")
 async def login(body: LoginIn, request: Request, session: Session) -> dict[str, Any]:
     """Exchange email and password for an access token."""
-    token, user = await _authenticator(request).login(session, body.email, body.password)
+    address = request.client.host if request.client else None
+    token, user = await _authenticator(request).login(session, body.email, body.password, address)
     rows = (await users.memberships(session, [user.id]))[user.id]
     return {
         "access_token": token,
@@ -60,7 +61,7 @@ async def logout(request: Request, session: Session, _: CurrentPrincipal) -> dic
 
 @router.post("/change-password")
 async def change_password(
-    body: ChangePasswordIn, request: Request, session: Session, principal: CurrentPrincipal
+    body: ChangePasswordIn, request: Request, session: Session, principal: CurrentPrincipal, settings: AppSettings
 ) -> dict[str, str]:
     """Change the caller's password; every older token stops working, and a fresh one is returned."""
     user = await users.get(session, principal.user_id)
@@ -68,6 +69,6 @@ async def change_password(
         raise NotFound("User not found")
     if not verify_password(user.password_hash, body.current_password):
         raise Unauthorized("Current password is incorrect")
-    await user_service.set_password(session, user, body.new_password)
+    await user_service.set_password(session, user, body.new_password, password_policy(settings.login))
     token, _ = await _authenticator(request).issue(user)
     return {"message": "Password changed successfully", "access_token": token}

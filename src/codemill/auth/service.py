@@ -16,6 +16,7 @@ from codemill.auth.local_tokens import LocalClaims, LocalTokenService, unverifie
 from codemill.auth.oidc import OIDCIdentity, OIDCVerifier
 from codemill.auth.passwords import needs_rehash, verify_password
 from codemill.auth.principal import Principal
+from codemill.auth.throttle import LoginThrottle
 from codemill.errors import Unauthorized
 from codemill.models import RevokedToken, User
 from codemill.models.base import utcnow
@@ -42,6 +43,7 @@ class Authenticator:
         self.cache = cache
         self.local_tokens = local_tokens
         self.oidc = oidc
+        self.throttle = LoginThrottle(settings.login, sessions)
         self._trusted_proxies = [ipaddress.ip_network(n, strict=False) for n in settings.proxy_auth.trusted_proxies]
 
     # -- entry point ----------------------------------------------------------------------------------
@@ -153,17 +155,24 @@ class Authenticator:
         return await self._principal(user.id, issued_at=None)
 
     # -- local login ----------------------------------------------------------------------------------
-    async def login(self, session: AsyncSession, email: str, password: str) -> tuple[str, User]:
-        """Check a local password and issue a token (401 with one message for every failure)."""
+    async def login(self, session: AsyncSession, email: str, password: str, address: str | None) -> tuple[str, User]:
+        """Check a local password and issue a token (401 with one message for every failure).
+
+        Throttled per account and per client address (429 while locked out). An unknown email costs the
+        same argon2 verification as a known one (against a dummy hash), so timing does not reveal accounts.
+        """
         if self.local_tokens is None:
             raise Unauthorized("Local login is not available", help="Sign in through your identity provider.")
+        await self.throttle.check(session, email, address)
         user = await users.get_by_email(session, email.strip())
-        if user is None or not verify_password(user.password_hash, password):
+        if not verify_password(user.password_hash if user is not None else None, password) or user is None:
+            await self.throttle.failed(email, address)
             raise Unauthorized("Invalid email or password")
         if not user.is_active:
             raise Unauthorized("Account is deactivated")
+        await self.throttle.succeeded(session, email)
         if user.password_hash and needs_rehash(user.password_hash):
-            await user_service.set_password(session, user, password)
+            await user_service.rehash_password(session, user, password)
         user.last_login_at = utcnow()
         await user_service.ensure_personal_project(session, user)
         return await self.issue(user)

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import httpx
@@ -32,7 +32,7 @@ from codemill.llm.gateway import LLMGateway
 from codemill.llm.provider import ChatMessage, LLMProvider
 from codemill.llm.tokens import count_tokens
 from codemill.llm.usage import UsageOwner, record_usage, usage_rows
-from codemill.models import Assistant, ConversationMessage
+from codemill.models import Assistant, ConversationMessage, TurnStatus
 from codemill.models.base import new_id
 from codemill.settings import Settings
 from codemill.tools.base import Tool, ToolContext
@@ -41,6 +41,8 @@ log = logging.getLogger("codemill.chat")
 # Share of the model's context window that history may take; the rest is prompt, tools and answer.
 HISTORY_SHARE = 0.6
 NAME_LENGTH = 100
+# The answer of a turn interrupted by a crash before any of it was saved.
+INTERRUPTED_BY_CRASH = "The answer was interrupted: the server stopped before it was complete."
 
 
 class ChatResources(Protocol):
@@ -69,6 +71,9 @@ class Turn:
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     started: float = field(default_factory=time.perf_counter)
     run: AgentRun = field(default_factory=AgentRun)
+    # Set once the question is stored (begin): the history message the answer goes into.
+    answer_id: str | None = None
+    saved_at: float = 0.0
 
     @property
     def conversation_id(self) -> str:
@@ -187,17 +192,56 @@ def _fit(history: list[ChatMessage], model: CatalogueModel) -> list[ChatMessage]
     return list(reversed(kept))
 
 
+async def begin(turn: Turn) -> None:
+    """Store the question, and an empty answer in progress, before the model runs (a crash keeps them)."""
+    if not turn.body.save_history:
+        return
+    answer_id = new_id()
+    async with turn.resources.chat_db_slots, turn.resources.sessions() as session, session.begin():
+        stored = await _append(session, turn, TurnStatus.IN_PROGRESS, "", answer_id, usage=[])
+    if stored:
+        turn.answer_id, turn.saved_at = answer_id, time.perf_counter()
+
+
+def partial_save_due(turn: Turn) -> bool:
+    """True when the answer so far should be saved now (a begun turn, past the interval since the last)."""
+    interval = turn.resources.settings.chat.partial_save_seconds
+    return turn.answer_id is not None and time.perf_counter() - turn.saved_at >= interval
+
+
+async def save_partial(turn: Turn) -> None:
+    """Save the answer so far (one UPDATE, no transaction kept open)."""
+    assert turn.answer_id is not None
+    turn.saved_at = time.perf_counter()
+    async with turn.resources.chat_db_slots, turn.resources.sessions() as session, session.begin():
+        await repository.save_partial_answer(session, turn.answer_id, turn.run.partial_text, datetime.now(UTC))
+
+
 async def save(turn: Turn, status: str, answer: str) -> None:
-    """Record the turn: usage rows always, the two history messages unless the client said not to."""
+    """Record the turn: usage rows always; the answer into the begun turn's message, or (not begun: the
+    conversation is someone else's, or history is off) nothing more."""
     owner = UsageOwner(turn.principal.user_id, turn.assistant.project, turn.assistant.id, turn.conversation_id)
     async with turn.resources.chat_db_slots, turn.resources.sessions() as session, session.begin():
-        if turn.body.save_history and await _append(session, turn, status, answer, owner):
+        if turn.answer_id is None:
+            await record_usage(session, owner, turn.run.calls)
             return
-        await record_usage(session, owner, turn.run.calls)
+        await repository.finish_turn(session, {**_answer_values(turn, status, answer), "usage": _usage(owner, turn)})
 
 
-async def _append(session: AsyncSession, turn: Turn, status: str, answer: str, owner: UsageOwner) -> bool:
-    """Store the turn's messages and usage; False when the conversation id is someone else's."""
+async def mark_abandoned_turns(sessions: async_sessionmaker[AsyncSession], settings: Settings) -> int:
+    """Mark turns left in progress by a server that died (silent past interrupted_after_seconds) interrupted."""
+    silent_since = datetime.now(UTC) - timedelta(seconds=settings.chat.interrupted_after_seconds)
+    async with sessions() as session, session.begin():
+        marked = await repository.mark_abandoned_turns(session, silent_since, INTERRUPTED_BY_CRASH)
+    if marked:
+        log.warning("chat turns left in progress by a stopped server marked interrupted", extra={"turns": marked})
+    return marked
+
+
+async def _append(
+    session: AsyncSession, turn: Turn, status: str, answer: str, answer_id: str, usage: list[dict[str, Any]]
+) -> bool:
+    """Store the turn's messages; False when the conversation id is someone else's."""
     body, principal, assistant = turn.body, turn.principal, turn.assistant
     now = datetime.now(UTC)
     stored = await repository.upsert_for_turn(
@@ -216,7 +260,6 @@ async def _append(session: AsyncSession, turn: Turn, status: str, answer: str, o
     if not stored:
         log.warning("conversation taken by another user; turn not stored", extra={"conversation": body.conversation_id})
         return False
-    calls = turn.run.calls
     await repository.append_turn(
         session,
         {
@@ -228,19 +271,30 @@ async def _append(session: AsyncSession, turn: Turn, status: str, answer: str, o
             "question_raw": body.content_raw or None,
             "asked_at": turn.received_at,
             "file_names": list(body.file_names),
-            "answer_id": new_id(),
-            "answer": answer,
-            "answered_at": now,
-            "response_time": round(turn.elapsed(), 4),
-            "input_tokens": sum(c.usage.input_tokens for c in calls),
-            "output_tokens": sum(c.usage.output_tokens for c in calls),
-            "money_spent": sum(c.cost for c in calls),
-            "thoughts": [t.record() for t in turn.run.thoughts],
-            "status": status,
-            "usage": [row | {"created_at": row["created_at"].isoformat()} for row in usage_rows(owner, calls)],
+            **_answer_values(turn, status, answer, answer_id),
+            "usage": usage,
         },
     )
     return True
+
+
+def _answer_values(turn: Turn, status: str, answer: str, answer_id: str | None = None) -> dict[str, Any]:
+    calls = turn.run.calls
+    return {
+        "answer_id": answer_id or turn.answer_id,
+        "answer": answer,
+        "answered_at": datetime.now(UTC),
+        "response_time": round(turn.elapsed(), 4),
+        "input_tokens": sum(c.usage.input_tokens for c in calls),
+        "output_tokens": sum(c.usage.output_tokens for c in calls),
+        "money_spent": sum(c.cost for c in calls),
+        "thoughts": [t.record() for t in turn.run.thoughts],
+        "status": status,
+    }
+
+
+def _usage(owner: UsageOwner, turn: Turn) -> list[dict[str, Any]]:
+    return [row | {"created_at": row["created_at"].isoformat()} for row in usage_rows(owner, turn.run.calls)]
 
 
 def usage_totals(turn: Turn) -> dict[str, Any]:

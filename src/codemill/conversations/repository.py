@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import BindParameter
 
-from codemill.models import Conversation, ConversationFolder, ConversationMessage
+from codemill.models import Conversation, ConversationFolder, ConversationMessage, TurnStatus
 
 
 async def get(session: AsyncSession, conversation_id: str) -> Conversation | None:
@@ -129,6 +129,73 @@ _APPEND_TURN = text(
 async def append_turn(session: AsyncSession, values: dict[str, Any]) -> None:
     """Insert a turn's two messages and its usage rows (see _APPEND_TURN for the parameters)."""
     await session.execute(_APPEND_TURN, values)
+
+
+# A begun turn's answer, finished: its text, status and figures, and the turn's usage rows, in one statement.
+_FINISH_TURN = text(
+    """
+    WITH usage AS (
+        INSERT INTO llm_usage (
+            id, created_at, user_id, project, assistant_id, conversation_id, source, model, provider,
+            input_tokens, output_tokens, estimated, cost, latency_ms, status
+        )
+        SELECT id, created_at, user_id, project, assistant_id, conversation_id, source, model, provider,
+               input_tokens, output_tokens, estimated, cost, latency_ms, status
+        FROM jsonb_to_recordset(CAST(:usage AS jsonb)) AS u(
+            id varchar, created_at timestamptz, user_id varchar, project varchar, assistant_id varchar,
+            conversation_id varchar, source varchar, model varchar, provider varchar, input_tokens integer,
+            output_tokens integer, estimated boolean, cost double precision, latency_ms double precision,
+            status varchar
+        )
+    )
+    UPDATE conversation_messages
+    SET message = :answer, status = :status, created_at = CAST(:answered_at AS timestamptz),
+        response_time = CAST(:response_time AS double precision), input_tokens = CAST(:input_tokens AS integer),
+        output_tokens = CAST(:output_tokens AS integer), money_spent = CAST(:money_spent AS double precision),
+        thoughts = CAST(:thoughts AS jsonb)
+    WHERE id = :answer_id
+    """
+).bindparams(
+    bindparam("answered_at", type_=DateTime(timezone=True)),
+    bindparam("response_time", type_=Float),
+    bindparam("input_tokens", type_=Integer),
+    bindparam("output_tokens", type_=Integer),
+    bindparam("money_spent", type_=Float),
+    bindparam("thoughts", type_=JSONB),
+    bindparam("usage", type_=JSONB),
+)
+
+
+async def finish_turn(session: AsyncSession, values: dict[str, Any]) -> None:
+    """Store a begun turn's answer and its usage rows (see _FINISH_TURN for the parameters)."""
+    await session.execute(_FINISH_TURN, values)
+
+
+async def save_partial_answer(session: AsyncSession, answer_id: str, answer: str, saved_at: datetime) -> None:
+    """The answer so far of a turn still in progress (its time is the turn's heartbeat). A turn that another
+    server took for abandoned during a long silence (a slow tool) is in progress again."""
+    await session.execute(
+        update(ConversationMessage)
+        .where(
+            ConversationMessage.id == answer_id,
+            ConversationMessage.status.in_([TurnStatus.IN_PROGRESS, TurnStatus.INTERRUPTED]),
+        )
+        .values(message=answer, created_at=saved_at, status=TurnStatus.IN_PROGRESS)
+    )
+
+
+async def mark_abandoned_turns(session: AsyncSession, silent_since: datetime, note: str) -> int:
+    """Turns still in progress with no sign of life since `silent_since` (their server died): interrupted,
+    keeping the answer saved so far (`note` when there is none). The number marked."""
+    result = await session.execute(
+        update(ConversationMessage)
+        .where(ConversationMessage.status == TurnStatus.IN_PROGRESS, ConversationMessage.created_at < silent_since)
+        .values(
+            status=TurnStatus.INTERRUPTED,
+            message=case((ConversationMessage.message == "", note), else_=ConversationMessage.message),
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def list_for_user(session: AsyncSession, user_id: str, finished: bool | None = None) -> Sequence[Conversation]:

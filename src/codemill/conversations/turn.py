@@ -3,7 +3,9 @@
 Records, one JSON object per line: `generated_chunk` for answer text, `thought` for each tool call as it
 starts and as it ends, and a final record with `last: true` and the whole answer in `generated`.
 A streamed turn runs in its own task: when the client goes away the task is cancelled, which cancels
-the upstream model call, and the partial answer is stored with status "interrupted". The final record
+the upstream model call, and the partial answer is stored with status "interrupted". The question is
+stored before the model runs and the answer so far now and then, so a crash of the server loses neither
+(another server marks the turn interrupted when it notices). The final record
 is sent as soon as the answer is complete; the stream ends once the turn is stored.
 """
 
@@ -18,7 +20,8 @@ from typing import Any
 import orjson
 
 from codemill.agent.loop import AgentRequest, Chunk, Final, ThoughtUpdate, run_agent
-from codemill.conversations.chat import Turn, save, usage_totals
+from codemill.conversations.chat import Turn, begin, partial_save_due, save, save_partial, usage_totals
+from codemill.models import TurnStatus
 
 log = logging.getLogger("codemill.chat")
 
@@ -64,9 +67,12 @@ def _agent_request(turn: Turn) -> AgentRequest:
 async def execute(turn: Turn, emit: Emit) -> dict[str, Any]:
     """Run the turn, emitting records as they happen; return the final record (`store` it next).
 
-    A cancelled turn (the client went away) is stored here, as interrupted, before the cancellation goes on.
+    The question is stored first (with the answer in progress), and the answer so far every
+    `chat.partial_save_seconds` while it streams, so a crash loses neither. A cancelled turn (the client
+    went away) is stored here, as interrupted, before the cancellation goes on.
     """
     final: Final | None = None
+    await begin(turn)
     try:
         async with aclosing(run_agent(_agent_request(turn), turn.run)) as events:
             async for event in events:
@@ -76,10 +82,13 @@ async def execute(turn: Turn, emit: Emit) -> dict[str, Any]:
                     emit({**BASE_RECORD, "thought": event.record})
                 elif isinstance(event, Final):
                     final = event
+                # A clock check per event; a database write only every few seconds of a long answer.
+                if partial_save_due(turn):
+                    await save_partial(turn)
     except asyncio.CancelledError:
         turn.run.interrupt()
         # Shielded: a second cancellation (shutdown) must not lose the record of the turn.
-        await asyncio.shield(save(turn, "interrupted", turn.run.partial_text or INTERRUPTED_NOTE))
+        await asyncio.shield(save(turn, TurnStatus.INTERRUPTED, turn.run.partial_text or INTERRUPTED_NOTE))
         raise
     except Exception:
         log.exception("chat turn failed", extra={"conversation": turn.conversation_id})
@@ -106,7 +115,7 @@ async def execute(turn: Turn, emit: Emit) -> dict[str, Any]:
 
 async def store(turn: Turn, final: dict[str, Any]) -> None:
     """Store the finished turn (history and usage)."""
-    status = "success" if final["success"] else "error"
+    status = TurnStatus.SUCCESS if final["success"] else TurnStatus.ERROR
     # Shielded: the client may leave while the answer is being stored; the answer is still kept.
     await asyncio.shield(save(turn, status, final["generated"]))
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from codemill.datasources import repository
 from codemill.datasources.credentials import credentials_of
-from codemill.datasources.sources.documents import DocumentError, document_text
+from codemill.datasources.sources.documents import DocumentError, document_text, fetched_text
 from codemill.datasources.sources.git import Repository
 from codemill.datasources.sync import FILE, GIT, SyncResult, sync_items
 from codemill.jobs.queue import AbortReason, JobAborted, JobContext
@@ -33,6 +33,8 @@ from codemill.settings import Settings
 log = logging.getLogger(__name__)
 
 TASK = "index_datasource"
+# Skipped files named (with their reasons) in the datasource's status message.
+SKIPPED_SHOWN = 10
 
 
 @dataclass
@@ -166,8 +168,8 @@ class Indexer:
         if content is None:
             raise DocumentError(f"{path}: content missing")
         if ds.index_type == FILE:
-            return await asyncio.to_thread(document_text, path, content)
-        return content.decode("utf-8", errors="replace")
+            return await asyncio.to_thread(document_text, path, content, self.env.settings.extraction)
+        return fetched_text(path, content, self.env.settings.extraction)
 
     async def _embed_all(self, ds: Datasource, chunks: dict[str, list[Chunk]]) -> None:
         """Embed batch N+1 while batch N is written; commit per batch, items done with their last chunk."""
@@ -234,7 +236,8 @@ class Indexer:
             ds.items_skipped = counts.get("skipped", 0)
             ds.items_total = ds.items_done + ds.items_skipped + counts.get("pending", 0)
             ds.chunks_done = ds.chunks_total = counts["chunks"]
-            ds.status, ds.error_message = "indexed", None
+            skipped = await repository.skipped_items(session, ds.id, limit=SKIPPED_SHOWN) if ds.items_skipped else []
+            ds.status, ds.error_message = outcome(ds.items_done, ds.items_skipped, skipped)
             if self.sync is not None and self.sync.commit:
                 ds.last_commit = self.sync.commit
             ds.indexed_at = utcnow()
@@ -247,6 +250,18 @@ class Indexer:
             if ds is not None:
                 ds.status, ds.error_message = status, message
                 await session.commit()
+
+
+def outcome(done: int, skipped: int, reasons: list[tuple[str, str]]) -> tuple[str, str | None]:
+    """The finished job's status and message: skipped files are named with their reasons, and a datasource
+    of which nothing could be indexed has failed (never "indexed" with nothing in it)."""
+    if not skipped:
+        return "indexed", None
+    listed = "; ".join(reason if reason.startswith(path) else f"{path}: {reason}" for path, reason in reasons)
+    more = f" (and {skipped - len(reasons)} more)" if skipped > len(reasons) else ""
+    if not done:
+        return "failed", f"Nothing was indexed: {skipped} file(s) skipped: {listed}{more}"
+    return "indexed", f"{skipped} of {done + skipped} file(s) skipped: {listed}{more}"
 
 
 def _read_repository_files(repo: Repository, paths: list[str]) -> dict[str, str | Exception]:

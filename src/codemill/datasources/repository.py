@@ -111,6 +111,17 @@ async def item_paths(
     return list(rows.scalars())
 
 
+async def skipped_items(session: AsyncSession, datasource_id: str, limit: int = 20) -> list[tuple[str, str]]:
+    """(path, reason) of items that were not indexed, sorted by path."""
+    rows = await session.execute(
+        select(DatasourceItem.path, DatasourceItem.error)
+        .where(DatasourceItem.datasource_id == datasource_id, DatasourceItem.state == "skipped")
+        .order_by(DatasourceItem.path)
+        .limit(limit)
+    )
+    return [(path, error or "not readable") for path, error in rows.tuples()]
+
+
 async def item_content(session: AsyncSession, datasource_id: str, path: str) -> bytes | None:
     """The stored content of an item (uploads, fetched pages)."""
     rows = await session.execute(

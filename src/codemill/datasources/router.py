@@ -76,7 +76,8 @@ async def find_id(
 async def get_datasource(session: Session, principal: CurrentPrincipal, datasource_id: str) -> dict[str, Any]:
     """One datasource with its processed files."""
     ds = await service.visible(session, principal, datasource_id)
-    return datasource_out(ds, principal, await repository.item_paths(session, ds.id, "done", limit=1000))
+    processed = await repository.item_paths(session, ds.id, "done", limit=1000)
+    return datasource_out(ds, principal, processed, await repository.skipped_items(session, ds.id, limit=1000))
 
 
 @router.delete("/index/{datasource_id}")

@@ -132,7 +132,12 @@ def sdk_status(ds: Datasource) -> dict[str, bool]:
     }
 
 
-def datasource_out(ds: Datasource, principal: Principal, processed: list[str] | None = None) -> dict[str, Any]:
+def datasource_out(
+    ds: Datasource,
+    principal: Principal,
+    processed: list[str] | None = None,
+    skipped: list[tuple[str, str]] | None = None,
+) -> dict[str, Any]:
     """A datasource as CodeMie returns it (IndexInfo), plus Codemill's status and progress."""
     abilities = ["read"]
     if policy.can_manage_datasource(principal, ds):
@@ -176,6 +181,8 @@ def datasource_out(ds: Datasource, principal: Principal, processed: list[str] | 
             "chunks_done": ds.chunks_done,
         },
         "processed_files": processed or [],
+        # Codemill's: files that were not indexed, each with the reason (refused past a cap, unreadable).
+        "skipped_files": [{"path": path, "reason": reason} for path, reason in skipped or []],
         "user_abilities": abilities,
         "last_commit": ds.last_commit,
         "indexed_at": ds.indexed_at.isoformat() if ds.indexed_at else None,

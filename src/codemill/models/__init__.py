@@ -2,12 +2,12 @@
 
 from codemill.models.assistants import Assistant, AssistantVersion
 from codemill.models.base import Base
-from codemill.models.conversations import Conversation, ConversationFolder, ConversationMessage
+from codemill.models.conversations import Conversation, ConversationFolder, ConversationMessage, TurnStatus
 from codemill.models.datasources import Datasource, DatasourceChunk, DatasourceItem
 from codemill.models.integrations import Integration
 from codemill.models.projects import Project, ProjectMember
 from codemill.models.usage import LLMUsage
-from codemill.models.users import RevokedToken, User
+from codemill.models.users import LoginThrottle, RevokedToken, User
 
 __all__ = [
     "Assistant",
@@ -21,8 +21,10 @@ __all__ = [
     "DatasourceItem",
     "Integration",
     "LLMUsage",
+    "LoginThrottle",
     "Project",
     "ProjectMember",
     "RevokedToken",
+    "TurnStatus",
     "User",
 ]

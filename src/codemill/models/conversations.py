@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -30,11 +31,26 @@ class Conversation(Timestamps, Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
+class TurnStatus(StrEnum):
+    """An assistant message's status in the history."""
+
+    SUCCESS = "success"
+    ERROR = "error"
+    # The client went away, or the server died mid-answer (marked when another server notices).
+    INTERRUPTED = "interrupted"
+    # Being answered: saved before the model runs; the answer so far is saved now and then.
+    IN_PROGRESS = "in_progress"
+
+
 class ConversationMessage(Base):
     """One history message. A turn is a User and an Assistant message sharing a history index."""
 
     __tablename__ = "conversation_messages"
-    __table_args__ = (UniqueConstraint("conversation_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "position"),
+        # Turns still being answered: found quickly when a restart marks the ones a crash left behind.
+        Index("ix_conversation_messages_in_progress", "created_at", postgresql_where=text("status = 'in_progress'")),
+    )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
     conversation_id: Mapped[str] = mapped_column(String(64), ForeignKey("conversations.id", ondelete="CASCADE"))
@@ -52,7 +68,7 @@ class ConversationMessage(Base):
     assistant_id: Mapped[str | None] = mapped_column(String(64), default=None)
     file_names: Mapped[list[str]] = mapped_column(JSONB, default=list)
     thoughts: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
-    # success | interrupted | error
+    # A TurnStatus
     status: Mapped[str] = mapped_column(String(16), default="success")
 
 

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query
 
 from codemill.auth import policy
 from codemill.auth.changes import user_changed
-from codemill.auth.dependencies import CurrentPrincipal, Session
+from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
+from codemill.auth.passwords import password_policy
 from codemill.errors import BadRequest, Forbidden
 from codemill.users import admin_service
 from codemill.users import repository as users
@@ -64,7 +65,9 @@ async def list_users(
 
 
 @router.post("", response_model=UserDetailOut)
-async def create_user(body: UserCreate, session: Session, principal: CurrentPrincipal) -> UserDetailOut:
+async def create_user(
+    body: UserCreate, session: Session, principal: CurrentPrincipal, settings: AppSettings
+) -> UserDetailOut:
     """Create a local user (admins only)."""
     policy.require_admin(principal)
     user = await user_service.create_user(
@@ -72,6 +75,7 @@ async def create_user(body: UserCreate, session: Session, principal: CurrentPrin
         email=body.email,
         username=body.username,
         password=body.password,
+        password_policy=password_policy(settings.login),
         name=body.name,
         is_admin=body.is_admin,
         is_maintainer=body.is_maintainer,
@@ -108,12 +112,12 @@ async def deactivate_user(user_id: str, session: Session, principal: CurrentPrin
 
 @router.put("/{user_id}/password")
 async def set_password(
-    user_id: str, body: PasswordSet, session: Session, principal: CurrentPrincipal
+    user_id: str, body: PasswordSet, session: Session, principal: CurrentPrincipal, settings: AppSettings
 ) -> dict[str, str]:
     """Set a user's password (admins only)."""
     policy.require_admin(principal)
     user = await admin_service.get_user(session, user_id)
-    await user_service.set_password(session, user, body.new_password)
+    await user_service.set_password(session, user, body.new_password, password_policy(settings.login))
     return {"message": "Password changed successfully"}
 
 

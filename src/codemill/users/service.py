@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.auth.changes import user_changed
-from codemill.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
+from codemill.auth.passwords import PasswordPolicy, hash_password
 from codemill.auth.principal import Principal
 from codemill.errors import BadRequest, Conflict
 from codemill.models import Project, ProjectMember, User
@@ -27,10 +27,15 @@ def validate_email(email: str) -> str:
     return email
 
 
-def validate_password(password: str) -> None:
-    """400 unless the password is long enough."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise BadRequest(f"Password must be at least {MIN_PASSWORD_LENGTH} characters", details={"field": "password"})
+def validate_password(password: str, policy: PasswordPolicy, field: str = "password") -> None:
+    """400 unless the password meets the policy (length, not a common or repeated one)."""
+    problem = policy.problem(password)
+    if problem is not None:
+        raise BadRequest(
+            problem,
+            details={"field": field, "min_length": policy.min_length},
+            help="Use a long passphrase of several unrelated words.",
+        )
 
 
 async def ensure_personal_project(session: AsyncSession, user: User) -> Project:
@@ -57,6 +62,7 @@ async def create_user(
     email: str,
     username: str | None = None,
     password: str | None = None,
+    password_policy: PasswordPolicy | None = None,
     name: str | None = None,
     is_admin: bool = False,
     is_maintainer: bool = False,
@@ -64,13 +70,18 @@ async def create_user(
     subject: str | None = None,
     project_limit: int | None = None,
 ) -> User:
-    """A new user with their personal project; 409 when the email or username is taken."""
+    """A new user with their personal project; 409 when the email or username is taken.
+
+    A password is checked against `password_policy` (required with a password).
+    """
     email = validate_email(email)
     username = (username or email).strip()
     if not 3 <= len(username) <= 320:
         raise BadRequest("Username must be 3 to 320 characters", details={"field": "username"})
     if password is not None:
-        validate_password(password)
+        if password_policy is None:
+            raise ValueError("a password needs the password policy to check it against")
+        validate_password(password, password_policy)
     if await users.get_by_email(session, email) is not None:
         raise Conflict("A user with this email already exists", details={"field": "email"})
     if await users.get_by_username(session, username) is not None:
@@ -92,13 +103,19 @@ async def create_user(
     return user
 
 
-async def set_password(session: AsyncSession, user: User, password: str) -> None:
-    """Replace the password; tokens issued before now stop working."""
-    validate_password(password)
+async def set_password(session: AsyncSession, user: User, password: str, policy: PasswordPolicy) -> None:
+    """Replace the password (checked against the policy); tokens issued before now stop working."""
+    validate_password(password, policy, field="new_password")
     user.password_hash = hash_password(password)
     user.tokens_valid_after = utcnow()
     await session.flush()
     await user_changed(session, user.id)
+
+
+async def rehash_password(session: AsyncSession, user: User, password: str) -> None:
+    """Store a fresh hash of the (verified) current password under the current argon2 parameters."""
+    user.password_hash = hash_password(password)
+    await session.flush()
 
 
 async def grant_projects(session: AsyncSession, user: User, names: Iterable[str], admin_names: Iterable[str]) -> bool:

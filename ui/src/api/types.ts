@@ -169,6 +169,8 @@ export interface HistoryItem {
   assistantId?: string | null
   thoughts?: Thought[] | null
   responseTime?: number | null
+  /** success | error | interrupted (the client left, or the server stopped mid-answer) | in_progress */
+  status?: string | null
 }
 
 export interface ConversationDetails {

@@ -8,6 +8,9 @@ import json
 from html.parser import HTMLParser
 from typing import Any
 
+from codemill.datasources.sources.extraction_limits import ExtractionRefused, TextBudget, check_text, check_zip
+from codemill.settings import ExtractionSettings
+
 # The office and pdf parsers are imported where they are used: together they hold ~40 MB that an API
 # process which never reads a document should not carry.
 
@@ -27,10 +30,12 @@ SUPPORTED = (
     "yaml",
     "yml",
 )
+# Formats that are zip archives: measured (check_zip) before their parser opens them.
+ZIPPED = ("docx", "pptx", "xlsx")
 
 
 class DocumentError(Exception):
-    """The document cannot be read (corrupt, encrypted, wrong format)."""
+    """The document cannot be read (corrupt, encrypted, wrong format) or is refused (past a cap)."""
 
 
 def extension(filename: str) -> str:
@@ -44,32 +49,73 @@ def is_supported(filename: str) -> bool:
     return extension(filename) in SUPPORTED
 
 
-def document_text(filename: str, content: bytes) -> str:
-    """The document's text; tables become 'header: value' lines so their cells stay searchable."""
+def document_text(filename: str, content: bytes, limits: ExtractionSettings) -> str:
+    """The document's text; tables become 'header: value' lines so their cells stay searchable.
+
+    Archives are measured against `limits` before any parser inflates them; the text is capped too.
+    """
     kind = extension(filename)
     try:
-        if kind == "pdf":
-            from pypdf import PdfReader
-
-            reader = PdfReader(io.BytesIO(content))
-            return "\n\n".join((page.extract_text() or "").strip() for page in reader.pages)
-        if kind == "docx":
-            return _docx(content)
-        if kind == "pptx":
-            return _pptx(content)
-        if kind == "xlsx":
-            return _xlsx(content)
-        if kind == "csv":
-            return _csv(content.decode("utf-8-sig", errors="replace"))
-        if kind in ("html", "htm"):
-            return html_text(content.decode("utf-8", errors="replace"))
-        if kind == "json":
-            return _json(content)
+        if kind in ZIPPED:
+            check_zip(content, limits)
+        return check_text(_parse(kind, content, limits), limits)
+    except ExtractionRefused as exc:
+        raise DocumentError(f"{filename}: refused: {exc}") from exc
     except DocumentError:
         raise
     except Exception as exc:
         raise DocumentError(f"{filename}: cannot read {kind} ({type(exc).__name__}: {exc})") from exc
+
+
+def fetched_text(path: str, content: bytes, limits: ExtractionSettings) -> str:
+    """A fetched page's stored text (Confluence, Jira), under the same text ceiling as documents."""
+    try:
+        return check_text(content.decode("utf-8", errors="replace"), limits)
+    except ExtractionRefused as exc:
+        raise DocumentError(f"{path}: refused: {exc}") from exc
+
+
+def _parse(kind: str, content: bytes, limits: ExtractionSettings) -> str:
+    if kind == "pdf":
+        return _pdf(content, limits)
+    if kind == "docx":
+        return _docx(content)
+    if kind == "pptx":
+        return _pptx(content)
+    if kind == "xlsx":
+        return _xlsx(content)
+    if kind == "csv":
+        return _csv(content.decode("utf-8-sig", errors="replace"))
+    if kind in ("html", "htm"):
+        return html_text(content.decode("utf-8", errors="replace"))
+    if kind == "json":
+        return _json(content)
     return content.decode("utf-8", errors="replace")
+
+
+def _pdf(content: bytes, limits: ExtractionSettings) -> str:
+    import pypdf
+
+    cap = limits.max_unpacked_bytes
+    # pypdf's own per-stream ceilings (every filter), set to ours for this read only.
+    with pypdf.apply_configuration(
+        maximum_declared_stream_length=cap,
+        array_based_stream_maximum_output_length=cap,
+        jbig2_maximum_output_length=cap,
+        lzw_maximum_output_length=cap,
+        run_length_maximum_output_length=cap,
+        zlib_maximum_output_length=cap,
+        brotli_maximum_output_length=cap,
+        image_maximum_buffer_size=cap,
+    ):
+        try:
+            reader = pypdf.PdfReader(io.BytesIO(content))
+            if len(reader.pages) > limits.max_pdf_pages:
+                raise ExtractionRefused(f"PDF has {len(reader.pages)} pages; the limit is {limits.max_pdf_pages}")
+            text = TextBudget(limits)
+            return "\n\n".join(text.add((page.extract_text() or "").strip()) for page in reader.pages)
+        except pypdf.errors.LimitReachedError as exc:
+            raise ExtractionRefused(f"a PDF stream is past the limit ({exc})") from exc
 
 
 def _docx(content: bytes) -> str:

@@ -39,6 +39,8 @@ export function fromHistory(items: HistoryItem[]): ChatMessage[] {
     thoughts: (h.thoughts ?? []).filter(Boolean).map(toNode),
     assistantId: h.assistantId ?? null,
     timeElapsed: h.responseTime ?? undefined,
+    // An answer cut short (the client left, or the server stopped mid-answer) keeps its partial text.
+    stopped: h.status === 'interrupted' || undefined,
   }))
 }
 

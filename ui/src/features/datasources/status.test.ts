@@ -19,6 +19,12 @@ describe('datasourceStatus', () => {
     expect(s).toMatchObject({ state: 'done', percent: 100, message: '4 documents indexed.' })
   })
 
+  it('names the files that were skipped when done', () => {
+    const text = '1 of 5 file(s) skipped: memo.docx: refused: archive would inflate to 99.8 MiB'
+    const s = datasourceStatus(ds({ completed: true, current_state: 4, complete_state: 5, text }))
+    expect(s).toMatchObject({ state: 'done', message: `4 documents indexed. ${text}` })
+  })
+
   it('reads a status string and a fractional progress', () => {
     expect(datasourceStatus(ds({ status: 'in_progress', progress: 0.5 })).percent).toBe(50)
     expect(datasourceStatus(ds({ status: 'completed' })).state).toBe('done')

@@ -70,13 +70,16 @@ export function datasourceStatus(ds: DataSourceRaw): DsStatus {
   }
   if (ds.completed === true || s === 'completed' || s === 'done' || s === 'ready') {
     const count = processed ?? total
+    const indexed = count != null ? `${count} document${count === 1 ? '' : 's'} indexed.` : undefined
+    // Files that were not indexed (refused past a limit, unreadable) are named with their reasons.
+    const skipped = (ds.text ?? '').trim()
     return {
       state: 'done',
       percent: 100,
       processed,
       total,
       label: 'Ready',
-      message: count != null ? `${count} document${count === 1 ? '' : 's'} indexed.` : undefined,
+      message: [indexed, skipped].filter(Boolean).join(' ') || undefined,
     }
   }
   let percent: number | null = null
