@@ -213,3 +213,19 @@ def test_another_users_integration_id_is_refused_when_a_datasource_is_created(
     assert response.json()["error"]["details"]["field"] == "setting_id"
     listed = other.http.get("/v1/index", params={"per_page": 100}).json()["data"]
     assert name not in {d["name"] for d in listed}
+
+
+@pytest.mark.parametrize("endpoint", ["http://", "https:///sts", "http://:443/", "ftp://sts.example.com/", "//"])
+def test_an_aws_endpoint_without_a_host_is_a_400_not_a_crash(make_user: Callable[..., TestUser], endpoint: str) -> None:
+    user = make_user("aws-endpoint")
+    values = {
+        "aws_region": "us-east-1",
+        "aws_access_key_id": "AKIAEXAMPLEEXAMPLE00",
+        "aws_secret_access_key": "x" * 40,
+        "aws_endpoint_url": endpoint,
+    }
+    response = user.http.post(
+        "/v1/settings/test/",
+        json={"credential_type": "AWS", "credential_values": [{"key": k, "value": v} for k, v in values.items()]},
+    )
+    _refused(response, "aws_endpoint_url", 400)
