@@ -61,14 +61,14 @@ def _walk(value: Any, loc: tuple[str | int, ...], depth: int = 0) -> Iterator[tu
             yield from _walk(item, (*loc, index), depth + 1)
 
 
-def _json_problems(raw: bytes) -> list[tuple[tuple[str | int, ...], str]]:
+def _json_problems_at(raw: bytes, loc: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], str]]:
     if not _SUSPECT_JSON.search(raw):
         return []
     try:
         document = json.loads(raw)
     except (ValueError, RecursionError):
-        return []  # not JSON: the body's own validation answers 422 "Malformed JSON body"
-    return list(_walk(document, ("body",)))
+        return []  # not JSON: the parameter's own validation answers (422 "Malformed JSON body" for a body)
+    return list(_walk(document, loc))
 
 
 def _pairs_problems(kind: str, pairs: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -80,6 +80,9 @@ def _pairs_problems(kind: str, pairs: Any) -> Iterator[tuple[tuple[str | int, ..
             problem = _text_problem(value)
             if problem:
                 yield (kind, str(key)), problem
+            elif value[:1] in ("{", "[") and _SUSPECT_JSON.search(value.encode()):
+                # JSON inside a parameter (`filters`): its escapes become NUL or surrogates once parsed.
+                yield from _json_problems_at(value.encode(), (kind, str(key)))
         elif getattr(value, "filename", None):  # an uploaded file: its name is stored, its bytes are not text
             problem = _text_problem(str(value.filename))
             if problem:
@@ -93,8 +96,8 @@ async def refuse_unstorable_input(request: Request) -> None:
     problems.extend(_pairs_problems("query", request.query_params.multi_items()))
     problems.extend(_pairs_problems("header", request.headers.items()))
     content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if content_type == "application/json" or content_type.endswith("+json"):
-        problems.extend(_json_problems(await request.body()))
+    if content_type in ("", "application/json") or content_type.endswith("+json"):  # FastAPI reads no type as JSON
+        problems.extend(_json_problems_at(await request.body(), ("body",)))
     elif content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         problems.extend(_pairs_problems("body", (await request.form()).multi_items()))
     if problems:
