@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -17,10 +20,11 @@ from codemill.conversations.chat_router import router as chat_router
 from codemill.conversations.router import router as conversations_router
 from codemill.datasources.kb_router import router as datasources_kb_router
 from codemill.datasources.router import router as datasources_router
+from codemill.edge_input import refuse_unstorable_input
 from codemill.errors import NotFound
 from codemill.errors_http import install_error_handlers
 from codemill.integrations.router import router as integrations_router
-from codemill.kit.asgi import RequestContext
+from codemill.kit.asgi import RequestContext, SecurityHeaders
 from codemill.llm.router import router as llm_router
 from codemill.platform.router import router as platform_router
 from codemill.plugins.router import router as plugins_router
@@ -70,6 +74,8 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
         lifespan=lifespan,
         docs_url="/docs",
         openapi_url="/openapi.json",
+        # Before any handler: text PostgreSQL cannot store (NUL, lone surrogates, NaN) is a 422 naming the field.
+        dependencies=[Depends(refuse_unstorable_input)],
     )
     install_error_handlers(app)
     for router in ROUTERS:
@@ -79,7 +85,27 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     app.add_middleware(
         RequestContext, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes
     )
+    # Outermost, so the 413s and 500s RequestContext answers carry the headers too.
+    app.add_middleware(SecurityHeaders, always_hsts=(settings.public_url or "").startswith("https://"))
     return app
+
+
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
+
+
+def spa_csp(index_html: str) -> str:
+    """The SPA's Content-Security-Policy: its own files, plus the inline scripts of index.html by hash."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+        for body in _INLINE_SCRIPT.findall(index_html)
+    )
+    return (
+        f"default-src 'self'; script-src 'self' {hashes}".rstrip() + "; "
+        # React and mermaid set inline styles; styles cannot run code.
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+        "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    )
 
 
 def mount_ui(app: FastAPI, ui_dir: Path) -> None:
@@ -89,6 +115,7 @@ def mount_ui(app: FastAPI, ui_dir: Path) -> None:
         app.mount("/assets", StaticFiles(directory=assets), name="ui-assets")
     index = ui_dir / "index.html"
     root = ui_dir.resolve()
+    csp = spa_csp(index.read_text(encoding="utf-8", errors="replace")) if index.is_file() else None
 
     @app.get("/{path:path}", include_in_schema=False)
     async def spa(path: str) -> FileResponse:
@@ -97,4 +124,7 @@ def mount_ui(app: FastAPI, ui_dir: Path) -> None:
         candidate = (ui_dir / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):
             return FileResponse(candidate)
-        return FileResponse(index, headers={"cache-control": "no-cache"})
+        headers = {"cache-control": "no-cache"}
+        if csp is not None:
+            headers["content-security-policy"] = csp
+        return FileResponse(index, headers=headers)

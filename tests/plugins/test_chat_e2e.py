@@ -90,10 +90,15 @@ def user_with_plugin(
         yield user, created, cli
 
 
-def test_the_api_tells_users_where_their_plugin_connects(live_server: LiveServer, plugin_nats: NatsCredentials) -> None:
-    config = httpx.get(f"{live_server.url}/v1/config").json()
+def test_the_api_tells_users_where_their_plugin_connects(
+    live_server: LiveServer, plugin_nats: NatsCredentials, make_user: Callable[..., TestUser]
+) -> None:
+    config = make_user("plugin-config").http.get("/v1/config").json()
     plugins = next(c for c in config if c["id"] == "plugins")
     assert plugins["settings"] == {"enabled": True, "plugin_engine_uri": plugin_nats.url}
+    # Anonymous callers learn that plugins are on, not where the (internal) NATS listens.
+    anonymous = httpx.get(f"{live_server.url}/v1/config").json()
+    assert next(c for c in anonymous if c["id"] == "plugins")["settings"] == {"enabled": True}
 
 
 def test_an_assistant_lists_a_directory_and_reads_a_file_through_the_users_plugin(

@@ -8,7 +8,6 @@ import signal
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import nats
 import psutil
 import pytest
@@ -32,12 +31,11 @@ async def test_serve_runs_its_own_nats_for_plugins(
         nats_server = psutil.Process(endpoint["pid"])
         assert "nats-server" in nats_server.name() and nats_server.ppid() == server.process.pid
 
-        config = httpx.get(f"{server.url}/v1/config").json()
-        uri = next(c for c in config if c["id"] == "plugins")["settings"]["plugin_engine_uri"]
-        assert uri == endpoint["url"] and uri.startswith("nats://127.0.0.1:")
-
         user = make_user("embedded-plugin")
         with server_http(server.url, user) as http:
+            config = http.get("/v1/config").json()
+            uri = next(c for c in config if c["id"] == "plugins")["settings"]["plugin_engine_uri"]
+            assert uri == endpoint["url"] and uri.startswith("nats://127.0.0.1:")
             created = http.post(
                 "/v1/settings/user", json={"project_name": user.email, "alias": "laptop", "credential_type": "Plugin"}
             ).json()

@@ -21,6 +21,7 @@ from codemill.assistants.service import Scope
 from codemill.assistants.templates import PromptTemplateError, render_prompt_async
 from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.errors import BadRequest
+from codemill.kit.params import PageNumber, PathInt32
 from codemill.llm.catalogue import Catalogue
 from codemill.plugins import assistant_tools as plugin_tools
 from codemill.tools import registry
@@ -44,7 +45,7 @@ async def list_assistants(
     scope: Scope = Scope.VISIBLE_TO_USER,
     minimal_response: bool = False,
     filters: Annotated[str | None, Query(max_length=20_000)] = None,
-    page: Annotated[int, Query(ge=0)] = 0,
+    page: PageNumber = 0,
     per_page: Annotated[int, Query(ge=1, le=500)] = 12,
     sort_by: Literal["usage", "likes", "dislikes", "name"] | None = None,
     sort_order: Literal["asc", "desc"] = "desc",
@@ -170,7 +171,7 @@ async def list_versions(
     assistant_id: str,
     session: Session,
     principal: CurrentPrincipal,
-    page: Annotated[int, Query(ge=0)] = 0,
+    page: PageNumber = 0,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
     """Version history, newest first."""
@@ -179,7 +180,7 @@ async def list_versions(
 
 @router.get("/{assistant_id}/versions/{version_number}")
 async def get_version(
-    assistant_id: str, version_number: int, session: Session, principal: CurrentPrincipal
+    assistant_id: str, version_number: PathInt32, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     """One version's configuration."""
     return await version_service.one(session, principal, assistant_id, version_number)
@@ -187,7 +188,7 @@ async def get_version(
 
 @router.get("/{assistant_id}/versions/{version1}/compare/{version2}")
 async def compare_versions(
-    assistant_id: str, version1: int, version2: int, session: Session, principal: CurrentPrincipal
+    assistant_id: str, version1: PathInt32, version2: PathInt32, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     """Field-level differences between two versions."""
     return await version_service.compare(session, principal, assistant_id, version1, version2)
@@ -196,7 +197,7 @@ async def compare_versions(
 @router.post("/{assistant_id}/versions/{version_number}/rollback")
 async def rollback_version(
     assistant_id: str,
-    version_number: int,
+    version_number: PathInt32,
     request: Request,
     session: Session,
     principal: CurrentPrincipal,

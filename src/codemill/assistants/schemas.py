@@ -12,6 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from codemill.kit.params import INT32_MAX
+
 VARIABLE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -116,7 +118,7 @@ class MCPServerDetails(Lenient):
     use_custom_config: bool = False
     config: MCPServerConfig | None = None
     mcp_connect_url: str | None = Field(default=None, max_length=2000)
-    tools_tokens_size_limit: int | None = Field(default=None, gt=0)
+    tools_tokens_size_limit: int | None = Field(default=None, gt=0, le=INT32_MAX)
     command: str | None = Field(default=None, max_length=1000)
     arguments: str | None = Field(default=None, max_length=10_000)
     settings: IntegrationRef | None = None
@@ -174,7 +176,7 @@ class AssistantRequest(Lenient):
     slug: str | None = Field(default=None, max_length=200)
     temperature: float | None = Field(default=None, ge=0.0, le=2.0)
     top_p: float | None = Field(default=None, ge=0.0, le=1.0)
-    tools_tokens_size_limit: int | None = Field(default=None, gt=0)
+    tools_tokens_size_limit: int | None = Field(default=None, gt=0, le=INT32_MAX)
     mcp_servers: list[MCPServerDetails] = Field(default_factory=list, max_length=50)
     assistant_ids: list[str] = Field(default_factory=list, max_length=50)
     enabled_builtin_subagents: list[str] | None = None

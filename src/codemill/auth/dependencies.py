@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from codemill.auth.changes import pending_changes
 from codemill.auth.principal import Principal
 from codemill.auth.service import Authenticator
+from codemill.errors import CodemillError
 from codemill.settings import Settings
 
 
@@ -41,7 +42,16 @@ def app_settings(request: Request) -> Settings:
     return settings
 
 
+async def optional_principal(request: Request) -> Principal | None:
+    """The caller when they sent valid credentials, None for an anonymous caller (public endpoints)."""
+    try:
+        return await current_principal(request)
+    except CodemillError:
+        return None
+
+
 # scope="function": commit before the response is sent, so a client that got a 2xx sees its write.
 Session = Annotated[AsyncSession, Depends(db_session, scope="function")]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 AppSettings = Annotated[Settings, Depends(app_settings)]
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]

@@ -15,6 +15,7 @@ from codemill.conversations.schemas import (
     HistoryEdit,
     HistoryUpsert,
 )
+from codemill.kit.params import PathInt32
 
 router = APIRouter(prefix="/v1", tags=["conversations"])
 
@@ -128,7 +129,7 @@ async def clear_history(conversation_id: str, session: Session, principal: Curre
 
 @router.delete("/conversations/{conversation_id}/history/{history_index}")
 async def delete_history_index(
-    conversation_id: str, history_index: int, session: Session, principal: CurrentPrincipal
+    conversation_id: str, history_index: PathInt32, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     """Remove one turn; the later ones move up."""
     conversation = await service.delete_history_index(session, principal, conversation_id, history_index)
@@ -137,7 +138,7 @@ async def delete_history_index(
 
 @router.put("/conversations/{conversation_id}/history/{history_index}")
 async def edit_history(
-    conversation_id: str, history_index: int, body: HistoryEdit, session: Session, principal: CurrentPrincipal
+    conversation_id: str, history_index: PathInt32, body: HistoryEdit, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     """Replace the assistant's answer of one turn."""
     conversation = await service.edit_history(session, principal, conversation_id, history_index, body)

@@ -9,6 +9,8 @@ from typing import Any
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
+from codemill.kit.params import INT32_MAX
+
 CONVERSATION_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
 
 
@@ -34,7 +36,7 @@ class ChatRequest(Lenient):
     file_names: list[str] = Field(default_factory=list, max_length=20)
     llm_model: str | None = None
     history: list[HistoryMessage | None] | str = Field(default_factory=list)
-    history_index: int | None = Field(default=None, ge=0)
+    history_index: int | None = Field(default=None, ge=0, le=INT32_MAX)
     stream: bool = False
     system_prompt: str = ""
     metadata: dict[str, Any] | None = None
@@ -82,7 +84,7 @@ class FolderRequest(Lenient):
 class HistoryEdit(Lenient):
     """PUT /v1/conversations/{id}/history/{index}: new text for the assistant's answer."""
 
-    message_index: int | None = Field(default=None, ge=0)
+    message_index: int | None = Field(default=None, ge=0, le=INT32_MAX)
     message: str = Field(max_length=400_000)
 
 
@@ -91,11 +93,15 @@ class UpsertItem(Lenient):
 
     role: str
     message: str = Field(max_length=400_000)
-    history_index: int = Field(ge=0, validation_alias=AliasChoices("historyIndex", "history_index"))
+    history_index: int = Field(ge=0, le=INT32_MAX, validation_alias=AliasChoices("historyIndex", "history_index"))
     date: datetime
     response_time: float | None = Field(default=None, validation_alias=AliasChoices("responseTime", "response_time"))
-    input_tokens: int | None = Field(default=None, validation_alias=AliasChoices("inputTokens", "input_tokens"))
-    output_tokens: int | None = Field(default=None, validation_alias=AliasChoices("outputTokens", "output_tokens"))
+    input_tokens: int | None = Field(
+        default=None, ge=0, le=INT32_MAX, validation_alias=AliasChoices("inputTokens", "input_tokens")
+    )
+    output_tokens: int | None = Field(
+        default=None, ge=0, le=INT32_MAX, validation_alias=AliasChoices("outputTokens", "output_tokens")
+    )
     money_spent: float | None = Field(default=None, validation_alias=AliasChoices("moneySpent", "money_spent"))
     file_names: list[str] = Field(default_factory=list, validation_alias=AliasChoices("fileNames", "file_names"))
     assistant_id: str | None = Field(default=None, validation_alias=AliasChoices("assistantId", "assistant_id"))

@@ -264,10 +264,11 @@ async def rename_folder(session: AsyncSession, principal: Principal, old: str, n
 async def delete_folder(session: AsyncSession, principal: Principal, name: str, remove_conversations: bool) -> None:
     """Remove a folder; its conversations are deleted or moved out of it."""
     row = await repository.folder(session, principal.user_id, name)
+    if row is None:  # as renaming one: a folder that does not exist is a 404, not a silent success
+        raise NotFound("Folder not found", details={"folder": name})
     if remove_conversations:
         await repository.delete_in_folder(session, principal.user_id, name)
     else:
         await repository.move_folder(session, principal.user_id, name, None)
-    if row is not None:
-        await session.delete(row)
+    await session.delete(row)
     await session.flush()

@@ -48,6 +48,7 @@ async def _update(
     ds = await service.manageable_by_name(session, principal, body.project_name, body.name)
     if ds.index_type != index_type:
         raise Unprocessable(f"Datasource {body.name} is not a {index_type} datasource")
+    await service.ensure_setting_usable(session, principal, ds.project_name, index_type, body.setting_id, None)
     changed = service.apply_update(ds, body.model_dump(exclude_none=True))
     if mode is None and changed:
         mode = "full"

@@ -14,7 +14,8 @@ from codemill.datasources import repository, retrieval, service
 from codemill.datasources.schemas import CodeCreate, CodeUpdate, DatasourceBase, SearchRequest, datasource_out
 from codemill.datasources.service import Upload
 from codemill.datasources.sync import FILE, remove_clone
-from codemill.errors import Unprocessable
+from codemill.errors import PayloadTooLarge, Unprocessable
+from codemill.kit.params import PageNumber
 from codemill.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["Datasources"])
@@ -29,6 +30,12 @@ def _settings(request: Request) -> Settings:
 
 async def read_uploads(settings: Settings, files: list[UploadFile] | None) -> list[Upload]:
     """Read uploads, refusing a file past the size limit as soon as it is known (413)."""
+    if len(files or []) > settings.datasources.max_files_per_upload:
+        raise PayloadTooLarge(
+            f"Too many files (at most {settings.datasources.max_files_per_upload} per request)",
+            details={"field": "files", "count": len(files or [])},
+            help="The limit is advertised as fileDatasourceMaxUploadCount by GET /v1/info.",
+        )
     uploads = []
     for upload in files or []:
         name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
@@ -47,7 +54,7 @@ async def list_datasources(
     filters: str | None = None,
     sort_key: str = "update_date",
     sort_order: str = "desc",
-    page: Annotated[int, Query(ge=0)] = 0,
+    page: PageNumber = 0,
     per_page: Annotated[int, Query(ge=1, le=1000)] = 10,
 ) -> dict[str, Any]:
     """Datasources the caller may see, with status and progress."""
@@ -160,6 +167,8 @@ async def update_code_datasource(
 ) -> dict[str, Any]:
     """Update a git datasource; by default an incremental reindex (only files changed since the last commit)."""
     ds = await service.manageable_by_name(session, principal, project, name)
+    link = body.link or str(ds.config.get("link") or "")
+    await service.ensure_setting_usable(session, principal, project, ds.index_type, body.setting_id, link)
     previous = dict(ds.config)
     source_changed = service.apply_update(ds, body.model_dump(exclude_none=True))
     if skip_reindex:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from codemill.auth import policy
 from codemill.auth.principal import Principal
+from codemill.kit.params import INT32_MAX
 from codemill.models import Datasource
 
 NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -75,7 +76,7 @@ class ConfluenceCreate(DatasourceBase):
     """POST /v1/index/knowledge_base/confluence."""
 
     cql: str = Field(min_length=1, max_length=4000)
-    max_pages: int | None = Field(default=None, ge=1)
+    max_pages: int | None = Field(default=None, ge=1, le=INT32_MAX)
     pages_per_request: int | None = Field(default=None, ge=1, le=250)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from codemill.auth import policy
 from codemill.auth.principal import Principal
 from codemill.datasources import repository
+from codemill.datasources.credentials import ensure_setting_usable as ensure_setting_usable
 from codemill.datasources.indexer import TASK
 from codemill.datasources.sources.documents import SUPPORTED, is_supported
 from codemill.datasources.sync import CONFLUENCE, FILE, GIT, content_hash
@@ -97,6 +98,7 @@ async def create_code(
         settings.datasources.allow_insecure_http and link.startswith("http://")
     ):
         raise Unprocessable("Repository link must be an https:// URL", details={"field": "link", "value": link})
+    await ensure_setting_usable(session, principal, project, GIT, body.get("setting_id"), link)
     ds = await _new(
         session, principal, project, body["name"], GIT,
         description=body.get("description") or "",
@@ -159,6 +161,7 @@ async def create_knowledge_base(
         if index_type == CONFLUENCE
         else {"jql": body["jql"]}
     )
+    await ensure_setting_usable(session, principal, body["project_name"], index_type, body.get("setting_id"), None)
     ds = await _new(
         session, principal, body["project_name"], body["name"], index_type,
         description=body.get("description") or "",

@@ -99,6 +99,15 @@ async def check_aws(values: dict[str, Any], ctx: CheckContext) -> str:
     if not _REGION.match(region):
         raise CheckFailed("Testing an AWS integration needs a valid `aws_region` (for example eu-west-1).")
     endpoint = str(values.get("aws_endpoint_url") or f"https://sts.{region}.amazonaws.com").rstrip("/") + "/"
+    try:
+        parsed = httpx.URL(endpoint)
+    except (httpx.InvalidURL, ValueError):
+        parsed = None
+    # Refused before signing: botocore fails on a URL without a host ("http://", "https:///x").
+    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
+        raise CheckFailed(
+            "`aws_endpoint_url` must be an http(s) URL with a host, for example https://sts.eu-west-1.amazonaws.com."
+        )
     # botocore (~7 MB) only signs this request: it loads when an AWS integration is first tested.
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest

@@ -20,11 +20,11 @@ from codemill.integrations.schemas import (
     TransferIn,
     TransferOut,
 )
+from codemill.kit.params import PageNumber
 from codemill.models import Integration
 
 router = APIRouter(prefix="/v1/settings", tags=["integrations"])
 
-Page = Annotated[int, Query(ge=0)]
 PerPage = Annotated[int, Query(ge=1, le=1000)]
 Filters = Annotated[str | None, Query(max_length=4000)]
 
@@ -52,7 +52,7 @@ async def list_available(
 
 @router.get("/user", response_model=IntegrationList)
 async def list_user(
-    session: Session, principal: CurrentPrincipal, page: Page = 0, per_page: PerPage = 10, filters: Filters = None
+    session: Session, principal: CurrentPrincipal, page: PageNumber = 0, per_page: PerPage = 10, filters: Filters = None
 ) -> IntegrationList:
     """The caller's own integrations (project-specific and global), newest first."""
     return await _list(session, principal, "user", page, per_page, filters)
@@ -60,7 +60,7 @@ async def list_user(
 
 @router.get("/project", response_model=IntegrationList)
 async def list_project(
-    session: Session, principal: CurrentPrincipal, page: Page = 0, per_page: PerPage = 10, filters: Filters = None
+    session: Session, principal: CurrentPrincipal, page: PageNumber = 0, per_page: PerPage = 10, filters: Filters = None
 ) -> IntegrationList:
     """Project integrations of the projects the caller administers (all of them for platform admins)."""
     return await _list(session, principal, "project", page, per_page, filters)

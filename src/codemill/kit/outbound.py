@@ -40,9 +40,32 @@ class Target:
     addresses: tuple[str, ...]
 
 
+# NAT64 (RFC 6052/8215): a gateway translates these to the IPv4 address they embed. The well-known
+# prefix is always /96; the local-use /48 may be cut at any RFC 6052 length, so every layout is checked.
+_NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")
+# Where the IPv4 octets sit for each prefix length (octet 8, bits 64-71, is always skipped).
+_RFC6052_OCTETS = {48: (6, 7, 9, 10), 56: (7, 9, 10, 11), 64: (9, 10, 11, 12), 96: (12, 13, 14, 15)}
+
+
+def _nat64_embedded(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses a NAT64 gateway could translate `ip` to (none outside the NAT64 prefixes)."""
+    packed = ip.packed
+    if ip in _NAT64_WELL_KNOWN:
+        lengths: tuple[int, ...] = (96,)
+    elif ip in _NAT64_LOCAL_USE:
+        lengths = tuple(_RFC6052_OCTETS)
+    else:
+        return []
+    return [ipaddress.IPv4Address(bytes(packed[i] for i in _RFC6052_OCTETS[n])) for n in lengths]
+
+
 def is_public(ip: IPAddress) -> bool:
     """True for globally routable unicast addresses (IPv6 forms that embed an IPv4 are judged by it)."""
     if isinstance(ip, ipaddress.IPv6Address):
+        nat64 = _nat64_embedded(ip)
+        if nat64:
+            return all(is_public(embedded) for embedded in nat64)
         embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
         if embedded is not None:
             return is_public(embedded)

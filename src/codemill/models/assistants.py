@@ -27,7 +27,7 @@ class Assistant(Timestamps, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     slug: Mapped[str | None] = mapped_column(String(200), unique=True, default=None)
     project: Mapped[str] = mapped_column(
-        String(200), ForeignKey("projects.name", ondelete="CASCADE", onupdate="CASCADE"), index=True
+        String(320), ForeignKey("projects.name", ondelete="CASCADE", onupdate="CASCADE"), index=True
     )
     created_by: Mapped[str | None] = mapped_column(
         String(64), ForeignKey("users.id", ondelete="SET NULL"), default=None, index=True

@@ -21,7 +21,7 @@ class Conversation(Timestamps, Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
     user_id: Mapped[str] = mapped_column(String(64), ForeignKey("users.id", ondelete="CASCADE"))
-    project: Mapped[str | None] = mapped_column(String(200), default=None)
+    project: Mapped[str | None] = mapped_column(String(320), default=None)
     name: Mapped[str] = mapped_column(String(500), default="")
     folder: Mapped[str | None] = mapped_column(String(200), default=None)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)

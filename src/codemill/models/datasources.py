@@ -38,7 +38,7 @@ class Datasource(Timestamps, Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
     project_name: Mapped[str] = mapped_column(
-        String(200), ForeignKey("projects.name", ondelete="CASCADE", onupdate="CASCADE"), index=True
+        String(320), ForeignKey("projects.name", ondelete="CASCADE", onupdate="CASCADE"), index=True
     )
     name: Mapped[str] = mapped_column(String(100))
     description: Mapped[str] = mapped_column(Text, default="")

@@ -31,7 +31,7 @@ class Integration(Timestamps, Base):
         String(64), ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
     project_name: Mapped[str] = mapped_column(
-        String(200), ForeignKey("projects.name", ondelete="CASCADE", onupdate="CASCADE"), index=True
+        String(320), ForeignKey("projects.name", ondelete="CASCADE", onupdate="CASCADE"), index=True
     )
     is_global: Mapped[bool] = mapped_column(Boolean, default=False)
     alias: Mapped[str] = mapped_column(String(200))

@@ -13,7 +13,8 @@ class Project(Timestamps, Base):
 
     __tablename__ = "projects"
 
-    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    # 320: a personal project is named after its user's email (up to 320 characters).
+    name: Mapped[str] = mapped_column(String(320), primary_key=True)
     display_name: Mapped[str | None] = mapped_column(String(150), default=None)
     description: Mapped[str | None] = mapped_column(Text, default=None)
     project_type: Mapped[str] = mapped_column(String(16), default="shared")
@@ -28,7 +29,7 @@ class ProjectMember(Timestamps, Base):
     __tablename__ = "project_members"
 
     project_name: Mapped[str] = mapped_column(
-        String(200), ForeignKey("projects.name", ondelete="CASCADE", onupdate="CASCADE"), primary_key=True
+        String(320), ForeignKey("projects.name", ondelete="CASCADE", onupdate="CASCADE"), primary_key=True
     )
     user_id: Mapped[str] = mapped_column(
         String(64), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True

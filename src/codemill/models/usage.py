@@ -22,7 +22,7 @@ class LLMUsage(Base):
         String(64), ForeignKey("users.id", ondelete="SET NULL"), default=None, index=True
     )
     # Plain names and ids: usage is a historical record that outlives renamed or deleted objects.
-    project: Mapped[str | None] = mapped_column(String(200), default=None)
+    project: Mapped[str | None] = mapped_column(String(320), default=None)
     assistant_id: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
     conversation_id: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
     source: Mapped[str] = mapped_column(String(32), default="chat")

@@ -1,4 +1,8 @@
-"""/v1/healthcheck, /v1/info, /v1/config."""
+"""/v1/healthcheck, /v1/info, /v1/config.
+
+Anonymous callers learn only what a sign-in screen or a load balancer needs; process details (pid,
+memory) are for admins and the plugin engine's address is for signed-in users.
+"""
 
 from __future__ import annotations
 
@@ -11,46 +15,50 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from codemill import __version__
+from codemill.auth.dependencies import OptionalPrincipal
 
 router = APIRouter(prefix="/v1", tags=["platform"])
 _process = psutil.Process()
 
 
 @router.get("/healthcheck")
-async def healthcheck(request: Request) -> JSONResponse:
-    """Liveness and readiness: 200 when the database answers, 503 otherwise."""
+async def healthcheck(request: Request, principal: OptionalPrincipal) -> JSONResponse:
+    """Liveness and readiness: 200 when the database answers, 503 otherwise (process figures for admins)."""
     resources = request.app.state.resources
-    database = "ok"
+    failure: str | None = None
     try:
         async with resources.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
     except Exception as exc:
-        database = f"unavailable: {type(exc).__name__}"
-    healthy = database == "ok"
-    body = {
-        "status": "healthy" if healthy else "unhealthy",
-        "database": database,
-        "memory_usage_mb": round(_process.memory_info().rss / 1_048_576, 1),
-        "cpu_percent": _process.cpu_percent(interval=None),
-        "worker_pid": os.getpid(),
+        failure = type(exc).__name__
+    body: dict[str, Any] = {
+        "status": "healthy" if failure is None else "unhealthy",
+        "database": "ok" if failure is None else "unavailable",
         "version": __version__,
     }
-    return JSONResponse(body, status_code=200 if healthy else 503)
+    if principal is not None and principal.is_admin:
+        if failure is not None:
+            body["database"] = f"unavailable: {failure}"
+        body["memory_usage_mb"] = round(_process.memory_info().rss / 1_048_576, 1)
+        body["cpu_percent"] = _process.cpu_percent(interval=None)
+        body["worker_pid"] = os.getpid()
+    return JSONResponse(body, status_code=200 if failure is None else 503)
 
 
 @router.get("/info")
 async def info(request: Request) -> dict[str, Any]:
-    """What this server is."""
+    """What this server is, and the upload limit it enforces."""
+    settings = request.app.state.resources.settings
     return {
         "message": "Codemill",
         "version": __version__,
         "description": "Open, self-hostable AI assistants platform (CodeMie-compatible /v1 API)",
-        "fileDatasourceMaxUploadCount": 10,
+        "fileDatasourceMaxUploadCount": settings.datasources.max_files_per_upload,
     }
 
 
 @router.get("/config")
-async def config(request: Request) -> list[dict[str, Any]]:
+async def config(request: Request, principal: OptionalPrincipal) -> list[dict[str, Any]]:
     """Client configuration, as a list of components (CodeMie's shape): auth modes, endpoints, plugins."""
     settings = request.app.state.resources.settings
     auth: dict[str, Any] = {"local": settings.local_auth.enabled, "proxy": settings.proxy_auth.enabled}
@@ -61,9 +69,10 @@ async def config(request: Request) -> list[dict[str, Any]]:
         {"id": "features:models", "settings": {"mock_llm": settings.llm.base_url is None}},
     ]
     # Where users' plugins connect: `PLUGIN_ENGINE_URI=… codemie-plugins …` (absent while NATS is down).
+    # An internal address: signed-in users only (they get it when creating a Plugin integration too).
     engine_uri = request.app.state.resources.plugin_engine_uri
     plugins: dict[str, Any] = {"enabled": engine_uri is not None}
-    if engine_uri is not None:
+    if engine_uri is not None and principal is not None:
         plugins["plugin_engine_uri"] = engine_uri
     components.append({"id": "plugins", "settings": plugins})
     return components

@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Query, UploadFile
 from codemill.auth import policy
 from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.errors import PayloadTooLarge, Unprocessable
+from codemill.kit.params import PageNumber
 from codemill.models import Project, ProjectMember, User
 from codemill.projects import repository as projects
 from codemill.projects import service
@@ -61,7 +62,7 @@ async def create_project(body: ProjectCreate, session: Session, principal: Curre
 async def list_projects(
     session: Session,
     principal: CurrentPrincipal,
-    page: Annotated[int, Query(ge=0)] = 0,
+    page: PageNumber = 0,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
     search: Annotated[str | None, Query(max_length=200)] = None,
     include_counters: bool = True,

@@ -12,6 +12,7 @@ from codemill.auth.changes import user_changed
 from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
 from codemill.auth.passwords import password_policy
 from codemill.errors import BadRequest, Forbidden
+from codemill.kit.params import PageNumber
 from codemill.users import admin_service
 from codemill.users import repository as users
 from codemill.users import service as user_service
@@ -42,7 +43,7 @@ async def _detail(session: Session, user_id: str) -> UserDetailOut:
 async def list_users(
     session: Session,
     principal: CurrentPrincipal,
-    page: Annotated[int, Query(ge=0)] = 0,
+    page: PageNumber = 0,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
     search: Annotated[str | None, Query(max_length=200)] = None,
     filters: Annotated[str | None, Query(max_length=2000)] = None,

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from codemill.auth.principal import Principal
+from codemill.kit.params import INT32_MAX
 from codemill.models import Project, ProjectMember, User
 
 
@@ -84,7 +85,7 @@ class UserCreate(Strict):
     name: str | None = Field(default=None, max_length=320)
     is_admin: bool = False
     is_maintainer: bool = False
-    project_limit: int | None = Field(default=None, ge=0)
+    project_limit: int | None = Field(default=None, ge=0, le=INT32_MAX)
 
 
 class UserUpdate(Strict):
@@ -95,7 +96,7 @@ class UserUpdate(Strict):
     is_admin: bool | None = None
     is_maintainer: bool | None = None
     is_active: bool | None = None
-    project_limit: int | None = Field(default=None, ge=0)
+    project_limit: int | None = Field(default=None, ge=0, le=INT32_MAX)
 
 
 class PasswordSet(Strict):

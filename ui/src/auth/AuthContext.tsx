@@ -78,6 +78,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setToken(token)
       await loadMe()
       setBootError(null)
+      // Signed in, /v1/config also tells where plugins connect (kept from anonymous callers).
+      const raw = await authApi.config().catch(() => null)
+      if (raw) setConfig(readAuthConfig(raw))
       // Anything that failed while the session was gone is fetched again.
       await queryClient.invalidateQueries()
     },

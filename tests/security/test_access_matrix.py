@@ -1,0 +1,322 @@
+"""The access matrix, generated from the live OpenAPI document.
+
+Every operation whose path takes an id is called on a fresh object, made through the API by its
+owner, as four callers: an outsider (first, while the object is intact), a member of the object's
+project, a platform admin and the owner. The outsider never gets a 2xx nor the object's data; no
+caller ever gets a 5xx. An id-taking operation this file neither covers nor lists below fails the
+test, so a new route cannot slip through unchecked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import USER_PASSWORD, TestUser, unique
+from tests.support.server import LiveServer
+
+# Operations with an id that this matrix does not call, and why.
+NOT_COVERED = {
+    ("GET", "/v1/assistants/prebuilt/{slug}"): "the prebuilt catalogue ships with the server: public to every user",
+    ("POST", "/v1/assistants/prebuilt/{slug}"): "creates the caller's own copy of a catalogue entry; no owner to leak",
+    (
+        "POST",
+        "/v1/projects/{project_name}/import-users/validate",
+    ): "multipart CSV: covered in tests/api (403 for non-admins)",
+    ("POST", "/v1/projects/{project_name}/import-users"): "multipart CSV: covered in tests/api (403 for non-admins)",
+}
+
+# What the outsider may see instead of a 2xx: not found, forbidden, or a body refused before any lookup.
+OUTSIDER_STATUSES = {403, 404, 422}
+
+
+@dataclass
+class World:
+    """The objects one operation is called on, all made by `owner`; `marker` is in every name."""
+
+    marker: str
+    values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def secret(self) -> str:
+        """Written into descriptions, prompts and messages; never in a URL, so any echo is a leak."""
+        return f"secret-{self.marker[::-1]}"
+
+
+@dataclass
+class Cast:
+    owner: TestUser
+    member: TestUser
+    outsider: TestUser
+    admin: TestUser
+
+
+@pytest.fixture(scope="module")
+def cast(live_server: LiveServer, admin_http_module: httpx.Client) -> Iterator[Cast]:
+    made: list[TestUser] = []
+
+    def user(prefix: str, is_admin: bool = False) -> TestUser:
+        email = f"{unique(prefix)}@example.com"
+        created = admin_http_module.post(
+            "/v1/admin/users", json={"email": email, "password": USER_PASSWORD, "is_admin": is_admin}
+        )
+        assert created.status_code == 200, created.text
+        token = httpx.post(
+            f"{live_server.url}/v1/local-auth/login", json={"email": email, "password": USER_PASSWORD}
+        ).json()["access_token"]
+        http = httpx.Client(base_url=live_server.url, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+        found = TestUser(created.json()["id"], email, USER_PASSWORD, None, http)  # type: ignore[arg-type]
+        made.append(found)
+        return found
+
+    yield Cast(user("owner"), user("member"), user("outsider"), user("admin", is_admin=True))
+    for one in made:
+        one.http.close()
+
+
+@pytest.fixture(scope="module")
+def admin_http_module(live_server: LiveServer, admin_client: Any) -> Iterator[httpx.Client]:
+    with httpx.Client(
+        base_url=live_server.url, headers={"Authorization": f"Bearer {admin_client.token}"}, timeout=60
+    ) as client:
+        yield client
+
+
+def _ok(response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code < 300, f"{response.request.method} {response.request.url}: {response.text}"
+    body: dict[str, Any] = response.json()
+    return body
+
+
+class Factories:
+    """Small factories through the API: each makes one object as the owner and records its id."""
+
+    def __init__(self, cast: Cast, world: World) -> None:
+        self.cast, self.world, self.owner = cast, world, cast.owner.http
+
+    def project(self) -> str:
+        if "project_name" not in self.world.values:
+            name = f"{self.world.marker}-p"
+            _ok(self.owner.post("/v1/projects", json={"name": name, "description": self.world.secret}))
+            _ok(self.owner.post(f"/v1/projects/{name}/assignment", json={"user_id": self.cast.member.id}))
+            self.world.values["project_name"] = self.world.values["project"] = name
+        return self.world.values["project_name"]
+
+    def assistant(self) -> None:
+        project = self.project()
+        slug = f"{self.world.marker}-slug"
+        saved = _ok(
+            self.owner.post(
+                "/v1/assistants",
+                json={
+                    "name": f"{self.world.marker}-a",
+                    "description": self.world.secret,
+                    "system_prompt": self.world.secret,
+                    "project": project,
+                    "slug": slug,
+                    "shared": False,
+                },
+            )
+        )
+        self.world.values.update(assistant_id=saved["assistantId"], slug=slug)
+        self.world.values.update(version_number="1", version1="1", version2="1")
+
+    def datasource(self) -> None:
+        project = self.project()
+        name = f"{self.world.marker}-ds"
+        created = _ok(
+            self.owner.post(
+                f"/v1/application/{project}/index",
+                json={
+                    "name": name,
+                    "project_name": project,
+                    "description": self.world.secret,
+                    "link": "http://127.0.0.1:9/nothing.git",
+                    "branch": "main",
+                },
+            )
+        )
+        self.world.values.update(datasource_id=created["id"], name=name)
+
+    def integration(self, scope: str) -> None:
+        body: dict[str, Any] = {
+            "alias": f"{self.world.marker}-i",
+            "credential_type": "Jira",
+            "credential_values": [
+                {"key": "url", "value": f"https://{self.world.marker}.example.com"},
+                {"key": "token", "value": self.world.secret},
+            ],
+        }
+        if scope == "project":
+            body["project_name"] = self.project()
+        else:
+            body["project_name"] = self.cast.owner.email
+        saved = _ok(self.owner.post(f"/v1/settings/{scope}", json=body))
+        self.world.values["integration_id"] = saved["id"]
+
+    def conversation(self) -> None:
+        created = _ok(self.owner.post("/v1/conversations", json={}))
+        conversation_id = created["id"]
+        now = datetime.now(UTC).isoformat()
+        history = [
+            {"role": "User", "message": self.world.secret, "history_index": 0, "date": now},
+            {"role": "Assistant", "message": self.world.secret, "history_index": 0, "date": now},
+        ]
+        _ok(self.owner.put(f"/v1/conversations/{conversation_id}/history", json={"history": history}))
+        self.world.values.update(conversation_id=conversation_id, history_index="0")
+
+    def folder(self) -> None:
+        name = f"{self.world.marker}-f"
+        _ok(self.owner.post("/v1/conversations/folder", json={"folder": name}))
+        self.world.values["folder"] = name
+
+    def subject_user(self) -> None:
+        """Admin user routes: the object is a user (the member), and a project they belong to."""
+        self.project()
+        self.world.values["user_id"] = self.cast.member.id
+
+
+def _build(factories: Factories, path: str) -> None:
+    params = set(re.findall(r"{(\w+)}", path))
+    if path.startswith("/v1/admin/users") or path.startswith("/v1/projects/{project_name}/assignment/"):
+        factories.subject_user()
+    if "integration_id" in params:
+        factories.integration("project" if "/settings/project/" in path else "user")
+    if params & {"datasource_id", "name"}:
+        factories.datasource()
+    if "assistant_id" in params or path.startswith("/v1/assistants/slug/"):
+        factories.assistant()
+    if "conversation_id" in params:
+        factories.conversation()
+    if "folder" in params:
+        factories.folder()
+    if params & {"project_name", "project"}:
+        factories.project()
+
+
+def _body(method: str, path: str, world: World, cast: Cast) -> dict[str, Any] | None:
+    """A valid body, so that refusals come from the access check rather than from validation."""
+    marker = world.marker
+    bodies: dict[tuple[str, str], dict[str, Any]] = {
+        ("PUT", "/v1/admin/users/{user_id}"): {"name": f"renamed {marker}"},
+        ("PUT", "/v1/admin/users/{user_id}/password"): {"new_password": "another-password-123"},
+        ("POST", "/v1/admin/users/{user_id}/projects"): {"project_name": world.values.get("project_name", "")},
+        ("PUT", "/v1/admin/users/{user_id}/projects/{project_name}"): {"is_project_admin": True},
+        ("PATCH", "/v1/projects/{project_name}"): {"description": f"changed {marker}"},
+        ("PUT", "/v1/projects/{project_name}/ownership"): {"user_id": cast.outsider.id},
+        ("POST", "/v1/projects/{project_name}/assignment"): {"user_id": cast.outsider.id},
+        ("PUT", "/v1/projects/{project_name}/assignment/{user_id}"): {"is_project_admin": True},
+        ("POST", "/v1/projects/{project_name}/assignments"): {"users": [{"user_id": cast.outsider.id}]},
+        ("DELETE", "/v1/projects/{project_name}/assignments"): {"user_ids": [cast.member.id]},
+        ("PUT", "/v1/settings/user/{integration_id}"): {"credential_type": "Jira", "alias": f"{marker}-x"},
+        ("PUT", "/v1/settings/project/{integration_id}"): {"credential_type": "Jira", "alias": f"{marker}-x"},
+        ("POST", "/v1/index/{datasource_id}/search"): {"query": "anything"},
+        ("POST", "/v1/application/{project}/index"): {
+            "name": f"{marker}-new",
+            "project_name": world.values.get("project", ""),
+            "link": "http://127.0.0.1:9/other.git",
+        },
+        ("PUT", "/v1/application/{project}/index/{name}"): {"description": f"changed {marker}"},
+        ("PUT", "/v1/assistants/{assistant_id}"): {
+            "name": f"{marker}-changed",
+            "system_prompt": "changed",
+            "project": world.values.get("project", ""),
+        },
+        ("POST", "/v1/assistants/{assistant_id}/model"): {"text": "hello", "stream": False},
+        ("POST", "/v1/assistants/slug/{slug}/model"): {"text": "hello", "stream": False},
+        ("PUT", "/v1/conversations/folder/{folder}"): {"folder": f"{marker}-renamed"},
+        ("PUT", "/v1/conversations/{conversation_id}"): {"name": f"renamed {marker}"},
+        ("PUT", "/v1/conversations/{conversation_id}/history"): {
+            "history": [{"role": "User", "message": "overwrite", "history_index": 0, "date": "2026-01-01T00:00:00Z"}]
+        },
+        ("PUT", "/v1/conversations/{conversation_id}/history/{history_index}"): {"message": "edited"},
+    }
+    return bodies.get((method, path))
+
+
+def _call(client: httpx.Client, method: str, path: str, world: World, cast: Cast) -> httpx.Response:
+    url = re.sub(r"{(\w+)}", lambda m: world.values[m.group(1)], path)
+    body = _body(method, path, world, cast)
+    if body is None:
+        return client.request(method, url)
+    return client.request(method, url, json=body)
+
+
+def _id_operations(live_server: LiveServer) -> list[tuple[str, str]]:
+    document = httpx.get(f"{live_server.url}/openapi.json").json()
+    return sorted(
+        (method.upper(), path)
+        for path, operations in document["paths"].items()
+        if "{" in path
+        for method in operations
+        if method in ("get", "put", "post", "patch", "delete")
+    )
+
+
+def test_every_id_taking_operation_is_covered_or_listed(live_server: LiveServer) -> None:
+    operations = _id_operations(live_server)
+    assert len(operations) > 40
+    unknown = [op for op in operations if op not in NOT_COVERED and not _coverable(op[1])]
+    assert unknown == [], f"new id-taking operations: add a factory to the access matrix or list them: {unknown}"
+    stale = [op for op in NOT_COVERED if op not in operations]
+    assert stale == [], f"listed operations that no longer exist: {stale}"
+
+
+_KNOWN_PARAMS = {
+    "user_id",
+    "project_name",
+    "project",
+    "integration_id",
+    "datasource_id",
+    "name",
+    "assistant_id",
+    "slug",
+    "version_number",
+    "version1",
+    "version2",
+    "conversation_id",
+    "history_index",
+    "folder",
+}
+
+
+def _coverable(path: str) -> bool:
+    return set(re.findall(r"{(\w+)}", path)) <= _KNOWN_PARAMS and not path.startswith("/v1/assistants/prebuilt/")
+
+
+def test_access_matrix(live_server: LiveServer, cast: Cast) -> None:
+    operations = [op for op in _id_operations(live_server) if op not in NOT_COVERED]
+    failures: list[str] = []
+    calls = 0
+    for number, (method, path) in enumerate(operations):
+        world = World(marker=f"m{number}-{unique('x')[-8:]}")
+        _build(Factories(cast, world), path)
+        data_markers = [world.secret, *(v for k, v in world.values.items() if k.endswith("_id") and len(v) > 8)]
+        for role in ("outsider", "member", "admin", "owner"):
+            caller: TestUser = getattr(cast, role)
+            response = _call(caller.http, method, path, world, cast)
+            calls += 1
+            where = f"{method} {path} as {role}: {response.status_code} {response.text[:300]}"
+            if response.status_code >= 500:
+                failures.append(where)
+            if role == "outsider":
+                if response.status_code not in OUTSIDER_STATUSES:
+                    failures.append(f"outsider not refused: {where}")
+                leaked = [m for m in data_markers if m in response.text and m not in response.request.url.path]
+                if leaked:
+                    failures.append(f"outsider sees {leaked}: {where}")
+            if (
+                role == "owner"
+                and method == "GET"
+                and not path.startswith("/v1/admin/")
+                and response.status_code >= 300
+            ):
+                failures.append(f"owner cannot read their own object (factory or call is wrong): {where}")
+    assert failures == [], "\n".join(failures)
+    print(f"access matrix: {len(operations)} operations x 4 roles = {calls} calls")
