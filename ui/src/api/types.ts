@@ -359,6 +359,20 @@ export interface WorkflowExecution {
   created_by?: UserRef | null
   conversation_id?: string | null
   tokens_usage?: TokensUsage | null
+  /** Codemill: why a run failed, its final output, and the states an interrupted run waits before. */
+  error?: string | null
+  output?: string | null
+  waiting_states?: string[]
+}
+
+/** POST /v1/workflows/validate: whether the YAML would be accepted, each problem with its line. */
+export interface WorkflowValidation {
+  valid: boolean
+  message?: string | null
+  error_type?: string | null
+  errors?: { message: string; line?: number | null; where?: string | null }[]
+  states?: string[]
+  mermaid?: string | null
 }
 
 export interface WorkflowExecutionCreateRequest {

@@ -6,6 +6,7 @@ import type {
   WorkflowExecutionState,
   WorkflowExecutionThought,
   WorkflowUpdateRequest,
+  WorkflowValidation,
 } from './types'
 
 export const WORKFLOWS_PAGE_SIZE = 12
@@ -95,9 +96,11 @@ export const workflowsApi = {
   thoughts: (workflowId: string, executionId: string, ids: string[]) =>
     api.post<WorkflowExecutionThought[]>(`${exec(workflowId, executionId)}/thoughts`, ids, { unwrap: false }),
   abort: (workflowId: string, executionId: string) => api.put<unknown>(`${exec(workflowId, executionId)}/abort`, {}),
-  /** Replace the output of the state an interrupted run stopped after, before resuming it. */
-  editOutput: (workflowId: string, executionId: string, stateId: string, output: string) =>
-    api.put<unknown>(`${exec(workflowId, executionId)}/output`, { state_id: stateId, output }),
-  resume: (workflowId: string, executionId: string) => api.put<unknown>(`${exec(workflowId, executionId)}/resume`, {}),
+  /** Resume after `interrupt_before`; `userInput`, when given, replaces the paused state's task. */
+  resume: (workflowId: string, executionId: string, userInput?: string) =>
+    api.put<unknown>(`${exec(workflowId, executionId)}/resume`, userInput != null ? { user_input: userInput } : {}),
+  /** Checks YAML without saving it: each problem with its line. */
+  validate: (yaml: string, signal?: AbortSignal) =>
+    api.post<WorkflowValidation>('/v1/workflows/validate', { yaml_config: yaml }, { unwrap: false, signal }),
   removeExecution: (workflowId: string, executionId: string) => api.delete<unknown>(exec(workflowId, executionId)),
 }

@@ -75,39 +75,34 @@ function StateCard({ workflowId, executionId, state }: { workflowId: string; exe
   )
 }
 
-/** The approval panel of an interrupted run: the output the next state will get, editable, then resume. */
-function Approval({ workflowId, executionId, last, onDone }: { workflowId: string; executionId: string; last: WorkflowExecutionState | undefined; onDone: () => void }) {
+/** The task a state of the YAML gives, to show (and let the approver edit) before it runs. */
+export function taskOf(config: Record<string, unknown> | null, stateId: string): string {
+  const states = Array.isArray(config?.states) ? (config.states as { id?: unknown; task?: unknown }[]) : []
+  const task = states.find((s) => s?.id === stateId)?.task
+  return typeof task === 'string' ? task : ''
+}
+
+/** The approval panel of an interrupted run: the task the next state will do, editable, then resume. */
+function Approval({ workflowId, executionId, waiting, task, onDone }: { workflowId: string; executionId: string; waiting: string[]; task: string; onDone: () => void }) {
   const toast = useToast()
-  const output = useQuery({
-    queryKey: ['workflow-state-output', executionId, last?.id, last?.status],
-    queryFn: () => workflowsApi.stateOutput(workflowId, executionId, last!.id),
-    enabled: Boolean(last) && last?.output == null,
-  })
-  const original = last?.output ?? output.data?.output ?? ''
-  const [text, setText] = useState<string | null>(null)
-  const value = text ?? original
+  const [text, setText] = useState(task)
   const resume = useMutation({
-    mutationFn: async () => {
-      if (last && text != null && text !== original) await workflowsApi.editOutput(workflowId, executionId, last.id, text)
-      await workflowsApi.resume(workflowId, executionId)
-    },
+    // Only an edited task is sent: an empty body resumes with the task the YAML gives.
+    mutationFn: () => workflowsApi.resume(workflowId, executionId, text !== task ? text : undefined),
     onSuccess: () => {
       toast.info('Approved: the run continues.')
       onDone()
     },
     onError: (e) => toast.error(describeError(e)),
   })
+  const next = waiting.join(', ')
   return (
     <section className="card approval form" aria-label="Approval" data-testid="approval-panel">
-      <h2 style={{ margin: 0 }}>Waiting for your approval</h2>
-      <p className="muted small" style={{ margin: 0 }}>
-        The next state runs only when you approve. {last ? 'You may edit what it receives first.' : ''}
-      </p>
-      {last && (
-        <Field label={`Output of “${last.name}” passed on`} htmlFor="approval-output">
-          <textarea id="approval-output" rows={6} value={value} onChange={(e) => setText(e.target.value)} data-testid="approval-output" />
-        </Field>
-      )}
+      <h2 style={{ margin: 0 }}>Waiting for your approval{next ? `: “${next}” is next` : ''}</h2>
+      <p className="muted small" style={{ margin: 0 }}>The next state runs only when you approve. You may change its task first.</p>
+      <Field label={next ? `Task for “${next}”` : 'Task for the next state'} htmlFor="approval-task">
+        <textarea id="approval-task" rows={5} value={text} onChange={(e) => setText(e.target.value)} data-testid="approval-task" />
+      </Field>
       <div className="row">
         <button type="button" className="button button-primary" onClick={() => resume.mutate()} disabled={resume.isPending} data-testid="approve-continue">
           {resume.isPending ? 'Continuing…' : 'Approve and continue'}
@@ -153,13 +148,13 @@ export default function ExecutionView() {
   })
 
   const list = useMemo(() => states.data ?? [], [states.data])
+  const config = useMemo(() => parseWorkflowYaml(workflow.data?.yaml_config ?? '').value, [workflow.data?.yaml_config])
   const diagram = useMemo(() => {
-    const parsed = parseWorkflowYaml(workflow.data?.yaml_config ?? '')
     const statuses: Record<string, ExecutionStatus> = {}
     for (const s of list) statuses[s.name] = s.status
-    return workflowToMermaid(parsed.value, statuses)
-  }, [workflow.data?.yaml_config, list])
-  const lastFinished = [...list].reverse().find((s) => s.status === 'Succeeded')
+    return workflowToMermaid(config, statuses)
+  }, [config, list])
+  const waiting = execution.data?.waiting_states ?? []
 
   if (execution.isLoading) return <Spinner label="Loading run…" />
   if (execution.error) return <ErrorBox error={execution.error} onRetry={() => void execution.refetch()} />
@@ -181,15 +176,20 @@ export default function ExecutionView() {
           </>
         }
       />
+      {execution.data?.error && <div className="error-box" role="alert" data-testid="execution-error">{execution.data.error}</div>}
+      {execution.data?.output && status === 'Succeeded' && (
+        <section className="card" aria-label="Result"><h2>Result</h2><pre className="user-text" style={{ margin: 0 }} data-testid="execution-output">{execution.data.output}</pre></section>
+      )}
       {execution.data?.prompt && (
         <div className="card small"><strong>Input:</strong> <span className="user-text">{execution.data.prompt}</span></div>
       )}
       {status === 'Interrupted' && (
         <Approval
-          key={lastFinished?.id ?? 'none'}
+          key={`${waiting.join(',')}-${Boolean(workflow.data)}`}
           workflowId={workflowId}
           executionId={executionId}
-          last={lastFinished}
+          waiting={waiting}
+          task={waiting.length === 1 ? taskOf(config, waiting[0]) : ''}
           onDone={() => {
             // Keep polling for a moment: the server may report the resumed run a beat later.
             setAfter(Date.now() + 5000)

@@ -1,13 +1,25 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
 import { Link } from 'react-router'
+import { useQuery } from '@tanstack/react-query'
 import { defaultProject, userProjects } from '../../api/auth'
 import type { Workflow, WorkflowCreateRequest } from '../../api/types'
+import { workflowsApi } from '../../api/workflows'
 import { useAuth } from '../../auth/AuthContext'
 import { ErrorBox, Field } from '../../components/ui'
 import { MermaidDiagram } from '../chat/MermaidDiagram'
 import { workflowToMermaid } from './diagram'
 import { YamlEditor, type YamlEditorHandle } from './YamlEditor'
-import { parseWorkflowYaml, serverProblems, type EditorProblem } from './yamlModel'
+import { parseWorkflowYaml, serverProblems, validationProblems, type EditorProblem } from './yamlModel'
+
+/** The value once it has stopped changing for `ms`. */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value)
+  useEffect(() => {
+    const t = setTimeout(() => setSettled(value), ms)
+    return () => clearTimeout(t)
+  }, [value, ms])
+  return settled
+}
 
 export const BLANK_YAML = `# A workflow: assistants (or tools) do the work; states say in which order.
 assistants:
@@ -38,6 +50,16 @@ export function formFrom(wf: Workflow | null | undefined, project: string): Work
     shared: Boolean(wf?.shared),
     yaml: wf?.yaml_config ?? BLANK_YAML,
   }
+}
+
+function dedupe(list: EditorProblem[]): EditorProblem[] {
+  const seen = new Set<string>()
+  return list.filter((p) => {
+    const key = `${p.line}:${p.message}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
 }
 
 type Errors = Partial<Record<'name' | 'description' | 'project' | 'yaml', string>>
@@ -88,9 +110,20 @@ export function WorkflowForm({ initial, editing, readOnly, onSave }: Props) {
   if (parsed.value) lastGood.current = parsed.value
   const diagram = useMemo(() => workflowToMermaid(parsed.value ?? lastGood.current), [parsed.value])
 
-  // Server problems stay until the YAML they were about changes; syntax problems are live.
+  // The server checks references (states, assistants, tools) as you type, once typing pauses.
+  const settledYaml = useSettled(values.yaml, 600)
+  const check = useQuery({
+    queryKey: ['workflow-validate', settledYaml],
+    queryFn: ({ signal }) => workflowsApi.validate(settledYaml, signal),
+    enabled: !readOnly && Boolean(settledYaml.trim()) && parseWorkflowYaml(settledYaml).problems.length === 0,
+    staleTime: Infinity,
+    retry: false,
+  })
+  const live = check.data && settledYaml === values.yaml ? validationProblems(check.data) : []
+
+  // Problems from saving stay until the YAML they were about changes; syntax problems are live.
   const serverShown = server && server.yaml === values.yaml ? server.problems : []
-  const problems = [...parsed.problems, ...serverShown]
+  const problems = dedupe([...parsed.problems, ...(serverShown.length ? serverShown : live)])
 
   const set = <K extends keyof WorkflowFormValues>(key: K, value: WorkflowFormValues[K]) => {
     setValues((v) => ({ ...v, [key]: value }))

@@ -64,7 +64,9 @@ export default function WorkflowsPage() {
   const queryClient = useQueryClient()
   const projects = userProjects(me)
   const [scope, setScope] = useState<WorkflowScope>('mine')
-  const [project, setProject] = useState(defaultProject(me))
+  const [chosenProject, setProject] = useState('')
+  // The user is read after the first render: fall back to their default project until one is chosen.
+  const project = chosenProject || defaultProject(me)
   const [search, setSearch] = useState('')
   const [page, setPage] = useState(0)
   const [creating, setCreating] = useState(false)

@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument } from 'yaml'
 import { ApiError } from '../../api/errors'
-import type { WorkflowValidationError } from '../../api/types'
+import type { WorkflowValidation, WorkflowValidationError } from '../../api/types'
 
 /** A problem shown in the editor; `line` is 1-based, null when it belongs to no line. */
 export interface EditorProblem {
@@ -77,8 +77,8 @@ export function serverProblems(err: unknown, yamlText: string): EditorProblem[] 
   const structured = asErrorList(parseJson(err.details))
   if (structured.length) {
     return structured.map((e) => {
-      const raw = e as WorkflowValidationError & { line?: number | null }
-      const text = [e.message, e.details].filter(Boolean).join(': ')
+      const raw = e as WorkflowValidationError & { line?: number | null; where?: string | null }
+      const text = withWhere(raw.where, [e.message, e.details].filter(Boolean).join(': '))
       const line = e.config_line ?? raw.line ?? numberIn(text) ?? (e.state_id ? lineOfId(yamlText, e.state_id) : null)
       return { line: line ?? null, message: text || err.message, source: 'server' as const }
     })
@@ -96,3 +96,14 @@ function numberIn(text: string): number | null {
   const m = LINE_IN_TEXT.exec(text)
   return m ? Number(m[1]) : null
 }
+
+/** Problems from POST /v1/workflows/validate (nothing when the YAML is valid). */
+export function validationProblems(result: WorkflowValidation): EditorProblem[] {
+  if (result.valid) return []
+  const errors = result.errors ?? []
+  if (errors.length === 0) return [{ line: null, message: result.message || 'The workflow is not valid.', source: 'server' }]
+  return errors.map((e) => ({ line: e.line ?? numberIn(e.message), message: withWhere(e.where, e.message), source: 'server' as const }))
+}
+
+const withWhere = (where: string | null | undefined, message: string) =>
+  where && !message.includes(where) ? `In ${where}: ${message}` : message

@@ -1,0 +1,180 @@
+import { describe, expect, it, vi } from 'vitest'
+import { fireEvent, screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { Route, Routes } from 'react-router'
+import { setToken } from '../../api/client'
+import { installFakeApi, json } from '../../test/fakeApi'
+import { me, renderWithApp } from '../../test/render'
+import ExecutionView from './ExecutionView'
+import WorkflowDetail from './WorkflowDetail'
+import WorkflowsPage from './WorkflowsPage'
+
+// Mermaid needs a real layout engine (the browser test draws it); here the diagram's source is enough.
+vi.mock('../chat/MermaidDiagram', () => ({
+  MermaidDiagram: ({ code }: { code: string }) => <pre data-testid="mermaid-source">{code}</pre>,
+}))
+
+const base = { 'GET /v1/config': () => json({}), 'GET /v1/user': () => json(me) }
+
+const TEMPLATE_YAML = `assistants:
+  - id: reviewer
+    system_prompt: Review code.
+states:
+  - id: review
+    assistant_id: reviewer
+    next:
+      state_id: summary
+`
+
+describe('workflows list', () => {
+  it('lists by scope with search and pages, and deletes after confirming', { timeout: 20_000 }, async () => {
+    setToken('t')
+    const queries: URLSearchParams[] = []
+    const { calls } = installFakeApi({
+      ...base,
+      'GET /v1/workflows': ({ url }) => {
+        queries.push(url.searchParams)
+        const page = Number(url.searchParams.get('page'))
+        const data = Array.from({ length: page === 0 ? 12 : 3 }, (_, i) => ({ id: `w${page}-${i}`, name: `Flow ${page}-${i}`, project: 'demo', shared: i === 0, created_by: { user_id: 'u1', name: 'Ada' } }))
+        return json({ data, pagination: { page, per_page: 12, total: 15 } })
+      },
+      'DELETE /v1/workflows/w0-1': () => json({ message: 'deleted' }),
+    })
+    renderWithApp(<WorkflowsPage />, '/workflows')
+    expect(await screen.findAllByTestId('workflow-card')).toHaveLength(12)
+    expect(screen.getByText('1–12 of 15')).toBeInTheDocument()
+    const user = userEvent.setup()
+    await user.click(screen.getByRole('button', { name: 'Next' }))
+    await waitFor(() => expect(screen.getAllByTestId('workflow-card')).toHaveLength(3))
+
+    expect(queries.at(-1)?.get('page')).toBe('1')
+    expect(queries.at(-1)?.get('filter_by_user')).toBe('true')
+
+    await user.click(screen.getByTestId('workflow-scope-shared'))
+    await user.type(screen.getByTestId('workflow-search'), 'rev')
+    await waitFor(() => expect(JSON.parse(queries.at(-1)?.get('filters') ?? '{}')).toEqual({ search: 'rev', shared: true }))
+    expect(queries.at(-1)?.get('filter_by_user')).toBe('false')
+    expect(queries.at(-1)?.get('page')).toBe('0')
+
+    await user.click(screen.getByTestId('workflow-scope-project'))
+    await waitFor(() => expect(JSON.parse(queries.at(-1)?.get('filters') ?? '{}')).toEqual({ search: 'rev', project: ['demo'] }))
+
+    await user.click(screen.getByTestId('workflow-scope-mine'))
+    await user.clear(screen.getByTestId('workflow-search'))
+    const card = (await screen.findAllByTestId('workflow-card'))[1]
+    await user.click(within(card).getByTestId('workflow-delete'))
+    expect(screen.getByTestId('confirm-dialog')).toHaveTextContent('Flow 0-1')
+    await user.click(screen.getByTestId('confirm-button'))
+    await waitFor(() => expect(calls.some((c) => c.method === 'DELETE' && c.path === '/v1/workflows/w0-1')).toBe(true))
+  })
+})
+
+describe('workflow editor', () => {
+  it('starts from a template, places the server’s error at its line, and saves once fixed', async () => {
+    setToken('t')
+    const saved: unknown[] = []
+    installFakeApi({
+      ...base,
+      'GET /v1/workflows/prebuilt': () => json([{ slug: 'code-review', name: 'Code review', description: 'Review a merge request', project: '', yaml_config: TEMPLATE_YAML }]),
+      'GET /v1/workflows': () => json({ data: [], pagination: { page: 0, per_page: 12, total: 0 } }),
+      'POST /v1/workflows': ({ body }) => {
+        const yaml = (body as { yaml_config: string }).yaml_config
+        if (yaml.includes('state_id: summary')) {
+          return json({ error: { message: 'Invalid YAML config was provided:', details: { error_type: 'cross_reference_validation', errors: [{ message: "'next' references undefined 'summary' state", line: 8, where: "'review' state" }] }, help: 'Fix the YAML at the line given.' } }, 400)
+        }
+        saved.push(body)
+        return json({ id: 'w9', name: 'Code review', project: 'demo' })
+      },
+      'GET /v1/workflows/id/w9': () => json({ id: 'w9', name: 'Code review', project: 'demo', description: 'Review a merge request', yaml_config: TEMPLATE_YAML.replace('summary', 'end'), created_by: { user_id: 'u1' } }),
+    })
+    renderWithApp(
+      <Routes>
+        <Route path="/workflows" element={<WorkflowsPage />} />
+        <Route path="/workflows/new" element={<WorkflowDetail />} />
+        <Route path="/workflows/:workflowId" element={<WorkflowDetail />} />
+      </Routes>,
+      '/workflows',
+    )
+    const user = userEvent.setup()
+    await user.click(await screen.findByTestId('new-workflow'))
+    await user.click(await screen.findByRole('button', { name: 'Use template Code review' }))
+
+    const yaml = await screen.findByTestId('workflow-yaml')
+    expect(yaml).toHaveValue(TEMPLATE_YAML)
+    expect(screen.getByTestId('workflow-name')).toHaveValue('Code review')
+    expect(screen.getByTestId('mermaid-source')).toHaveTextContent('s0 --> u0')
+
+    await user.click(screen.getByTestId('workflow-save'))
+    const inline = await screen.findByTestId('yaml-inline-error')
+    expect(inline).toHaveAttribute('data-line', '8')
+    expect(inline).toHaveTextContent("In 'review' state: 'next' references undefined 'summary' state")
+    expect(screen.getByTestId('yaml-error-line')).toHaveTextContent('8')
+    expect(screen.getByTestId('yaml-problems')).toHaveTextContent('Line 8')
+    expect(yaml).toHaveAttribute('aria-invalid', 'true')
+    expect(saved).toHaveLength(0)
+
+    // Fixing the line clears its error; a syntax slip is shown at once, on the client.
+    fireEvent.change(yaml, { target: { value: TEMPLATE_YAML.replace('state_id: summary', 'state_id: [end') } })
+    expect((await screen.findByTestId('yaml-inline-error')).textContent).not.toContain('summary')
+    fireEvent.change(yaml, { target: { value: TEMPLATE_YAML.replace('summary', 'end') } })
+    await waitFor(() => expect(screen.queryByTestId('yaml-inline-error')).toBeNull())
+    expect(screen.getByTestId('mermaid-source')).toHaveTextContent('s0 --> end_')
+
+    await user.click(screen.getByTestId('workflow-save'))
+    await waitFor(() => expect(saved).toHaveLength(1))
+    expect(saved[0]).toMatchObject({ name: 'Code review', project: 'demo', description: 'Review a merge request', mode: 'Sequential', shared: false })
+    expect(await screen.findByTestId('tab-runs')).toBeInTheDocument()
+  })
+})
+
+describe('run view', () => {
+  it('shows states with output, approves an interrupted run with an edited task, and aborts', async () => {
+    setToken('t')
+    let status = 'Interrupted'
+    const { calls } = installFakeApi({
+      ...base,
+      'GET /v1/workflows/id/w1': () => json({ id: 'w1', name: 'Triage', project: 'demo', yaml_config: 'states:\n  - id: read\n    assistant_id: a\n    next: {state_id: decide}\n  - id: decide\n    assistant_id: a\n    interrupt_before: true\n    task: Decide the priority.\n    next: {state_id: end}\n' }),
+      'GET /v1/workflows/w1/executions/e1': () => json({ id: 'e1', execution_id: 'e1', workflow_id: 'w1', overall_status: status, date: '2026-12-06T10:00:00Z', prompt: 'PROJ-1', created_by: { user_id: 'u1' }, waiting_states: status === 'Interrupted' ? ['decide'] : [] }),
+      'GET /v1/workflows/w1/executions/e1/states': () => json({ data: [{ id: 'st1', execution_id: 'e1', name: 'read', status: 'Succeeded', started_at: '2026-12-06T10:00:01Z', completed_at: '2026-12-06T10:00:02Z', thoughts: [{ id: 't1', execution_state_id: 'st1', author_name: 'reader', author_type: 'Assistant', date: '2026-12-06T10:00:01Z' }] }], pagination: { total: 1 } }),
+      'GET /v1/workflows/w1/executions/e1/states/st1/output': () => json({ output: 'Ticket PROJ-1 is about login.' }),
+      'POST /v1/workflows/w1/executions/e1/thoughts': () => json([{ id: 't1', execution_state_id: 'st1', author_name: 'reader', author_type: 'Assistant', input_text: 'Read PROJ-1', content: 'It is about login.', date: '2026-12-06T10:00:01Z', children: [] }]),
+      'PUT /v1/workflows/w1/executions/e1/resume': () => {
+        status = 'In Progress'
+        return json({ message: 'Workflow execution has been resumed' })
+      },
+      'PUT /v1/workflows/w1/executions/e1/abort': () => {
+        status = 'Aborted'
+        return json({ message: 'Workflow execution has been aborted' })
+      },
+    })
+    renderWithApp(
+      <Routes>
+        <Route path="/workflows/:workflowId/executions/:executionId" element={<ExecutionView />} />
+      </Routes>,
+      '/workflows/w1/executions/e1',
+    )
+    const state = await screen.findByTestId('execution-state')
+    expect(within(state).getByTestId('state-status')).toHaveTextContent('Succeeded')
+    expect(await within(state).findByTestId('state-output')).toHaveTextContent('Ticket PROJ-1 is about login.')
+    const user = userEvent.setup()
+    await user.click(within(state).getByText('Thoughts (1)'))
+    expect(await within(state).findByTestId('state-thought')).toHaveTextContent('It is about login.')
+    expect(screen.getByTestId('mermaid-source')).toHaveTextContent('class s0 succeeded')
+
+    const panel = screen.getByTestId('approval-panel')
+    expect(panel).toHaveTextContent('“decide” is next')
+    const task = await within(panel).findByTestId('approval-task')
+    await waitFor(() => expect(task).toHaveValue('Decide the priority.'))
+    await user.clear(task)
+    await user.type(task, 'Decide; login bugs are high.')
+    await user.click(within(panel).getByTestId('approve-continue'))
+    await waitFor(() => expect(screen.getByTestId('execution-status')).toHaveTextContent('In Progress'))
+    expect(calls.find((c) => c.path.endsWith('/resume'))?.body).toEqual({ user_input: 'Decide; login bugs are high.' })
+    expect(screen.queryByTestId('approval-panel')).toBeNull()
+
+    await user.click(screen.getByTestId('abort-run'))
+    await user.click(screen.getByTestId('confirm-button'))
+    await waitFor(() => expect(screen.getByTestId('execution-status')).toHaveTextContent('Aborted'))
+    expect(screen.queryByTestId('abort-run')).toBeNull()
+  })
+})
