@@ -30,6 +30,7 @@ from codemill.resources import Resources
 from codemill.settings import Settings
 from codemill.users.admin_router import router as admin_users_router
 from codemill.users.router import router as users_router
+from codemill.workflows.router import router as workflows_router
 
 ROUTERS = [
     platform_router,
@@ -47,6 +48,7 @@ ROUTERS = [
     assistants_router,
     chat_router,
     conversations_router,
+    workflows_router,
 ]
 
 

@@ -1,0 +1,285 @@
+"""SQL for workflows, their YAML history, executions, execution states and transitions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, true, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from codemill.models import (
+    User,
+    Workflow,
+    WorkflowExecution,
+    WorkflowExecutionState,
+    WorkflowTransition,
+    WorkflowYamlVersion,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowFilters:
+    """What a workflow list is narrowed to."""
+
+    projects: Sequence[str] = ()
+    search: str | None = None
+    created_by: str | None = None
+    shared: bool | None = None
+
+
+def _storable(text: str) -> bool:
+    return "\x00" not in text
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def get(session: AsyncSession, workflow_id: str) -> Workflow | None:
+    """A workflow by id."""
+    return await session.get(Workflow, workflow_id) if _storable(workflow_id) else None
+
+
+async def get_for_update(session: AsyncSession, workflow_id: str) -> Workflow | None:
+    """A workflow by id, its row locked until the transaction ends."""
+    return await session.get(Workflow, workflow_id, with_for_update=True) if _storable(workflow_id) else None
+
+
+async def list_page(
+    session: AsyncSession, scope: ColumnElement[bool], filters: WorkflowFilters, page: int, per_page: int
+) -> tuple[list[Workflow], int]:
+    """A page of visible workflows, most recently updated first, and how many match."""
+    conditions: list[ColumnElement[bool]] = [scope]
+    if filters.projects:
+        conditions.append(Workflow.project.in_(list(filters.projects)))
+    if filters.search:
+        pattern = f"%{_escape_like(filters.search)}%"
+        conditions.append(
+            or_(Workflow.name.ilike(pattern, escape="\\"), Workflow.description.ilike(pattern, escape="\\"))
+        )
+    if filters.created_by:
+        who = filters.created_by
+        creators = select(User.id).where(or_(User.name == who, User.username == who, User.id == who))
+        conditions.append(Workflow.created_by.in_(creators))
+    if filters.shared is not None:
+        conditions.append(Workflow.shared.is_(filters.shared))
+    query = select(Workflow).where(and_(*conditions))
+    total = int((await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one())
+    rows = await session.execute(
+        query.order_by(Workflow.updated_at.desc(), Workflow.id).offset(page * per_page).limit(per_page)
+    )
+    return list(rows.scalars()), total
+
+
+async def recent(session: AsyncSession, scope: ColumnElement[bool], user_id: str, limit: int) -> list[Workflow]:
+    """Visible workflows the user ran, most recently run first."""
+    last_run = (
+        select(WorkflowExecution.workflow_id, func.max(WorkflowExecution.created_at).label("last"))
+        .where(WorkflowExecution.user_id == user_id)
+        .group_by(WorkflowExecution.workflow_id)
+        .subquery()
+    )
+    query = (
+        select(Workflow)
+        .join(last_run, last_run.c.workflow_id == Workflow.id)
+        .where(scope)
+        .order_by(last_run.c.last.desc())
+        .limit(limit)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def creators(session: AsyncSession, scope: ColumnElement[bool]) -> list[User]:
+    """The users who created the visible workflows."""
+    ids = select(Workflow.created_by).where(scope, Workflow.created_by.is_not(None)).distinct()
+    rows = await session.execute(select(User).where(User.id.in_(ids)).order_by(User.name, User.id))
+    return list(rows.scalars())
+
+
+async def users_by_id(session: AsyncSession, ids: Sequence[str | None]) -> dict[str, User]:
+    """The users with these ids, by id."""
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return {}
+    return {u.id: u for u in (await session.execute(select(User).where(User.id.in_(wanted)))).scalars()}
+
+
+def add_yaml_version(session: AsyncSession, workflow: Workflow, created_by: str | None) -> None:
+    """Keep the workflow's current YAML in its history."""
+    session.add(WorkflowYamlVersion(workflow_id=workflow.id, yaml_config=workflow.yaml_config, created_by=created_by))
+
+
+async def yaml_history(session: AsyncSession, workflow_id: str, limit: int = 50) -> list[WorkflowYamlVersion]:
+    """The workflow's earlier and current YAML, newest first."""
+    rows = await session.execute(
+        select(WorkflowYamlVersion)
+        .where(WorkflowYamlVersion.workflow_id == workflow_id)
+        .order_by(WorkflowYamlVersion.created_at.desc(), WorkflowYamlVersion.id)
+        .limit(limit)
+    )
+    return list(rows.scalars())
+
+
+# Executions
+
+
+async def get_execution(session: AsyncSession, execution_id: str, *, lock: bool = False) -> WorkflowExecution | None:
+    """An execution by id (row locked until the transaction ends when `lock`)."""
+    if not _storable(execution_id):
+        return None
+    return await session.get(WorkflowExecution, execution_id, with_for_update=lock, populate_existing=lock)
+
+
+async def list_executions(
+    session: AsyncSession, workflow_id: str, user_id: str | None, page: int, per_page: int
+) -> tuple[list[WorkflowExecution], int]:
+    """A page of a workflow's executions (one user's when `user_id`), newest first."""
+    query = select(WorkflowExecution).where(WorkflowExecution.workflow_id == workflow_id)
+    if user_id is not None:
+        query = query.where(WorkflowExecution.user_id == user_id)
+    total = int((await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one())
+    rows = await session.execute(
+        query.order_by(WorkflowExecution.created_at.desc(), WorkflowExecution.id)
+        .offset(page * per_page)
+        .limit(per_page)
+    )
+    return list(rows.scalars()), total
+
+
+async def count_running(session: AsyncSession, user_id: str, statuses: Sequence[str]) -> int:
+    """How many of the user's executions are queued or running."""
+    query = select(func.count()).where(WorkflowExecution.user_id == user_id, WorkflowExecution.status.in_(statuses))
+    return int((await session.execute(query)).scalar_one())
+
+
+async def delete_executions(session: AsyncSession, workflow_id: str, user_id: str | None, keep: Sequence[str]) -> int:
+    """Delete a workflow's executions (one user's when `user_id`) except those in `keep` statuses."""
+    query = delete(WorkflowExecution).where(
+        WorkflowExecution.workflow_id == workflow_id, WorkflowExecution.status.not_in(list(keep))
+    )
+    if user_id is not None:
+        query = query.where(WorkflowExecution.user_id == user_id)
+    result = await session.execute(query)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+# Execution states
+
+
+async def start_state(
+    session: AsyncSession, execution_id: str, token: str, name: str, task: str, status: str, at: datetime
+) -> None:
+    """Record that a state (engine token) started; a restarted run counts another attempt on the same row."""
+    statement = insert(WorkflowExecutionState).values(
+        id=token, execution_id=execution_id, token=token, name=name, task=task, status=status,
+        attempts=1, thoughts=[], started_at=at, created_at=at,
+    )  # fmt: skip
+    statement = statement.on_conflict_do_update(
+        index_elements=["execution_id", "token"],
+        set_={
+            "attempts": WorkflowExecutionState.attempts + 1,
+            "status": status,
+            "task": task,
+            "started_at": at,
+        },
+    )
+    await session.execute(statement)
+
+
+async def set_state(session: AsyncSession, execution_id: str, token: str, **values: Any) -> None:
+    """Change a state row's columns."""
+    await session.execute(
+        update(WorkflowExecutionState)
+        .where(WorkflowExecutionState.execution_id == execution_id, WorkflowExecutionState.token == token)
+        .values(**values)
+    )
+
+
+async def set_states_where(session: AsyncSession, execution_id: str, status_in: Sequence[str], **values: Any) -> None:
+    """Change every state row of the execution whose status is one of `status_in`."""
+    await session.execute(
+        update(WorkflowExecutionState)
+        .where(WorkflowExecutionState.execution_id == execution_id, WorkflowExecutionState.status.in_(list(status_in)))
+        .values(**values)
+    )
+
+
+async def list_states(
+    session: AsyncSession, execution_id: str, page: int = 0, per_page: int = 10_000
+) -> tuple[list[WorkflowExecutionState], int]:
+    """A page of an execution's states in the order they started."""
+    query = select(WorkflowExecutionState).where(WorkflowExecutionState.execution_id == execution_id)
+    total = int((await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one())
+    rows = await session.execute(
+        query.order_by(
+            WorkflowExecutionState.started_at.asc().nulls_last(),
+            WorkflowExecutionState.created_at,
+            WorkflowExecutionState.id,
+        )
+        .offset(page * per_page)
+        .limit(per_page)
+    )
+    return list(rows.scalars()), total
+
+
+async def get_state(session: AsyncSession, execution_id: str, state_id: str) -> WorkflowExecutionState | None:
+    """A state row by its id, or the latest run of the state with this name."""
+    if not _storable(state_id):
+        return None
+    query = (
+        select(WorkflowExecutionState)
+        .where(
+            WorkflowExecutionState.execution_id == execution_id,
+            or_(WorkflowExecutionState.id == state_id, WorkflowExecutionState.name == state_id),
+        )
+        .order_by((WorkflowExecutionState.id == state_id).desc(), WorkflowExecutionState.started_at.desc().nulls_last())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+# Transitions
+
+
+def add_transitions(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Record transitions (flushed with the session)."""
+    for row in rows:
+        session.add(WorkflowTransition(**row))
+
+
+async def list_transitions(session: AsyncSession, execution_id: str) -> list[WorkflowTransition]:
+    """An execution's transitions in order."""
+    rows = await session.execute(
+        select(WorkflowTransition)
+        .where(WorkflowTransition.execution_id == execution_id)
+        .order_by(WorkflowTransition.created_at, WorkflowTransition.id)
+    )
+    return list(rows.scalars())
+
+
+async def transition_to(session: AsyncSession, execution_id: str, state_id: str) -> WorkflowTransition | None:
+    """The latest transition into a state (by state name, or by a state row's id)."""
+    if not _storable(state_id):
+        return None
+    names = select(WorkflowExecutionState.name).where(
+        WorkflowExecutionState.execution_id == execution_id, WorkflowExecutionState.id == state_id
+    )
+    query = (
+        select(WorkflowTransition)
+        .where(
+            WorkflowTransition.execution_id == execution_id,
+            or_(WorkflowTransition.to_state_id == state_id, WorkflowTransition.to_state_id.in_(names)),
+        )
+        .order_by(WorkflowTransition.created_at.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+def everything() -> ColumnElement[bool]:
+    """A scope that lets every row through."""
+    return true()
