@@ -28,6 +28,7 @@ from codemill.plugins.engine import PluginEngine
 from codemill.plugins.keys import PluginKeyIdentity, PluginKeyVerifier
 from codemill.plugins.revocation_listener import RevocationListener
 from codemill.settings import Settings
+from codemill.workflows import jobs as workflow_jobs
 
 
 def read_or_create_secret(path: Path, nbytes: int = 48) -> str:
@@ -111,6 +112,9 @@ class Resources:
         self.llm = LLMGateway(self.settings.llm, self.catalogue)
         self.chat_db_slots = asyncio.Semaphore(self.settings.database_pool_size)
         self.indexing = IndexingRuntime(self.settings, self.database_url, self.sessions, self.http, self.outbound)
+        # Workflow executions run as jobs on the same queue and workers.
+        workflow_jobs.register(self.indexing.queue)
+        self.indexing.extra_context[workflow_jobs.CONTEXT_KEY] = self
         self.plugins = PluginEngine(self.settings, self.plugin_keys, serve_callout=self.settings.nats.serve_callout)
         self.plugin_revocations = RevocationListener(asyncpg_dsn(self.database_url), self.plugins, self.sessions)
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
+import httpx
 import requests
 from codemie_sdk import CodeMieClient
-from codemie_sdk.models.workflow import WorkflowCreateRequest
+from codemie_sdk.models.workflow import WorkflowCreateRequest, WorkflowExecution
+from codemie_sdk.models.workflow_state import WorkflowExecutionState
 
 from tests.conftest import unique
 
@@ -120,6 +124,53 @@ def status_of(call: Callable[[], object]) -> int:
     """The HTTP status an SDK call ends with (200 when it returns)."""
     try:
         call()
-    except requests.HTTPError as err:
+    except (requests.HTTPError, httpx.HTTPStatusError) as err:
         return int(err.response.status_code)
     return 200
+
+
+@dataclass
+class Runner:
+    """A user's SDK client on a workflow server, and their personal project."""
+
+    client: CodeMieClient
+    project: str
+    url: str
+
+    def http(self) -> httpx.Client:
+        """Raw HTTP as this user, for what the SDK does not send (resume with input, streaming)."""
+        return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {self.client.token}"}, timeout=60)
+
+    def create(self, yaml_config: str) -> str:
+        return create(self.client, self.project, yaml_config)
+
+    def start(self, workflow_id: str, user_input: str) -> str:
+        return str(self.client.workflows.run(workflow_id, user_input=user_input)["execution_id"])
+
+    def execution(self, workflow_id: str, execution_id: str) -> WorkflowExecution:
+        return self.client.workflows.executions(workflow_id).get(execution_id)
+
+    def states(self, workflow_id: str, execution_id: str) -> list[WorkflowExecutionState]:
+        return self.client.workflows.executions(workflow_id).states(execution_id).list(per_page=100)
+
+    def wait_status(self, workflow_id: str, execution_id: str, *wanted: str, timeout: float = 90) -> WorkflowExecution:
+        """Poll until the execution reaches one of `wanted` statuses (fail on timeout)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.execution(workflow_id, execution_id)
+            if found.status.value in wanted:
+                return found
+            time.sleep(0.1)
+        raise AssertionError(f"execution {execution_id} still {found.status} after {timeout}s, wanted {wanted}")
+
+    def wait_states(
+        self, workflow_id: str, execution_id: str, check: Callable[[dict[str, str]], bool], timeout: float = 90
+    ) -> dict[str, str]:
+        """Poll until `check(state name -> status)` holds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            seen = {s.name: s.status.value for s in self.states(workflow_id, execution_id)}
+            if check(seen):
+                return seen
+            time.sleep(0.05)
+        raise AssertionError(f"states never matched: {seen}")

@@ -37,6 +37,8 @@ class IndexingRuntime:
         self.outbound = outbound
         self.queue = JobQueue(database_url, settings.jobs)
         indexer.register(self.queue)
+        # Other domains' jobs share this queue and its workers; what they need goes in the workers' context.
+        self.extra_context: dict[str, object] = {}
         self._embedder: Embedder | None = None
         self._worker: asyncio.Task[None] | None = None
 
@@ -60,7 +62,7 @@ class IndexingRuntime:
 
     def _context(self) -> dict[str, object]:
         env = indexer.IndexingEnv(self.settings, self.sessions, self.embedder, self.outbound)
-        return {"indexing": env}
+        return {"indexing": env, **self.extra_context}
 
     async def _run_worker(self, install_signal_handlers: bool) -> None:
         try:
