@@ -1,0 +1,54 @@
+"""Durability: the process running a five-state execution is killed (-9) after state two; once a server
+runs again the execution finishes, and the states that had finished (one and two) never ran again."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import USER_PASSWORD, TestUser, sdk_client
+from tests.support.server import start_server
+from tests.workflows.conftest import workflow_env
+from tests.workflows.support import LINEAR_FIVE, Runner
+
+DONE = ("Succeeded", "Failed", "Aborted")
+
+
+def test_killed_process_resumes_from_the_last_finished_state(
+    server_env: dict[str, str], artifacts_dir: Path, make_user: Callable[..., TestUser]
+) -> None:
+    env = workflow_env(server_env, 60)  # ~2 s per state: state three is surely running when the kill comes
+    logs = artifacts_dir / "logs"
+    user = make_user("wf-kill")
+    first = start_server(env, logs / "workflow-kill-1.log")
+    try:
+        before = Runner(sdk_client(first, user.email, USER_PASSWORD), user.email, first.url)
+        workflow_id = before.create(LINEAR_FIVE)
+        execution_id = before.start(workflow_id, "durable")
+        seen = before.wait_states(
+            workflow_id, execution_id, lambda s: s.get("one") == s.get("two") == "Succeeded" and "three" in s
+        )
+        first.stop(signal.SIGKILL)
+    finally:
+        first.stop(signal.SIGKILL)
+    assert seen["three"] == "In Progress"
+
+    second = start_server(env, logs / "workflow-kill-2.log")
+    try:
+        after = Runner(sdk_client(second, user.email, USER_PASSWORD), user.email, second.url)
+        finished = after.wait_status(workflow_id, execution_id, *DONE, timeout=120)
+        assert finished.status.value == "Succeeded", after.execution(workflow_id, execution_id)
+        with after.http() as http:
+            states = http.get(
+                f"/v1/workflows/{workflow_id}/executions/{execution_id}/states", params={"per_page": 100}
+            ).json()["data"]
+            transitions = http.get(f"/v1/workflows/{workflow_id}/executions/{execution_id}/transitions").json()
+    finally:
+        second.stop()
+    assert [s["name"] for s in states] == ["one", "two", "three", "four", "five"]
+    attempts = {s["name"]: s["attempts"] for s in states}
+    assert attempts["one"] == attempts["two"] == 1  # finished before the kill: never run again
+    assert attempts["three"] == 2  # running at the kill: run again after the restart
+    assert attempts["four"] == attempts["five"] == 1
+    assert [t["to_state_id"] for t in transitions].count("three") == 1
