@@ -315,6 +315,8 @@ export interface Workflow {
   required_variables?: string[]
   /** Prebuilt templates are addressed by slug. */
   slug?: string | null
+  /** Codemill: what the caller may do with it ("read", "write", "delete"). */
+  user_abilities?: string[]
 }
 
 export interface WorkflowCreateRequest {

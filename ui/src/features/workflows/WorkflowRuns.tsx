@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { Link, useNavigate } from 'react-router'
-import { useMutation, useQuery } from '@tanstack/react-query'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { describeError } from '../../api/errors'
 import { workflowsApi } from '../../api/workflows'
 import { Dialog } from '../../components/Dialog'
@@ -12,10 +12,12 @@ const PER_PAGE = 10
 /** Start a run with optional input, then watch it. */
 export function RunDialog({ workflowId, onClose }: { workflowId: string; onClose: () => void }) {
   const navigate = useNavigate()
+  const queryClient = useQueryClient()
   const [input, setInput] = useState('')
   const run = useMutation({
     mutationFn: () => workflowsApi.run(workflowId, input.trim() || undefined),
     onSuccess: (execution) => {
+      void queryClient.invalidateQueries({ queryKey: ['workflow-executions', workflowId] })
       const id = execution?.execution_id ?? execution?.id
       navigate(id ? `/workflows/${encodeURIComponent(workflowId)}/executions/${encodeURIComponent(id)}` : `/workflows/${encodeURIComponent(workflowId)}?tab=runs`)
     },
@@ -50,6 +52,8 @@ export function WorkflowRuns({ workflowId }: { workflowId: string }) {
     queryKey: ['workflow-executions', workflowId, page],
     queryFn: () => workflowsApi.executions(workflowId, page, PER_PAGE),
     placeholderData: (previous) => previous,
+    // Runs change on their own: always re-read the list when it is shown.
+    staleTime: 0,
     // Keep the list fresh while a run on this page is still going.
     refetchInterval: (q) => (q.state.data?.items.some((e) => isActive(e.overall_status)) ? 2000 : false),
   })

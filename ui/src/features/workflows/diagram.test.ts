@@ -35,7 +35,7 @@ describe('workflow diagram', () => {
     expect(m.split('\n')[0]).toBe('flowchart TD')
     expect(m).toContain('start_ --> s0')
     expect(m).toContain('s0["triage · assistant: a"]')
-    expect(m).toContain('s1["⏸ escalate · tool: pager"]')
+    expect(m).toContain('s1["escalate · tool: pager · needs approval"]')
     expect(m).toContain('c0{"priority == #quot;high#quot;"}')
     expect(m).toContain('c0 -->|then| s1')
     expect(m).toContain('c0 -->|otherwise| s2')

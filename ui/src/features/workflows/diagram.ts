@@ -68,8 +68,8 @@ export function workflowToMermaid(config: Record<string, unknown> | null, status
     const id = str(s.id) ?? `state ${i + 1}`
     const node = ids.get(id) ?? `s${i}`
     const runner = str(s.assistant_id) ? `assistant: ${str(s.assistant_id)}` : str(s.tool_id) ? `tool: ${str(s.tool_id)}` : str(s.custom_node_id) ? `node: ${str(s.custom_node_id)}` : ''
-    const pause = s.interrupt_before === true ? '⏸ ' : ''
-    lines.push(`  ${node}[${label(`${pause}${id}${runner ? ` · ${runner}` : ''}`, 60)}]`)
+    const pause = s.interrupt_before === true ? ' · needs approval' : ''
+    lines.push(`  ${node}[${label(`${id}${runner ? ` · ${runner}` : ''}${pause}`, 72)}]`)
   })
   lines.push(`  start_ --> ${ids.get(str(states[0].id) ?? '') ?? 's0'}`)
 
