@@ -1,5 +1,6 @@
 """Workflows in the web UI, in Chromium, against a live server on the mock LLM: write the YAML, see the
-server's validation error next to its line, fix it, see the diagram, run it, approve the paused state."""
+server's validation error next to its line, fix it, see the diagram, run it, approve the paused state,
+and abort a second run."""
 
 from __future__ import annotations
 
@@ -107,7 +108,22 @@ def test_write_validate_draw_run_and_approve_a_workflow(
     expect(page.get_by_test_id("abort-run")).to_have_count(0)
     page.screenshot(path=shots / "33-workflow-run.png", full_page=True)
 
+    draft.get_by_text("Thoughts (1)").click()
+    expect(draft.get_by_test_id("state-thought")).to_contain_text("Draft an answer to the request.")
+
     page.get_by_role("link", name="All runs").click()
     expect(page.get_by_test_id("execution-row")).to_have_count(1)
     expect(page.get_by_test_id("execution-row")).to_contain_text("Succeeded")
+
+    # A second run, stopped while it waits for approval.
+    page.get_by_test_id("run-workflow").click()
+    page.get_by_test_id("run-start").click()
+    expect(page.get_by_test_id("execution-status")).to_have_text("Waiting for approval")
+    page.get_by_test_id("abort-run").click()
+    page.get_by_test_id("confirm-button").click()
+    expect(page.get_by_test_id("execution-status")).to_have_text("Aborted")
+    expect(page.get_by_test_id("approval-panel")).to_have_count(0)
+    page.get_by_role("link", name="All runs").click()
+    expect(page.get_by_test_id("execution-row")).to_have_count(2)
+    expect(page.get_by_test_id("execution-row").filter(has_text="Aborted")).to_have_count(1)
     assert errors == [], errors

@@ -99,10 +99,14 @@ function Approval({ workflowId, executionId, waiting, task, onDone }: { workflow
   return (
     <section className="card approval form" aria-label="Approval" data-testid="approval-panel">
       <h2 style={{ margin: 0 }}>Waiting for your approval{next ? `: “${next}” is next` : ''}</h2>
-      <p className="muted small" style={{ margin: 0 }}>The next state runs only when you approve. You may change its task first.</p>
-      <Field label={next ? `Task for “${next}”` : 'Task for the next state'} htmlFor="approval-task">
-        <textarea id="approval-task" rows={5} value={text} onChange={(e) => setText(e.target.value)} data-testid="approval-task" />
-      </Field>
+      <p className="muted small" style={{ margin: 0 }}>
+        The next {waiting.length > 1 ? 'states run' : 'state runs'} only when you approve.{waiting.length <= 1 ? ' You may change its task first.' : ''}
+      </p>
+      {waiting.length <= 1 && (
+        <Field label={next ? `Task for “${next}”` : 'Task for the next state'} htmlFor="approval-task">
+          <textarea id="approval-task" rows={5} value={text} onChange={(e) => setText(e.target.value)} data-testid="approval-task" />
+        </Field>
+      )}
       <div className="row">
         <button type="button" className="button button-primary" onClick={() => resume.mutate()} disabled={resume.isPending} data-testid="approve-continue">
           {resume.isPending ? 'Continuing…' : 'Approve and continue'}

@@ -1,3 +1,4 @@
+import { useState } from 'react'
 import { useNavigate, useParams, useSearchParams } from 'react-router'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { defaultProject } from '../../api/auth'
@@ -7,7 +8,7 @@ import { ErrorBox, PageHeader, Spinner } from '../../components/ui'
 import { useToast } from '../../components/Toasts'
 import { canEditWorkflow, templateKey } from './access'
 import { formFrom, toRequest, WorkflowForm, type WorkflowFormValues } from './WorkflowForm'
-import { WorkflowRuns } from './WorkflowRuns'
+import { RunDialog, WorkflowRuns } from './WorkflowRuns'
 
 /** /workflows/new (blank or `?template=`) and /workflows/:workflowId with its Definition and Runs tabs. */
 export default function WorkflowDetail() {
@@ -20,6 +21,7 @@ export default function WorkflowDetail() {
   const navigate = useNavigate()
   const toast = useToast()
   const queryClient = useQueryClient()
+  const [running, setRunning] = useState(false)
 
   const existing = useQuery({ queryKey: ['workflow', workflowId], queryFn: () => workflowsApi.get(workflowId!), enabled: editing })
   const templates = useQuery({ queryKey: ['workflow-templates'], queryFn: workflowsApi.prebuilt, enabled: !editing && Boolean(template), staleTime: 5 * 60_000 })
@@ -54,7 +56,15 @@ export default function WorkflowDetail() {
       <PageHeader
         title={title}
         subtitle={editing ? existing.data?.description : 'Describe the states in YAML; the diagram follows as you type.'}
+        actions={
+          editing && (
+            <button type="button" className="button button-primary" onClick={() => setRunning(true)} data-testid="header-run">
+              ▶ Run
+            </button>
+          )
+        }
       />
+      {running && <RunDialog workflowId={workflowId!} onClose={() => setRunning(false)} />}
       {!editing && template && !chosen && <ErrorBox error={templates.error ?? new Error(`No template is called “${template}”. Starting from a blank workflow.`)} />}
       {editing && (
         <div className="tabs" role="tablist" aria-label="Workflow">

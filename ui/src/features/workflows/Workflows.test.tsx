@@ -127,6 +127,39 @@ describe('workflow editor', () => {
   })
 })
 
+describe('a workflow shared with a plain user', () => {
+  it('is shown read-only, and can still be run', async () => {
+    setToken('t')
+    const plain = { ...me, is_admin: false, applications_admin: [], projects: [{ name: 'demo', is_project_admin: false, is_default: true }] }
+    const { calls } = installFakeApi({
+      'GET /v1/config': () => json({}),
+      'GET /v1/user': () => json(plain),
+      'GET /v1/workflows/id/w5': () => json({ id: 'w5', name: 'Team flow', project: 'demo', shared: true, description: 'Shared', yaml_config: TEMPLATE_YAML, created_by: { user_id: 'someone' }, user_abilities: ['read'] }),
+      'POST /v1/workflows/w5/executions': () => json({ id: 'e5', execution_id: 'e5', workflow_id: 'w5', overall_status: 'In Progress', date: '2026-12-06T10:00:00Z', prompt: 'hi' }),
+    })
+    renderWithApp(
+      <Routes>
+        <Route path="/workflows/:workflowId" element={<WorkflowDetail />} />
+        <Route path="/workflows/:workflowId/executions/:executionId" element={<p>run page</p>} />
+      </Routes>,
+      '/workflows/w5',
+    )
+    expect(await screen.findByText(/Only its author or a project administrator can change this workflow/)).toBeInTheDocument()
+    expect(screen.getByTestId('workflow-yaml')).toHaveAttribute('readonly')
+    expect(screen.getByTestId('workflow-name')).toHaveAttribute('readonly')
+    expect(screen.queryByTestId('workflow-save')).toBeNull()
+    expect(screen.queryByTestId('workflow-shared')).toBeNull()
+    const user = userEvent.setup()
+    await user.click(screen.getByTestId('header-run'))
+    await user.type(screen.getByTestId('run-input'), 'hi')
+    await user.click(screen.getByTestId('run-start'))
+    expect(await screen.findByText('run page')).toBeInTheDocument()
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ user_input: 'hi' })
+    // A read-only view does not ask the server to validate what the user cannot change.
+    expect(calls.some((c) => c.path === '/v1/workflows/validate')).toBe(false)
+  })
+})
+
 describe('run view', () => {
   it('shows states with output, approves an interrupted run with an edited task, and aborts', async () => {
     setToken('t')
