@@ -53,9 +53,17 @@ def test_write_validate_draw_run_and_approve_a_workflow(
     page.get_by_test_id("nav-workflows").click()
     expect(page.get_by_test_id("empty-state")).to_contain_text("No workflows yet")
     page.get_by_test_id("new-workflow").click()
+    # A template fills the form and draws its states.
     dialog = page.get_by_test_id("new-workflow-dialog")
-    expect(dialog.get_by_test_id("use-template").first).to_be_visible()
-    dialog.get_by_test_id("blank-workflow").click()
+    expect(dialog.get_by_test_id("use-template")).not_to_have_count(0)
+    dialog.get_by_test_id("use-template").first.click()
+    expect(page.get_by_test_id("workflow-yaml")).to_have_value(re.compile(r"states:"))
+    expect(page.get_by_test_id("workflow-name")).not_to_have_value("")
+    expect(page.get_by_test_id("workflow-diagram-panel").locator("svg")).to_be_visible()
+
+    page.get_by_test_id("nav-workflows").click()
+    page.get_by_test_id("new-workflow").click()
+    page.get_by_test_id("blank-workflow").click()
 
     name = unique("Answer flow")
     page.get_by_test_id("workflow-name").fill(name)
@@ -70,6 +78,9 @@ def test_write_validate_draw_run_and_approve_a_workflow(
     expect(page.get_by_test_id("yaml-problems")).to_contain_text(f"Line {TYPO_LINE}")
     expect(page).to_have_url(re.compile(r"/workflows/new$"))
     page.screenshot(path=shots / "30-workflow-invalid.png", full_page=True)
+    page.get_by_test_id("theme-toggle").click()
+    page.screenshot(path=shots / "30-workflow-invalid-dark.png", full_page=True)
+    page.get_by_test_id("theme-toggle").click()
 
     page.get_by_test_id("workflow-yaml").fill(BROKEN.replace("reviw", "review"))
     expect(page.get_by_test_id("yaml-inline-error")).to_have_count(0)
