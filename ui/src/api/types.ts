@@ -317,6 +317,14 @@ export interface Workflow {
   slug?: string | null
   /** Codemill: what the caller may do with it ("read", "write", "delete"). */
   user_abilities?: string[]
+  /** Codemill: earlier saved YAMLs, newest first. */
+  yaml_config_history?: WorkflowYamlVersion[]
+}
+
+export interface WorkflowYamlVersion {
+  yaml_config: string
+  date: string
+  created_by?: UserRef | null
 }
 
 export interface WorkflowCreateRequest {

@@ -81,6 +81,7 @@ export default function WorkflowDetail() {
         <WorkflowForm
           key={`${workflowId ?? 'new'}-${template ?? ''}-${existing.dataUpdatedAt}`}
           initial={formFrom(wf, defaultProject(me))}
+          history={editing ? existing.data?.yaml_config_history : undefined}
           editing={editing}
           readOnly={readOnly}
           onSave={save}

@@ -9,6 +9,7 @@ import { ErrorBox, Field } from '../../components/ui'
 import { MermaidDiagram } from '../chat/MermaidDiagram'
 import { workflowToMermaid } from './diagram'
 import { YamlEditor, type YamlEditorHandle } from './YamlEditor'
+import { YamlHistory } from './YamlHistory'
 import { parseWorkflowYaml, serverProblems, validationProblems, type EditorProblem } from './yamlModel'
 
 /** The value once it has stopped changing for `ms`. */
@@ -84,13 +85,14 @@ export const toRequest = (v: WorkflowFormValues): WorkflowCreateRequest => ({
 
 interface Props {
   initial: WorkflowFormValues
+  history?: Workflow['yaml_config_history']
   editing: boolean
   readOnly: boolean
   onSave: (values: WorkflowFormValues) => Promise<void>
 }
 
 /** Name, project, sharing and the YAML with its problems in place, beside a diagram of the states. */
-export function WorkflowForm({ initial, editing, readOnly, onSave }: Props) {
+export function WorkflowForm({ initial, history, editing, readOnly, onSave }: Props) {
   const { me } = useAuth()
   const projects = userProjects(me)
   const [values, setValues] = useState(initial)
@@ -185,6 +187,7 @@ export function WorkflowForm({ initial, editing, readOnly, onSave }: Props) {
           </label>
         )}
         <ErrorBox error={saveError} />
+        <YamlHistory versions={history ?? []} current={values.yaml} onOpen={readOnly ? undefined : (yaml) => set('yaml', yaml)} />
         {!readOnly && (
           <div className="row" style={{ justifyContent: 'flex-end' }}>
             <Link className="button" to="/workflows">Cancel</Link>

@@ -127,6 +127,37 @@ describe('workflow editor', () => {
   })
 })
 
+describe('YAML history', () => {
+  it('compares a saved YAML with the editor and opens it there', async () => {
+    setToken('t')
+    const current = TEMPLATE_YAML.replace('summary', 'end')
+    installFakeApi({
+      ...base,
+      'GET /v1/workflows/id/w7': () =>
+        json({
+          id: 'w7', name: 'Reviewed', project: 'demo', description: 'd', yaml_config: current, user_abilities: ['read', 'write', 'delete'],
+          yaml_config_history: [
+            { yaml_config: current, date: '2026-12-06T11:00:00Z', created_by: { name: 'Ada' } },
+            { yaml_config: current.replace('Review code.', 'Review the code carefully.'), date: '2026-12-06T10:00:00Z', created_by: { name: 'Ada' } },
+          ],
+        }),
+    })
+    renderWithApp(<Routes><Route path="/workflows/:workflowId" element={<WorkflowDetail />} /></Routes>, '/workflows/w7')
+    const history = await screen.findByTestId('yaml-history')
+    const user = userEvent.setup()
+    await user.click(within(history).getByText('YAML history'))
+    const [latest, older] = within(history).getAllByTestId('yaml-version')
+    expect(latest).toHaveTextContent('in the editor')
+    expect(within(latest).queryByTestId('yaml-version-open')).toBeNull()
+    await user.click(within(older).getByRole('button', { name: 'Compare' }))
+    const diff = within(older).getByTestId('yaml-version-diff')
+    expect(diff).toHaveTextContent('- system_prompt: Review the code carefully.')
+    expect(diff).toHaveTextContent('+ system_prompt: Review code.')
+    await user.click(within(older).getByTestId('yaml-version-open'))
+    expect(screen.getByTestId('workflow-yaml')).toHaveValue(current.replace('Review code.', 'Review the code carefully.'))
+  })
+})
+
 describe('a workflow shared with a plain user', () => {
   it('is shown read-only, and can still be run', async () => {
     setToken('t')
