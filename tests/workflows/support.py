@@ -150,6 +150,11 @@ class Runner:
     def execution(self, workflow_id: str, execution_id: str) -> WorkflowExecution:
         return self.client.workflows.executions(workflow_id).get(execution_id)
 
+    def error(self, workflow_id: str, execution_id: str) -> str:
+        """Why an execution failed (Codemill's `error` field)."""
+        with self.http() as http:
+            return str(http.get(f"/v1/workflows/{workflow_id}/executions/{execution_id}").json().get("error"))
+
     def states(self, workflow_id: str, execution_id: str) -> list[WorkflowExecutionState]:
         return self.client.workflows.executions(workflow_id).states(execution_id).list(per_page=100)
 
@@ -174,3 +179,48 @@ class Runner:
                 return seen
             time.sleep(0.05)
         raise AssertionError(f"states never matched: {seen}")
+
+
+# A direct tool node, a switch on its JSON output, and a per-item fan-out collected by a finalizer.
+TOOLS_AND_ITEMS = """\
+max_concurrency: 2
+assistants:
+  - id: helper
+    system_prompt: You review files.
+tools:
+  - id: stats
+    tool: format_json_yaml
+    tool_args: {text: "{{ user_input }}"}
+    tool_result_json_pointer: /words
+custom_nodes:
+  - id: files
+    custom_node_id: transform
+    config:
+      mapping: {files: '["a.py", "b.py", "c.py"]'}
+  - id: collect
+    custom_node_id: result_finalizer
+    config:
+      template: "{{ words }} words; {% for r in reviews %}[{{ r }}]{% endfor %}"
+states:
+  - id: count
+    tool_id: stats
+    next:
+      output_key: words
+      switch:
+        cases:
+          - {condition: "words > 100", state_id: too-long}
+        default: list-files
+  - id: too-long
+    custom_node_id: collect
+    next: {state_id: end}
+  - id: list-files
+    custom_node_id: files
+    next: {state_id: review, iter_key: files}
+  - id: review
+    assistant_id: helper
+    task: "Review {{ item }}"
+    next: {state_id: report, output_key: reviews}
+  - id: report
+    custom_node_id: collect
+    next: {state_id: end}
+"""

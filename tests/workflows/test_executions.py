@@ -4,9 +4,10 @@ thoughts and transitions; interrupt_before and resume; abort; streaming; another
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 
-from tests.workflows.support import APPROVAL, BRANCHING, LINEAR_FIVE, Runner, status_of
+from tests.workflows.support import APPROVAL, BRANCHING, LINEAR_FIVE, TOOLS_AND_ITEMS, Runner, status_of
 
 DONE = ("Succeeded", "Failed", "Aborted")
 
@@ -121,3 +122,52 @@ def test_another_user_gets_404_on_every_execution_endpoint(runner: Callable[[str
     ):
         assert status_of(call) == 404
     assert owner.execution(workflow_id, execution_id).status.value == "Interrupted"
+
+
+def test_tool_node_switch_and_per_item_fan_out(runner: Callable[[str], Runner]) -> None:
+    user = runner("wf-items")
+    workflow_id = user.create(TOOLS_AND_ITEMS)
+    execution_id = user.start(workflow_id, '{"words": 3}')
+    finished = user.wait_status(workflow_id, execution_id, *DONE)
+    assert finished.status.value == "Succeeded", user.error(workflow_id, execution_id)
+    states = user.states(workflow_id, execution_id)
+    assert sorted(s.name for s in states) == ["count", "list-files", "report", "review #1", "review #2", "review #3"]
+    tasks = sorted(s.task for s in states if s.name.startswith("review"))
+    assert tasks == ["Review a.py", "Review b.py", "Review c.py"]
+    report = user.client.workflows.executions(workflow_id).states(execution_id).get_output("report").output or ""
+    assert report.startswith("3 words; [") and report.count("][") == 2 and "Review b.py" in report
+
+
+def test_edit_output_and_export(runner: Callable[[str], Runner]) -> None:
+    user = runner("wf-edit")
+    workflow_id = user.create(APPROVAL)
+    execution_id = user.start(workflow_id, "the board")
+    user.wait_status(workflow_id, execution_id, "Interrupted", *DONE)
+    with user.http() as http:
+        base = f"/v1/workflows/{workflow_id}/executions/{execution_id}"
+        edited = http.put(f"{base}/states/draft/output", json={"output": "Dear board, all good."})
+        assert edited.status_code == 200, edited.text
+        assert http.put(f"{base}/resume", json={}).status_code == 200
+        user.wait_status(workflow_id, execution_id, *DONE)
+        send = next(s for s in user.states(workflow_id, execution_id) if s.name == "send")
+        assert send.task == "Send this reply: Dear board, all good."  # the edited output fed the next state
+        export = http.get(f"{base}/export").json()
+    assert export["execution"]["overall_status"] == "Succeeded"
+    assert [s["name"] for s in export["states"]] == ["draft", "send"]
+    assert export["states"][0]["output"] == "Dear board, all good."
+    assert [t["to_state_id"] for t in export["transitions"]] == ["draft", "send", "end"]
+
+
+def test_a_chat_runs_a_workflow_and_its_states_become_thoughts(runner: Callable[[str], Runner]) -> None:
+    user = runner("wf-chat")
+    workflow_id = user.create(LINEAR_FIVE)
+    conversation_id = str(uuid.uuid4())
+    created = user.client.workflows.executions(workflow_id).create(
+        user_input="ship it", conversation_id=conversation_id
+    )
+    assert user.wait_status(workflow_id, created["execution_id"], *DONE).status.value == "Succeeded"
+    conversation = user.client.conversations.get_conversation(conversation_id)
+    history = conversation.history
+    assert [m.role for m in history] == ["User", "Assistant"]
+    assert history[0].message == "ship it"
+    assert [t.author_name for t in history[1].thoughts or []] == ["one", "two", "three", "four", "five"]

@@ -15,12 +15,17 @@ import copy
 import json
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from codemill.auth.principal import Principal
-from codemill.llm.usage import ModelCall, UsageOwner, record_usage
+from codemill.llm.usage import UsageOwner, record_usage
+from codemill.models import WorkflowExecution, WorkflowExecutionState
 from codemill.users import service as users
 from codemill.workflows import repository
 from codemill.workflows.config import END, State, WorkflowConfig
@@ -69,18 +74,45 @@ def initial_checkpoint(entry: str, user_input: str) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=128)
+def parsed_config(yaml_config: str) -> WorkflowConfig:
+    """A workflow's YAML read once per process (executions of one workflow share the text; nothing mutates it)."""
+    return parse(yaml_config).config
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
 def _parsed_output(output: str) -> Any:
+    """JSON outputs (objects, lists, numbers, booleans) as values; anything else as the text it is."""
     text = output.strip()
-    if text[:1] in ("{", "["):
+    if text[:1] in ("{", "[", "-") or text[:1].isdigit() or text in ("true", "false", "null"):
         try:
             return json.loads(text)
         except ValueError:
             return output
     return output
+
+
+def state_thought(state: WorkflowExecutionState) -> dict[str, Any]:
+    """A state as a chat thought (CodeMie's thought record), its tool calls as children."""
+    first = (state.thoughts or [{}])[0]
+    return {
+        "id": first.get("id") or state.id,
+        "parent_id": None,
+        "metadata": {"workflow_state_id": state.id, "status": state.status},
+        "in_progress": False,
+        "input_text": state.task,
+        "message": state.output or "",
+        "author_type": "Agent",
+        "author_name": state.name,
+        "output_format": "text",
+        "error": state.status == ExecutionStatus.FAILED,
+        "interrupted": False,
+        "aborted": state.status == ExecutionStatus.ABORTED,
+        "children": first.get("children") or [],
+    }
 
 
 def _first(group: BaseExceptionGroup[BaseException]) -> BaseException:
@@ -120,6 +152,13 @@ class ExecutionRunner:
         self.principal: Principal | None = None
         self.project = ""
         self.workflow_id = ""
+        self.conversation_id: str | None = None
+
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        """A transaction, within the process's share of connections for workflows (100 runs, one pool)."""
+        async with self.resources.workflow_db_slots, self.resources.sessions() as session, session.begin():
+            yield session
 
     async def run(self) -> None:
         """Run the execution until it ends, pauses, or is aborted."""
@@ -145,7 +184,7 @@ class ExecutionRunner:
             watcher.cancel()
 
     async def _claim(self) -> bool:
-        async with self.resources.sessions() as session, session.begin():
+        async with self._session() as session:
             execution = await repository.get_execution(session, self.execution_id, lock=True)
             if execution is None or execution.status not in RUNNING:
                 return False
@@ -155,13 +194,14 @@ class ExecutionRunner:
                 execution.status, execution.error = ExecutionStatus.FAILED, "The workflow or its user no longer exists."
                 return False
             try:
-                self.config = parse(execution.yaml_config).config
+                self.config = parsed_config(execution.yaml_config)
             except WorkflowInvalid as exc:
                 execution.status, execution.error = ExecutionStatus.FAILED, exc.message
                 return False
             execution.status = ExecutionStatus.IN_PROGRESS
             self.checkpoint = copy.deepcopy(execution.checkpoint)
             self.principal, self.project, self.workflow_id = principal, workflow.project, workflow.id
+            self.conversation_id = execution.conversation_id
             if self.checkpoint.get("steps", 0) == 0 and not self.checkpoint.get("started"):
                 self.checkpoint["started"] = True
                 execution.checkpoint = copy.deepcopy(self.checkpoint)
@@ -171,9 +211,9 @@ class ExecutionRunner:
     async def _watch_abort(self, main: asyncio.Task[None], poll: float) -> bool:
         while not main.done():
             await asyncio.sleep(poll)
-            async with self.resources.sessions() as session:
-                execution = await repository.get_execution(session, self.execution_id)
-            if execution is None or execution.status == ExecutionStatus.ABORTED:
+            async with self.resources.workflow_db_slots, self.resources.sessions() as session:
+                status = await repository.execution_status(session, self.execution_id)
+            if status is None or status == ExecutionStatus.ABORTED:
                 main.cancel()
                 return True
         return False
@@ -224,7 +264,7 @@ class ExecutionRunner:
             edited = self.checkpoint["edited_input"].get(token["id"])
             task = edited if edited is not None else await self._render(state, scope)
             name = state.id if "index" not in token else f"{state.id} #{token['index'] + 1}"
-            async with self.resources.sessions() as session, session.begin():
+            async with self._session() as session:
                 await repository.start_state(
                     session, self.execution_id, token["id"], name, task, ExecutionStatus.IN_PROGRESS, _now()
                 )
@@ -331,6 +371,8 @@ class ExecutionRunner:
             ck = self.checkpoint
             ck["wave"] = [t for t in ck["wave"] if t["id"] != token["id"]]
             ck["next_wave"] = [*ck["next_wave"], *successors]
+            if not ck["wave"]:  # the wave is done: the next one starts from this same checkpoint
+                ck["wave"], ck["next_wave"] = ck["next_wave"], []
             ck["steps"] += 1
             ck["edited_input"].pop(token["id"], None)
             transitions = [self._transition(state.id, t, targets) for t in targets]
@@ -358,36 +400,37 @@ class ExecutionRunner:
         }
 
     async def _commit_state(self, token: dict[str, Any], result: NodeResult, transitions: list[dict[str, Any]]) -> None:
-        async with self.resources.sessions() as session, session.begin():
-            execution = await repository.get_execution(session, self.execution_id, lock=True)
-            if execution is None or execution.status != ExecutionStatus.IN_PROGRESS:
+        calls = result.calls
+        usage = (
+            sum(c.usage.input_tokens for c in calls),
+            sum(c.usage.output_tokens for c in calls),
+            sum(c.cost for c in calls),
+        )
+        async with self._session() as session:
+            # The UPDATE locks the row and checks that the execution still runs, in one round trip.
+            if not await repository.checkpoint_running(
+                session, self.execution_id, copy.deepcopy(self.checkpoint), usage
+            ):
                 raise Aborted()
             await repository.set_state(
                 session, self.execution_id, token["id"], status=ExecutionStatus.SUCCEEDED, output=result.output,
                 thoughts=[result.thought], completed_at=_now(),
             )  # fmt: skip
-            execution.checkpoint = copy.deepcopy(self.checkpoint)
-            self._count(execution, result.calls)
             repository.add_transitions(session, transitions)
-            if result.calls:
-                owner = UsageOwner(execution.user_id, self.project, None, execution.conversation_id, source="workflow")
-                await record_usage(session, owner, result.calls)
-
-    @staticmethod
-    def _count(execution: Any, calls: list[ModelCall]) -> None:
-        execution.input_tokens += sum(c.usage.input_tokens for c in calls)
-        execution.output_tokens += sum(c.usage.output_tokens for c in calls)
-        execution.money_spent += sum(c.cost for c in calls)
+            if calls:
+                assert self.principal is not None
+                owner = UsageOwner(self.principal.user_id, self.project, None, self.conversation_id, source="workflow")
+                await record_usage(session, owner, calls)
 
     async def _save(self) -> None:
-        async with self.resources.sessions() as session, session.begin():
+        async with self._session() as session:
             execution = await repository.get_execution(session, self.execution_id, lock=True)
             if execution is None or execution.status != ExecutionStatus.IN_PROGRESS:
                 raise Aborted()
             execution.checkpoint = copy.deepcopy(self.checkpoint)
 
     async def _interrupt(self, waiting: list[dict[str, Any]]) -> None:
-        async with self.resources.sessions() as session, session.begin():
+        async with self._session() as session:
             execution = await repository.get_execution(session, self.execution_id, lock=True)
             if execution is None or execution.status != ExecutionStatus.IN_PROGRESS:
                 raise Aborted()
@@ -402,7 +445,7 @@ class ExecutionRunner:
             execution.checkpoint = copy.deepcopy(self.checkpoint)
 
     async def _finish(self, status: ExecutionStatus, error: str | None) -> None:
-        async with self.resources.sessions() as session, session.begin():
+        async with self._session() as session:
             execution = await repository.get_execution(session, self.execution_id, lock=True)
             if execution is None or execution.status not in (*RUNNING, ExecutionStatus.IN_PROGRESS):
                 return
@@ -416,9 +459,35 @@ class ExecutionRunner:
                     status=ExecutionStatus.FAILED,
                     completed_at=_now(),
                 )
+            if execution.conversation_id:
+                await self._conversation_turn(session, execution, status, error)
+
+    async def _conversation_turn(
+        self, session: AsyncSession, execution: WorkflowExecution, status: ExecutionStatus, error: str | None
+    ) -> None:
+        """A run started from a chat becomes a turn of it: the input, the final output, the states as thoughts."""
+        states, _ = await repository.list_states(session, self.execution_id)
+        succeeded = status == ExecutionStatus.SUCCEEDED
+        answer = (self.checkpoint.get("final_output") or "") if succeeded else (error or "")
+        stored = await repository.append_conversation_turn(
+            session,
+            {
+                "conversation_id": execution.conversation_id,
+                "user_id": execution.user_id,
+                "project": self.project,
+                "workflow_id": self.workflow_id,
+                "question": execution.prompt,
+                "answer": answer,
+                "thoughts": [state_thought(s) for s in states],
+                "asked_at": execution.created_at,
+                "status": "success" if succeeded else "error",
+            },
+        )
+        if not stored:
+            log.warning("conversation taken by another user; run not stored", extra={"execution": self.execution_id})
 
     async def _mark_aborted(self) -> None:
-        async with self.resources.sessions() as session, session.begin():
+        async with self._session() as session:
             await repository.set_states_where(
                 session, self.execution_id, [ExecutionStatus.IN_PROGRESS, ExecutionStatus.INTERRUPTED],
                 status=ExecutionStatus.ABORTED, completed_at=_now(),

@@ -48,6 +48,10 @@ async def start(
             details={"limit": limit},
             help="Wait for one to finish or abort one, then start again.",
         )
+    if body.conversation_id:
+        owner = await repository.conversation_owner(session, body.conversation_id)
+        if owner is not None:
+            policy.ensure_conversation_owned(principal, owner)
     config = parse(workflow.yaml_config).config
     prompt = _input_text(body.user_input)
     execution = WorkflowExecution(

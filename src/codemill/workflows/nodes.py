@@ -47,6 +47,8 @@ class WorkflowResources(Protocol):
     sessions: async_sessionmaker[AsyncSession]
     http: httpx.AsyncClient
     llm: LLMGateway
+    # Bounds the connections running executions hold at once, so many runs queue instead of exhausting the pool.
+    workflow_db_slots: asyncio.Semaphore
 
 
 class NodeError(Exception):
@@ -228,7 +230,7 @@ async def _tool(view: RunView, node: ToolNode, task: str) -> NodeResult:
         raise NodeError(f"Tool '{node.tool}' did not finish within {timeout:g} s") from None
     if node.tool_result_json_pointer:
         try:
-            picked = json_pointer(json.loads(output), node.tool_result_json_pointer)
+            picked = json_pointer(first_json(output), node.tool_result_json_pointer)
         except (ValueError, LookupError) as exc:
             raise NodeError(f"tool_result_json_pointer '{node.tool_result_json_pointer}': {exc}") from None
         output = picked if isinstance(picked, str) else json.dumps(picked)
@@ -289,6 +291,22 @@ async def _summarize(view: RunView) -> tuple[str, list[ModelCall]]:
     if final is None or not final.success:
         raise NodeError("The summary could not be made")
     return final.text, list(run.calls)
+
+
+def first_json(text: str) -> Any:
+    """The tool output as JSON, or the first JSON object or list inside it (tools often add a line of prose)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    decoder = json.JSONDecoder()
+    for start, char in enumerate(text):
+        if char in "{[":
+            try:
+                return decoder.raw_decode(text, start)[0]
+            except ValueError:
+                continue
+    raise ValueError("the tool's output holds no JSON")
 
 
 def json_pointer(document: Any, pointer: str) -> Any:

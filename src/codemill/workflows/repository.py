@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, true, update
+from sqlalchemy import ColumnElement, Integer, and_, delete, func, or_, select, text, true, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from codemill.jobs.queue import SCHEMA as JOBS_SCHEMA
 from codemill.models import (
+    Conversation,
+    ConversationMessage,
     User,
     Workflow,
     WorkflowExecution,
@@ -19,6 +22,7 @@ from codemill.models import (
     WorkflowTransition,
     WorkflowYamlVersion,
 )
+from codemill.models.base import utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,3 +287,95 @@ async def transition_to(session: AsyncSession, execution_id: str, state_id: str)
 def everything() -> ColumnElement[bool]:
     """A scope that lets every row through."""
     return true()
+
+
+# Workflow conversations: a chat that runs a workflow keeps each run as a turn of the conversation.
+
+
+async def conversation_owner(session: AsyncSession, conversation_id: str) -> str | None:
+    """The user a conversation belongs to (None when there is no such conversation)."""
+    if not _storable(conversation_id):
+        return None
+    query = select(Conversation.user_id).where(Conversation.id == conversation_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def append_conversation_turn(session: AsyncSession, turn: dict[str, Any]) -> bool:
+    """Add a run as a turn (question, answer with the states as thoughts); False when the id is another user's.
+
+    `turn`: conversation_id, user_id, project, workflow_id, question, answer, thoughts, asked_at, status.
+    """
+    conversation = await session.get(Conversation, turn["conversation_id"], with_for_update=True)
+    if conversation is None:
+        conversation = Conversation(
+            id=turn["conversation_id"],
+            user_id=turn["user_id"],
+            project=turn["project"],
+            name=turn["question"].strip().replace("\n", " ")[:100],
+            assistant_ids=[],
+        )
+        session.add(conversation)
+        await session.flush()
+    elif conversation.user_id != turn["user_id"]:
+        return False
+    slots = await session.execute(
+        select(
+            func.coalesce(func.max(ConversationMessage.position), -1),
+            func.coalesce(func.max(ConversationMessage.history_index), -1),
+        ).where(ConversationMessage.conversation_id == conversation.id)
+    )
+    position, index = (int(v) + 1 for v in slots.one())
+    session.add_all(
+        [
+            ConversationMessage(
+                conversation_id=conversation.id, position=position, history_index=index, role="User",
+                message=turn["question"], created_at=turn["asked_at"], thoughts=[], status="success",
+            ),
+            ConversationMessage(
+                conversation_id=conversation.id, position=position + 1, history_index=index, role="Assistant",
+                message=turn["answer"], thoughts=turn["thoughts"], status=turn["status"],
+            ),
+        ]
+    )  # fmt: skip
+    conversation.updated_at = utcnow()
+    return True
+
+
+async def orphaned_executions(session: AsyncSession, statuses: Sequence[str], limit: int = 1000) -> list[str]:
+    """Queued or running executions whose job is gone or ended (e.g. cancelled by a shutdown)."""
+    live_jobs = text(f"SELECT id FROM {JOBS_SCHEMA}.procrastinate_jobs WHERE status IN ('todo', 'doing')")  # noqa: S608 (a constant)
+    query = (
+        select(WorkflowExecution.id)
+        .where(
+            WorkflowExecution.status.in_(list(statuses)),
+            or_(WorkflowExecution.job_id.is_(None), WorkflowExecution.job_id.not_in(live_jobs.columns(id=Integer))),
+        )
+        .limit(limit)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def execution_status(session: AsyncSession, execution_id: str) -> str | None:
+    """An execution's status alone (what a running engine polls for an abort)."""
+    query = select(WorkflowExecution.status).where(WorkflowExecution.id == execution_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def checkpoint_running(
+    session: AsyncSession, execution_id: str, checkpoint: dict[str, Any], usage: tuple[int, int, float]
+) -> bool:
+    """Store a running execution's checkpoint and add its token usage; False when it no longer runs (aborted)."""
+    input_tokens, output_tokens, money = usage
+    statement = (
+        update(WorkflowExecution)
+        .where(WorkflowExecution.id == execution_id, WorkflowExecution.status == "In Progress")
+        .values(
+            checkpoint=checkpoint,
+            input_tokens=WorkflowExecution.input_tokens + input_tokens,
+            output_tokens=WorkflowExecution.output_tokens + output_tokens,
+            money_spent=WorkflowExecution.money_spent + money,
+            updated_at=utcnow(),
+        )
+        .returning(WorkflowExecution.id)
+    )
+    return (await session.execute(statement)).scalar_one_or_none() is not None
