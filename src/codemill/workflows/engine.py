@@ -21,10 +21,11 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.auth.principal import Principal
-from codemill.llm.usage import UsageOwner, record_usage
+from codemill.llm.usage import UsageOwner, usage_rows
 from codemill.models import WorkflowExecution, WorkflowExecutionState
 from codemill.users import service as users
 from codemill.workflows import repository
@@ -78,6 +79,10 @@ def initial_checkpoint(entry: str, user_input: str) -> dict[str, Any]:
 def parsed_config(yaml_config: str) -> WorkflowConfig:
     """A workflow's YAML read once per process (executions of one workflow share the text; nothing mutates it)."""
     return parse(yaml_config).config
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value, default=str).decode()
 
 
 def _now() -> datetime:
@@ -361,7 +366,7 @@ class ExecutionRunner:
         self, token: dict[str, Any], state: State, name: str, scope: dict[str, Any], result: NodeResult
     ) -> None:
         async with self.lock:
-            before = copy.deepcopy(self.checkpoint)
+            before = orjson.loads(orjson.dumps(self.checkpoint, default=str))
             parsed = self._apply_output(state, result, "index" in token)
             values = {**scope, **self.checkpoint["context_store"], "output": parsed}
             if isinstance(parsed, dict):
@@ -391,7 +396,7 @@ class ExecutionRunner:
             "from_state_id": source,
             "to_state_id": target,
             "workflow_context": {
-                "context_store": copy.deepcopy(ck["context_store"]),
+                "context_store": dict(ck["context_store"]),
                 "next": targets,
                 "messages": [m["content"] for m in ck["messages"]][-20:],
                 "user_input": ck.get("user_input"),
@@ -401,26 +406,24 @@ class ExecutionRunner:
 
     async def _commit_state(self, token: dict[str, Any], result: NodeResult, transitions: list[dict[str, Any]]) -> None:
         calls = result.calls
-        usage = (
-            sum(c.usage.input_tokens for c in calls),
-            sum(c.usage.output_tokens for c in calls),
-            sum(c.cost for c in calls),
-        )
+        assert self.principal is not None
+        owner = UsageOwner(self.principal.user_id, self.project, None, self.conversation_id, source="workflow")
+        values = {
+            "execution_id": self.execution_id,
+            "token": token["id"],
+            "checkpoint": _json(self.checkpoint),
+            "input_tokens": sum(c.usage.input_tokens for c in calls),
+            "output_tokens": sum(c.usage.output_tokens for c in calls),
+            "money_spent": sum(c.cost for c in calls),
+            "output": result.output,
+            "thoughts": _json([result.thought]),
+            "transitions": _json([t | {"id": str(uuid.uuid4())} for t in transitions]),
+            "usage": _json(usage_rows(owner, calls)),
+        }
         async with self._session() as session:
-            # The UPDATE locks the row and checks that the execution still runs, in one round trip.
-            if not await repository.checkpoint_running(
-                session, self.execution_id, copy.deepcopy(self.checkpoint), usage
-            ):
+            # One statement: it locks the execution row, checks that it still runs, and writes everything.
+            if not await repository.finish_state(session, values):
                 raise Aborted()
-            await repository.set_state(
-                session, self.execution_id, token["id"], status=ExecutionStatus.SUCCEEDED, output=result.output,
-                thoughts=[result.thought], completed_at=_now(),
-            )  # fmt: skip
-            repository.add_transitions(session, transitions)
-            if calls:
-                assert self.principal is not None
-                owner = UsageOwner(self.principal.user_id, self.project, None, self.conversation_id, source="workflow")
-                await record_usage(session, owner, calls)
 
     async def _save(self) -> None:
         async with self._session() as session:

@@ -7,8 +7,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, delete, func, or_, select, text, true, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Float,
+    Integer,
+    and_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.jobs.queue import SCHEMA as JOBS_SCHEMA
@@ -178,20 +191,8 @@ async def start_state(
     session: AsyncSession, execution_id: str, token: str, name: str, task: str, status: str, at: datetime
 ) -> None:
     """Record that a state (engine token) started; a restarted run counts another attempt on the same row."""
-    statement = insert(WorkflowExecutionState).values(
-        id=token, execution_id=execution_id, token=token, name=name, task=task, status=status,
-        attempts=1, thoughts=[], started_at=at, created_at=at,
-    )  # fmt: skip
-    statement = statement.on_conflict_do_update(
-        index_elements=["execution_id", "token"],
-        set_={
-            "attempts": WorkflowExecutionState.attempts + 1,
-            "status": status,
-            "task": task,
-            "started_at": at,
-        },
-    )
-    await session.execute(statement)
+    values = {"execution_id": execution_id, "token": token, "name": name, "task": task, "status": status, "at": at}
+    await session.execute(_START_STATE, values)
 
 
 async def set_state(session: AsyncSession, execution_id: str, token: str, **values: Any) -> None:
@@ -361,21 +362,69 @@ async def execution_status(session: AsyncSession, execution_id: str) -> str | No
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def checkpoint_running(
-    session: AsyncSession, execution_id: str, checkpoint: dict[str, Any], usage: tuple[int, int, float]
-) -> bool:
-    """Store a running execution's checkpoint and add its token usage; False when it no longer runs (aborted)."""
-    input_tokens, output_tokens, money = usage
-    statement = (
-        update(WorkflowExecution)
-        .where(WorkflowExecution.id == execution_id, WorkflowExecution.status == "In Progress")
-        .values(
-            checkpoint=checkpoint,
-            input_tokens=WorkflowExecution.input_tokens + input_tokens,
-            output_tokens=WorkflowExecution.output_tokens + output_tokens,
-            money_spent=WorkflowExecution.money_spent + money,
-            updated_at=utcnow(),
+# The engine's two statements per state, as plain SQL (built once): a state starts; a state finishes
+# (checkpoint, state row, transitions and usage in one round trip, written only while the execution runs).
+_START_STATE = text(
+    """
+    INSERT INTO workflow_execution_states
+        (id, execution_id, token, name, task, status, attempts, thoughts, started_at, created_at)
+    VALUES (:token, :execution_id, :token, :name, :task, :status, 1, CAST('[]' AS jsonb), :at, :at)
+    ON CONFLICT (execution_id, token) DO UPDATE SET
+        attempts = workflow_execution_states.attempts + 1,
+        status = EXCLUDED.status,
+        task = EXCLUDED.task,
+        started_at = EXCLUDED.started_at
+    """
+).bindparams(bindparam("at", type_=DateTime(timezone=True)))
+
+_FINISH_STATE = text(
+    """
+    WITH execution AS (
+        UPDATE workflow_executions SET
+            checkpoint = CAST(:checkpoint AS jsonb),
+            input_tokens = input_tokens + :input_tokens,
+            output_tokens = output_tokens + :output_tokens,
+            money_spent = money_spent + :money_spent,
+            updated_at = clock_timestamp()
+        WHERE id = :execution_id AND status = 'In Progress'
+        RETURNING id
+    ),
+    finished AS (
+        UPDATE workflow_execution_states SET
+            status = 'Succeeded', output = :output, thoughts = CAST(:thoughts AS jsonb),
+            completed_at = clock_timestamp()
+        WHERE execution_id IN (SELECT id FROM execution) AND token = :token
+    ),
+    moves AS (
+        INSERT INTO workflow_transitions (id, execution_id, from_state_id, to_state_id, workflow_context, created_at)
+        SELECT t.id, e.id, t.from_state_id, t.to_state_id, t.workflow_context, clock_timestamp()
+        FROM execution e, jsonb_to_recordset(CAST(:transitions AS jsonb)) AS t(
+            id varchar, from_state_id varchar, to_state_id varchar, workflow_context jsonb
         )
-        .returning(WorkflowExecution.id)
+    ),
+    usage AS (
+        INSERT INTO llm_usage (
+            id, created_at, user_id, project, assistant_id, conversation_id, source, model, provider,
+            input_tokens, output_tokens, estimated, cost, latency_ms, status
+        )
+        SELECT u.id, u.created_at, u.user_id, u.project, u.assistant_id, u.conversation_id, u.source, u.model,
+               u.provider, u.input_tokens, u.output_tokens, u.estimated, u.cost, u.latency_ms, u.status
+        FROM execution e, jsonb_to_recordset(CAST(:usage AS jsonb)) AS u(
+            id varchar, created_at timestamptz, user_id varchar, project varchar, assistant_id varchar,
+            conversation_id varchar, source varchar, model varchar, provider varchar, input_tokens integer,
+            output_tokens integer, estimated boolean, cost double precision, latency_ms double precision,
+            status varchar
+        )
     )
-    return (await session.execute(statement)).scalar_one_or_none() is not None
+    SELECT id FROM execution
+    """
+).bindparams(
+    bindparam("input_tokens", type_=Integer),
+    bindparam("output_tokens", type_=Integer),
+    bindparam("money_spent", type_=Float),
+)
+
+
+async def finish_state(session: AsyncSession, values: dict[str, Any]) -> bool:
+    """Commit a finished state (see _FINISH_STATE; JSON values as text); False when the execution no longer runs."""
+    return (await session.execute(_FINISH_STATE, values)).scalar_one_or_none() is not None
