@@ -1,6 +1,6 @@
 """Workflows in the web UI, in Chromium, against a live server on the mock LLM: write the YAML, see the
-server's validation error next to its line, fix it, see the diagram, run it, approve the paused state,
-and abort a second run."""
+server's validation error next to its line, fix it, see the diagram, run it, edit a finished state's output
+and approve the paused state, then abort a second run and delete it."""
 
 from __future__ import annotations
 
@@ -111,6 +111,12 @@ def test_write_validate_draw_run_and_approve_a_workflow(
     expect(panel.get_by_test_id("approval-task")).to_have_value("Tighten the draft.")
     page.screenshot(path=shots / "32-workflow-approval.png", full_page=True)
 
+    # While it waits, the finished state's output can be corrected before the next state reads it.
+    draft.get_by_test_id("state-output-edit-start").click()
+    draft.get_by_test_id("state-output-edit").fill("An edited draft: reset it from the sign-in page.")
+    draft.get_by_test_id("state-output-save").click()
+    expect(draft.get_by_test_id("state-output")).to_have_text("An edited draft: reset it from the sign-in page.")
+
     panel.get_by_test_id("approve-continue").click()
     expect(page.get_by_test_id("execution-status")).to_have_text("Succeeded")
     review = page.locator('[data-testid="execution-state"][data-state="review"]')
@@ -136,5 +142,10 @@ def test_write_validate_draw_run_and_approve_a_workflow(
     expect(page.get_by_test_id("approval-panel")).to_have_count(0)
     page.get_by_role("link", name="All runs").click()
     expect(page.get_by_test_id("execution-row")).to_have_count(2)
-    expect(page.get_by_test_id("execution-row").filter(has_text="Aborted")).to_have_count(1)
+    aborted = page.get_by_test_id("execution-row").filter(has_text="Aborted")
+    expect(aborted).to_have_count(1)
+    aborted.get_by_test_id("execution-delete").click()
+    page.get_by_test_id("confirm-button").click()
+    expect(page.get_by_test_id("execution-row")).to_have_count(1)
+    expect(page.get_by_test_id("execution-row")).to_contain_text("Succeeded")
     assert errors == [], errors

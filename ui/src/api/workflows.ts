@@ -96,6 +96,9 @@ export const workflowsApi = {
   thoughts: (workflowId: string, executionId: string, ids: string[]) =>
     api.post<WorkflowExecutionThought[]>(`${exec(workflowId, executionId)}/thoughts`, ids, { unwrap: false }),
   abort: (workflowId: string, executionId: string) => api.put<unknown>(`${exec(workflowId, executionId)}/abort`, {}),
+  /** Replace a finished state's output while the run does not run (what later states read). */
+  editOutput: (workflowId: string, executionId: string, stateId: string, output: string) =>
+    api.put<unknown>(`${exec(workflowId, executionId)}/states/${enc(stateId)}/output`, { output }),
   /** Resume after `interrupt_before`; `userInput`, when given, replaces the paused state's task. */
   resume: (workflowId: string, executionId: string, userInput?: string) =>
     api.put<unknown>(`${exec(workflowId, executionId)}/resume`, userInput != null ? { user_input: userInput } : {}),

@@ -50,15 +50,29 @@ function StateThoughts({ workflowId, executionId, state }: { workflowId: string;
   )
 }
 
-function StateCard({ workflowId, executionId, state }: { workflowId: string; executionId: string; state: WorkflowExecutionState }) {
+function StateCard({ workflowId, executionId, state, editable }: { workflowId: string; executionId: string; state: WorkflowExecutionState; editable: boolean }) {
+  const toast = useToast()
+  const queryClient = useQueryClient()
   // The states list may carry the output; otherwise it is read once the state has finished.
   const finished = state.status === 'Succeeded' || state.status === 'Failed'
+  const key = ['workflow-state-output', executionId, state.id, state.status]
   const output = useQuery({
-    queryKey: ['workflow-state-output', executionId, state.id, state.status],
+    queryKey: key,
     queryFn: () => workflowsApi.stateOutput(workflowId, executionId, state.id),
     enabled: finished && state.output == null,
   })
   const text = state.output ?? output.data?.output ?? null
+  const [draft, setDraft] = useState<string | null>(null)
+  const save = useMutation({
+    mutationFn: (value: string) => workflowsApi.editOutput(workflowId, executionId, state.id, value),
+    onSuccess: (_d, value) => {
+      queryClient.setQueryData(key, { output: value })
+      setDraft(null)
+      toast.info(`The output of “${state.name}” was changed.`)
+    },
+    onError: (e) => toast.error(describeError(e)),
+  })
+  const canEdit = editable && state.status === 'Succeeded' && text != null
   return (
     <li className="card state-card" data-testid="execution-state" data-state={state.name} data-status={state.status}>
       <div className="row" style={{ justifyContent: 'space-between' }}>
@@ -69,7 +83,26 @@ function StateCard({ workflowId, executionId, state }: { workflowId: string; exe
         {state.started_at ? `Started ${when(state.started_at)}` : 'Not started'}
         {state.completed_at ? ` · finished ${when(state.completed_at)}` : ''}
       </div>
-      {text != null && text !== '' && <pre data-testid="state-output">{text}</pre>}
+      {draft != null ? (
+        <div className="form" style={{ gap: '0.4rem' }}>
+          <textarea aria-label={`Output of ${state.name}`} rows={6} value={draft} onChange={(e) => setDraft(e.target.value)} data-testid="state-output-edit" />
+          <div className="row">
+            <button type="button" className="button button-primary button-small" onClick={() => save.mutate(draft)} disabled={save.isPending} data-testid="state-output-save">
+              {save.isPending ? 'Saving…' : 'Save output'}
+            </button>
+            <button type="button" className="button button-small" onClick={() => setDraft(null)}>Cancel</button>
+          </div>
+        </div>
+      ) : (
+        text != null && text !== '' && <pre data-testid="state-output">{text}</pre>
+      )}
+      {canEdit && draft == null && (
+        <div className="row">
+          <button type="button" className="button button-small" onClick={() => setDraft(text ?? '')} aria-label={`Edit the output of ${state.name}`} data-testid="state-output-edit-start">
+            Edit output
+          </button>
+        </div>
+      )}
       <StateThoughts workflowId={workflowId} executionId={executionId} state={state} />
     </li>
   )
@@ -100,7 +133,8 @@ function Approval({ workflowId, executionId, waiting, task, onDone }: { workflow
     <section className="card approval form" aria-label="Approval" data-testid="approval-panel">
       <h2 style={{ margin: 0 }}>Waiting for your approval{next ? `: “${next}” is next` : ''}</h2>
       <p className="muted small" style={{ margin: 0 }}>
-        The next {waiting.length > 1 ? 'states run' : 'state runs'} only when you approve.{waiting.length <= 1 ? ' You may change its task first.' : ''}
+        The next {waiting.length > 1 ? 'states run' : 'state runs'} only when you approve.{waiting.length <= 1 ? ' You may change its task first.' : ''} A
+        finished state’s output can be edited below before you continue.
       </p>
       {waiting.length <= 1 && (
         <Field label={next ? `Task for “${next}”` : 'Task for the next state'} htmlFor="approval-task">
@@ -209,7 +243,7 @@ export default function ExecutionView() {
           {states.data && list.length === 0 && <p className="muted">No state has started yet.</p>}
           <ol className="list" style={{ padding: 0 }} data-testid="execution-states" aria-live="polite">
             {list.map((s) => (
-              <StateCard key={s.id} workflowId={workflowId} executionId={executionId} state={s} />
+              <StateCard key={s.id} workflowId={workflowId} executionId={executionId} state={s} editable={status === 'Interrupted'} />
             ))}
           </ol>
         </section>

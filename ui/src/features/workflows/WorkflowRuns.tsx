@@ -2,8 +2,10 @@ import { useState } from 'react'
 import { Link, useNavigate } from 'react-router'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { describeError } from '../../api/errors'
+import type { WorkflowExecution } from '../../api/types'
 import { workflowsApi } from '../../api/workflows'
-import { Dialog } from '../../components/Dialog'
+import { ConfirmDialog, Dialog } from '../../components/Dialog'
+import { useToast } from '../../components/Toasts'
 import { EmptyState, ErrorBox, Field, Pager, Spinner } from '../../components/ui'
 import { isActive, StatusBadge, when } from './status'
 
@@ -46,8 +48,20 @@ export function RunDialog({ workflowId, onClose }: { workflowId: string; onClose
 
 /** The runs of one workflow, newest first, with a Run button. */
 export function WorkflowRuns({ workflowId }: { workflowId: string }) {
+  const toast = useToast()
+  const queryClient = useQueryClient()
   const [page, setPage] = useState(0)
   const [running, setRunning] = useState(false)
+  const [deleting, setDeleting] = useState<WorkflowExecution | null>(null)
+  const remove = useMutation({
+    mutationFn: (e: WorkflowExecution) => workflowsApi.removeExecution(workflowId, e.execution_id ?? e.id),
+    onSuccess: () => {
+      toast.info('The run was deleted.')
+      setDeleting(null)
+      void queryClient.invalidateQueries({ queryKey: ['workflow-executions', workflowId] })
+    },
+    onError: (e) => toast.error(describeError(e)),
+  })
   const runs = useQuery({
     queryKey: ['workflow-executions', workflowId, page],
     queryFn: () => workflowsApi.executions(workflowId, page, PER_PAGE),
@@ -80,9 +94,16 @@ export function WorkflowRuns({ workflowId }: { workflowId: string }) {
                   <td><StatusBadge status={e.overall_status} /></td>
                   <td className="small">{e.created_by?.name || e.created_by?.username || '—'}</td>
                   <td>
-                    <Link className="button button-small" to={`/workflows/${encodeURIComponent(workflowId)}/executions/${encodeURIComponent(e.execution_id ?? e.id)}`}>
-                      Open
-                    </Link>
+                    <div className="row" style={{ gap: '0.35rem', flexWrap: 'nowrap' }}>
+                      <Link className="button button-small" to={`/workflows/${encodeURIComponent(workflowId)}/executions/${encodeURIComponent(e.execution_id ?? e.id)}`}>
+                        Open
+                      </Link>
+                      {!isActive(e.overall_status) && (
+                        <button type="button" className="button button-small" onClick={() => setDeleting(e)} aria-label={`Delete the run of ${when(e.date)}`} data-testid="execution-delete">
+                          Delete
+                        </button>
+                      )}
+                    </div>
                   </td>
                 </tr>
               ))}
@@ -92,6 +113,17 @@ export function WorkflowRuns({ workflowId }: { workflowId: string }) {
       )}
       {runs.data && <Pager label="Run pages" page={runs.data.page} perPage={runs.data.perPage} total={runs.data.total} onPage={setPage} />}
       {running && <RunDialog workflowId={workflowId} onClose={() => setRunning(false)} />}
+      {deleting && (
+        <ConfirmDialog
+          title="Delete this run?"
+          message="Its states, outputs and thoughts are deleted. The workflow stays."
+          confirmLabel="Delete run"
+          danger
+          busy={remove.isPending}
+          onConfirm={() => remove.mutate(deleting)}
+          onCancel={() => setDeleting(null)}
+        />
+      )}
     </section>
   )
 }

@@ -202,6 +202,7 @@ describe('run view', () => {
       'GET /v1/workflows/w1/executions/e1/states': () => json({ data: [{ id: 'st1', execution_id: 'e1', name: 'read', status: 'Succeeded', started_at: '2026-12-06T10:00:01Z', completed_at: '2026-12-06T10:00:02Z', thoughts: [{ id: 't1', execution_state_id: 'st1', author_name: 'reader', author_type: 'Assistant', date: '2026-12-06T10:00:01Z' }] }], pagination: { total: 1 } }),
       'GET /v1/workflows/w1/executions/e1/states/st1/output': () => json({ output: 'Ticket PROJ-1 is about login.' }),
       'POST /v1/workflows/w1/executions/e1/thoughts': () => json([{ id: 't1', execution_state_id: 'st1', author_name: 'reader', author_type: 'Assistant', input_text: 'Read PROJ-1', content: 'It is about login.', date: '2026-12-06T10:00:01Z', children: [] }]),
+      'PUT /v1/workflows/w1/executions/e1/states/st1/output': () => json({ id: 'st1', execution_id: 'e1', name: 'read', status: 'Succeeded' }),
       'PUT /v1/workflows/w1/executions/e1/resume': () => {
         status = 'In Progress'
         return json({ message: 'Workflow execution has been resumed' })
@@ -225,6 +226,16 @@ describe('run view', () => {
     expect(await within(state).findByTestId('state-thought')).toHaveTextContent('It is about login.')
     expect(screen.getByTestId('mermaid-source')).toHaveTextContent('class s0 succeeded')
 
+    // While the run waits, a finished state's output can be corrected before the next state reads it.
+    await user.click(within(state).getByTestId('state-output-edit-start'))
+    const edit = within(state).getByTestId('state-output-edit')
+    expect(edit).toHaveValue('Ticket PROJ-1 is about login.')
+    await user.clear(edit)
+    await user.type(edit, 'Ticket PROJ-1: login fails for everyone.')
+    await user.click(within(state).getByTestId('state-output-save'))
+    expect(await within(state).findByTestId('state-output')).toHaveTextContent('Ticket PROJ-1: login fails for everyone.')
+    expect(calls.find((c) => c.path.endsWith('/states/st1/output') && c.method === 'PUT')?.body).toEqual({ output: 'Ticket PROJ-1: login fails for everyone.' })
+
     const panel = screen.getByTestId('approval-panel')
     expect(panel).toHaveTextContent('“decide” is next')
     const task = await within(panel).findByTestId('approval-task')
@@ -240,5 +251,36 @@ describe('run view', () => {
     await user.click(screen.getByTestId('confirm-button'))
     await waitFor(() => expect(screen.getByTestId('execution-status')).toHaveTextContent('Aborted'))
     expect(screen.queryByTestId('abort-run')).toBeNull()
+    expect(within(screen.getByTestId('execution-state')).queryByTestId('state-output-edit-start')).toBeNull()
+  })
+})
+
+describe('runs of a workflow', () => {
+  it('lists runs with their status and deletes a finished one', async () => {
+    setToken('t')
+    let runs = [
+      { id: 'e2', execution_id: 'e2', workflow_id: 'w1', overall_status: 'In Progress', date: '2026-12-06T10:05:00Z', prompt: 'second', created_by: { name: 'Ada' } },
+      { id: 'e1', execution_id: 'e1', workflow_id: 'w1', overall_status: 'Succeeded', date: '2026-12-06T10:00:00Z', prompt: 'first', created_by: { name: 'Ada' } },
+    ]
+    const { calls } = installFakeApi({
+      ...base,
+      'GET /v1/workflows/id/w1': () => json({ id: 'w1', name: 'Triage', project: 'demo', yaml_config: TEMPLATE_YAML, user_abilities: ['read', 'write', 'delete'] }),
+      'GET /v1/workflows/w1/executions': () => json({ data: runs, pagination: { page: 0, per_page: 10, total: runs.length } }),
+      'DELETE /v1/workflows/w1/executions/e1': () => {
+        runs = runs.filter((r) => r.id !== 'e1')
+        return json({ message: 'Execution removed' })
+      },
+    })
+    renderWithApp(<Routes><Route path="/workflows/:workflowId" element={<WorkflowDetail />} /></Routes>, '/workflows/w1?tab=runs')
+    const rows = await screen.findAllByTestId('execution-row')
+    expect(rows).toHaveLength(2)
+    expect(rows[0]).toHaveTextContent('In Progress')
+    expect(within(rows[0]).queryByTestId('execution-delete')).toBeNull()
+    expect(rows[1]).toHaveTextContent('Succeeded')
+    const user = userEvent.setup()
+    await user.click(within(rows[1]).getByTestId('execution-delete'))
+    await user.click(screen.getByTestId('confirm-button'))
+    await waitFor(() => expect(screen.getAllByTestId('execution-row')).toHaveLength(1))
+    expect(calls.some((c) => c.method === 'DELETE' && c.path === '/v1/workflows/w1/executions/e1')).toBe(true)
   })
 })
