@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from codemill.auth.principal import Principal
 from codemill.llm.usage import UsageOwner, usage_rows
@@ -165,6 +165,12 @@ class ExecutionRunner:
         async with self.resources.workflow_db_slots, self.resources.sessions() as session, session.begin():
             yield session
 
+    @asynccontextmanager
+    async def _statement(self) -> AsyncIterator[AsyncConnection]:
+        """A connection in autocommit mode, for the engine's single-statement writes (no BEGIN/COMMIT trips)."""
+        async with self.resources.workflow_db_slots, self.resources.engine.connect() as connection:
+            yield await connection.execution_options(isolation_level="AUTOCOMMIT")
+
     async def run(self) -> None:
         """Run the execution until it ends, pauses, or is aborted."""
         if not await self._claim():
@@ -216,8 +222,8 @@ class ExecutionRunner:
     async def _watch_abort(self, main: asyncio.Task[None], poll: float) -> bool:
         while not main.done():
             await asyncio.sleep(poll)
-            async with self.resources.workflow_db_slots, self.resources.sessions() as session:
-                status = await repository.execution_status(session, self.execution_id)
+            async with self._statement() as connection:
+                status = await repository.execution_status(connection, self.execution_id)
             if status is None or status == ExecutionStatus.ABORTED:
                 main.cancel()
                 return True
@@ -269,9 +275,9 @@ class ExecutionRunner:
             edited = self.checkpoint["edited_input"].get(token["id"])
             task = edited if edited is not None else await self._render(state, scope)
             name = state.id if "index" not in token else f"{state.id} #{token['index'] + 1}"
-            async with self._session() as session:
+            async with self._statement() as connection:
                 await repository.start_state(
-                    session, self.execution_id, token["id"], name, task, ExecutionStatus.IN_PROGRESS, _now()
+                    connection, self.execution_id, token["id"], name, task, ExecutionStatus.IN_PROGRESS, _now()
                 )
             result = await self._with_retries(state, scope, task)
         await self._complete(token, state, name, scope, result)
@@ -420,9 +426,10 @@ class ExecutionRunner:
             "transitions": _json([t | {"id": str(uuid.uuid4())} for t in transitions]),
             "usage": _json(usage_rows(owner, calls)),
         }
-        async with self._session() as session:
-            # One statement: it locks the execution row, checks that it still runs, and writes everything.
-            if not await repository.finish_state(session, values):
+        async with self._statement() as connection:
+            # One statement (atomic on its own): it locks the execution row, checks that it still runs, and
+            # writes the checkpoint, the state, the transitions and the usage.
+            if not await repository.finish_state(connection, values):
                 raise Aborted()
 
     async def _save(self) -> None:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from codemill.agent.loop import AgentRequest, AgentRun, Final, run_agent
 from codemill.assistants import repository as assistants
@@ -44,6 +44,7 @@ class WorkflowResources(Protocol):
     """What running a workflow uses from the process's Resources."""
 
     settings: Settings
+    engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     http: httpx.AsyncClient
     llm: LLMGateway

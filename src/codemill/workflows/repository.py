@@ -22,7 +22,7 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from codemill.jobs.queue import SCHEMA as JOBS_SCHEMA
 from codemill.models import (
@@ -188,7 +188,13 @@ async def delete_executions(session: AsyncSession, workflow_id: str, user_id: st
 
 
 async def start_state(
-    session: AsyncSession, execution_id: str, token: str, name: str, task: str, status: str, at: datetime
+    session: AsyncSession | AsyncConnection,
+    execution_id: str,
+    token: str,
+    name: str,
+    task: str,
+    status: str,
+    at: datetime,
 ) -> None:
     """Record that a state (engine token) started; a restarted run counts another attempt on the same row."""
     values = {"execution_id": execution_id, "token": token, "name": name, "task": task, "status": status, "at": at}
@@ -356,7 +362,7 @@ async def orphaned_executions(session: AsyncSession, statuses: Sequence[str], li
     return list((await session.execute(query)).scalars())
 
 
-async def execution_status(session: AsyncSession, execution_id: str) -> str | None:
+async def execution_status(session: AsyncSession | AsyncConnection, execution_id: str) -> str | None:
     """An execution's status alone (what a running engine polls for an abort)."""
     query = select(WorkflowExecution.status).where(WorkflowExecution.id == execution_id)
     return (await session.execute(query)).scalar_one_or_none()
@@ -425,6 +431,6 @@ _FINISH_STATE = text(
 )
 
 
-async def finish_state(session: AsyncSession, values: dict[str, Any]) -> bool:
+async def finish_state(session: AsyncSession | AsyncConnection, values: dict[str, Any]) -> bool:
     """Commit a finished state (see _FINISH_STATE; JSON values as text); False when the execution no longer runs."""
     return (await session.execute(_FINISH_STATE, values)).scalar_one_or_none() is not None
