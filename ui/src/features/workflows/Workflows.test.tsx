@@ -9,6 +9,9 @@ import ExecutionView from './ExecutionView'
 import WorkflowDetail from './WorkflowDetail'
 import WorkflowsPage from './WorkflowsPage'
 
+// These walk through whole pages with many clicks: allow for a busy machine.
+vi.setConfig({ testTimeout: 20_000 })
+
 // Mermaid needs a real layout engine (the browser test draws it); here the diagram's source is enough.
 vi.mock('../chat/MermaidDiagram', () => ({
   MermaidDiagram: ({ code }: { code: string }) => <pre data-testid="mermaid-source">{code}</pre>,
@@ -27,7 +30,7 @@ states:
 `
 
 describe('workflows list', () => {
-  it('lists by scope with search and pages, and deletes after confirming', { timeout: 20_000 }, async () => {
+  it('lists by scope with search and pages, and deletes after confirming', async () => {
     setToken('t')
     const queries: URLSearchParams[] = []
     const { calls } = installFakeApi({
