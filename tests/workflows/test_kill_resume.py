@@ -7,6 +7,9 @@ import signal
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from tests.conftest import USER_PASSWORD, TestUser, sdk_client
 from tests.support.server import start_server
 from tests.workflows.conftest import workflow_env
@@ -52,3 +55,31 @@ def test_killed_process_resumes_from_the_last_finished_state(
     assert attempts["three"] == 2  # running at the kill: run again after the restart
     assert attempts["four"] == attempts["five"] == 1
     assert [t["to_state_id"] for t in transitions].count("three") == 1
+
+
+async def test_an_execution_left_without_a_job_is_queued_again_when_workers_start(
+    server_env: dict[str, str], artifacts_dir: Path, make_user: Callable[..., TestUser], engine: AsyncEngine
+) -> None:
+    env = workflow_env(server_env, 0)
+    user = make_user("wf-orphan")
+    api_only = start_server(
+        {**env, "CODEMILL_JOBS__IN_PROCESS": "false"}, artifacts_dir / "logs" / "workflow-orphan-1.log"
+    )
+    try:
+        before = Runner(sdk_client(api_only, user.email, USER_PASSWORD), user.email, api_only.url)
+        workflow_id = before.create(LINEAR_FIVE)
+        execution_id = before.start(workflow_id, "orphan")
+    finally:
+        api_only.stop()
+    async with engine.begin() as conn:  # the job disappears (as when a shutdown cancels it)
+        job_id = (
+            await conn.execute(text("SELECT job_id FROM workflow_executions WHERE id = :id"), {"id": execution_id})
+        ).scalar_one()
+        await conn.execute(text("SELECT procrastinate.procrastinate_cancel_job_v1(:id, false, true)"), {"id": job_id})
+    workers = start_server(env, artifacts_dir / "logs" / "workflow-orphan-2.log")
+    try:
+        after = Runner(sdk_client(workers, user.email, USER_PASSWORD), user.email, workers.url)
+        finished = after.wait_status(workflow_id, execution_id, *DONE, timeout=120)
+        assert finished.status.value == "Succeeded", after.error(workflow_id, execution_id)
+    finally:
+        workers.stop()
