@@ -90,7 +90,7 @@ async def start_execution(
     out = await _execution_out(session, execution)
     if not stream:
         return out
-    await session.commit()  # the job must see the execution before the stream starts waiting on it
+    # The request's session commits when this handler returns (before the stream is sent), which queues the job.
     return StreamingResponse(_follow(sessions, execution.id, settings.workflows.poll_seconds), media_type=NDJSON)
 
 
