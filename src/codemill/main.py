@@ -34,6 +34,8 @@ from codemill.resources import Resources
 from codemill.settings import Settings
 from codemill.users.admin_router import router as admin_users_router
 from codemill.users.router import router as users_router
+from codemill.workflows.execution_router import router as workflow_executions_router
+from codemill.workflows.router import router as workflows_router
 
 ROUTERS = [
     platform_router,
@@ -51,6 +53,8 @@ ROUTERS = [
     assistants_router,
     chat_router,
     conversations_router,
+    workflows_router,
+    workflow_executions_router,
 ]
 
 

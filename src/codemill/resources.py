@@ -30,6 +30,7 @@ from codemill.plugins.engine import PluginEngine
 from codemill.plugins.keys import PluginKeyIdentity, PluginKeyVerifier
 from codemill.plugins.revocation_listener import RevocationListener
 from codemill.settings import Settings
+from codemill.workflows import jobs as workflow_jobs
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,8 @@ class Resources:
     chat_db_slots: asyncio.Semaphore = field(init=False)
     # Marks chat turns that a stopped server left in progress as interrupted (at start, then periodically).
     turn_sweeper: asyncio.Task[None] | None = field(init=False, default=None)
+    # Workflow executions likewise (see workflows.engine): a burst of runs waits for connections in turn.
+    workflow_db_slots: asyncio.Semaphore = field(init=False)
     # Datasources: the job queue, the embedder and (embedded default) in-process indexing workers.
     indexing: IndexingRuntime = field(init=False)
     # Plugins: the engine (NATS, the auth callout, the client that lists and calls plugin tools) and
@@ -116,7 +119,12 @@ class Resources:
         self.plugin_keys = PluginKeysFromIntegrations(PluginKeyStore(self.sessions))
         self.llm = LLMGateway(self.settings.llm, self.catalogue)
         self.chat_db_slots = asyncio.Semaphore(self.settings.database_pool_size)
+        self.workflow_db_slots = asyncio.Semaphore(max(2, self.settings.database_pool_size // 2))
         self.indexing = IndexingRuntime(self.settings, self.database_url, self.sessions, self.http, self.outbound)
+        # Workflow executions run as jobs on the same queue and workers.
+        workflow_jobs.register(self.indexing.queue)
+        self.indexing.extra_context[workflow_jobs.CONTEXT_KEY] = self
+        self.indexing.worker_start_hooks.append(lambda: workflow_jobs.requeue_orphans(self.sessions, self.settings))
         self.plugins = PluginEngine(self.settings, self.plugin_keys, serve_callout=self.settings.nats.serve_callout)
         self.plugin_revocations = RevocationListener(asyncpg_dsn(self.database_url), self.plugins, self.sessions)
 

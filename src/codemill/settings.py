@@ -175,6 +175,15 @@ class JobsSettings(BaseModel):
     polling_seconds: float = 1.0
 
 
+class WorkflowSettings(BaseModel):
+    """Workflow executions (they run as jobs on the jobs queue)."""
+
+    # Executions one user may have queued or running at once; more are refused with 429.
+    max_running_per_user: int = 10
+    # How often a running execution looks for an abort request, and a streamed start for new states.
+    poll_seconds: float = 0.5
+
+
 class Settings(BaseSettings):
     """Codemill's settings: env prefix CODEMILL_, nested groups with `__` (CODEMILL_OIDC__ISSUER)."""
 
@@ -217,6 +226,7 @@ class Settings(BaseSettings):
     datasources: DatasourceSettings = Field(default_factory=DatasourceSettings)
     extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
     jobs: JobsSettings = Field(default_factory=JobsSettings)
+    workflows: WorkflowSettings = Field(default_factory=WorkflowSettings)
 
     @property
     def embedded_database(self) -> bool:

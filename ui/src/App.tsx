@@ -12,6 +12,9 @@ const AssistantEditor = lazy(() => import('./features/assistants/AssistantEditor
 const AssistantVersions = lazy(() => import('./features/assistants/AssistantVersions'))
 const DatasourcesPage = lazy(() => import('./features/datasources/DatasourcesPage'))
 const DatasourceCreate = lazy(() => import('./features/datasources/DatasourceCreate'))
+const WorkflowsPage = lazy(() => import('./features/workflows/WorkflowsPage'))
+const WorkflowDetail = lazy(() => import('./features/workflows/WorkflowDetail'))
+const ExecutionView = lazy(() => import('./features/workflows/ExecutionView'))
 const IntegrationsPage = lazy(() => import('./features/integrations/IntegrationsPage'))
 const ProjectsPage = lazy(() => import('./features/admin/ProjectsPage'))
 const UsersPage = lazy(() => import('./features/admin/UsersPage'))
@@ -60,6 +63,10 @@ export default function App() {
           <Route path="assistants/:assistantId/versions" element={<AssistantVersions />} />
           <Route path="datasources" element={<DatasourcesPage />} />
           <Route path="datasources/new" element={<DatasourceCreate />} />
+          <Route path="workflows" element={<WorkflowsPage />} />
+          <Route path="workflows/new" element={<WorkflowDetail />} />
+          <Route path="workflows/:workflowId" element={<WorkflowDetail />} />
+          <Route path="workflows/:workflowId/executions/:executionId" element={<ExecutionView />} />
           <Route path="integrations" element={<IntegrationsPage />} />
           <Route path="admin/projects" element={<ProjectsPage />} />
           <Route path="admin/users" element={<UsersPage />} />

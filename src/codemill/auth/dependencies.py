@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from codemill.auth.changes import pending_changes
 from codemill.auth.principal import Principal
@@ -53,5 +53,14 @@ async def optional_principal(request: Request) -> Principal | None:
 # scope="function": commit before the response is sent, so a client that got a 2xx sees its write.
 Session = Annotated[AsyncSession, Depends(db_session, scope="function")]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def app_sessions(request: Request) -> async_sessionmaker[AsyncSession]:
+    """The process's session factory (for streaming responses that outlive the request's session)."""
+    sessions: async_sessionmaker[AsyncSession] = request.app.state.resources.sessions
+    return sessions
+
+
 AppSettings = Annotated[Settings, Depends(app_settings)]
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+AppSessions = Annotated[async_sessionmaker[AsyncSession], Depends(app_sessions)]

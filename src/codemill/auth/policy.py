@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, or_, true
 
 from codemill.auth.principal import Principal
 from codemill.errors import Forbidden, NotFound
-from codemill.models import Assistant, Conversation, Datasource, Integration
+from codemill.models import Assistant, Conversation, Datasource, Integration, Workflow, WorkflowExecution
 
 
 def is_platform_admin(principal: Principal) -> bool:
@@ -223,3 +223,74 @@ def ensure_datasource_manageable(principal: Principal, datasource: Datasource | 
     if not can_manage_datasource(principal, found):
         raise Forbidden("Access denied", details="Only the datasource's creator or the project's admins may do this.")
     return found
+
+
+# Workflows follow the assistants' rules (CodeMie's): read = shared with the project's members, the creator,
+# the project's admins, platform admins; write/delete = creator, project admins, platform admins.
+# An execution is its starter's: others who may see the workflow do not see someone else's runs,
+# except those who may change the workflow (creator, project admins, platform admins).
+
+
+def can_view_workflow(principal: Principal, workflow: Workflow) -> bool:
+    """Whether the caller may see (and run) a workflow."""
+    return can_edit_workflow(principal, workflow) or (workflow.shared and workflow.project in principal.projects)
+
+
+def can_edit_workflow(principal: Principal, workflow: Workflow) -> bool:
+    """Whether the caller may change or delete a workflow."""
+    return (
+        is_platform_admin(principal)
+        or (workflow.created_by is not None and workflow.created_by == principal.user_id)
+        or principal.projects.get(workflow.project, False)
+    )
+
+
+def workflow_abilities(principal: Principal, workflow: Workflow) -> list[str]:
+    """The actions the caller may take on the workflow."""
+    if can_edit_workflow(principal, workflow):
+        return ["read", "write", "delete"]
+    return ["read"] if can_view_workflow(principal, workflow) else []
+
+
+def ensure_workflow_visible(principal: Principal, workflow: Workflow | None) -> Workflow:
+    """The workflow, or 404 when it does not exist or the caller may not see it."""
+    if workflow is None or not can_view_workflow(principal, workflow):
+        raise NotFound("Workflow not found", details="No workflow with this id is available to you.")
+    return workflow
+
+
+def ensure_workflow_editable(principal: Principal, workflow: Workflow | None) -> Workflow:
+    """404 when invisible, 403 when visible but not the caller's to change."""
+    found = ensure_workflow_visible(principal, workflow)
+    if not can_edit_workflow(principal, found):
+        raise Forbidden(
+            "Access denied",
+            details="Only the workflow's creator, the project's admins and platform admins may change it.",
+        )
+    return found
+
+
+def visible_workflows_clause(principal: Principal) -> ColumnElement[bool]:
+    """The SQL form of can_view_workflow, for lists."""
+    if is_platform_admin(principal):
+        return true()
+    members = list(principal.projects)
+    admins = [name for name, admin in principal.projects.items() if admin]
+    return or_(
+        and_(Workflow.shared.is_(True), Workflow.project.in_(members)),
+        Workflow.project.in_(admins),
+        Workflow.created_by == principal.user_id,
+    )
+
+
+def ensure_execution_visible(
+    principal: Principal, workflow: Workflow, execution: WorkflowExecution | None
+) -> WorkflowExecution:
+    """The execution of this workflow, or 404 when it is missing or not the caller's to see."""
+    if (
+        execution is None
+        or execution.workflow_id != workflow.id
+        or not (execution.user_id == principal.user_id or can_edit_workflow(principal, workflow))
+    ):
+        raise NotFound("Workflow execution not found", details="No execution with this id is available to you.")
+    return execution

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -37,6 +38,10 @@ class IndexingRuntime:
         self.outbound = outbound
         self.queue = JobQueue(database_url, settings.jobs)
         indexer.register(self.queue)
+        # Other domains' jobs share this queue and its workers; what they need goes in the workers' context.
+        self.extra_context: dict[str, object] = {}
+        # ... and what they must do when a process starts taking jobs (run once, before the workers start).
+        self.worker_start_hooks: list[Callable[[], Awaitable[object]]] = []
         self._embedder: Embedder | None = None
         self._worker: asyncio.Task[None] | None = None
 
@@ -56,11 +61,12 @@ class IndexingRuntime:
             log.info("removed the clones of deleted datasources", extra={"datasources": swept})
         await self.queue.open()
         if run_workers:
+            await self._run_start_hooks()
             self._worker = asyncio.create_task(self._run_worker(install_signal_handlers=False), name="indexing-worker")
 
     def _context(self) -> dict[str, object]:
         env = indexer.IndexingEnv(self.settings, self.sessions, self.embedder, self.outbound)
-        return {"indexing": env}
+        return {"indexing": env, **self.extra_context}
 
     async def _run_worker(self, install_signal_handlers: bool) -> None:
         try:
@@ -72,8 +78,16 @@ class IndexingRuntime:
         except Exception:
             log.exception("indexing worker stopped")
 
+    async def _run_start_hooks(self) -> None:
+        for hook in self.worker_start_hooks:
+            try:
+                await hook()
+            except Exception:
+                log.exception("a worker start hook failed")
+
     async def run_worker(self) -> None:
         """`codemill worker`: process jobs until SIGTERM/SIGINT."""
+        await self._run_start_hooks()
         await self.queue.run_worker(self.settings.jobs.concurrency, self._context(), install_signal_handlers=True)
 
     async def close(self) -> None:

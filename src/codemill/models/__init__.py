@@ -8,6 +8,13 @@ from codemill.models.integrations import Integration
 from codemill.models.projects import Project, ProjectMember
 from codemill.models.usage import LLMUsage
 from codemill.models.users import LoginThrottle, RevokedToken, User
+from codemill.models.workflows import (
+    Workflow,
+    WorkflowExecution,
+    WorkflowExecutionState,
+    WorkflowTransition,
+    WorkflowYamlVersion,
+)
 
 __all__ = [
     "Assistant",
@@ -27,4 +34,9 @@ __all__ = [
     "RevokedToken",
     "TurnStatus",
     "User",
+    "Workflow",
+    "WorkflowExecution",
+    "WorkflowExecutionState",
+    "WorkflowTransition",
+    "WorkflowYamlVersion",
 ]

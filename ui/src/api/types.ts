@@ -293,3 +293,135 @@ export interface AdminUser {
   is_admin?: boolean
   projects?: UserProject[]
 }
+
+// Workflows (SDK: models/workflow*.py). Hand-written until the types are generated from the API.
+
+export type WorkflowMode = 'Sequential' | 'Autonomous'
+
+/** GET /v1/workflows/id/{id}, one item of GET /v1/workflows and of GET /v1/workflows/prebuilt. */
+export interface Workflow {
+  id?: string | null
+  project: string
+  name: string
+  description?: string | null
+  yaml_config?: string | null
+  mode?: WorkflowMode
+  shared?: boolean
+  icon_url?: string | null
+  categories?: string[]
+  date?: string | null
+  created_date?: string | null
+  update_date?: string | null
+  created_by?: UserRef | null
+  display_name?: string | null
+  required_variables?: string[]
+  /** Prebuilt templates are addressed by slug. */
+  slug?: string | null
+  /** Codemill: what the caller may do with it ("read", "write", "delete"). */
+  user_abilities?: string[]
+  /** Codemill: earlier saved YAMLs, newest first. */
+  yaml_config_history?: WorkflowYamlVersion[]
+}
+
+export interface WorkflowYamlVersion {
+  yaml_config: string
+  date: string
+  created_by?: UserRef | null
+}
+
+export interface WorkflowCreateRequest {
+  project: string
+  name: string
+  description?: string | null
+  yaml_config: string
+  mode?: WorkflowMode
+  shared?: boolean
+  icon_url?: string | null
+  categories?: string[]
+}
+
+export type WorkflowUpdateRequest = WorkflowCreateRequest
+
+/** One structured validation error; `config_line` is the 1-based YAML line. */
+export interface WorkflowValidationError {
+  id?: string
+  message: string
+  path?: string | null
+  details?: string | null
+  state_id?: string | null
+  config_line?: number | null
+}
+
+export type ExecutionStatus = 'In Progress' | 'Not Started' | 'Interrupted' | 'Failed' | 'Succeeded' | 'Aborted'
+
+export interface TokensUsage {
+  input_tokens?: number | null
+  output_tokens?: number | null
+  money_spent?: number | null
+}
+
+export interface WorkflowExecution {
+  id: string
+  execution_id: string
+  workflow_id: string
+  overall_status: ExecutionStatus
+  date: string
+  prompt: string
+  update_date?: string | null
+  created_by?: UserRef | null
+  conversation_id?: string | null
+  tokens_usage?: TokensUsage | null
+  /** Codemill: why a run failed, its final output, and the states an interrupted run waits before. */
+  error?: string | null
+  output?: string | null
+  waiting_states?: string[]
+}
+
+/** POST /v1/workflows/validate: whether the YAML would be accepted, each problem with its line. */
+export interface WorkflowValidation {
+  valid: boolean
+  message?: string | null
+  error_type?: string | null
+  errors?: { message: string; line?: number | null; where?: string | null }[]
+  states?: string[]
+  mermaid?: string | null
+}
+
+export interface WorkflowExecutionCreateRequest {
+  user_input?: string | null
+  file_name?: string | null
+  conversation_id?: string | null
+}
+
+export interface WorkflowStateThoughtRef {
+  id: string
+  execution_state_id: string
+  parent_id?: string | null
+  author_name: string
+  author_type: string
+  date: string
+}
+
+export interface WorkflowExecutionState {
+  id: string
+  execution_id: string
+  name: string
+  task?: string | null
+  status: ExecutionStatus
+  started_at?: string | null
+  completed_at?: string | null
+  output?: string | null
+  thoughts?: WorkflowStateThoughtRef[] | null
+}
+
+export interface WorkflowExecutionThought {
+  id: string
+  execution_state_id: string
+  parent_id?: string | null
+  author_name: string
+  author_type: string
+  input_text: string
+  content: string
+  date: string
+  children: WorkflowExecutionThought[]
+}

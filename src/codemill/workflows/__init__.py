@@ -1,0 +1,1 @@
+"""Workflows: YAML-defined chains of assistants, tools and custom nodes, run durably."""
