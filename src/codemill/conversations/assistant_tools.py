@@ -19,19 +19,25 @@ from codemill.llm.catalogue import CatalogueModel
 from codemill.llm.gateway import ProviderCredentials
 from codemill.models import Assistant
 from codemill.plugins.assistant_tools import tools_for as plugin_tools
+from codemill.toolkits.catalogue import tools_for as toolkit_tools
 from codemill.tools import registry
+from codemill.tools.approval import ToolApprovals
 from codemill.tools.base import Tool, ToolContext
 
 # A source of tools for an assistant: (assistant, context) -> tools.
 ToolSource = Callable[[Assistant, ToolContext], Awaitable[list[Tool]]]
-TOOL_SOURCES: list[ToolSource] = [datasource_tools, plugin_tools]
+TOOL_SOURCES: list[ToolSource] = [toolkit_tools, datasource_tools, plugin_tools]
 
 # The credential type of OpenAI-compatible LLM keys (integrations.types).
 LLM_CREDENTIAL_TYPE = "LiteLLM"
 
 
 async def tools_for(assistant: Assistant, ctx: ToolContext) -> list[Tool]:
-    """Every tool the assistant's chat offers the model (names unique; the first source wins)."""
+    """Every tool the assistant's chat offers the model (names unique; the first source wins).
+
+    Also sets the turn's approval policy (the assistant's tool_permissions) on the context.
+    """
+    ctx.approvals = ToolApprovals.from_permissions(assistant.tool_permissions)
     tools: dict[str, Tool] = {t.name: t for t in registry.tools_for(assistant.toolkits or [])}
     for source in TOOL_SOURCES:
         for tool in await source(assistant, ctx):

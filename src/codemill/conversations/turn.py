@@ -19,6 +19,7 @@ import orjson
 
 from codemill.agent.loop import AgentRequest, Chunk, Final, ThoughtUpdate, run_agent
 from codemill.conversations.chat import Turn, save, usage_totals
+from codemill.conversations.checkpoints import pause
 
 log = logging.getLogger("codemill.chat")
 
@@ -38,6 +39,7 @@ BASE_RECORD: dict[str, Any] = {
     "success": None,
     "agent_error": None,
     "tool_errors": None,
+    "tool_call_pending": None,  # toolkits: set on the last record of a turn paused for an approval
 }
 INTERRUPTED_NOTE = "Agent has been interrupted by client"
 
@@ -101,11 +103,15 @@ async def execute(turn: Turn, emit: Emit) -> dict[str, Any]:
         "tool_errors": errors or None,
         "execution_error": None if final.success else (final.agent_error or {}).get("error_code", "agent_error"),
         "debug": {**usage_totals(turn), "conversation_id": turn.conversation_id},
+        # Toolkits hook: the call this turn waits on (the turn is kept, not stored, until it is answered).
+        "tool_call_pending": final.pending.record() if final.pending else None,
     }
 
 
 async def store(turn: Turn, final: dict[str, Any]) -> None:
     """Store the finished turn (history and usage)."""
+    if pause(turn, final):  # toolkits hook: a turn waiting on a tool-call approval is kept until resumed
+        return
     status = "success" if final["success"] else "error"
     # Shielded: the client may leave while the answer is being stored; the answer is still kept.
     await asyncio.shield(save(turn, status, final["generated"]))
@@ -122,6 +128,7 @@ def response(turn: Turn, final: dict[str, Any]) -> dict[str, Any]:
         "success": final["success"],
         "agentError": final["agent_error"],
         "toolErrors": final["tool_errors"],
+        "toolCallPending": final["tool_call_pending"],  # toolkits hook
     }
 
 
