@@ -33,6 +33,8 @@ def test_the_toolkits_are_listed(live_server: LiveServer, make_user: Callable[..
     assert kits["Project Management"] == [JIRA, CONFLUENCE]
     assert kits["Data Management"] == ["sql"]
     assert kits["Research"] == ["web_scrapper"]
+    assert kits["VCS"] == ["gitlab", "github"]
+    assert kits["Git"][:3] == ["list_branches_in_repo", "create_branch", "read_repository_file"]
     assert "Utilities" in kits and "Plugin" in kits
 
 

@@ -25,8 +25,11 @@ class Binding:
     integration_id: str | None = None
 
 
-async def integration(ctx: ToolContext, binding: Binding, credential_type: str) -> ResolvedCredentials:
-    """The credentials this call uses (integrations.resolve order); a ToolError naming what is missing."""
+async def integration(
+    ctx: ToolContext, binding: Binding, credential_type: str, repo_url: str | None = None
+) -> ResolvedCredentials:
+    """The credentials this call uses (integrations.resolve order; Git: the one covering `repo_url`);
+    a ToolError naming what is missing."""
     try:
         async with ctx.sessions() as session:
             found = await credentials_for(
@@ -36,6 +39,7 @@ async def integration(ctx: ToolContext, binding: Binding, credential_type: str) 
                 binding.assistant,
                 credential_type,
                 binding.integration_id,
+                repo_url,
             )
     except CodemillError as exc:
         raise ToolError(f"The {credential_type} integration cannot be used: {exc.message}") from exc

@@ -15,6 +15,8 @@ from codemill.models import Assistant
 from codemill.settings import Settings
 from codemill.toolkits.atlassian import CONFLUENCE_DESCRIPTION, JIRA_DESCRIPTION, confluence_tool, jira_tool
 from codemill.toolkits.base import Binding
+from codemill.toolkits.git_api import GITHUB_DESCRIPTION, GITLAB_DESCRIPTION, github_tool, gitlab_tool
+from codemill.toolkits.git_hosts import GIT_OPERATIONS
 from codemill.toolkits.sql import SQL_DESCRIPTION, sql_tool
 from codemill.toolkits.web import SCRAPER_DESCRIPTION, web_scraper_tool
 from codemill.tools.base import Tool, ToolContext
@@ -41,6 +43,19 @@ class ToolkitEntry:
 
 
 TOOLKITS: tuple[ToolkitEntry, ...] = (
+    ToolkitEntry(
+        "Git",
+        "Branches, files and merge/pull requests on GitLab and GitHub (a Git integration holds the token).",
+        tuple(ToolEntry(op.name, op.label, op.description, "Git", op.build) for op in GIT_OPERATIONS),
+    ),
+    ToolkitEntry(
+        "VCS",
+        "Any call of the GitLab or GitHub REST API (a Git integration holds the host and token).",
+        (
+            ToolEntry("gitlab", "GitLab", GITLAB_DESCRIPTION, "Git", gitlab_tool),
+            ToolEntry("github", "GitHub", GITHUB_DESCRIPTION, "Git", github_tool),
+        ),
+    ),
     ToolkitEntry(
         "Project Management",
         "Jira and Confluence through their REST APIs (a Jira or Confluence integration holds the site and token).",
