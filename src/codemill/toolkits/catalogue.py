@@ -14,6 +14,7 @@ from typing import Any
 from codemill.models import Assistant
 from codemill.settings import Settings
 from codemill.toolkits.atlassian import CONFLUENCE_DESCRIPTION, JIRA_DESCRIPTION, confluence_tool, jira_tool
+from codemill.toolkits.aws import AWS_DESCRIPTION, aws_tool
 from codemill.toolkits.base import Binding
 from codemill.toolkits.git_api import GITHUB_DESCRIPTION, GITLAB_DESCRIPTION, github_tool, gitlab_tool
 from codemill.toolkits.git_hosts import GIT_OPERATIONS
@@ -70,6 +71,11 @@ TOOLKITS: tuple[ToolkitEntry, ...] = (
         "Data Management",
         "Queries on the databases of SQL integrations (read-only unless the integration allows writes).",
         (ToolEntry("sql", "SQL", SQL_DESCRIPTION, "SQL", sql_tool),),
+    ),
+    ToolkitEntry(
+        "Cloud",
+        "AWS API calls (read-only unless the AWS integration allows writes).",
+        (ToolEntry("AWS", "AWS", AWS_DESCRIPTION, "AWS", aws_tool),),
     ),
     ToolkitEntry(
         "Research",
