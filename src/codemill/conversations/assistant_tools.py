@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.auth.principal import Principal
+from codemill.conversations.sub_assistants import sub_assistant_tools
 from codemill.datasources.assistant_tools import tools_for as datasource_tools
 from codemill.errors import NotFound, Unavailable
 from codemill.integrations.resolve import credentials_for
@@ -42,6 +43,9 @@ async def tools_for(assistant: Assistant, ctx: ToolContext) -> list[Tool]:
     for source in TOOL_SOURCES:
         for tool in await source(assistant, ctx):
             tools.setdefault(tool.name, tool)
+    # Sub-assistants run with the same two functions (their own tools, their own LLM credentials).
+    for tool in await sub_assistant_tools(assistant, ctx, tools_for, llm_credentials):
+        tools.setdefault(tool.name, tool)
     return list(tools.values())
 
 
