@@ -48,7 +48,15 @@ def test_an_assistant_searches_jira_with_the_users_integration(
     user = make_user("jira-reader")
     integration_id = _jira(user, atlassian)
     scripted.script.plan = [
-        (JIRA, {"method": "GET", "relative_url": "/rest/api/2/search", "params": json.dumps({"jql": "project = PAY"})}),
+        (
+            JIRA,
+            {
+                "method": "GET",
+                "relative_url": "/rest/api/2/search",
+                "params": json.dumps({"jql": "project = PAY"}),
+                "api_token": "sk-never-logged",  # a secret-named argument: masked in the audit line
+            },
+        ),
         (JIRA, {"method": "GET", "relative_url": "/rest/api/2/issue/PAY-404"}),
     ]
     with server_http(scripted_server.url, user) as http:
@@ -65,6 +73,15 @@ def test_an_assistant_searches_jira_with_the_users_integration(
     # The model was offered the tool with CodeMie's arguments.
     offered = {t["function"]["name"]: t["function"] for t in scripted.script.requests[-1]["tools"]}
     assert set(offered[JIRA]["parameters"]["required"]) == {"method", "relative_url"}
+    # Every call is audited: user, tool, arguments with secrets masked, result size.
+    log = scripted_server.log()
+    records = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    audits = [json.loads(r["message"]) for r in records if r.get("logger") == "codemill.audit"]
+    mine = [a for a in audits if a["user_id"] == user.id]
+    assert [(a["tool"], a["outcome"]) for a in mine] == [(JIRA, "completed"), (JIRA, "error")]
+    assert mine[0]["arguments"]["api_token"] == "***" and mine[0]["arguments"]["method"] == "GET"
+    assert mine[0]["result_chars"] == len(found["message"])
+    assert "sk-never-logged" not in log
 
 
 def test_a_write_waits_for_approval_and_runs_once_allowed(
