@@ -222,3 +222,38 @@ class GitHubRest(ThreadedServer):
             return refused
         self.state.comments.append((request.path_params["number"], (await request.json())["body"]))
         return JSONResponse({"id": len(self.state.comments)}, status_code=201)
+
+
+class AzureDevOpsRest(ThreadedServer):
+    """Azure DevOps Repos: /{org}/{project}/_apis/git/repositories[/{repo}/pullrequests], PAT as basic auth,
+    api-version required."""
+
+    def __init__(self, organization: str, token: str) -> None:
+        self.authorization = "Basic " + base64.b64encode(f":{token}".encode()).decode()
+        self.pulls: list[dict[str, Any]] = []
+        base = f"/{organization}/{{project}}/_apis/git/repositories"
+        app = Starlette(
+            routes=[
+                Route(base, self._repositories),
+                Route(base + "/{repo}/pullrequests", self._pull, methods=["POST"]),
+            ]
+        )
+        super().__init__(app, "azure-devops-rest")
+
+    def _ok(self, request: Request) -> Response | None:
+        if request.headers.get("authorization") != self.authorization:
+            return Response(status_code=401)
+        if "api-version" not in request.query_params:
+            return JSONResponse({"message": "No api-version was supplied for the request."}, status_code=400)
+        return None
+
+    async def _repositories(self, request: Request) -> Response:
+        project = request.path_params["project"]
+        return self._ok(request) or JSONResponse({"count": 1, "value": [{"name": "app", "project": {"name": project}}]})
+
+    async def _pull(self, request: Request) -> Response:
+        if refused := self._ok(request):
+            return refused
+        body = await request.json()
+        self.pulls.append(body)
+        return JSONResponse({"pullRequestId": len(self.pulls), **body}, status_code=201)

@@ -3,6 +3,7 @@ branches, files, a merge/pull request, its changes and a comment; and the generi
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -12,7 +13,7 @@ from tests.conftest import TestUser
 from tests.plugins.scripted_model import ScriptedModelServer
 from tests.support.openai_server import ThreadedServer
 from tests.support.server import LiveServer
-from tests.toolkits.git_rest import REPO_PATH, GitHubRest, GitLabRest
+from tests.toolkits.git_rest import REPO_PATH, AzureDevOpsRest, GitHubRest, GitLabRest
 
 from .live import chat, create_assistant, create_integration, ended_thoughts, server_http
 
@@ -97,3 +98,39 @@ def test_the_generic_api_tool(
     found, refused = ended_thoughts(lines)
     assert '"default_branch": "main"' in found["message"] or '"default_branch":"main"' in found["message"]
     assert refused["error"] is True and "path" in refused["message"]
+
+
+def test_the_azure_devops_git_tool(
+    make_user: Callable[..., TestUser],
+    scripted_server: LiveServer,
+    scripted: ScriptedModelServer,
+) -> None:
+    azure = AzureDevOpsRest("contoso", "ado-pat-token")
+    try:
+        user = make_user("ado")
+        integration_id = create_integration(
+            user, CredentialTypes.AZURE_DEVOPS, url=azure.url, organization="contoso", token="ado-pat-token"
+        )
+        pull = {"sourceRefName": "refs/heads/feature", "targetRefName": "refs/heads/main", "title": "Feature"}
+        scripted.script.plan = [
+            ("azure_devops_git", {"method": "GET", "path": "/Shop/_apis/git/repositories"}),
+            (
+                "azure_devops_git",
+                {
+                    "method": "POST",
+                    "path": "/Shop/_apis/git/repositories/app/pullrequests",
+                    "arguments": json.dumps(pull),
+                },
+            ),
+        ]
+        with server_http(scripted_server.url, user) as http:
+            assistant_id = create_assistant(
+                user, http, "VCS", ["azure_devops_git"], integration_id, "auto_approve", "AzureDevOps"
+            )
+            lines = chat(http, assistant_id, f"ado-{user.id[:8]}", "Open the feature PR")
+    finally:
+        azure.close()
+    listed, opened = ended_thoughts(lines)
+    assert listed["error"] is False and '"Shop"' in listed["message"]
+    assert opened["error"] is False and '"pullRequestId": 1' in opened["message"].replace('":1', '": 1')
+    assert azure.pulls == [pull]

@@ -33,7 +33,7 @@ def test_the_toolkits_are_listed(live_server: LiveServer, make_user: Callable[..
     assert kits["Project Management"] == [JIRA, CONFLUENCE]
     assert kits["Data Management"] == ["sql"]
     assert kits["Research"] == ["web_scrapper"]
-    assert kits["VCS"] == ["gitlab", "github"]
+    assert kits["VCS"] == ["gitlab", "github", "azure_devops_git"]
     assert kits["Cloud"] == ["AWS"]
     assert kits["Git"][:3] == ["list_branches_in_repo", "create_branch", "read_repository_file"]
     assert "Utilities" in kits and "Plugin" in kits

@@ -92,7 +92,7 @@ async def execute(turn: Turn, emit: Emit) -> dict[str, Any]:
         )
     assert final is not None  # run_agent always ends with a Final
     errors = turn.run.tool_errors()
-    return {
+    record = {
         **BASE_RECORD,
         "generated": final.text,
         "generated_chunk": "",
@@ -106,11 +106,13 @@ async def execute(turn: Turn, emit: Emit) -> dict[str, Any]:
         # Toolkits hook: the call this turn waits on (the turn is kept, not stored, until it is answered).
         "tool_call_pending": final.pending.record() if final.pending else None,
     }
+    pause(turn, record)  # toolkits hook: kept before the client can read the record and answer it
+    return record
 
 
 async def store(turn: Turn, final: dict[str, Any]) -> None:
     """Store the finished turn (history and usage)."""
-    if pause(turn, final):  # toolkits hook: a turn waiting on a tool-call approval is kept until resumed
+    if final.get("tool_call_pending"):  # toolkits hook: a paused turn is kept (by execute), not stored
         return
     status = "success" if final["success"] else "error"
     # Shielded: the client may leave while the answer is being stored; the answer is still kept.

@@ -16,7 +16,14 @@ from codemill.settings import Settings
 from codemill.toolkits.atlassian import CONFLUENCE_DESCRIPTION, JIRA_DESCRIPTION, confluence_tool, jira_tool
 from codemill.toolkits.aws import AWS_DESCRIPTION, aws_tool
 from codemill.toolkits.base import Binding
-from codemill.toolkits.git_api import GITHUB_DESCRIPTION, GITLAB_DESCRIPTION, github_tool, gitlab_tool
+from codemill.toolkits.git_api import (
+    AZURE_DEVOPS_GIT_DESCRIPTION,
+    GITHUB_DESCRIPTION,
+    GITLAB_DESCRIPTION,
+    azure_devops_git_tool,
+    github_tool,
+    gitlab_tool,
+)
 from codemill.toolkits.git_hosts import GIT_OPERATIONS
 from codemill.toolkits.sql import SQL_DESCRIPTION, sql_tool
 from codemill.toolkits.web import SCRAPER_DESCRIPTION, web_scraper_tool
@@ -51,10 +58,17 @@ TOOLKITS: tuple[ToolkitEntry, ...] = (
     ),
     ToolkitEntry(
         "VCS",
-        "Any call of the GitLab or GitHub REST API (a Git integration holds the host and token).",
+        "Any call of the GitLab, GitHub or Azure DevOps REST API (a Git or AzureDevOps integration holds the token).",
         (
             ToolEntry("gitlab", "GitLab", GITLAB_DESCRIPTION, "Git", gitlab_tool),
             ToolEntry("github", "GitHub", GITHUB_DESCRIPTION, "Git", github_tool),
+            ToolEntry(
+                "azure_devops_git",
+                "Azure DevOps Git",
+                AZURE_DEVOPS_GIT_DESCRIPTION,
+                "AzureDevOps",
+                azure_devops_git_tool,
+            ),
         ),
     ),
     ToolkitEntry(
