@@ -6,9 +6,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from codemie_sdk.models.assistant import (
+    AssistantChatRequest,
+    AssistantCreateRequest,
+    ToolCallAction,
+    ToolCallResumeRequest,
+)
 from codemie_sdk.models.integration import CredentialTypes
 
-from tests.conftest import TestUser
+from tests.conftest import TestUser, sdk_client, unique
 from tests.plugins.scripted_model import ANSWER_HEADER, ScriptedModelServer
 from tests.support.server import LiveServer
 from tests.toolkits.atlassian_rest import AtlassianRest
@@ -154,24 +160,42 @@ def test_a_denied_write_never_runs_and_the_model_is_told(
     scripted: ScriptedModelServer,
     atlassian: AtlassianRest,
 ) -> None:
+    """All through the SDK (integration, assistant, chat, resume) on the scripted replica."""
     user = make_user("jira-denier")
+    sdk = sdk_client(scripted_server, user.email, user.password)
     integration_id = _jira(user, atlassian)
     scripted.script.plan = [
         (JIRA, {"method": "DELETE", "relative_url": "/rest/api/2/issue/PAY-2"}),
     ]
     conversation_id = f"deny-{user.id[:8]}"
-    with server_http(scripted_server.url, user) as http:
-        assistant_id = create_assistant(user, http, "Project Management", [JIRA], integration_id)
-        pending = chat(http, assistant_id, conversation_id, "Delete PAY-2")[-1]["tool_call_pending"]
-        assert pending["tool_args"] == {"method": "DELETE", "relative_url": "/rest/api/2/issue/PAY-2"}
-        denied = resume(http, assistant_id, {"conversation_id": conversation_id, "action": "deny"})
+    settings = {"id": integration_id, "project_name": user.email, "credential_type": "Jira", "credential_values": []}
+    created = sdk.assistants.create(
+        AssistantCreateRequest(
+            name=unique("jira-deny"),
+            description="Triages Jira",
+            system_prompt="You use Jira.",
+            project=user.email,
+            llm_model_type="scripted",
+            toolkits=[{"toolkit": "Project Management", "tools": [{"name": JIRA, "settings": settings}]}],
+        )
+    )
+    assistant_id = str(created.assistant_id)
+    paused = sdk.assistants.chat(
+        assistant_id, AssistantChatRequest(text="Delete PAY-2", conversation_id=conversation_id, stream=False)
+    )
+    assert paused.thoughts == [] and "PAY-2" in atlassian.state.issues
+    denied = sdk.assistants.resume_tool_call(
+        assistant_id, ToolCallResumeRequest(conversation_id=conversation_id, action=ToolCallAction.DENY, stream=False)
+    )
     assert denied.status_code == 200, denied.text
-    lines = [json.loads(line) for line in denied.text.splitlines() if line]
-    (thought,) = ended_thoughts(lines)
-    assert thought["message"] == "Tool call was denied by the user."
+    answer = denied.json()
+    (thought,) = answer["thoughts"]
+    assert thought["message"] == "Tool call was denied by the user." and thought["error"] is False
     assert "PAY-2" in atlassian.state.issues
     assert not any(m == "DELETE" for m, _, _ in atlassian.state.requests)
-    assert "Tool call was denied by the user." in lines[-1]["generated"]
+    assert "Tool call was denied by the user." in answer["generated"]
+    history = sdk.conversations.get_conversation(conversation_id).history
+    assert [h.role for h in history] == ["User", "Assistant"]
 
 
 def test_an_unattended_assistant_writes_without_asking(
