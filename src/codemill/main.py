@@ -17,6 +17,7 @@ from codemill import __version__
 from codemill.assistants.router import router as assistants_router
 from codemill.auth.router import router as auth_router
 from codemill.conversations.chat_router import router as chat_router
+from codemill.conversations.resume_router import router as resume_router
 from codemill.conversations.router import router as conversations_router
 from codemill.datasources.kb_router import router as datasources_kb_router
 from codemill.datasources.router import router as datasources_router
@@ -52,6 +53,7 @@ ROUTERS = [
     plugins_router,  # /v1/assistants/plugin_tools, before /v1/assistants/{id} too
     assistants_router,
     chat_router,
+    resume_router,
     conversations_router,
     workflows_router,
     workflow_executions_router,

@@ -17,6 +17,7 @@ from codemill.auth.local_tokens import LocalTokenService
 from codemill.auth.oidc import OIDCVerifier
 from codemill.auth.service import Authenticator
 from codemill.conversations.chat import mark_abandoned_turns
+from codemill.conversations.checkpoints import ToolCallCheckpoints
 from codemill.datasources.runtime import IndexingRuntime
 from codemill.db.engine import make_engine, make_sessionmaker
 from codemill.integrations.keyring import build_cipher
@@ -97,6 +98,8 @@ class Resources:
     # Chat: the LLM gateway (providers built once) and the streamed chat turns running now.
     llm: LLMGateway = field(init=False)
     chat_tasks: set[asyncio.Task[Any]] = field(init=False, default_factory=set)
+    # Toolkits: chat turns paused until the user allows or denies a tool call.
+    tool_call_checkpoints: ToolCallCheckpoints = field(init=False, default_factory=ToolCallCheckpoints)
     # Chat turns use at most the pool's base size at once and wait their turn beyond it, so a burst of
     # chats queues instead of failing on the pool's timeout (the overflow stays for other requests).
     chat_db_slots: asyncio.Semaphore = field(init=False)

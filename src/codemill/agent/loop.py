@@ -31,7 +31,9 @@ from codemill.llm.provider import (
 )
 from codemill.llm.tokens import count_message_tokens, count_tokens, truncate_to_tokens
 from codemill.llm.usage import ModelCall
-from codemill.tools.base import Tool, ToolContext, ToolError
+from codemill.tools.approval import DENIED_MESSAGE, PendingToolCall
+from codemill.tools.audit import audit_tool_call
+from codemill.tools.base import Tool, ToolContext, ToolError, writes
 
 log = logging.getLogger("codemill.agent")
 
@@ -76,11 +78,12 @@ class ModelCalled:
 
 @dataclass(frozen=True, slots=True)
 class Final:
-    """The run's answer."""
+    """The run's answer, or (pending set) the call it stopped at to wait for the user's approval."""
 
     text: str
     success: bool = True
     agent_error: dict[str, Any] | None = None
+    pending: PendingToolCall | None = None
 
 
 AgentEvent = Chunk | ThoughtUpdate | ModelCalled | Final
@@ -95,6 +98,8 @@ class AgentRun:
     text: list[str] = field(default_factory=list)
     answer: str = ""
     finished: bool = False
+    # The conversation as the model saw it when the run stopped for an approval (the turn resumes from it).
+    messages: list[ChatMessage] = field(default_factory=list)
 
     @property
     def partial_text(self) -> str:
@@ -114,55 +119,49 @@ class AgentRun:
 
 
 async def run_agent(request: AgentRequest, run: AgentRun) -> AsyncGenerator[AgentEvent, None]:
-    """Drive the model and the tools; the last event is always a Final."""
+    """Drive the model and the tools; the last event is always a Final.
+
+    When the messages end with tool calls not answered yet (a turn resumed after an approval), those
+    calls run first. A call that must wait for the user's approval ends the run with a pending Final.
+    """
     messages = list(request.messages)
     specs = [ToolSpec(t.name, t.description, t.parameters) for t in request.tools]
     tools = {t.name: t for t in request.tools}
     for _ in range(max(request.recursion_limit, 1)):
-        completion: Completion | None = None
-        run.text = []
-        started = time.perf_counter()
-        call_request = CompletionRequest(
-            request.model, messages, specs, temperature=request.temperature, top_p=request.top_p
-        )
-        try:
-            async with aclosing(request.provider.stream(call_request)) as events:
-                async for event in events:
-                    if isinstance(event, TextDelta):
-                        run.text.append(event.text)
-                        yield Chunk(event.text)
-                    else:
-                        completion = event
-        except (asyncio.CancelledError, GeneratorExit):
-            run.calls.append(_estimated_call(request, messages, run, started, "interrupted"))
-            raise
-        except LLMError as exc:
-            call = _estimated_call(request, messages, run, started, "error")
-            run.calls.append(call)
-            yield ModelCalled(call)
-            run.answer = "".join(run.text) or exc.message
+        calls = _unanswered_calls(messages)
+        text = ""
+        if not calls:
+            completion: Completion | None = None
+            async for event in _call_model(request, messages, specs, run):
+                if isinstance(event, Final):
+                    yield event
+                    return
+                if isinstance(event, Completion):
+                    completion = event
+                else:
+                    yield event
+            assert completion is not None  # _call_model ends with a Completion or a Final
+            if not completion.tool_calls:
+                run.answer = completion.text
+                run.finished = True
+                yield Final(completion.text)
+                return
+            messages.append(ChatMessage("assistant", completion.text, tool_calls=list(completion.tool_calls)))
+            calls, text = list(completion.tool_calls), completion.text
+        pending = _awaiting_approval(request, tools, calls)
+        if pending is not None:
+            run.messages = messages
             run.finished = True
-            yield Final(run.answer, success=False, agent_error={"error_code": exc.code, "message": exc.message})
+            yield Final(text, pending=pending)
             return
-        if completion is None:
-            completion = Completion("".join(run.text), [], _estimate(request, messages, run), "stop")
-        call = ModelCall(request.model, request.provider.name, completion.usage, (time.perf_counter() - started) * 1000)
-        run.calls.append(call)
-        yield ModelCalled(call)
-        if not completion.tool_calls:
-            run.answer = completion.text
-            run.finished = True
-            yield Final(completion.text)
-            return
-        messages.append(ChatMessage("assistant", completion.text, tool_calls=list(completion.tool_calls)))
-        thoughts = [Thought(c.name, c.id, c.arguments) for c in completion.tool_calls]
+        thoughts = [Thought(c.name, c.id, c.arguments) for c in calls]
         run.thoughts.extend(thoughts)
         for thought in thoughts:
             yield ThoughtUpdate(thought, thought.record())
-        async with aclosing(_run_tools(request, tools, completion.tool_calls, thoughts)) as updates:
+        async with aclosing(_run_tools(request, tools, calls, thoughts)) as updates:
             async for update in updates:
                 yield update
-        for tool_call, thought in zip(completion.tool_calls, thoughts, strict=True):
+        for tool_call, thought in zip(calls, thoughts, strict=True):
             content = f"Error: {thought.output}" if thought.error else thought.output
             messages.append(ChatMessage("tool", content, tool_call_id=tool_call.id, name=tool_call.name))
     run.answer = "".join(run.text) or (
@@ -177,6 +176,68 @@ async def run_agent(request: AgentRequest, run: AgentRun) -> AsyncGenerator[Agen
             "message": f"Recursion limit of {request.recursion_limit} model calls reached",
         },
     )
+
+
+async def _call_model(
+    request: AgentRequest, messages: list[ChatMessage], specs: list[ToolSpec], run: AgentRun
+) -> AsyncGenerator[AgentEvent | Completion, None]:
+    """One model call: its chunks, then ModelCalled and the Completion (or a failed Final)."""
+    completion: Completion | None = None
+    run.text = []
+    started = time.perf_counter()
+    call_request = CompletionRequest(
+        request.model, messages, specs, temperature=request.temperature, top_p=request.top_p
+    )
+    try:
+        async with aclosing(request.provider.stream(call_request)) as events:
+            async for event in events:
+                if isinstance(event, TextDelta):
+                    run.text.append(event.text)
+                    yield Chunk(event.text)
+                else:
+                    completion = event
+    except (asyncio.CancelledError, GeneratorExit):
+        run.calls.append(_estimated_call(request, messages, run, started, "interrupted"))
+        raise
+    except LLMError as exc:
+        call = _estimated_call(request, messages, run, started, "error")
+        run.calls.append(call)
+        yield ModelCalled(call)
+        run.answer = "".join(run.text) or exc.message
+        run.finished = True
+        yield Final(run.answer, success=False, agent_error={"error_code": exc.code, "message": exc.message})
+        return
+    if completion is None:
+        completion = Completion("".join(run.text), [], _estimate(request, messages, run), "stop")
+    call = ModelCall(request.model, request.provider.name, completion.usage, (time.perf_counter() - started) * 1000)
+    run.calls.append(call)
+    yield ModelCalled(call)
+    yield completion
+
+
+def _unanswered_calls(messages: list[ChatMessage]) -> list[ToolCall]:
+    """The tool calls of the last assistant message when none of them has an answer yet (a resumed turn)."""
+    if messages and messages[-1].role == "assistant" and messages[-1].tool_calls:
+        return list(messages[-1].tool_calls)
+    return []
+
+
+def _awaiting_approval(request: AgentRequest, tools: dict[str, Tool], calls: list[ToolCall]) -> PendingToolCall | None:
+    """The first call that must wait for the user's approval, if any (the batch runs once none waits)."""
+    approvals = request.tool_context.approvals
+    if approvals is None:
+        return None
+    for call in calls:
+        tool = tools.get(call.name)
+        if tool is None:
+            continue
+        try:
+            args = _arguments(call.arguments)
+        except ToolError:
+            continue  # it fails without running anything
+        if approvals.waiting(call.id, writes(tool, args)):
+            return PendingToolCall(call.id, call.name, args)
+    return None
 
 
 async def _run_tools(
@@ -198,10 +259,15 @@ async def _run_tools(
 
 async def _call_tool(request: AgentRequest, tool: Tool | None, call: ToolCall, thought: Thought) -> Thought:
     started = time.perf_counter()
+    args: dict[str, Any] = {}
+    approvals = request.tool_context.approvals
     try:
         if tool is None:
             raise ToolError(f"There is no tool named '{call.name}'.")
         args = _arguments(call.arguments)
+        if approvals is not None and approvals.denied(call.id):
+            thought.output = DENIED_MESSAGE
+            return thought
         output = await asyncio.wait_for(tool.run(args, request.tool_context), request.tool_timeout_seconds)
         thought.output = _truncate(str(output), request.tool_output_max_tokens)
     except ToolError as exc:
@@ -218,6 +284,9 @@ async def _call_tool(request: AgentRequest, tool: Tool | None, call: ToolCall, t
     finally:
         thought.in_progress = False
         thought.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+        denied = approvals is not None and approvals.denied(call.id)
+        outcome = "denied" if denied else thought.status
+        audit_tool_call(request.tool_context, call.name, args, outcome, len(thought.output), thought.duration_ms)
     return thought
 
 

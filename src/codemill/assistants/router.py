@@ -24,6 +24,7 @@ from codemill.errors import BadRequest
 from codemill.kit.params import PageNumber, PathInt32
 from codemill.llm.catalogue import Catalogue
 from codemill.plugins import assistant_tools as plugin_tools
+from codemill.toolkits import catalogue as toolkit_catalogue
 from codemill.tools import registry
 
 router = APIRouter(prefix="/v1/assistants", tags=["assistants"])
@@ -102,7 +103,7 @@ async def validate_system_prompt(body: PromptValidation, principal: CurrentPrinc
 @router.get("/tools")
 async def list_tools(_: CurrentPrincipal) -> list[dict[str, Any]]:
     """The toolkits and tools assistants can enable (CodeMie's ToolKitDetails list, not wrapped)."""
-    return [*registry.toolkits(), plugin_tools.toolkit_details()]
+    return [*registry.toolkits(), *toolkit_catalogue.toolkit_details(), plugin_tools.toolkit_details()]
 
 
 @router.get("/prebuilt")

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.auth.principal import Principal
+from codemill.conversations.sub_assistants import sub_assistant_tools
 from codemill.datasources.assistant_tools import tools_for as datasource_tools
 from codemill.errors import NotFound, Unavailable
 from codemill.integrations.resolve import credentials_for
@@ -19,23 +20,32 @@ from codemill.llm.catalogue import CatalogueModel
 from codemill.llm.gateway import ProviderCredentials
 from codemill.models import Assistant
 from codemill.plugins.assistant_tools import tools_for as plugin_tools
+from codemill.toolkits.catalogue import tools_for as toolkit_tools
 from codemill.tools import registry
+from codemill.tools.approval import ToolApprovals
 from codemill.tools.base import Tool, ToolContext
 
 # A source of tools for an assistant: (assistant, context) -> tools.
 ToolSource = Callable[[Assistant, ToolContext], Awaitable[list[Tool]]]
-TOOL_SOURCES: list[ToolSource] = [datasource_tools, plugin_tools]
+TOOL_SOURCES: list[ToolSource] = [toolkit_tools, datasource_tools, plugin_tools]
 
 # The credential type of OpenAI-compatible LLM keys (integrations.types).
 LLM_CREDENTIAL_TYPE = "LiteLLM"
 
 
 async def tools_for(assistant: Assistant, ctx: ToolContext) -> list[Tool]:
-    """Every tool the assistant's chat offers the model (names unique; the first source wins)."""
+    """Every tool the assistant's chat offers the model (names unique; the first source wins).
+
+    Also sets the turn's approval policy (the assistant's tool_permissions) on the context.
+    """
+    ctx.approvals = ToolApprovals.from_permissions(assistant.tool_permissions)
     tools: dict[str, Tool] = {t.name: t for t in registry.tools_for(assistant.toolkits or [])}
     for source in TOOL_SOURCES:
         for tool in await source(assistant, ctx):
             tools.setdefault(tool.name, tool)
+    # Sub-assistants run with the same two functions (their own tools, their own LLM credentials).
+    for tool in await sub_assistant_tools(assistant, ctx, tools_for, llm_credentials):
+        tools.setdefault(tool.name, tool)
     return list(tools.values())
 
 

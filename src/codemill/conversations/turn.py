@@ -21,6 +21,7 @@ import orjson
 
 from codemill.agent.loop import AgentRequest, Chunk, Final, ThoughtUpdate, run_agent
 from codemill.conversations.chat import Turn, begin, partial_save_due, save, save_partial, usage_totals
+from codemill.conversations.checkpoints import pause
 from codemill.models import TurnStatus
 
 log = logging.getLogger("codemill.chat")
@@ -41,6 +42,7 @@ BASE_RECORD: dict[str, Any] = {
     "success": None,
     "agent_error": None,
     "tool_errors": None,
+    "tool_call_pending": None,  # toolkits: set on the last record of a turn paused for an approval
 }
 INTERRUPTED_NOTE = "Agent has been interrupted by client"
 
@@ -72,7 +74,8 @@ async def execute(turn: Turn, emit: Emit) -> dict[str, Any]:
     went away) is stored here, as interrupted, before the cancellation goes on.
     """
     final: Final | None = None
-    await begin(turn)
+    if turn.answer_id is None:  # a turn resumed after a tool-call approval was begun before its pause
+        await begin(turn)
     try:
         async with aclosing(run_agent(_agent_request(turn), turn.run)) as events:
             async for event in events:
@@ -99,7 +102,7 @@ async def execute(turn: Turn, emit: Emit) -> dict[str, Any]:
         )
     assert final is not None  # run_agent always ends with a Final
     errors = turn.run.tool_errors()
-    return {
+    record = {
         **BASE_RECORD,
         "generated": final.text,
         "generated_chunk": "",
@@ -110,11 +113,17 @@ async def execute(turn: Turn, emit: Emit) -> dict[str, Any]:
         "tool_errors": errors or None,
         "execution_error": None if final.success else (final.agent_error or {}).get("error_code", "agent_error"),
         "debug": {**usage_totals(turn), "conversation_id": turn.conversation_id},
+        # Toolkits hook: the call this turn waits on (the turn is kept, not stored, until it is answered).
+        "tool_call_pending": final.pending.record() if final.pending else None,
     }
+    pause(turn, record)  # toolkits hook: kept before the client can read the record and answer it
+    return record
 
 
 async def store(turn: Turn, final: dict[str, Any]) -> None:
     """Store the finished turn (history and usage)."""
+    if final.get("tool_call_pending"):  # toolkits hook: a paused turn is kept (by execute), not stored
+        return
     status = TurnStatus.SUCCESS if final["success"] else TurnStatus.ERROR
     # Shielded: the client may leave while the answer is being stored; the answer is still kept.
     await asyncio.shield(save(turn, status, final["generated"]))
@@ -131,6 +140,7 @@ def response(turn: Turn, final: dict[str, Any]) -> dict[str, Any]:
         "success": final["success"],
         "agentError": final["agent_error"],
         "toolErrors": final["tool_errors"],
+        "toolCallPending": final["tool_call_pending"],  # toolkits hook
     }
 
 

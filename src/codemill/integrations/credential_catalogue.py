@@ -164,6 +164,7 @@ CATALOGUE: tuple[CredentialType, ...] = (
             F("verify_ssl", description="InfluxDB"),
             F("org", description="InfluxDB organization"),
             F("bucket", description="InfluxDB bucket"),
+            F("allow_writes", description="true: the sql tool may write (default: read-only transactions)"),
         ),
         checker=check_sql,
         variant_key="dialect",

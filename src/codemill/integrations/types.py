@@ -81,6 +81,7 @@ TYPES: dict[str, CredentialType] = {
                 F("aws_secret_access_key", secret=True, required=True),
                 F("aws_session_token", secret=True),
                 F("aws_endpoint_url", description="STS/API endpoint override (S3-compatible or private endpoints)"),
+                F("allow_writes", description="true: the AWS tool may call write operations (default: read-only)"),
             ),
             checker=check_aws,
         ),

@@ -9,6 +9,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from codemill.auth.principal import Principal
+from codemill.tools.approval import ToolApprovals
 
 
 class ToolError(Exception):
@@ -32,6 +33,8 @@ class ToolContext:
     # The process's Resources (typed loosely: tools sit below the layer that defines it).
     resources: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # The assistant's approval policy and the user's decisions this turn (None: nothing waits).
+    approvals: ToolApprovals | None = None
 
 
 @runtime_checkable
@@ -45,3 +48,15 @@ class Tool(Protocol):
     async def run(self, args: dict[str, Any], ctx: ToolContext) -> str:
         """Do the work; return text for the model, or raise ToolError."""
         ...
+
+
+def writes(tool: Tool, args: dict[str, Any]) -> bool:
+    """Whether this call changes something outside (it then waits for approval under the default policy).
+
+    A tool declares `writes = True`, or `writes_for(args)` when it depends on the call (a generic
+    API tool: GET reads, POST writes).
+    """
+    judge = getattr(tool, "writes_for", None)
+    if callable(judge):
+        return bool(judge(args))
+    return bool(getattr(tool, "writes", False))

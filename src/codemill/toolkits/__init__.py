@@ -1,0 +1,1 @@
+"""Toolkits: tools that act on outside services (Jira, Confluence, databases, the web) for assistants."""
