@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from codemill import __version__
+from codemill.assistants.mcp_router import router as assistants_mcp_router
 from codemill.assistants.router import router as assistants_router
 from codemill.auth.router import router as auth_router
 from codemill.conversations.chat_router import router as chat_router
@@ -22,6 +23,7 @@ from codemill.errors_http import install_error_handlers
 from codemill.integrations.router import router as integrations_router
 from codemill.kit.asgi import RequestContext
 from codemill.llm.router import router as llm_router
+from codemill.mcp.catalogue.router import router as mcp_configs_router
 from codemill.platform.router import router as platform_router
 from codemill.plugins.router import router as plugins_router
 from codemill.projects.admin_router import router as applications_router
@@ -44,6 +46,8 @@ ROUTERS = [
     datasources_router,
     datasources_kb_router,
     plugins_router,  # /v1/assistants/plugin_tools, before /v1/assistants/{id} too
+    assistants_mcp_router,  # /v1/assistants/mcp_tools and /mcp/test, before /v1/assistants/{id} too
+    mcp_configs_router,
     assistants_router,
     chat_router,
     conversations_router,

@@ -5,6 +5,7 @@ from codemill.models.base import Base
 from codemill.models.conversations import Conversation, ConversationFolder, ConversationMessage
 from codemill.models.datasources import Datasource, DatasourceChunk, DatasourceItem
 from codemill.models.integrations import Integration
+from codemill.models.mcp_configs import MCPConfig
 from codemill.models.projects import Project, ProjectMember
 from codemill.models.usage import LLMUsage
 from codemill.models.users import RevokedToken, User
@@ -21,6 +22,7 @@ __all__ = [
     "DatasourceItem",
     "Integration",
     "LLMUsage",
+    "MCPConfig",
     "Project",
     "ProjectMember",
     "RevokedToken",
