@@ -18,7 +18,6 @@ from codemill.errors import CodemillError
 from codemill.integrations.plugin_keys import PluginKeyStore
 from codemill.kit.logs import configure_logging
 from codemill.main import create_app
-from codemill.mcp.bridge.app import create_bridge_app
 from codemill.mcp.embedded import EmbeddedMCPConnect
 from codemill.plugins.callout import run_callout
 from codemill.plugins.nats_config import resolve_credentials
@@ -188,14 +187,10 @@ def _mcp_connect(settings: Settings, args: argparse.Namespace) -> int:
     """The MCP Connect bridge until stopped (any number of copies; stdio servers stay per copy)."""
     if settings.mcp_connect.token is None:
         print("codemill mcp-connect: no CODEMILL_MCP_CONNECT__TOKEN set; /bridge accepts any caller", file=sys.stderr)
-    uvicorn.run(
-        create_bridge_app(settings),
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=5,
-    )
+    # Imported here: the mcp SDK (~30 MB) stays out of the API processes, which never run MCP clients.
+    from codemill.mcp.bridge.app import serve_bridge
+
+    serve_bridge(settings, args.host, args.port)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""`codemill serve`'s own MCP Connect: `codemill mcp-connect` as a child on a free loopback port.
+"""`codemill serve`'s own MCP Connect: the bridge (`python -m codemill.mcp.bridge`) as a child on a free loopback port.
 
 The API process never spawns an MCP server itself: stdio servers run under this child (or under the
 MCP Connect Deployment in production). The child gets a token generated for this run and dies with
@@ -57,7 +57,7 @@ class EmbeddedMCPConnect:
         env["CODEMILL_ALLOW_PRIVATE_NETWORK"] = str(self._settings.allow_private_network).lower()
         env["CODEMILL_DATA_DIR"] = str(self._settings.data_dir)
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "codemill", "mcp-connect", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "codemill.mcp.bridge", "--host", "127.0.0.1", "--port", str(port)],
             env=env,
             stdin=subprocess.DEVNULL,
             preexec_fn=child_preexec(None),  # its own session; dies with us

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import uvicorn
 from mcp import McpError
 from pydantic import ValidationError
 from starlette.applications import Starlette
@@ -160,4 +161,16 @@ def create_bridge_app(settings: Settings) -> Starlette:
     return Starlette(
         routes=[Route("/health", health, methods=["GET"]), Route("/bridge", run, methods=["POST"])],
         lifespan=lifespan,
+    )
+
+
+def serve_bridge(settings: Settings, host: str, port: int) -> None:
+    """Run the bridge until stopped."""
+    uvicorn.run(
+        create_bridge_app(settings),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=5,
     )
