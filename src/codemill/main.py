@@ -9,12 +9,14 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Route
 
 from codemill import __version__
 from codemill.assistants.mcp_router import router as assistants_mcp_router
 from codemill.assistants.router import router as assistants_router
 from codemill.auth.router import router as auth_router
 from codemill.conversations.chat_router import router as chat_router
+from codemill.conversations.mcp_endpoint import LazyMCPEndpoint
 from codemill.conversations.router import router as conversations_router
 from codemill.datasources.kb_router import router as datasources_kb_router
 from codemill.datasources.router import router as datasources_router
@@ -33,6 +35,7 @@ from codemill.settings import Settings
 from codemill.users.admin_router import router as admin_users_router
 from codemill.users.router import router as users_router
 
+MCP_PATH = "/v1/mcp"
 ROUTERS = [
     platform_router,
     auth_router,
@@ -78,6 +81,8 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    # Codemill as an MCP server (streamable HTTP): the caller's assistants as tools.
+    app.router.routes.append(Route(MCP_PATH, LazyMCPEndpoint(app.state), include_in_schema=False))
     if settings.resolved_ui_dir is not None:
         mount_ui(app, settings.resolved_ui_dir)
     app.add_middleware(

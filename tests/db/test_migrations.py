@@ -73,7 +73,9 @@ def test_databases_from_the_branched_history_upgrade(postgres: EmbeddedPostgres)
         record("0002", "0003", "0004", "0005")
         upgrade_to_head(url)
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == sorted(head_revisions())
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == sorted(
+                head_revisions()
+            )
         command.downgrade(alembic_config(url), "0005")
         record("0002", "0003", "0005")  # a branch never applied: refused, not skipped
         with pytest.raises(RuntimeError, match=r"not \['0004'\]"):

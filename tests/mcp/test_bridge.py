@@ -110,13 +110,17 @@ def test_env_reaches_the_server_and_is_never_logged_or_echoed(bridge: Bridge) ->
     assert secret not in bridge.log()
 
 
-def test_streamable_http_and_sse_servers(bridge: Bridge, http_workbench: WorkbenchHTTP, sse_workbench: WorkbenchHTTP) -> None:
+def test_streamable_http_and_sse_servers(
+    bridge: Bridge, http_workbench: WorkbenchHTTP, sse_workbench: WorkbenchHTTP
+) -> None:
     for endpoint, transport in ((http_workbench.endpoint, "streamable-http"), (sse_workbench.endpoint, None)):
         base = {"serverPath": endpoint, "args": [], "http_transport_type": transport}
         listed = bridge.post({**base, "method": "tools/list", "params": {}})
         assert listed.status_code == 200, listed.text
         assert "count_words" in {t["name"] for t in listed.json()["tools"]}
-        called = bridge.post({**base, "method": "tools/call", "params": {"name": "count_words", "arguments": {"text": "x y"}}})
+        called = bridge.post(
+            {**base, "method": "tools/call", "params": {"name": "count_words", "arguments": {"text": "x y"}}}
+        )
         assert called.status_code == 200, called.text
         assert called.json()["content"][0]["text"].startswith("'x y' has 2 words")
 

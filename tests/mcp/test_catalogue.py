@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from requests import HTTPError
 from codemie_sdk import CodeMieClient
 from codemie_sdk.models.mcp_config import (
     MCPConfigCloneRequest,
@@ -14,6 +13,7 @@ from codemie_sdk.models.mcp_config import (
     MCPServerConfigData,
     MCPVariableDefinition,
 )
+from requests import HTTPError
 
 from tests.conftest import TestUser, unique
 

@@ -147,7 +147,12 @@ def test_mcp_tools_lists_a_server_and_the_test_refuses_a_command_off_the_allow_l
 
         ok = http.post(
             "/v1/assistants/mcp/test",
-            json={"mcp_server": {"name": "time", "config": {"command": "python", "args": ["-m", "codemill.mcp.servers.time"]}}},
+            json={
+                "mcp_server": {
+                    "name": "time",
+                    "config": {"command": "python", "args": ["-m", "codemill.mcp.servers.time"]},
+                }
+            },
         )
         assert ok.status_code == 200 and ok.json()["success"] is True, ok.text
 
