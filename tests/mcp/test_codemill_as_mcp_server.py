@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 from codemie_sdk.models.assistant import AssistantCreateRequest
-from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
+from mcp import ClientSession, StdioServerParameters
 from tests.conftest import TestUser, unique
 from tests.support.server import LiveServer
 

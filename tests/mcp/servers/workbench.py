@@ -12,7 +12,7 @@ from mcp.server.fastmcp import FastMCP
 
 def build() -> FastMCP:
     """The server and its tools."""
-    server = FastMCP("workbench")
+    server = FastMCP("workbench", log_level="WARNING")
 
     @server.tool()
     def count_words(text: str) -> str:

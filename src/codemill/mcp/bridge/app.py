@@ -15,7 +15,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import uvicorn
-from mcp import McpError
 from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -27,6 +26,7 @@ from codemill.kit.outbound import OutboundClient
 from codemill.mcp.bridge.connections import BridgeError, ConnectionPool, broken
 from codemill.mcp.protocol import BridgeMethod, BridgeRequest, ContentItem, ToolDefinition
 from codemill.settings import Settings
+from mcp import McpError, types
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,12 @@ class Bridge:
         arguments = body.params.get("arguments") or {}
         if not isinstance(arguments, dict):
             raise BridgeError(400, "params.arguments: must be an object")
-        result = await session.call_tool(name, arguments)
+        # send_request, not call_tool: the bridge forwards the result as it is; the SDK's output-schema
+        # check (a JSON-schema validation per call) is the caller's business, and costs milliseconds.
+        request = types.ClientRequest(
+            types.CallToolRequest(params=types.CallToolRequestParams(name=name, arguments=arguments))
+        )
+        result = await session.send_request(request, types.CallToolResult)
         items = [ContentItem.model_validate(c.model_dump(mode="json", exclude_none=True)) for c in result.content]
         items = truncated(items, self.settings.max_output_chars)
         return {"content": [i.model_dump(exclude_none=True) for i in items], "isError": bool(result.isError)}

@@ -16,7 +16,7 @@ MAX_READ_BYTES = 1_048_576
 
 def build(root: Path) -> FastMCP:
     """The server over `root`."""
-    server = FastMCP("codemill-filesystem")
+    server = FastMCP("codemill-filesystem", log_level="WARNING")
     base = root.resolve()
 
     def inside(path: str) -> Path:

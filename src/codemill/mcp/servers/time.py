@@ -10,7 +10,7 @@ from mcp.server.fastmcp import FastMCP
 
 def build() -> FastMCP:
     """The server and its tools."""
-    server = FastMCP("codemill-time")
+    server = FastMCP("codemill-time", log_level="WARNING")
 
     @server.tool()
     def current_time(timezone: str = "UTC") -> str:
