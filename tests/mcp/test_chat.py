@@ -164,3 +164,33 @@ def test_mcp_tools_lists_a_server_and_the_test_refuses_a_command_off_the_allow_l
     error = refused.json()["error"]
     assert error["message"] == "Cannot test specified mcp server"
     assert "The command 'bash' is not on the MCP Connect allow-list" in error["details"]
+
+
+def test_a_catalogue_entry_and_an_integration_by_alias(
+    make_user: Callable[..., TestUser], mcp_server: LiveServer, scripted: ScriptedModelServer
+) -> None:
+    user = make_user("mcp-catalogue")
+    alias = unique("bench-env")
+    user.client.integrations.create(
+        Integration(
+            project_name=user.email,
+            alias=alias,
+            credential_type=CredentialTypes.MCP,
+            credential_values=[CredentialValues(key="API_TOKEN", value=SECRET)],
+            setting_type=IntegrationType.USER,
+        )
+    )
+    servers = [
+        {"name": "time", "mcp_config_id": "system-codemill-time"},
+        {"name": "workbench", "config": {"command": "python", "args": WORKBENCH}, "integration_alias": alias},
+    ]
+    scripted.script.plan = [("current_time", {"timezone": "UTC"}), ("env_fingerprint", {"name": "API_TOKEN"})]
+    with server_http(mcp_server.url, user) as http:
+        assistant_id = _assistant(http, user, servers)
+        ended = _ended(_chat(http, assistant_id, "What time is it?", unique("mcp-conv")))
+    assert [(t["metadata"]["tool_name"], t["error"]) for t in ended] == [
+        ("current_time", False),
+        ("env_fingerprint", False),
+    ]
+    assert ended[0]["message"].endswith("+00:00") and ended[0]["message"][:2] == "20"
+    assert ended[1]["message"] == f"API_TOKEN fingerprint {hashlib.sha256(SECRET.encode()).hexdigest()[:16]}"
