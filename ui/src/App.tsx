@@ -13,6 +13,7 @@ const AssistantVersions = lazy(() => import('./features/assistants/AssistantVers
 const DatasourcesPage = lazy(() => import('./features/datasources/DatasourcesPage'))
 const DatasourceCreate = lazy(() => import('./features/datasources/DatasourceCreate'))
 const IntegrationsPage = lazy(() => import('./features/integrations/IntegrationsPage'))
+const McpCataloguePage = lazy(() => import('./features/mcp/McpCataloguePage'))
 const ProjectsPage = lazy(() => import('./features/admin/ProjectsPage'))
 const UsersPage = lazy(() => import('./features/admin/UsersPage'))
 const OidcCallback = lazy(() => import('./auth/OidcCallback'))
@@ -61,6 +62,7 @@ export default function App() {
           <Route path="datasources" element={<DatasourcesPage />} />
           <Route path="datasources/new" element={<DatasourceCreate />} />
           <Route path="integrations" element={<IntegrationsPage />} />
+          <Route path="mcp" element={<McpCataloguePage />} />
           <Route path="admin/projects" element={<ProjectsPage />} />
           <Route path="admin/users" element={<UsersPage />} />
           <Route path="*" element={<NotFound />} />
