@@ -113,10 +113,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     # uvicorn re-raises the SIGTERM it caught once it has shut down; turn it into SystemExit so the
     # `finally` below still stops the embedded PostgreSQL cleanly.
     signal.signal(signal.SIGTERM, _exit_on_signal)
+    embedded_bridge = settings.mcp_connect.url is None and settings.mcp_connect.embedded
     try:
+        if embedded_bridge:
+            mcp_connect.start()  # before the app: it reads the bridge's URL and token from settings
         asyncio.run(bootstrap_admin(settings, database.url))
-        if settings.mcp_connect.url is None and settings.mcp_connect.embedded:
-            mcp_connect.start()  # before the app: every worker reads its URL and token from settings
+        if embedded_bridge:
+            mcp_connect.wait_ready()  # started while the admin was being ensured
         app = create_app(settings, database.url)
         uvicorn.run(
             app,

@@ -44,8 +44,8 @@ class EmbeddedMCPConnect:
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
-    def start(self) -> str:
-        """Start the bridge and wait until /health answers; its URL."""
+    def start(self) -> None:
+        """Start the bridge (it answers once `wait_ready` returns); fills settings.mcp_connect.url and token."""
         port = free_port()
         token = secrets.token_urlsafe(32)
         # The child gets its own settings only: no database URL, no master key (it needs none).
@@ -62,15 +62,20 @@ class EmbeddedMCPConnect:
             stdin=subprocess.DEVNULL,
             preexec_fn=child_preexec(None),  # its own session; dies with us
         )
-        url = f"http://127.0.0.1:{port}"
+        self._settings.mcp_connect.url = f"http://127.0.0.1:{port}"
+        self._settings.mcp_connect.token = SecretStr(token)
+
+    def wait_ready(self) -> str:
+        """Wait until the started bridge answers /health; its URL."""
+        url = self._settings.mcp_connect.url
+        if self._process is None or url is None:
+            raise EmbeddedMCPConnectError("codemill mcp-connect was not started")
         deadline = time.monotonic() + self._start_timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
                 raise EmbeddedMCPConnectError(f"codemill mcp-connect exited at start ({self._process.returncode})")
             try:
                 if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
-                    self._settings.mcp_connect.url = url
-                    self._settings.mcp_connect.token = SecretStr(token)
                     log.info("embedded MCP Connect started", extra={"url": url, "pid": self._process.pid})
                     return url
             except httpx.HTTPError:
