@@ -150,7 +150,12 @@ def create_bridge_app(settings: Settings) -> Starlette:
         except BridgeError as exc:
             log.warning(
                 "mcp-connect request failed",
-                extra={"method": body.method.value, "server": body.command_name, "status": exc.status},
+                extra={
+                    "method": body.method.value,
+                    "server": body.command_name,
+                    "status": exc.status,
+                    "error": exc.message,
+                },
             )
             return JSONResponse({"error": exc.message}, status_code=exc.status)
         log.debug(

@@ -16,13 +16,11 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from datetime import timedelta
 from typing import Any
 
 import anyio
 import httpx
 import orjson
-from mcp import ClientSession, McpError, StdioServerParameters
 from mcp.client.sse import sse_client
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
@@ -31,6 +29,7 @@ from mcp.types import CONNECTION_CLOSED
 from codemill.kit.outbound import OutboundClient, OutboundRefused
 from codemill.mcp.protocol import BridgeRequest, Transport, allowed_command, substitute
 from codemill.settings import MCPConnectSettings
+from mcp import ClientSession, McpError, StdioServerParameters
 
 log = logging.getLogger(__name__)
 
@@ -110,11 +109,9 @@ class ServerConnection:
         try:
             async with AsyncExitStack() as stack:
                 read, write = await stack.enter_async_context(self._transport())
-                session = await stack.enter_async_context(
-                    ClientSession(
-                        read, write, read_timeout_seconds=timedelta(seconds=self._settings.call_timeout_seconds)
-                    )
-                )
+                # No SDK read timeout: the bridge bounds each request itself (starting a server may take
+                # longer than a tool call is allowed to).
+                session = await stack.enter_async_context(ClientSession(read, write))
                 await session.initialize()
                 self.session = session
                 self._ready.set()
