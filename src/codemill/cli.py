@@ -1,4 +1,4 @@
-"""`codemill serve | worker | migrate | doctor | nats-callout | admin …`."""
+"""`codemill serve | worker | migrate | doctor | nats-callout | mcp-connect | admin …`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from codemill.errors import CodemillError
 from codemill.integrations.plugin_keys import PluginKeyStore
 from codemill.kit.logs import configure_logging
 from codemill.main import create_app
+from codemill.mcp.embedded import EmbeddedMCPConnect
 from codemill.plugins.callout import run_callout
 from codemill.plugins.nats_config import resolve_credentials
 from codemill.resources import PluginKeysFromIntegrations, Resources
@@ -48,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
         "nats-callout",
         help="answer the NATS auth callout for plugin keys (production; `serve` answers it too by default)",
     )
+
+    bridge = sub.add_parser("mcp-connect", help="run MCP Connect: the bridge to MCP servers (POST /bridge)")
+    bridge.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    bridge.add_argument("--port", type=int, default=3000, help="port (default 3000)")
 
     admin = sub.add_parser("admin", help="administration")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
@@ -88,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _nats_callout(settings)
         if args.command == "admin":
             return _admin(settings, args)
+        if args.command == "mcp-connect":
+            return _mcp_connect(settings, args)
         if args.command == "doctor":
             only = args.only.split(",") if args.only else None
             return asyncio.run(run_doctor(settings, only=only, call_timeout=args.timeout))
@@ -102,11 +109,17 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     database = open_database(settings)
+    mcp_connect = EmbeddedMCPConnect(settings)
     # uvicorn re-raises the SIGTERM it caught once it has shut down; turn it into SystemExit so the
     # `finally` below still stops the embedded PostgreSQL cleanly.
     signal.signal(signal.SIGTERM, _exit_on_signal)
+    embedded_bridge = settings.mcp_connect.url is None and settings.mcp_connect.embedded
     try:
+        if embedded_bridge:
+            mcp_connect.start()  # before the app: it reads the bridge's URL and token from settings
         asyncio.run(bootstrap_admin(settings, database.url))
+        if embedded_bridge:
+            mcp_connect.wait_ready()  # started while the admin was being ensured
         app = create_app(settings, database.url)
         uvicorn.run(
             app,
@@ -119,6 +132,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             timeout_graceful_shutdown=10,
         )
     finally:
+        mcp_connect.stop()
         database.close(stop_adopted=True)
     return 0
 
@@ -169,6 +183,17 @@ def _nats_callout(settings: Settings) -> int:
         pass
     finally:
         database.close(stop_adopted=False)
+    return 0
+
+
+def _mcp_connect(settings: Settings, args: argparse.Namespace) -> int:
+    """The MCP Connect bridge until stopped (any number of copies; stdio servers stay per copy)."""
+    if settings.mcp_connect.token is None:
+        print("codemill mcp-connect: no CODEMILL_MCP_CONNECT__TOKEN set; /bridge accepts any caller", file=sys.stderr)
+    # Imported here: the mcp SDK (~30 MB) stays out of the API processes, which never run MCP clients.
+    from codemill.mcp.bridge.app import serve_bridge
+
+    serve_bridge(settings, args.host, args.port)
     return 0
 
 

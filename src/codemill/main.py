@@ -12,11 +12,14 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Route
 
 from codemill import __version__
+from codemill.assistants.mcp_router import router as assistants_mcp_router
 from codemill.assistants.router import router as assistants_router
 from codemill.auth.router import router as auth_router
 from codemill.conversations.chat_router import router as chat_router
+from codemill.conversations.mcp_endpoint import LazyMCPEndpoint
 from codemill.conversations.resume_router import router as resume_router
 from codemill.conversations.router import router as conversations_router
 from codemill.datasources.kb_router import router as datasources_kb_router
@@ -27,6 +30,7 @@ from codemill.errors_http import install_error_handlers
 from codemill.integrations.router import router as integrations_router
 from codemill.kit.asgi import RequestContext, SecurityHeaders
 from codemill.llm.router import router as llm_router
+from codemill.mcp.catalogue.router import router as mcp_configs_router
 from codemill.platform.router import router as platform_router
 from codemill.plugins.router import router as plugins_router
 from codemill.projects.admin_router import router as applications_router
@@ -38,6 +42,7 @@ from codemill.users.router import router as users_router
 from codemill.workflows.execution_router import router as workflow_executions_router
 from codemill.workflows.router import router as workflows_router
 
+MCP_PATH = "/v1/mcp"
 ROUTERS = [
     platform_router,
     auth_router,
@@ -51,6 +56,8 @@ ROUTERS = [
     datasources_router,
     datasources_kb_router,
     plugins_router,  # /v1/assistants/plugin_tools, before /v1/assistants/{id} too
+    assistants_mcp_router,  # /v1/assistants/mcp_tools and /mcp/test, before /v1/assistants/{id} too
+    mcp_configs_router,
     assistants_router,
     chat_router,
     resume_router,
@@ -86,6 +93,8 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    # Codemill as an MCP server (streamable HTTP): the caller's assistants as tools.
+    app.router.routes.append(Route(MCP_PATH, LazyMCPEndpoint(app.state), include_in_schema=False))
     if settings.resolved_ui_dir is not None:
         mount_ui(app, settings.resolved_ui_dir)
     app.add_middleware(

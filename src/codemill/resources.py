@@ -27,6 +27,7 @@ from codemill.kit.crypto import SecretCipher
 from codemill.kit.outbound import OutboundClient
 from codemill.llm.catalogue import Catalogue, load_catalogue
 from codemill.llm.gateway import LLMGateway
+from codemill.mcp.client import MCPConnectClient
 from codemill.plugins.engine import PluginEngine
 from codemill.plugins.keys import PluginKeyIdentity, PluginKeyVerifier
 from codemill.plugins.revocation_listener import RevocationListener
@@ -113,6 +114,8 @@ class Resources:
     # the listener that closes a revoked key's live connections.
     plugins: PluginEngine = field(init=False)
     plugin_revocations: RevocationListener = field(init=False)
+    # MCP: the client of MCP Connect (the bridge runs the servers; this process never spawns one).
+    mcp: MCPConnectClient = field(init=False)
 
     def __post_init__(self) -> None:
         self.outbound = OutboundClient(self.settings.allow_private_network)
@@ -130,6 +133,7 @@ class Resources:
         self.indexing.worker_start_hooks.append(lambda: workflow_jobs.requeue_orphans(self.sessions, self.settings))
         self.plugins = PluginEngine(self.settings, self.plugin_keys, serve_callout=self.settings.nats.serve_callout)
         self.plugin_revocations = RevocationListener(asyncpg_dsn(self.database_url), self.plugins, self.sessions)
+        self.mcp = MCPConnectClient(self.settings.mcp_connect)
 
     @property
     def plugin_engine_uri(self) -> str | None:
@@ -191,6 +195,7 @@ class Resources:
         await self.plugin_revocations.stop()
         await self.plugins.stop()
         await self.indexing.close()
+        await self.mcp.aclose()
         await self.http.aclose()
         await self.outbound.aclose()
         await self.engine.dispose()

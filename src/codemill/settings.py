@@ -184,6 +184,39 @@ class WorkflowSettings(BaseModel):
     poll_seconds: float = 0.5
 
 
+def _default_mcp_commands() -> list[str]:
+    return ["npx", "uvx", "python -m codemill.mcp.servers.*", "python3 -m codemill.mcp.servers.*"]
+
+
+class MCPConnectSettings(BaseModel):
+    """MCP Connect: the bridge to MCP servers (`codemill mcp-connect`), and how the API reaches it.
+
+    Unset url: `codemill serve` starts the bridge as a child on a free port with a generated token.
+    """
+
+    url: str | None = None
+    token: SecretStr | None = None
+    # `codemill serve` starts its own bridge when no url is set (false: no MCP tools without a url).
+    embedded: bool = True
+    # stdio servers: a command runs only when an entry allows it. An entry is a command name, then
+    # optional glob patterns the leading arguments must match ("python -m codemill.mcp.servers.*").
+    allowed_commands: list[str] = Field(default_factory=_default_mcp_commands)
+    call_timeout_seconds: float = 60.0
+    list_timeout_seconds: float = 30.0
+    # Text a tools/call returns at most (characters); the rest is cut with a note.
+    max_output_chars: int = 100_000
+    # Bridge: idle MCP clients close after this long; a client idle longer than ping_after is pinged
+    # before reuse; at most max_clients stay open (the least recently used closes first).
+    cache_ttl_seconds: float = 600.0
+    ping_after_seconds: float = 30.0
+    max_clients: int = 100
+    # API: tool lists of a server configuration are kept this long.
+    tools_cache_seconds: float = 300.0
+    # Routing: X-MCP-Connect-Bucket is a hash of the server configuration modulo this (and replaces
+    # {MCP_CONNECT_BUCKET} in the url), so a StatefulSet routes a stdio server to one pod.
+    buckets_count: int = 1
+
+
 class Settings(BaseSettings):
     """Codemill's settings: env prefix CODEMILL_, nested groups with `__` (CODEMILL_OIDC__ISSUER)."""
 
@@ -227,6 +260,7 @@ class Settings(BaseSettings):
     extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
     jobs: JobsSettings = Field(default_factory=JobsSettings)
     workflows: WorkflowSettings = Field(default_factory=WorkflowSettings)
+    mcp_connect: MCPConnectSettings = Field(default_factory=MCPConnectSettings)
 
     @property
     def embedded_database(self) -> bool:

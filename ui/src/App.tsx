@@ -16,6 +16,7 @@ const WorkflowsPage = lazy(() => import('./features/workflows/WorkflowsPage'))
 const WorkflowDetail = lazy(() => import('./features/workflows/WorkflowDetail'))
 const ExecutionView = lazy(() => import('./features/workflows/ExecutionView'))
 const IntegrationsPage = lazy(() => import('./features/integrations/IntegrationsPage'))
+const McpCataloguePage = lazy(() => import('./features/mcp/McpCataloguePage'))
 const ProjectsPage = lazy(() => import('./features/admin/ProjectsPage'))
 const UsersPage = lazy(() => import('./features/admin/UsersPage'))
 const OidcCallback = lazy(() => import('./auth/OidcCallback'))
@@ -68,6 +69,7 @@ export default function App() {
           <Route path="workflows/:workflowId" element={<WorkflowDetail />} />
           <Route path="workflows/:workflowId/executions/:executionId" element={<ExecutionView />} />
           <Route path="integrations" element={<IntegrationsPage />} />
+          <Route path="mcp" element={<McpCataloguePage />} />
           <Route path="admin/projects" element={<ProjectsPage />} />
           <Route path="admin/users" element={<UsersPage />} />
           <Route path="*" element={<NotFound />} />

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, or_, true
 
 from codemill.auth.principal import Principal
 from codemill.errors import Forbidden, NotFound
-from codemill.models import Assistant, Conversation, Datasource, Integration, Workflow, WorkflowExecution
+from codemill.models import Assistant, Conversation, Datasource, Integration, MCPConfig, Workflow, WorkflowExecution
 
 
 def is_platform_admin(principal: Principal) -> bool:
@@ -160,6 +160,46 @@ def ensure_integration_manageable(principal: Principal, integration: Integration
     if not can_manage_integration(principal, found):
         raise Forbidden("Access denied", details="Only the project's admins may change its integrations.")
     return found
+
+
+# The MCP catalogue: system and public entries are seen by everyone, the others by their creator.
+# Creators change their own entries; public and system entries are the platform admins' to change.
+
+
+def can_view_mcp_config(principal: Principal, config: MCPConfig) -> bool:
+    """Whether the caller may see (and attach) a catalogue entry."""
+    return config.is_system or config.is_public or config.user_id == principal.user_id or is_platform_admin(principal)
+
+
+def visible_mcp_configs_clause(principal: Principal) -> ColumnElement[bool]:
+    """The catalogue entries the caller may see, as a filter."""
+    if is_platform_admin(principal):
+        return true()
+    return or_(MCPConfig.is_system, MCPConfig.is_public, MCPConfig.user_id == principal.user_id)
+
+
+def ensure_mcp_config_visible(principal: Principal, config: MCPConfig | None) -> MCPConfig:
+    """The entry, or 404."""
+    if config is None or not can_view_mcp_config(principal, config):
+        raise NotFound("MCP configuration not found", details="No MCP configuration with this id is available to you.")
+    return config
+
+
+def ensure_mcp_config_manageable(principal: Principal, config: MCPConfig | None) -> MCPConfig:
+    """404 when invisible; 403 unless the caller created it (and it is neither public nor system) or is an admin."""
+    found = ensure_mcp_config_visible(principal, config)
+    own = found.user_id == principal.user_id and not found.is_public and not found.is_system
+    if not (own or is_platform_admin(principal)):
+        raise Forbidden(
+            "Access denied", details="Only platform admins may change public and system MCP configurations."
+        )
+    return found
+
+
+def ensure_may_publish_mcp_config(principal: Principal) -> None:
+    """Public entries are seen by everyone: only platform admins publish."""
+    if not is_platform_admin(principal):
+        raise Forbidden("Access denied", details="is_public: only platform admins may publish an MCP configuration.")
 
 
 # Conversations belong to their user alone: anybody else (platform admins included) is told it does not exist.

@@ -142,9 +142,10 @@ async def check_mermaid(settings: Settings, client: httpx.AsyncClient) -> CheckR
 
 
 async def check_mcp_connect(settings: Settings, client: httpx.AsyncClient) -> CheckResult:
+    url = settings.mcp_connect.url  # its /health (the first pod's, when the URL routes by bucket)
     return await check_reachable(
         "mcp-connect",
-        _optional_url(settings, "mcp_connect"),
+        f"{url.replace('{MCP_CONNECT_BUCKET}', '0').rstrip('/')}/health" if url else None,
         client,
         "start `codemill mcp-connect` (Kubernetes: the <release>-mcp-connect Deployment) and check "
         "CODEMILL_MCP_CONNECT__URL",

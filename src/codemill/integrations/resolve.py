@@ -176,3 +176,33 @@ async def credentials_for(
         if chosen is not None:
             return await _resolved(cipher, chosen, source)
     return None
+
+
+async def credentials_by_alias(
+    session: AsyncSession,
+    principal: Principal,
+    project: str,
+    toolkit: str,
+    alias: str,
+    *,
+    cipher: SecretCipher | None = None,
+) -> ResolvedCredentials | None:
+    """The integration of type `toolkit` named `alias` that the caller may use here, in the usual
+    order (theirs in the project, theirs global, the project's), or None."""
+    ctype = TYPES.get(toolkit)
+    if ctype is None:
+        raise ValueError(f"unknown credential type {toolkit!r}; expected one of {sorted(TYPES)}")
+    policy.ensure_project_visible(principal, project)
+    steps: list[tuple[Source, dict[str, Any]]] = [
+        (
+            "user_project",
+            {"owner_id": principal.user_id, "project_name": project, "is_global": False, "setting_type": "user"},
+        ),
+        ("user_global", {"owner_id": principal.user_id, "is_global": True, "setting_type": "user"}),
+        ("project", {"project_name": project, "setting_type": "project"}),
+    ]
+    for source, scope in steps:
+        for candidate in await repository.of_type(session, ctype.name, **scope):
+            if candidate.alias == alias:
+                return await _resolved(cipher or cipher_of(session), candidate, source)
+    return None

@@ -5,6 +5,7 @@ from codemill.models.base import Base
 from codemill.models.conversations import Conversation, ConversationFolder, ConversationMessage, TurnStatus
 from codemill.models.datasources import Datasource, DatasourceChunk, DatasourceItem
 from codemill.models.integrations import Integration
+from codemill.models.mcp_configs import MCPConfig
 from codemill.models.projects import Project, ProjectMember
 from codemill.models.usage import LLMUsage
 from codemill.models.users import LoginThrottle, RevokedToken, User
@@ -29,6 +30,7 @@ __all__ = [
     "Integration",
     "LLMUsage",
     "LoginThrottle",
+    "MCPConfig",
     "Project",
     "ProjectMember",
     "RevokedToken",

@@ -97,6 +97,7 @@ export interface Assistant extends AssistantSummary {
   top_p?: number | null
   context?: ContextRef[]
   prompt_variables?: PromptVariable[] | null
+  mcp_servers?: unknown[] | null
   created_date?: string | null
   updated_date?: string | null
   user_abilities?: string[] | null

@@ -249,6 +249,12 @@ imagePullSecrets:
 - name: CODEMILL_MCP_CONNECT__URL
   value: {{ printf "http://%s:%d" (include "codemill.componentName" (dict "root" . "component" "mcp-connect")) (int .Values.mcpConnect.port) | quote }}
 {{- end }}
+{{- if or $c.mcpConnectUrl .Values.mcpConnect.enabled }}
+# The bridge's bearer token: MCP Connect checks it, the API and workers present it.
+- name: CODEMILL_MCP_CONNECT__TOKEN
+  valueFrom:
+    secretKeyRef: {name: {{ $s.mcpConnect.name }}, key: {{ $s.mcpConnect.tokenKey }}}
+{{- end }}
 {{- with $c.extraEnv }}
 {{ toYaml . }}
 {{- end }}

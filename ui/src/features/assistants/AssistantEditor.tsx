@@ -8,6 +8,7 @@ import { useAuth } from '../../auth/AuthContext'
 import { ErrorBox, Field, PageHeader, Spinner } from '../../components/ui'
 import { useToast } from '../../components/Toasts'
 import { ToolPicker } from './ToolPicker'
+import { McpServersField } from '../mcp/McpServersField'
 import { contextKey, emptyForm, fromAssistant, syncVariables, toRequest, validate, type AssistantForm, type FormErrors } from './form'
 
 export default function AssistantEditor() {
@@ -186,6 +187,7 @@ export default function AssistantEditor() {
           selected={form.tools}
           onChange={(v) => set('tools', v)}
         />
+        <McpServersField servers={form.mcpServers} onChange={(v) => set('mcpServers', v)} />
         <fieldset data-testid="assistant-datasources">
           <legend>Datasources</legend>
           {contexts.isLoading && <Spinner />}

@@ -1,3 +1,4 @@
+import type { McpServer } from '../../api/mcp'
 import type { Assistant, AssistantRequest, ContextRef, PromptVariable, ToolKit } from '../../api/types'
 
 export interface AssistantForm {
@@ -14,6 +15,8 @@ export interface AssistantForm {
   contexts: string[]
   starters: string[]
   shared: boolean
+  /** MCP servers as the API holds them (kept whole: fields the editor does not show survive a save). */
+  mcpServers: McpServer[]
 }
 
 export const toolKey = (toolkit: string, tool: string) => `${toolkit}::${tool}`
@@ -32,6 +35,7 @@ export function emptyForm(project: string, model: string): AssistantForm {
     contexts: [],
     starters: [],
     shared: false,
+    mcpServers: [],
   }
 }
 
@@ -48,6 +52,7 @@ export function fromAssistant(a: Assistant): AssistantForm {
     contexts: (a.context ?? []).map(contextKey),
     starters: a.conversation_starters ?? [],
     shared: Boolean(a.shared),
+    mcpServers: (a.mcp_servers ?? []) as McpServer[],
   }
 }
 
@@ -107,5 +112,6 @@ export function toRequest(f: AssistantForm, toolkits: ToolKit[], contexts: Conte
     conversation_starters: f.starters.map((s) => s.trim()).filter(Boolean),
     shared: f.shared,
     prompt_variables: f.variables.filter((v) => v.key.trim()),
+    mcp_servers: f.mcpServers,
   }
 }
