@@ -1,5 +1,16 @@
 """SQLAlchemy tables, one file per aggregate, all registered on Base.metadata here."""
 
+from codemill.models.activity import ActivityEvent
+from codemill.models.analytics import (
+    Budget,
+    CostCenter,
+    CostCenterProject,
+    ToolDaily,
+    ToolHourly,
+    ToolUsage,
+    UsageDaily,
+    UsageHourly,
+)
 from codemill.models.assistants import Assistant, AssistantVersion
 from codemill.models.base import Base
 from codemill.models.conversations import Conversation, ConversationFolder, ConversationMessage
@@ -10,6 +21,15 @@ from codemill.models.usage import LLMUsage
 from codemill.models.users import RevokedToken, User
 
 __all__ = [
+    "ActivityEvent",
+    "Budget",
+    "CostCenter",
+    "CostCenterProject",
+    "ToolDaily",
+    "ToolHourly",
+    "ToolUsage",
+    "UsageDaily",
+    "UsageHourly",
     "Assistant",
     "AssistantVersion",
     "Base",
