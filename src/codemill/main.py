@@ -11,6 +11,10 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from codemill import __version__
+from codemill.analytics.activity_router import router as activity_router
+from codemill.analytics.budgets.router import router as budgets_router
+from codemill.analytics.metrics_router import router as metrics_router
+from codemill.analytics.router import router as analytics_router
 from codemill.assistants.router import router as assistants_router
 from codemill.auth.router import router as auth_router
 from codemill.conversations.chat_router import router as chat_router
@@ -47,6 +51,10 @@ ROUTERS = [
     assistants_router,
     chat_router,
     conversations_router,
+    analytics_router,
+    budgets_router,
+    activity_router,
+    metrics_router,  # /metrics: a route, so it answers before the UI's catch-all
 ]
 
 

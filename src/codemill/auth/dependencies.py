@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from codemill.auth.changes import pending_changes
 from codemill.auth.principal import Principal
@@ -37,3 +37,12 @@ async def current_principal(request: Request) -> Principal:
 # scope="function": commit before the response is sent, so a client that got a 2xx sees its write.
 Session = Annotated[AsyncSession, Depends(db_session, scope="function")]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+async def database_engine(request: Request) -> AsyncEngine:
+    """The process's database engine (its pool figures are metrics)."""
+    engine: AsyncEngine = request.app.state.resources.engine
+    return engine
+
+
+Engine = Annotated[AsyncEngine, Depends(database_engine)]

@@ -11,6 +11,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from codemill.kit.logs import request_id_var
+from codemill.kit.metrics import observe_request
 
 access_log = logging.getLogger("codemill.access")
 
@@ -81,6 +82,9 @@ class RequestContext:
                 await send_wrapper(start)
                 await send(body)
         finally:
+            # The route template (not the path) keeps the label set small; unmatched paths share one label.
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            observe_request(scope.get("method", ""), route, status_holder["status"], time.perf_counter() - started)
             access_log.info(
                 "request",
                 extra={
