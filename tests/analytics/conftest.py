@@ -18,14 +18,24 @@ MOCK_COST = {"input": 0.00001, "output": 0.00002}
 
 
 @pytest.fixture(scope="session")
-def priced(server_env: dict[str, str], artifacts_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def priced(
+    server_env: dict[str, str], artifacts_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
     catalogue = tmp_path_factory.mktemp("priced") / "models.yaml"
     catalogue.write_text(
         yaml.safe_dump(
-            {"llm_models": [{"base_name": "mock", "api": "mock", "provider": "codemill", "default": True, "cost": MOCK_COST}]}
+            {
+                "llm_models": [
+                    {"base_name": "mock", "api": "mock", "provider": "codemill", "default": True, "cost": MOCK_COST}
+                ]
+            }
         )
     )
-    server = start_server({**server_env, "CODEMILL_LLM__CATALOGUE": str(catalogue)}, artifacts_dir / "logs" / "priced-server.log")
+    # A stand-in built UI, so the SPA catch-all is mounted and /metrics must win over it.
+    ui = tmp_path_factory.mktemp("priced-ui")
+    (ui / "index.html").write_text("<!doctype html><title>codemill ui</title>")
+    env = {**server_env, "CODEMILL_LLM__CATALOGUE": str(catalogue), "CODEMILL_UI_DIR": str(ui)}
+    server = start_server(env, artifacts_dir / "logs" / "priced-server.log")
     yield server
     server.stop()
 

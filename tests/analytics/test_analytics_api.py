@@ -36,7 +36,9 @@ def test_reports_equal_the_sums_of_the_chats(priced_user: Callable[[str], TestUs
     assert total.cost > 0, "the priced mock model makes turns cost money"
     both = f"{alice.email},{bob.email}"
 
-    summary = _metrics(priced_admin.analytics.get_summaries(AnalyticsQueryParams(time_period="last_24_hours", projects=both)))
+    summary = _metrics(
+        priced_admin.analytics.get_summaries(AnalyticsQueryParams(time_period="last_24_hours", projects=both))
+    )
     assert summary["total_input_tokens"] == total.input_tokens
     assert summary["total_output_tokens"] == total.output_tokens
     assert summary["total_tokens"] == total.input_tokens + total.output_tokens

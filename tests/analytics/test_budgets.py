@@ -54,7 +54,9 @@ def test_hard_limit_refuses_the_next_chat_and_reset_lets_it_through(
     turn(carol, assistant_id, QUESTION)
 
 
-def test_soft_limit_warns_in_the_stream(priced_user: Callable[[str], TestUser], priced_admin_http: httpx.Client) -> None:
+def test_soft_limit_warns_in_the_stream(
+    priced_user: Callable[[str], TestUser], priced_admin_http: httpx.Client
+) -> None:
     dave = priced_user("dave")
     assistant_id = new_assistant(dave, project=dave.email)
     _budget(priced_admin_http, scope="project", subject=dave.email, soft_budget=0.0, max_budget=100.0)

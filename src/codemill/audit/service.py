@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.audit import repository
+from codemill.models import User
 from codemill.models.base import new_id, utcnow
 
 
@@ -31,6 +32,13 @@ class Actor(Protocol):
     def email(self) -> str: ...
     @property
     def name(self) -> str: ...
+
+
+class UserActor:
+    """A user as an actor (a sign-in has no principal yet)."""
+
+    def __init__(self, user: User) -> None:
+        self.user_id, self.email, self.name = user.id, user.email, user.name
 
 
 async def record(

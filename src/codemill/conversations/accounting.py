@@ -13,6 +13,7 @@ from codemill.analytics import repository as analytics
 from codemill.analytics.budgets.service import ensure_within_budget
 from codemill.conversations.chat import Turn
 from codemill.kit.metrics import metrics
+from codemill.llm.usage import count_calls
 from codemill.models.base import new_id, utcnow
 
 
@@ -68,6 +69,7 @@ async def finished(turn: Turn) -> None:
     if rows:
         async with turn.resources.chat_db_slots, turn.resources.sessions() as session, session.begin():
             await analytics.record_tool_calls(session, rows)
+    count_calls(turn.run.calls)
     observed_metrics = metrics()
     for row in rows:
         observed_metrics.tool_calls.labels(row["tool"], row["status"]).inc()

@@ -77,12 +77,11 @@ async def record_usage(session: AsyncSession, owner: UsageOwner, calls: list[Mod
     rows = usage_rows(owner, calls)
     if rows:
         await session.execute(insert(LLMUsage), rows)
-        count_calls(calls)
     return len(rows)
 
 
 def count_calls(calls: list[ModelCall]) -> None:
-    """Prometheus counters of model calls and tokens."""
+    """Add calls to the Prometheus counters of model calls and tokens (once the calls are stored)."""
     observed = metrics()
     for call in calls:
         observed.model_calls.labels(call.model.base_name, call.status).inc()
