@@ -111,8 +111,13 @@ def resolve(time_period: str | None, start_date: str | None, end_date: str | Non
             details={"field": "time_period", "allowed": [p.value for p in TimePeriod]},
             help="Use one of the listed periods, or start_date and end_date.",
         ) from None
-    # The current hour's bucket is included whole: the roll-ups do not split an hour.
-    return Window(floor_hour(now - SPANS[period]), floor_hour(now) + HOUR)
+    span = SPANS[period]
+    if span >= 7 * DAY:
+        # Periods of days are whole UTC days, today's (partial) day included: the daily roll-up alone answers them.
+        today = floor_day(now)
+        return Window(today - (span - DAY), today + DAY)
+    # Periods of hours are whole hours, the current hour's bucket included (the roll-ups do not split an hour).
+    return Window(floor_hour(now - span), floor_hour(now) + HOUR)
 
 
 def slices(window: Window) -> list[Slice]:

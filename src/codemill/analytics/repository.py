@@ -62,6 +62,12 @@ USAGE_MEASURES: dict[str, Measure] = {
     "assistant_cost": lambda u: func.coalesce(func.sum(u.c.cost).filter(u.c.assistant_id != ""), 0.0),
     "workflow_cost": lambda u: func.coalesce(func.sum(u.c.cost).filter(u.c.workflow_id != ""), 0.0),
 }
+DISTINCT_COLUMNS = {
+    "unique_users": "user_id",
+    "unique_assistants": "assistant_id",
+    "unique_workflows": "workflow_id",
+    "unique_projects": "project",
+}
 TOOL_MEASURES: dict[str, Measure] = {
     "total_invocations": _sum("calls"),
     "error_count": _sum("errors"),
@@ -89,11 +95,39 @@ def _part(table: Rollup, part: Slice, scope: Scope) -> Select[Any]:
     return select(table.__table__).where(and_(*conditions))
 
 
+def _parts(tools: bool, scope: Scope) -> list[Select[Any]]:
+    hourly, daily = (ToolHourly, ToolDaily) if tools else (UsageHourly, UsageDaily)
+    return [_part(daily if part.daily else hourly, part, scope) for part in slices(scope.window)]
+
+
 def source(tools: bool, scope: Scope) -> Subquery:
     """The roll-up rows of the scope: whole days from the daily table, edge hours from the hourly one."""
-    hourly, daily = (ToolHourly, ToolDaily) if tools else (UsageHourly, UsageDaily)
-    parts = [_part(daily if part.daily else hourly, part, scope) for part in slices(scope.window)]
+    parts = _parts(tools, scope)
     return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("usage")
+
+
+async def summary(session: AsyncSession, scope: Scope, measures: Sequence[str]) -> dict[str, Any]:
+    """Sums over the scope and its distinct users/assistants/workflows/projects, in one scan of the roll-ups.
+
+    One GROUPING SETS query hashes each dimension (no sort of every row, as count(DISTINCT) would) and returns
+    a few rows per distinct value; the empty set is the totals row.
+    """
+    rows = source(False, scope)
+    dims = [rows.c[column] for column in DISTINCT_COLUMNS.values()]
+    sums = [USAGE_MEASURES[name](rows).label(name) for name in measures if name not in DISTINCT_COLUMNS]
+    query = select(func.grouping(*dims).label("_set"), *dims, *sums).group_by(func.grouping_sets(*dims, text("()")))
+    totals: dict[str, Any] = dict.fromkeys(measures, 0)
+    everything = (1 << len(dims)) - 1
+    for row in (await session.execute(query)).mappings():
+        if row["_set"] == everything:
+            totals.update({name: row[name] for name in measures if name not in DISTINCT_COLUMNS})
+            continue
+        for position, (name, column) in enumerate(DISTINCT_COLUMNS.items()):
+            # grouping() sets a bit for each column not grouped: this row's set groups the one whose bit is clear.
+            grouped = row["_set"] == everything ^ (1 << (len(dims) - 1 - position))
+            if grouped and row[column] and name in totals:
+                totals[name] += 1
+    return totals
 
 
 async def table(

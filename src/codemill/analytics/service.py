@@ -316,9 +316,7 @@ async def summaries(session: AsyncSession, principal: Principal, query: Query) -
     """Totals: money, tokens, requests, errors, latency, distinct users/assistants/workflows, MCP servers used."""
     started, now = time.perf_counter(), datetime.now(UTC)
     scope = scope_of(principal, query, now)
-    rows, _ = await repository.table(
-        session, repository.source(False, scope), (), SUMMARY_MEASURES, order_by="total_cost_usd"
-    )
+    totals = await repository.summary(session, scope, SUMMARY_MEASURES)
     tools, _ = await repository.table(
         session,
         repository.source(True, scope),
@@ -328,7 +326,7 @@ async def summaries(session: AsyncSession, principal: Principal, query: Query) -
         tools=True,
         non_empty="mcp_server",
     )
-    t = {k: _plain(k, v) for k, v in rows[0].items()} if rows else dict.fromkeys(SUMMARY_MEASURES, 0)
+    t = {k: _plain(k, v) for k, v in totals.items()}
     money = {"format": "currency"}
     metrics = [
         Metric(id="total_money_spent", label="Total Money Spent", value=round(t["total_cost_usd"], 6), **money),
