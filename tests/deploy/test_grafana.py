@@ -23,4 +23,9 @@ def test_every_panel_queries_an_exported_metric() -> None:
                 base = next((name.removesuffix(s) for s in suffixes if name.endswith(s)), name)
                 queried.add(base)
     assert queried <= exported, queried - exported
-    assert {"codemill_http_request_duration_seconds", "codemill_chats", "codemill_llm_tokens", "codemill_jobs"} <= queried
+    assert {
+        "codemill_http_request_duration_seconds",
+        "codemill_chats",
+        "codemill_llm_tokens",
+        "codemill_jobs",
+    } <= queried
