@@ -133,4 +133,8 @@ def test_bad_budgets_are_refused_naming_the_field(priced_admin_http: httpx.Clien
         "/v1/admin/budgets", json={"scope": "cost_center", "subject": "nope", "max_budget": 1}
     )
     assert unknown_center.status_code == 422
+    unknown_user = priced_admin_http.post(
+        "/v1/admin/budgets", json={"scope": "user", "subject": "nobody", "max_budget": 1}
+    )
+    assert unknown_user.status_code == 422 and unknown_user.json()["error"]["details"]["field"] == "subject"
     assert priced_admin_http.get("/v1/admin/budgets/nope").status_code == 404

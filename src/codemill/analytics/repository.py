@@ -81,7 +81,7 @@ TOOL_MEASURES: dict[str, Measure] = {
 }
 
 
-def _part(table: Rollup, part: Slice, scope: Scope) -> Select[Any]:
+def _part(table: Rollup, part: Slice, scope: Scope, columns: Sequence[str] | None = None) -> Select[Any]:
     conditions: list[ColumnElement[bool]] = [table.bucket >= part.start, table.bucket < part.end]
     if scope.users:
         conditions.append(table.user_id.in_(scope.users))
@@ -92,17 +92,19 @@ def _part(table: Rollup, part: Slice, scope: Scope) -> Select[Any]:
         if scope.view.admin_projects:
             visible = or_(visible, table.project.in_(scope.view.admin_projects))
         conditions.append(visible)
-    return select(table.__table__).where(and_(*conditions))
+    picked = [table.__table__.c[c] for c in columns] if columns else [table.__table__]
+    return select(*picked).where(and_(*conditions))
 
 
-def _parts(tools: bool, scope: Scope) -> list[Select[Any]]:
+def _parts(tools: bool, scope: Scope, columns: Sequence[str] | None) -> list[Select[Any]]:
     hourly, daily = (ToolHourly, ToolDaily) if tools else (UsageHourly, UsageDaily)
-    return [_part(daily if part.daily else hourly, part, scope) for part in slices(scope.window)]
+    return [_part(daily if part.daily else hourly, part, scope, columns) for part in slices(scope.window)]
 
 
-def source(tools: bool, scope: Scope) -> Subquery:
-    """The roll-up rows of the scope: whole days from the daily table, edge hours from the hourly one."""
-    parts = _parts(tools, scope)
+def source(tools: bool, scope: Scope, columns: Sequence[str] | None = None) -> Subquery:
+    """The roll-up rows of the scope (only `columns` when given): whole days from the daily table, edge hours
+    from the hourly one."""
+    parts = _parts(tools, scope, columns)
     return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("usage")
 
 
@@ -112,20 +114,22 @@ async def summary(session: AsyncSession, scope: Scope, measures: Sequence[str]) 
     One GROUPING SETS query hashes each dimension (no sort of every row, as count(DISTINCT) would) and returns
     a few rows per distinct value; the empty set is the totals row.
     """
-    rows = source(False, scope)
-    dims = [rows.c[column] for column in DISTINCT_COLUMNS.values()]
-    sums = [USAGE_MEASURES[name](rows).label(name) for name in measures if name not in DISTINCT_COLUMNS]
+    distinct = {name: column for name, column in DISTINCT_COLUMNS.items() if name in measures}
+    summed = ("cost", "input_tokens", "output_tokens", "cached_input_tokens", "requests", "errors", "latency_ms")
+    rows = source(False, scope, [*distinct.values(), *summed])
+    dims = [rows.c[column] for column in distinct.values()]
+    sums = [USAGE_MEASURES[name](rows).label(name) for name in measures if name not in distinct]
     query = select(func.grouping(*dims).label("_set"), *dims, *sums).group_by(func.grouping_sets(*dims, text("()")))
     totals: dict[str, Any] = dict.fromkeys(measures, 0)
     everything = (1 << len(dims)) - 1
     for row in (await session.execute(query)).mappings():
         if row["_set"] == everything:
-            totals.update({name: row[name] for name in measures if name not in DISTINCT_COLUMNS})
+            totals.update({name: row[name] for name in measures if name not in distinct})
             continue
-        for position, (name, column) in enumerate(DISTINCT_COLUMNS.items()):
+        for position, (name, column) in enumerate(distinct.items()):
             # grouping() sets a bit for each column not grouped: this row's set groups the one whose bit is clear.
             grouped = row["_set"] == everything ^ (1 << (len(dims) - 1 - position))
-            if grouped and row[column] and name in totals:
+            if grouped and row[column]:
                 totals[name] += 1
     return totals
 

@@ -18,6 +18,8 @@ from codemill.analytics.schemas import BudgetCreate, BudgetDuration, BudgetOut, 
 from codemill.audit.service import Actor, Domain, record
 from codemill.errors import CodemillError, Conflict, NotFound, Unprocessable
 from codemill.models import Budget
+from codemill.projects import repository as projects
+from codemill.users import repository as users
 
 
 class BudgetExceeded(CodemillError):
@@ -142,11 +144,24 @@ async def _existing(session: AsyncSession, budget_id: str) -> Budget:
     return budget
 
 
+async def _check_subject(session: AsyncSession, scope: BudgetScope, subject: str) -> None:
+    exists = {
+        BudgetScope.USER: users.get,
+        BudgetScope.PROJECT: projects.get,
+        BudgetScope.COST_CENTER: repository.get_cost_center,
+    }[scope]
+    if await exists(session, subject) is None:
+        raise Unprocessable(
+            f"subject: no {scope.replace('_', ' ')} '{subject}'",
+            details={"field": "subject", "scope": scope.value, "subject": subject},
+            help="A user budget names a user id, a project budget a project name, a cost center budget its id.",
+        )
+
+
 async def create(session: AsyncSession, actor: Actor, body: BudgetCreate) -> BudgetOut:
     """A new budget (one per subject)."""
     _check_limits(body.soft_budget, body.max_budget)
-    if body.scope == BudgetScope.COST_CENTER and await repository.get_cost_center(session, body.subject) is None:
-        raise Unprocessable("subject: no such cost center", details={"field": "subject", "subject": body.subject})
+    await _check_subject(session, body.scope, body.subject)
     if await repository.find_budget(session, body.scope, body.subject) is not None:
         raise Conflict(
             f"subject: a {body.scope} budget on '{body.subject}' exists already",
