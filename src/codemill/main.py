@@ -15,6 +15,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.routing import Route
 
 from codemill import __version__
+from codemill.analytics.activity_router import router as activity_router
+from codemill.analytics.budgets.router import router as budgets_router
+from codemill.analytics.metrics_router import router as metrics_router
+from codemill.analytics.router import router as analytics_router
 from codemill.assistants.mcp_router import router as assistants_mcp_router
 from codemill.assistants.router import router as assistants_router
 from codemill.auth.router import router as auth_router
@@ -64,6 +68,10 @@ ROUTERS = [
     conversations_router,
     workflows_router,
     workflow_executions_router,
+    analytics_router,
+    budgets_router,
+    activity_router,
+    metrics_router,  # /metrics: a route, so it answers before the UI's catch-all
 ]
 
 

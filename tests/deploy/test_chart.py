@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from typing import Any
 
@@ -218,3 +219,30 @@ def test_render_is_deterministic() -> None:
     chart = helm.Chart.load(CHART)
     again = chart.render(profile_values(PROFILES[0]), name=RELEASE, namespace=NAMESPACE, is_install=True, revision=1)
     assert tuple(sorted(again.items())) == render(PROFILES[0])
+
+
+def test_fluent_bit_does_not_ship_its_own_logs() -> None:
+    daemon_set = next(w for w in workloads("values-production.yaml") if w["kind"] == "DaemonSet")
+    pod_prefix = daemon_set["metadata"]["name"]
+    config = next(
+        d
+        for d in documents("values-production.yaml")
+        if d["kind"] == "ConfigMap" and d["metadata"]["name"] == pod_prefix
+    )["data"]["fluent-bit.conf"]
+    settings = dict(
+        line.split(None, 1) for line in config.splitlines() if line.strip() and not line.strip().startswith(("[", "#"))
+    )
+    own = f"/var/log/containers/{pod_prefix}-x7k2p_{NAMESPACE}_fluent-bit-0123abcd.log"
+    api = f"/var/log/containers/api-5d9c7-x7k2p_{NAMESPACE}_api-0123abcd.log"
+    assert fnmatch.fnmatch(own, settings["Path"]) and fnmatch.fnmatch(api, settings["Path"])
+    assert fnmatch.fnmatch(own, settings["Exclude_Path"])
+    assert not fnmatch.fnmatch(api, settings["Exclude_Path"])
+
+
+def test_api_pods_are_scraped_at_metrics_on_the_serving_port() -> None:
+    api = next(w for w in workloads("values-production.yaml") if w["metadata"]["name"].endswith("-api"))
+    annotations = api["spec"]["template"]["metadata"]["annotations"]
+    port = next(p for p in pod_spec(api)["containers"][0]["ports"] if p["name"] == "http")["containerPort"]
+    assert annotations["prometheus.io/scrape"] == "true"
+    assert annotations["prometheus.io/path"] == "/metrics"
+    assert annotations["prometheus.io/port"] == str(port)

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from codemill.auth.changes import pending_changes
 from codemill.auth.principal import Principal
@@ -55,6 +55,12 @@ Session = Annotated[AsyncSession, Depends(db_session, scope="function")]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
+async def database_engine(request: Request) -> AsyncEngine:
+    """The process's database engine (its pool figures are metrics)."""
+    engine: AsyncEngine = request.app.state.resources.engine
+    return engine
+
+
 def app_sessions(request: Request) -> async_sessionmaker[AsyncSession]:
     """The process's session factory (for streaming responses that outlive the request's session)."""
     sessions: async_sessionmaker[AsyncSession] = request.app.state.resources.sessions
@@ -63,4 +69,5 @@ def app_sessions(request: Request) -> async_sessionmaker[AsyncSession]:
 
 AppSettings = Annotated[Settings, Depends(app_settings)]
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+Engine = Annotated[AsyncEngine, Depends(database_engine)]
 AppSessions = Annotated[async_sessionmaker[AsyncSession], Depends(app_sessions)]

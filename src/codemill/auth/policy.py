@@ -6,6 +6,8 @@ not disclosed; objects they may see but not change give 403.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import ColumnElement, and_, or_, true
 
 from codemill.auth.principal import Principal
@@ -334,3 +336,43 @@ def ensure_execution_visible(
     ):
         raise NotFound("Workflow execution not found", details="No execution with this id is available to you.")
     return execution
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyticsView:
+    """Which usage rows a caller reads: everything, or their own plus the projects they administer."""
+
+    everything: bool
+    user_id: str
+    admin_projects: tuple[str, ...] = ()
+
+
+def analytics_view(principal: Principal, projects: list[str], users: list[str]) -> AnalyticsView:
+    """Admins read everything; project admins their projects; everybody their own spending.
+
+    Naming a project the caller is not a member of, or another user without administering a project, is a 403
+    naming the filter (analytics filters are not object ids, so there is nothing to hide by a 404).
+    """
+    if is_platform_admin(principal):
+        return AnalyticsView(True, principal.user_id)
+    for project in projects:
+        if project not in principal.projects:
+            raise Forbidden(
+                f"projects: you may not read the analytics of project '{project}'",
+                details={"field": "projects", "project": project},
+                help="Analytics show your own usage and the projects you administer.",
+            )
+    admin_projects = tuple(principal.admin_project_names)
+    others = [user for user in users if user != principal.user_id]
+    if others and not admin_projects:
+        raise Forbidden(
+            "users: you may only read your own usage",
+            details={"field": "users", "users": others},
+            help="Project admins read their projects' users; platform admins read everyone's.",
+        )
+    return AnalyticsView(False, principal.user_id, admin_projects)
+
+
+def require_budget_admin(principal: Principal) -> None:
+    """Budgets, cost centers and the activity log are managed by platform admins."""
+    require_admin(principal)

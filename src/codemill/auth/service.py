@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from codemill.audit import service as audit
 from codemill.auth.cache import AuthCache
 from codemill.auth.changes import announce, pending_changes
 from codemill.auth.local_tokens import LocalClaims, LocalTokenService, unverified_issuer
@@ -175,6 +176,15 @@ class Authenticator:
             await user_service.rehash_password(session, user, password)
         user.last_login_at = utcnow()
         await user_service.ensure_personal_project(session, user)
+        await audit.record(
+            session,
+            audit.UserActor(user),
+            audit.Domain.AUTHENTICATION,
+            "sign_in",
+            entity_type="user",
+            entity_id=user.id,
+            attributes={"method": "local"},
+        )
         return await self.issue(user)
 
     async def issue(self, user: User) -> tuple[str, User]:

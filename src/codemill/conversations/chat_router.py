@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from codemill.assistants import service as assistants
 from codemill.auth.dependencies import CurrentPrincipal
 from codemill.auth.principal import Principal
-from codemill.conversations import chat, turn
+from codemill.conversations import accounting, chat, turn
 from codemill.conversations.schemas import ChatRequest
 
 router = APIRouter(prefix="/v1", tags=["chat"])
@@ -17,15 +17,17 @@ router = APIRouter(prefix="/v1", tags=["chat"])
 async def _answer(request: Request, principal: Principal, assistant_id: str, body: ChatRequest) -> Response:
     resources = request.app.state.resources
     prepared = await chat.prepare(resources, principal, assistant_id, body)
+    allowance = await accounting.admit(prepared)  # analytics: budgets refuse (hard) or warn (soft) here
     if body.stream:
         return StreamingResponse(
-            turn.stream(prepared, resources.chat_tasks),
+            accounting.observed(prepared, allowance, turn.stream(prepared, resources.chat_tasks)),
             media_type=turn.NDJSON,
             headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
         )
     final = await turn.execute(prepared, lambda _record: None)
     await turn.store(prepared, final)
-    return JSONResponse(turn.response(prepared, final))
+    await accounting.finished(prepared)
+    return JSONResponse(allowance.annotate(turn.response(prepared, final)))
 
 
 @router.post("/assistants/{assistant_id}/model", response_model=None)

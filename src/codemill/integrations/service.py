@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from codemill.audit import service as audit
 from codemill.auth import policy
 from codemill.auth.principal import Principal
 from codemill.errors import BadRequest, Conflict, NotFound, Unprocessable
@@ -149,6 +150,15 @@ async def create(
     await session.flush()
     if integration.is_default:
         await repository.clear_other_defaults(session, integration)
+    await audit.record(
+        session,
+        principal,
+        audit.Domain.INTEGRATION_MANAGEMENT,
+        "integration_created",
+        entity_type="integration",
+        entity_id=integration.id,
+        attributes={"credential_type": ctype.name, "setting_type": scope, "project": project},
+    )
     log.info(
         "integration created",
         extra={"integration_id": integration.id, "credential_type": ctype.name, "setting_type": scope},
@@ -187,6 +197,15 @@ async def update(
     await session.flush()
     if integration.is_default:
         await repository.clear_other_defaults(session, integration)
+    await audit.record(
+        session,
+        principal,
+        audit.Domain.INTEGRATION_MANAGEMENT,
+        "integration_updated",
+        entity_type="integration",
+        entity_id=integration.id,
+        attributes={"credential_type": ctype.name, "setting_type": scope},
+    )
     log.info("integration updated", extra={"integration_id": integration.id, "credential_type": ctype.name})
     return integration
 
@@ -198,6 +217,15 @@ async def delete(session: AsyncSession, principal: Principal, scope: SettingType
         await plugin_keys.announce_revoked(session, integration.id)
     await session.delete(integration)
     await session.flush()
+    await audit.record(
+        session,
+        principal,
+        audit.Domain.INTEGRATION_MANAGEMENT,
+        "integration_deleted",
+        entity_type="integration",
+        entity_id=integration_id,
+        attributes={"credential_type": integration.credential_type, "setting_type": scope},
+    )
     log.info(
         "integration deleted",
         extra={"integration_id": integration_id, "credential_type": integration.credential_type},

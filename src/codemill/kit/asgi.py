@@ -11,6 +11,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from codemill.kit.logs import request_id_var
+from codemill.kit.metrics import observe_request
 
 access_log = logging.getLogger("codemill.access")
 log = logging.getLogger("codemill.errors")
@@ -101,13 +102,18 @@ class RequestContext:
             log.exception("unhandled error", exc_info=exc)
             await answer(500, "Internal Server Error", _INTERNAL_HELP, _INTERNAL_DETAILS)
         finally:
+            # The route template (not the path) keeps the label set small; unmatched paths share one label.
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            status = 413 if state["refused"] else state["status"]
+            elapsed = time.perf_counter() - started
+            observe_request(scope.get("method", ""), route, status, elapsed)
             access_log.info(
                 "request",
                 extra={
                     "method": scope.get("method"),
                     "path": scope.get("path"),
-                    "status": 413 if state["refused"] else state["status"],
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 2),
                 },
             )
             request_id_var.reset(token)

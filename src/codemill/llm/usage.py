@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from codemill.kit.metrics import metrics
 from codemill.llm.catalogue import CatalogueModel
 from codemill.llm.provider import Usage
 from codemill.models.base import new_id, utcnow
@@ -77,3 +78,12 @@ async def record_usage(session: AsyncSession, owner: UsageOwner, calls: list[Mod
     if rows:
         await session.execute(insert(LLMUsage), rows)
     return len(rows)
+
+
+def count_calls(calls: list[ModelCall]) -> None:
+    """Add calls to the Prometheus counters of model calls and tokens (once the calls are stored)."""
+    observed = metrics()
+    for call in calls:
+        observed.model_calls.labels(call.model.base_name, call.status).inc()
+        observed.tokens.labels(call.model.base_name, "input").inc(call.usage.input_tokens)
+        observed.tokens.labels(call.model.base_name, "output").inc(call.usage.output_tokens)

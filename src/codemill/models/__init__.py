@@ -1,5 +1,16 @@
 """SQLAlchemy tables, one file per aggregate, all registered on Base.metadata here."""
 
+from codemill.models.activity import ActivityEvent
+from codemill.models.analytics import (
+    Budget,
+    CostCenter,
+    CostCenterProject,
+    ToolDaily,
+    ToolHourly,
+    ToolUsage,
+    UsageDaily,
+    UsageHourly,
+)
 from codemill.models.assistants import Assistant, AssistantVersion
 from codemill.models.base import Base
 from codemill.models.conversations import Conversation, ConversationFolder, ConversationMessage, TurnStatus
@@ -18,12 +29,16 @@ from codemill.models.workflows import (
 )
 
 __all__ = [
+    "ActivityEvent",
     "Assistant",
     "AssistantVersion",
     "Base",
+    "Budget",
     "Conversation",
     "ConversationFolder",
     "ConversationMessage",
+    "CostCenter",
+    "CostCenterProject",
     "Datasource",
     "DatasourceChunk",
     "DatasourceItem",
@@ -34,7 +49,12 @@ __all__ = [
     "Project",
     "ProjectMember",
     "RevokedToken",
+    "ToolDaily",
+    "ToolHourly",
+    "ToolUsage",
     "TurnStatus",
+    "UsageDaily",
+    "UsageHourly",
     "User",
     "Workflow",
     "WorkflowExecution",

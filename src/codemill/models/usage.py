@@ -25,11 +25,14 @@ class LLMUsage(Base):
     project: Mapped[str | None] = mapped_column(String(320), default=None)
     assistant_id: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
     conversation_id: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    workflow_id: Mapped[str | None] = mapped_column(String(64), default=None)
     source: Mapped[str] = mapped_column(String(32), default="chat")
     model: Mapped[str] = mapped_column(String(200))
     provider: Mapped[str] = mapped_column(String(64))
     input_tokens: Mapped[int] = mapped_column(Integer, default=0)
     output_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    # Input tokens the provider served from its prompt cache (part of input_tokens).
+    cached_input_tokens: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # True when the provider reported no usage and the tokens were counted locally.
     estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     cost: Mapped[float] = mapped_column(Float, default=0.0)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from codemill.audit import service as audit
 from codemill.auth import policy
 from codemill.auth.changes import user_changed
 from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
@@ -82,6 +83,15 @@ async def create_user(
         is_maintainer=body.is_maintainer,
         project_limit=body.project_limit,
     )
+    await audit.record(
+        session,
+        principal,
+        audit.Domain.USER_MANAGEMENT,
+        "user_created",
+        entity_type="user",
+        entity_id=user.id,
+        attributes={"email": user.email, "is_admin": body.is_admin},
+    )
     return await _detail(session, user.id)
 
 
@@ -99,6 +109,15 @@ async def update_user(user_id: str, body: UserUpdate, session: Session, principa
     policy.require_admin(principal)
     user = await admin_service.get_user(session, user_id)
     await admin_service.update_user(session, user, body)
+    await audit.record(
+        session,
+        principal,
+        audit.Domain.USER_MANAGEMENT,
+        "user_updated",
+        entity_type="user",
+        entity_id=user_id,
+        attributes=body.model_dump(mode="json", exclude_unset=True),
+    )
     return await _detail(session, user_id)
 
 
@@ -108,6 +127,9 @@ async def deactivate_user(user_id: str, session: Session, principal: CurrentPrin
     policy.require_admin(principal)
     user = await admin_service.get_user(session, user_id)
     await admin_service.deactivate(session, user)
+    await audit.record(
+        session, principal, audit.Domain.USER_MANAGEMENT, "user_deactivated", entity_type="user", entity_id=user_id
+    )
     return {"message": "User deactivated successfully", "user_id": user_id}
 
 
@@ -119,6 +141,9 @@ async def set_password(
     policy.require_admin(principal)
     user = await admin_service.get_user(session, user_id)
     await user_service.set_password(session, user, body.new_password, password_policy(settings.login))
+    await audit.record(
+        session, principal, audit.Domain.USER_MANAGEMENT, "user_password_set", entity_type="user", entity_id=user_id
+    )
     return {"message": "Password changed successfully"}
 
 
