@@ -115,8 +115,13 @@ def test_a_write_waits_for_approval_and_runs_once_allowed(
         assert pending["tool_name"] == JIRA and pending["tool_args"]["method"] == "POST"
         assert set(atlassian.state.issues) == issues_before
         assert not any(m == "POST" for m, _, _ in atlassian.state.requests)
-        # Nothing is stored while the turn waits.
-        assert user.http.get(f"/v1/conversations/{conversation_id}").status_code == 404
+        # While the turn waits, the question is stored and the answer is in progress (a crash keeps them).
+        waiting = user.http.get(f"/v1/conversations/{conversation_id}")
+        assert waiting.status_code == 200, waiting.text
+        assert [(m["role"], m["status"]) for m in waiting.json()["history"]] == [
+            ("User", "success"),
+            ("Assistant", "in_progress"),
+        ]
 
         # Another user cannot answer it (404), nor can a wrong call id.
         stranger = make_user("stranger")

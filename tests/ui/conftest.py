@@ -50,13 +50,15 @@ def slow_llm_server(server_env: dict[str, str], artifacts_dir: Path) -> Iterator
     server.stop()
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop set on the main thread while it is open, and
+# pytest-asyncio cannot run async tests of a later module on that thread until it is closed.
+@pytest.fixture(scope="module")
 def playwright_driver() -> Iterator[Playwright]:
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_driver: Playwright) -> Iterator[Browser]:
     b = playwright_driver.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
     yield b
