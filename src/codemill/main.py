@@ -11,6 +11,8 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from codemill import __version__
+from codemill.a2a.router import router as a2a_router
+from codemill.api_keys.router import router as api_keys_router
 from codemill.assistants.router import router as assistants_router
 from codemill.auth.router import router as auth_router
 from codemill.conversations.chat_router import router as chat_router
@@ -22,6 +24,7 @@ from codemill.errors_http import install_error_handlers
 from codemill.integrations.router import router as integrations_router
 from codemill.kit.asgi import RequestContext
 from codemill.llm.router import router as llm_router
+from codemill.openai_api.router import router as openai_router
 from codemill.platform.router import router as platform_router
 from codemill.plugins.router import router as plugins_router
 from codemill.projects.admin_router import router as applications_router
@@ -47,6 +50,9 @@ ROUTERS = [
     assistants_router,
     chat_router,
     conversations_router,
+    api_keys_router,
+    openai_router,
+    a2a_router,
 ]
 
 

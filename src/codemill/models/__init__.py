@@ -1,5 +1,6 @@
 """SQLAlchemy tables, one file per aggregate, all registered on Base.metadata here."""
 
+from codemill.models.api_access import A2ATask, ApiKey
 from codemill.models.assistants import Assistant, AssistantVersion
 from codemill.models.base import Base
 from codemill.models.conversations import Conversation, ConversationFolder, ConversationMessage
@@ -10,6 +11,8 @@ from codemill.models.usage import LLMUsage
 from codemill.models.users import RevokedToken, User
 
 __all__ = [
+    "A2ATask",
+    "ApiKey",
     "Assistant",
     "AssistantVersion",
     "Base",
