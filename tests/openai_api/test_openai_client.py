@@ -145,7 +145,9 @@ def test_bad_input_is_named(make_user: Callable[..., TestUser]) -> None:
         json={"model": assistant_id, "messages": [{"role": "assistant", "content": "hello"}]},
     )
     assert last_not_user.status_code == 422 and last_not_user.json()["error"]["details"]["field"] == "messages"
-    unknown = owner.http.post("/v1/chat/completions", json={"model": "nope", "messages": [{"role": "user", "content": "x"}]})
+    unknown = owner.http.post(
+        "/v1/chat/completions", json={"model": "nope", "messages": [{"role": "user", "content": "x"}]}
+    )
     assert unknown.status_code == 404 and unknown.json()["error"]["details"]["field"] == "model"
     bad_header = owner.http.post(
         "/v1/chat/completions",

@@ -36,7 +36,9 @@ async def json_rpc(
         await assistants.get_visible(session, principal, assistant_id)
     request_id = None
     try:
-        request_id, method, params = service.parse(await request.body())
+        payload = service.load(await request.body())
+        request_id = payload.get("id")
+        method, params = service.method_and_params(payload)
         if method in service.STREAM:
             events = await service.stream(resources, principal, assistant_id, request_id, params)
             return StreamingResponse(events, media_type="text/event-stream", headers={"cache-control": "no-cache"})

@@ -51,21 +51,26 @@ def result(request_id: Any, value: dict[str, Any]) -> dict[str, Any]:
     return {"jsonrpc": "2.0", "id": request_id, "result": value}
 
 
-def parse(raw: bytes) -> tuple[Any, str, dict[str, Any]]:
-    """The request's id, method and params; RpcFailure for a malformed request or an unknown method."""
+def load(raw: bytes) -> dict[str, Any]:
+    """The JSON-RPC request object; RpcFailure when it is not JSON or not a request."""
     try:
         payload = orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise RpcFailure(RpcError.PARSE_ERROR, "Invalid JSON payload") from None
     if not isinstance(payload, dict) or payload.get("jsonrpc") != "2.0" or not isinstance(payload.get("method"), str):
         raise RpcFailure(RpcError.INVALID_REQUEST, "Request payload validation error: jsonrpc '2.0' and a method")
+    return payload
+
+
+def method_and_params(payload: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The request's method and params; RpcFailure for an unknown method or params that are not an object."""
+    method = str(payload["method"])
+    if method not in SEND | STREAM | {"tasks/get", "tasks/cancel"}:
+        raise RpcFailure(RpcError.METHOD_NOT_FOUND, f"Method not found: {method}")
     params = payload.get("params", {})
     if not isinstance(params, dict):
         raise RpcFailure(RpcError.INVALID_PARAMS, "Invalid parameters: params must be an object")
-    method = payload["method"]
-    if method not in SEND | STREAM | {"tasks/get", "tasks/cancel"}:
-        raise RpcFailure(RpcError.METHOD_NOT_FOUND, f"Method not found: {method}")
-    return payload.get("id"), method, params
+    return method, params
 
 
 def _params[P: BaseModel](model: type[P], params: dict[str, Any]) -> P:
