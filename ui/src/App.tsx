@@ -15,6 +15,7 @@ const DatasourceCreate = lazy(() => import('./features/datasources/DatasourceCre
 const IntegrationsPage = lazy(() => import('./features/integrations/IntegrationsPage'))
 const ProjectsPage = lazy(() => import('./features/admin/ProjectsPage'))
 const UsersPage = lazy(() => import('./features/admin/UsersPage'))
+const ProfilePage = lazy(() => import('./features/profile/ProfilePage'))
 const OidcCallback = lazy(() => import('./auth/OidcCallback'))
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -63,6 +64,7 @@ export default function App() {
           <Route path="integrations" element={<IntegrationsPage />} />
           <Route path="admin/projects" element={<ProjectsPage />} />
           <Route path="admin/users" element={<UsersPage />} />
+          <Route path="profile" element={<ProfilePage />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -27,6 +27,7 @@ export function Layout() {
           <li><NavLink className={link} to="/assistants" data-testid="nav-assistants">Assistants</NavLink></li>
           <li><NavLink className={link} to="/datasources" data-testid="nav-datasources">Datasources</NavLink></li>
           <li><NavLink className={link} to="/integrations" data-testid="nav-integrations">Integrations</NavLink></li>
+          <li><NavLink className={link} to="/profile" data-testid="nav-profile">Profile</NavLink></li>
           {managesProjects && (
             <li><NavLink className={link} to="/admin/projects" data-testid="nav-projects">Projects</NavLink></li>
           )}
