@@ -18,7 +18,7 @@ from codemill.conversations.dependencies import ChatResourcesDep
 router = APIRouter(prefix="/v1/a2a", tags=["a2a"])
 
 
-@router.get("/assistants/{assistant_id}/.well-known/agent.json", response_model=AgentCardOut)
+@router.get("/assistants/{assistant_id}/.well-known/agent.json", response_model=AgentCardOut, summary="A2A agent card")
 async def agent_card(
     assistant_id: str, request: Request, session: Session, principal: CurrentPrincipal
 ) -> AgentCardOut:
@@ -27,7 +27,7 @@ async def agent_card(
     return cards.card(assistant, str(request.base_url))
 
 
-@router.post("/assistants/{assistant_id}", response_model=JsonRpcResponseOut)
+@router.post("/assistants/{assistant_id}", response_model=JsonRpcResponseOut, summary="A2A JSON-RPC call")
 async def json_rpc(
     assistant_id: str, request: Request, resources: ChatResourcesDep, principal: CurrentPrincipal
 ) -> Response:
