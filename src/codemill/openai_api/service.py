@@ -75,6 +75,8 @@ def _model(assistant: Assistant) -> ModelOut:
 async def assistant_for(resources: StreamingChatResources, principal: Principal, model: str) -> Assistant:
     """The assistant a `model` names (id first, then slug), if the caller may use it; 404 otherwise."""
     async with resources.sessions() as session:
+        # Only reads: no transaction (as chat.prepare does on the hot path).
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         try:
             return await assistants.get_visible(session, principal, model)
         except NotFound:
