@@ -60,7 +60,7 @@ def test_history_is_linear_and_downgrades_to_base(postgres: EmbeddedPostgres) ->
 def test_databases_from_the_branched_history_upgrade(postgres: EmbeddedPostgres) -> None:
     """Data dirs migrated while 0002..0005 all branched off 0001 hold one version row per branch."""
     url = postgres.create_database("migrations_branched")
-    upgrade_to_head(url)
+    command.upgrade(alembic_config(url), "0005")  # the schema those data dirs had (later revisions apply on top)
     engine = create_engine(url.replace("+asyncpg", "+psycopg"))
 
     def record(*revisions: str) -> None:
@@ -73,7 +73,7 @@ def test_databases_from_the_branched_history_upgrade(postgres: EmbeddedPostgres)
         record("0002", "0003", "0004", "0005")
         upgrade_to_head(url)
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0005"]
+            assert set(conn.execute(text("SELECT version_num FROM alembic_version")).scalars()) == head_revisions()
         record("0002", "0003", "0005")  # a branch never applied: refused, not skipped
         with pytest.raises(RuntimeError, match=r"not \['0004'\]"):
             upgrade_to_head(url)
