@@ -15,10 +15,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.routing import Route
 
 from codemill import __version__
+from codemill.a2a.router import router as a2a_router
 from codemill.analytics.activity_router import router as activity_router
 from codemill.analytics.budgets.router import router as budgets_router
 from codemill.analytics.metrics_router import router as metrics_router
 from codemill.analytics.router import router as analytics_router
+from codemill.api_keys.router import router as api_keys_router
 from codemill.assistants.mcp_router import router as assistants_mcp_router
 from codemill.assistants.router import router as assistants_router
 from codemill.auth.router import router as auth_router
@@ -35,6 +37,7 @@ from codemill.integrations.router import router as integrations_router
 from codemill.kit.asgi import RequestContext, SecurityHeaders
 from codemill.llm.router import router as llm_router
 from codemill.mcp.catalogue.router import router as mcp_configs_router
+from codemill.openai_api.router import router as openai_router
 from codemill.platform.router import router as platform_router
 from codemill.plugins.router import router as plugins_router
 from codemill.projects.admin_router import router as applications_router
@@ -72,6 +75,9 @@ ROUTERS = [
     budgets_router,
     activity_router,
     metrics_router,  # /metrics: a route, so it answers before the UI's catch-all
+    api_keys_router,
+    openai_router,
+    a2a_router,
 ]
 
 

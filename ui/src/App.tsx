@@ -19,6 +19,7 @@ const IntegrationsPage = lazy(() => import('./features/integrations/Integrations
 const McpCataloguePage = lazy(() => import('./features/mcp/McpCataloguePage'))
 const ProjectsPage = lazy(() => import('./features/admin/ProjectsPage'))
 const UsersPage = lazy(() => import('./features/admin/UsersPage'))
+const ProfilePage = lazy(() => import('./features/profile/ProfilePage'))
 const OidcCallback = lazy(() => import('./auth/OidcCallback'))
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -72,6 +73,7 @@ export default function App() {
           <Route path="mcp" element={<McpCataloguePage />} />
           <Route path="admin/projects" element={<ProjectsPage />} />
           <Route path="admin/users" element={<UsersPage />} />
+          <Route path="profile" element={<ProfilePage />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

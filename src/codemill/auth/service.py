@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from codemill.api_keys import service as api_keys
 from codemill.audit import service as audit
 from codemill.auth.cache import AuthCache
 from codemill.auth.changes import announce, pending_changes
@@ -74,6 +75,8 @@ class Authenticator:
 
     # -- bearer tokens --------------------------------------------------------------------------------
     async def _bearer(self, token: str) -> Principal:
+        if api_keys.is_api_key(token):
+            return await self._api_key(token)
         cached = self.cache.get_token(token)
         if isinstance(cached, LocalClaims):
             return await self._principal(cached.user_id, issued_at=cached.issued_at)
@@ -93,6 +96,12 @@ class Authenticator:
             self.cache.put_token(token, user_id, identity.expires_at)
             return await self._principal(user_id, issued_at=None)
         raise Unauthorized("Invalid token", details="The token was not issued by a trusted issuer.")
+
+    # -- personal API keys (prefixed; looked up on every request, so a revoked key is refused at once) -------
+    async def _api_key(self, key: str) -> Principal:
+        async with self.sessions() as session, session.begin():
+            user_id = await api_keys.verify(session, key)
+        return await self._principal(user_id, issued_at=None)
 
     async def _principal(self, user_id: str, issued_at: float | None) -> Principal:
         principal = self.cache.get_principal(user_id)

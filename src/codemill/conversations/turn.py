@@ -149,16 +149,21 @@ def line(record: dict[str, Any]) -> bytes:
     return orjson.dumps(record) + b"\n"
 
 
-async def stream(turn: Turn, tasks: set[asyncio.Task[Any]]) -> AsyncIterator[bytes]:
-    """The turn's NDJSON lines. The turn runs in its own task (kept in `tasks`) so a disconnect can cancel it."""
+async def stream(
+    turn: Turn, tasks: set[asyncio.Task[Any]], encode: Callable[[dict[str, Any]], bytes] = line
+) -> AsyncIterator[bytes]:
+    """The turn's NDJSON lines. The turn runs in its own task (kept in `tasks`) so a disconnect can cancel it.
+
+    `encode` turns each record into bytes (other wire formats, e.g. OpenAI's SSE chunks, pass their own).
+    """
     queue: asyncio.Queue[bytes | None] = asyncio.Queue()
 
     async def produce() -> None:
         try:
-            final = await execute(turn, lambda record: queue.put_nowait(line(record)))
+            final = await execute(turn, lambda record: queue.put_nowait(encode(record)))
             # The answer goes out as soon as it is complete; the stream closes once the turn is stored, so a
             # client that reads to the end (as the SDK does) finds it in the conversation's history.
-            queue.put_nowait(line(final))
+            queue.put_nowait(encode(final))
             await store(turn, final)
         except asyncio.CancelledError:
             raise
@@ -176,7 +181,7 @@ async def stream(turn: Turn, tasks: set[asyncio.Task[Any]]) -> AsyncIterator[byt
             batch = [await queue.get()]
             while batch[-1] is not None and not queue.empty():
                 batch.append(queue.get_nowait())
-            ready = [item for item in batch if item is not None]
+            ready = [item for item in batch if item]
             if ready:
                 yield b"".join(ready)
             if batch[-1] is None:

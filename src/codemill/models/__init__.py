@@ -11,6 +11,7 @@ from codemill.models.analytics import (
     UsageDaily,
     UsageHourly,
 )
+from codemill.models.api_access import A2ATask, ApiKey
 from codemill.models.assistants import Assistant, AssistantVersion
 from codemill.models.base import Base
 from codemill.models.conversations import Conversation, ConversationFolder, ConversationMessage, TurnStatus
@@ -29,7 +30,9 @@ from codemill.models.workflows import (
 )
 
 __all__ = [
+    "A2ATask",
     "ActivityEvent",
+    "ApiKey",
     "Assistant",
     "AssistantVersion",
     "Base",

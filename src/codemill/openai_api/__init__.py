@@ -1,0 +1,1 @@
+"""OpenAI-compatible chat completions and models over assistants (beside the CodeMie contract)."""
