@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 UV := $(BIN)/uv
 PORT ?= 8080
 HOST ?= 127.0.0.1
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: help install run test check lint format typecheck layers pytest ui ui-test bench lock clean deploy-tools plugins-cli chromium wrk api-coverage
 

@@ -10,6 +10,7 @@ test, so a new route cannot slip through unchecked.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +26,11 @@ from tests.support.server import LiveServer
 NOT_COVERED = {
     ("GET", "/v1/assistants/prebuilt/{slug}"): "the prebuilt catalogue ships with the server: public to every user",
     ("POST", "/v1/assistants/prebuilt/{slug}"): "creates the caller's own copy of a catalogue entry; no owner to leak",
+    (
+        "GET",
+        "/v1/workflows/prebuilt/{slug}",
+    ): "the prebuilt workflow templates ship with the server: public to every user",
+    ("POST", "/v1/workflows/prebuilt/{slug}"): "creates the caller's own workflow from a template; no owner to leak",
     (
         "POST",
         "/v1/projects/{project_name}/import-users/validate",
@@ -176,10 +182,82 @@ class Factories:
         _ok(self.owner.post("/v1/conversations/folder", json={"folder": name}))
         self.world.values["folder"] = name
 
+    def workflow(self) -> None:
+        project = self.project()
+        yaml_config = _workflow_yaml(self.world.secret)
+        saved = _ok(
+            self.owner.post(
+                "/v1/workflows",
+                json={
+                    "project": project,
+                    "name": f"{self.world.marker}-w",
+                    "description": self.world.secret,
+                    "yaml_config": yaml_config,
+                    "shared": False,
+                },
+            )
+        )
+        self.world.values["workflow_id"] = saved["id"]
+
+    def execution(self) -> None:
+        """A finished execution of the owner's workflow, and its one state."""
+        self.workflow()
+        base = f"/v1/workflows/{self.world.values['workflow_id']}/executions"
+        started = _ok(self.owner.post(base, json={"user_input": self.world.secret}))
+        execution_id = started["execution_id"]
+        deadline = time.monotonic() + 60
+        while _ok(self.owner.get(f"{base}/{execution_id}"))["overall_status"] in ("Not Started", "In Progress"):
+            assert time.monotonic() < deadline, "the access matrix's workflow execution never finished"
+            time.sleep(0.1)
+        states = _ok(self.owner.get(f"{base}/{execution_id}/states"))["data"]
+        self.world.values.update(execution_id=execution_id, state_id=states[0]["id"])
+
+    def mcp_config(self) -> None:
+        saved = _ok(
+            self.owner.post(
+                "/v1/mcp-configs",
+                json={
+                    "name": f"{self.world.marker}-mcp",
+                    "description": self.world.secret,
+                    "config": {"command": "uvx", "args": [f"{self.world.marker}-server"]},
+                },
+            )
+        )
+        self.world.values["config_id"] = saved["id"]
+
+    def api_key(self) -> None:
+        saved = _ok(self.owner.post("/v1/api-keys", json={"name": f"{self.world.marker}-key"}))
+        self.world.values["key_id"] = saved["id"]
+
+    def budget(self) -> None:
+        """Budgets are platform admins' objects: the admin makes one; everybody else is refused."""
+        saved = _ok(
+            self.cast.admin.http.post(
+                "/v1/admin/budgets", json={"scope": "project", "subject": self.project(), "max_budget": 1000}
+            )
+        )
+        self.world.values["budget_id"] = str(saved["id"])
+
+    def cost_center(self) -> None:
+        saved = _ok(
+            self.cast.admin.http.post(
+                "/v1/admin/cost-centers", json={"name": f"{self.world.marker}-cc", "description": self.world.secret}
+            )
+        )
+        self.world.values["cost_center_id"] = str(saved["id"])
+
     def subject_user(self) -> None:
         """Admin user routes: the object is a user (the member), and a project they belong to."""
         self.project()
         self.world.values["user_id"] = self.cast.member.id
+
+
+def _workflow_yaml(task: str) -> str:
+    return (
+        "assistants:\n  - id: helper\n    system_prompt: You help.\n"
+        "states:\n  - id: only\n    assistant_id: helper\n"
+        f'    task: "Say {task}"\n    next: {{state_id: end}}\n'
+    )
 
 
 def _build(factories: Factories, path: str) -> None:
@@ -198,12 +276,24 @@ def _build(factories: Factories, path: str) -> None:
         factories.folder()
     if params & {"project_name", "project"}:
         factories.project()
+    if params & {"execution_id", "state_id"}:
+        factories.execution()
+    elif "workflow_id" in params:
+        factories.workflow()
+    if "config_id" in params:
+        factories.mcp_config()
+    if "key_id" in params:
+        factories.api_key()
+    if "budget_id" in params:
+        factories.budget()
+    if "cost_center_id" in params:
+        factories.cost_center()
 
 
-def _body(method: str, path: str, world: World, cast: Cast) -> dict[str, Any] | None:
+def _body(method: str, path: str, world: World, cast: Cast) -> dict[str, Any] | list[Any] | None:
     """A valid body, so that refusals come from the access check rather than from validation."""
     marker = world.marker
-    bodies: dict[tuple[str, str], dict[str, Any]] = {
+    bodies: dict[tuple[str, str], dict[str, Any] | list[Any]] = {
         ("PUT", "/v1/admin/users/{user_id}"): {"name": f"renamed {marker}"},
         ("PUT", "/v1/admin/users/{user_id}/password"): {"new_password": "another-password-123"},
         ("POST", "/v1/admin/users/{user_id}/projects"): {"project_name": world.values.get("project_name", "")},
@@ -236,6 +326,25 @@ def _body(method: str, path: str, world: World, cast: Cast) -> dict[str, Any] | 
             "history": [{"role": "User", "message": "overwrite", "history_index": 0, "date": "2026-01-01T00:00:00Z"}]
         },
         ("PUT", "/v1/conversations/{conversation_id}/history/{history_index}"): {"message": "edited"},
+        ("POST", "/v1/a2a/assistants/{assistant_id}"): {
+            "jsonrpc": "2.0",
+            "id": "1",
+            "method": "tasks/get",
+            "params": {"id": "no-such-task"},
+        },
+        ("PUT", "/v1/workflows/{workflow_id}"): {
+            "project": world.values.get("project", ""),
+            "name": f"{marker}-renamed",
+            "description": "changed",
+            "yaml_config": _workflow_yaml("changed"),
+        },
+        ("POST", "/v1/workflows/{workflow_id}/executions"): {"user_input": "again"},
+        ("PUT", "/v1/workflows/{workflow_id}/executions/{execution_id}/resume"): {},
+        ("PUT", "/v1/workflows/{workflow_id}/executions/{execution_id}/states/{state_id}/output"): {"output": "x"},
+        ("POST", "/v1/workflows/{workflow_id}/executions/{execution_id}/thoughts"): [],
+        ("PUT", "/v1/mcp-configs/{config_id}"): {"description": f"changed {marker}"},
+        ("PUT", "/v1/admin/budgets/{budget_id}"): {"max_budget": 2000},
+        ("PUT", "/v1/admin/cost-centers/{cost_center_id}/projects"): {"projects": []},
     }
     return bodies.get((method, path))
 
@@ -283,11 +392,18 @@ _KNOWN_PARAMS = {
     "conversation_id",
     "history_index",
     "folder",
+    "workflow_id",
+    "execution_id",
+    "state_id",
+    "config_id",
+    "key_id",
+    "budget_id",
+    "cost_center_id",
 }
 
 
 def _coverable(path: str) -> bool:
-    return set(re.findall(r"{(\w+)}", path)) <= _KNOWN_PARAMS and not path.startswith("/v1/assistants/prebuilt/")
+    return set(re.findall(r"{(\w+)}", path)) <= _KNOWN_PARAMS and "/prebuilt/" not in path
 
 
 def test_access_matrix(live_server: LiveServer, cast: Cast) -> None:
