@@ -21,6 +21,7 @@ from codemill.db.migrate import upgrade_to_head
 from codemill.plugins import NatsCredentials
 from codemill.plugins.embedded import EmbeddedNats
 from codemill.settings import Settings
+from tests.support.aws import aws_sts  # noqa: F401  (moto, one per test process: a fixture for every folder)
 from tests.support.oidc import OIDCIssuer
 from tests.support.plugin_nats import nats_env
 from tests.support.server import LiveServer, start_server

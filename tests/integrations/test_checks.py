@@ -13,8 +13,9 @@ import requests
 from codemie_sdk.models.integration import IntegrationTestRequest, IntegrationTestResponse
 
 from tests.conftest import TestUser, unique
-from tests.integrations.conftest import Atlassian, AwsSts, GitServer
+from tests.integrations.conftest import Atlassian, GitServer
 from tests.integrations.test_api import assert_not_logged
+from tests.support.aws import AwsSts
 from tests.support.server import LiveServer, start_server
 
 

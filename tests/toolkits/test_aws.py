@@ -4,29 +4,26 @@ chats on a live server: reads run, writes are refused unless the integration all
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import botocore.session
 import pytest
 from codemie_sdk.models.integration import CredentialTypes
-from moto.server import ThreadedMotoServer
 
 from tests.conftest import TestUser
 from tests.plugins.scripted_model import ScriptedModelServer
+from tests.support.aws import AwsSts
 from tests.support.server import LiveServer
 
 from .live import chat, create_assistant, create_integration, ended_thoughts, server_http
 
-KEYS = {"aws_access_key_id": "AKIAEXAMPLETOOLKIT", "aws_secret_access_key": "toolkit-secret"}
+KEYS: dict[str, str] = {}
 
 
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+@pytest.fixture
+def moto_endpoint(aws_sts: AwsSts) -> str:
+    KEYS.update(aws_sts.keys)  # moto checks signatures once any test in this process turned that on
+    return aws_sts.endpoint
 
 
 def _client(service: str, endpoint: str) -> object:

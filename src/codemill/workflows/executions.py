@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from codemill.analytics.budgets.service import ensure_within_budget
 from codemill.auth import policy
 from codemill.auth.principal import Principal
 from codemill.errors import CodemillError, Conflict, NotFound
@@ -41,6 +42,7 @@ async def start(
 ) -> WorkflowExecution:
     """A new execution, queued (the per-user limit on running executions applies)."""
     workflow = await get_visible(session, principal, workflow_id)
+    await ensure_within_budget(session, principal.user_id, workflow.project)  # a hard budget refuses the run
     limit = settings.workflows.max_running_per_user
     if await repository.count_running(session, principal.user_id, list(RUNNING)) >= limit:
         raise TooManyExecutions(
