@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
+from codemill.agent.records import NDJSON
 from codemill.assistants import service as assistants
 from codemill.auth.dependencies import CurrentPrincipal
 from codemill.auth.principal import Principal
@@ -21,7 +22,7 @@ async def _answer(request: Request, principal: Principal, assistant_id: str, bod
     if body.stream:
         return StreamingResponse(
             accounting.observed(prepared, allowance, turn.stream(prepared, resources.chat_tasks)),
-            media_type=turn.NDJSON,
+            media_type=NDJSON,
             headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
         )
     final = await turn.execute(prepared, lambda _record: None)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from codemill.agent.records import NDJSON
 from codemill.assistants import service as assistants
 from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.conversations import turn
@@ -56,7 +57,7 @@ async def resume_tool_call(
     if body.stream:
         return StreamingResponse(
             turn.stream(paused, resources.chat_tasks),
-            media_type=turn.NDJSON,
+            media_type=NDJSON,
             headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
         )
     final = await turn.execute(paused, lambda _record: None)

@@ -20,30 +20,13 @@ from typing import Any
 import orjson
 
 from codemill.agent.loop import AgentRequest, Chunk, Final, ThoughtUpdate, run_agent
+from codemill.agent.records import BASE_RECORD
 from codemill.conversations.chat import Turn, begin, partial_save_due, save, save_partial, usage_totals
 from codemill.conversations.checkpoints import pause
 from codemill.models import TurnStatus
 
 log = logging.getLogger("codemill.chat")
 
-NDJSON = "application/x-ndjson"
-# Every StreamedGenerationResult field, as CodeMie serialises them (nulls included).
-BASE_RECORD: dict[str, Any] = {
-    "time_elapsed": None,
-    "generated_chunk": None,
-    "generated": None,
-    "thought": None,
-    "context": None,
-    "last": False,
-    "debug": None,
-    "workflow_execution": None,
-    "workflow_state": None,
-    "execution_error": None,
-    "success": None,
-    "agent_error": None,
-    "tool_errors": None,
-    "tool_call_pending": None,  # toolkits: set on the last record of a turn paused for an approval
-}
 INTERRUPTED_NOTE = "Agent has been interrupted by client"
 
 Emit = Callable[[dict[str, Any]], None]

@@ -11,6 +11,7 @@ import orjson
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import StreamingResponse
 
+from codemill.agent.records import BASE_RECORD, NDJSON
 from codemill.auth.dependencies import AppSessions, AppSettings, CurrentPrincipal, Session
 from codemill.errors import NotFound
 from codemill.projects.schemas import Pagination
@@ -34,24 +35,6 @@ from codemill.workflows.schemas import (
 )
 
 router = APIRouter(prefix="/v1/workflows/{workflow_id}/executions", tags=["workflow executions"])
-
-NDJSON = "application/x-ndjson"
-# The chat stream's record (CodeMie's StreamedGenerationResult): workflow runs stream the same shape.
-BASE_RECORD: dict[str, Any] = {
-    "time_elapsed": None,
-    "generated_chunk": None,
-    "generated": None,
-    "thought": None,
-    "context": None,
-    "last": False,
-    "debug": None,
-    "workflow_execution": None,
-    "workflow_state": None,
-    "execution_error": None,
-    "success": None,
-    "agent_error": None,
-    "tool_errors": None,
-}
 
 
 async def _execution_out(session: Session, execution: Any) -> ExecutionOut:
