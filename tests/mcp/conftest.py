@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,6 +55,8 @@ def mcp_server(
         "CODEMILL_LOG_LEVEL": "DEBUG",
         "CODEMILL_MCP_CONNECT__ALLOWED_COMMANDS": TEST_ALLOW_LIST,
         "CODEMILL_MCP_CONNECT__CALL_TIMEOUT_SECONDS": "10",
+        # Workflow runs on this server stay on its own queue (the session's other servers have no MCP tools).
+        "CODEMILL_JOBS__QUEUE": f"mcp-{uuid.uuid4().hex[:6]}",
     }
     server = start_server(env, artifacts_dir / "logs" / "mcp-server.log")
     yield server

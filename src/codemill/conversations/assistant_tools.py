@@ -12,16 +12,14 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from codemill.assistants import sealing
+from codemill.assistants.mcp_tools import mcp_tools
 from codemill.auth.principal import Principal
 from codemill.conversations.sub_assistants import sub_assistant_tools
 from codemill.datasources.assistant_tools import tools_for as datasource_tools
-from codemill.errors import CodemillError, NotFound, Unavailable
+from codemill.errors import NotFound, Unavailable
 from codemill.integrations.resolve import credentials_for
 from codemill.llm.catalogue import CatalogueModel
 from codemill.llm.gateway import ProviderCredentials
-from codemill.mcp import agent_tools as mcp_agent_tools
-from codemill.mcp import assistant_tools as mcp_assistant_tools
 from codemill.models import Assistant
 from codemill.plugins.assistant_tools import tools_for as plugin_tools
 from codemill.toolkits.catalogue import tools_for as toolkit_tools
@@ -33,21 +31,6 @@ log = logging.getLogger(__name__)
 
 # A source of tools for an assistant: (assistant, context) -> tools.
 ToolSource = Callable[[Assistant, ToolContext], Awaitable[list[Tool]]]
-
-
-async def mcp_tools(assistant: Assistant, ctx: ToolContext) -> list[Tool]:
-    """The tools of the assistant's enabled MCP servers, through MCP Connect (secrets opened here only)."""
-    client = mcp_agent_tools.client_of(ctx)
-    if client is None or not any(isinstance(s, dict) and s.get("enabled", True) for s in assistant.mcp_servers or []):
-        return []
-    try:
-        async with ctx.sessions() as session:
-            servers = await sealing.mcp_servers_in_clear(session, assistant)
-            launches = await mcp_assistant_tools.enabled_launches(session, ctx.principal, assistant, servers)
-    except CodemillError as exc:  # e.g. no master key to open the servers' secrets
-        log.warning("the assistant's MCP servers are skipped", extra={"error": exc.message})
-        return []
-    return await mcp_agent_tools.server_tools(launches, ctx, client)
 
 
 TOOL_SOURCES: list[ToolSource] = [toolkit_tools, datasource_tools, plugin_tools, mcp_tools]

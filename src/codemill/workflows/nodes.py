@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from codemill.agent.loop import AgentRequest, AgentRun, Final, run_agent
 from codemill.assistants import repository as assistants
+from codemill.assistants.mcp_tools import inline_mcp_tools, mcp_tools
 from codemill.auth import policy
 from codemill.auth.principal import Principal
 from codemill.datasources import repository as datasources
@@ -141,9 +142,11 @@ async def _assistant(view: RunView, state: State, node: AssistantNode, task: str
         temperature = node.temperature if node.temperature is not None else assistant.temperature
         top_p, name = assistant.top_p, name or assistant.name
         tools |= {t.name: t for t in registry.tools_for(assistant.toolkits or [])}
-        for source in (datasource_tools, plugin_tools):
+        for source in (datasource_tools, plugin_tools, mcp_tools):
             for tool in await source(assistant, ctx):
                 tools.setdefault(tool.name, tool)
+    for tool in await inline_mcp_tools(node.mcp_servers, view.project, ctx):
+        tools.setdefault(tool.name, tool)
     for entry in node.tools:
         found = registry.builtin_tool(str(entry.get("name")))
         if found is not None:

@@ -1,0 +1,84 @@
+"""MCP in workflows: a state's assistant, inline in the YAML or stored, calls an MCP server's tool through
+MCP Connect, and the tool's output reaches the state's output."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from tests.conftest import TestUser, unique
+from tests.mcp.support import WORKBENCH
+from tests.plugins.live import server_http
+from tests.plugins.scripted_model import ScriptedModelServer
+from tests.support.server import LiveServer
+
+SERVER = {"name": "workbench", "config": {"command": "python", "args": WORKBENCH}, "tools": ["count_words"]}
+INLINE = f"""\
+assistants:
+  - id: counter
+    model: scripted
+    system_prompt: You count words with tools.
+    mcp_servers:
+      - name: workbench
+        config: {{command: python, args: {WORKBENCH}}}
+        tools: [count_words]
+states:
+  - id: count
+    assistant_id: counter
+    task: "Count the words of {{{{ user_input }}}}"
+    next: {{state_id: end}}
+"""
+
+
+def _run(http: httpx.Client, project: str, yaml_config: str, user_input: str) -> dict[str, Any]:
+    created = http.post(
+        "/v1/workflows",
+        json={"project": project, "name": unique("mcp-wf"), "description": "MCP", "yaml_config": yaml_config},
+    )
+    assert created.status_code == 200, created.text
+    base = f"/v1/workflows/{created.json()['id']}/executions"
+    started = http.post(base, json={"user_input": user_input})
+    assert started.status_code == 200, started.text
+    deadline = time.monotonic() + 120
+    while True:
+        execution: dict[str, Any] = http.get(f"{base}/{started.json()['execution_id']}").json()
+        if execution["overall_status"] not in ("Not Started", "In Progress"):
+            return execution
+        assert time.monotonic() < deadline, f"the execution never finished: {execution}"
+        time.sleep(0.2)
+
+
+def test_inline_and_stored_assistants_of_workflow_states_call_mcp_tools(
+    make_user: Callable[..., TestUser], mcp_server: LiveServer, scripted: ScriptedModelServer
+) -> None:
+    user = make_user("mcp-workflow")
+    with server_http(mcp_server.url, user) as http:
+        scripted.script.plan = [("count_words", {"text": "one two three four"})]
+        inline = _run(http, user.email, INLINE, "one two three four")
+        assert inline["overall_status"] == "Succeeded", inline
+        assert "'one two three four' has 4 words" in inline["output"]
+
+        assistant = http.post(
+            "/v1/assistants",
+            json={
+                "name": unique("mcp-stored"),
+                "description": "Counts words",
+                "system_prompt": "You count words with tools.",
+                "project": user.email,
+                "llm_model_type": "scripted",
+                "mcp_servers": [SERVER],
+            },
+        )
+        assert assistant.status_code == 200, assistant.text
+        stored_yaml = (
+            f"assistants:\n  - id: counter\n    assistant_id: {assistant.json()['assistantId']}\n"
+            'states:\n  - id: count\n    assistant_id: counter\n    task: "Count {{ user_input }}"\n'
+            "    next: {state_id: end}\n"
+        )
+        scripted.script.plan = [("count_words", {"text": "alpha beta"})]
+        stored = _run(http, user.email, stored_yaml, "alpha beta")
+        assert stored["overall_status"] == "Succeeded", stored
+        assert "'alpha beta' has 2 words" in stored["output"]
