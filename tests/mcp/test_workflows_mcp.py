@@ -82,3 +82,33 @@ def test_inline_and_stored_assistants_of_workflow_states_call_mcp_tools(
         stored = _run(http, user.email, stored_yaml, "alpha beta")
         assert stored["overall_status"] == "Succeeded", stored
         assert "'alpha beta' has 2 words" in stored["output"]
+
+
+def _tool_node_yaml(tool: str) -> str:
+    return f"""\
+tools:
+  - id: counting
+    tool: {tool}
+    tool_args: {{text: "{{{{ user_input }}}}"}}
+    mcp_server:
+      name: workbench
+      config: {{command: python, args: {WORKBENCH}}}
+states:
+  - id: count
+    tool_id: counting
+    next: {{state_id: end}}
+"""
+
+
+def test_a_direct_tool_node_calls_an_mcp_servers_tool(
+    make_user: Callable[..., TestUser], mcp_server: LiveServer
+) -> None:
+    user = make_user("mcp-tool-node")
+    with server_http(mcp_server.url, user) as http:
+        done = _run(http, user.email, _tool_node_yaml("count_words"), "red green blue")
+        assert done["overall_status"] == "Succeeded", done
+        assert "'red green blue' has 3 words" in done["output"]
+
+        missing = _run(http, user.email, _tool_node_yaml("no_such_tool"), "x")
+        assert missing["overall_status"] == "Failed", missing
+        assert "Tool 'no_such_tool' does not exist on MCP server 'workbench'" in str(missing["error"])

@@ -84,6 +84,8 @@ class ToolNode:
     tool_args: dict[str, Any] = field(default_factory=dict)
     integration_alias: str | None = None
     tool_result_json_pointer: str | None = None
+    # An MCP server entry (as on assistants): the tool is that server's, called through MCP Connect.
+    mcp_server: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -284,6 +286,10 @@ class Reader:
         if not isinstance(args, dict):
             self.problem(f"'tools[{index}]'", "'tool_args' must be a mapping", (*path, "tool_args"), "tool", node_id)
             args = {}
+        mcp_server = raw.get("mcp_server")
+        if mcp_server is not None and not isinstance(mcp_server, dict):
+            self.problem(f"'tools[{index}]'", "'mcp_server' must be a mapping", (*path, "mcp_server"), "tool", node_id)
+            mcp_server = None
         return ToolNode(
             node_id,
             tool,
@@ -291,6 +297,7 @@ class Reader:
             args,
             _str_or_none(raw.get("integration_alias")),
             _str_or_none(raw.get("tool_result_json_pointer")),
+            mcp_server,
         )
 
     def _custom(self, index: int, raw: Any) -> CustomNode | None:

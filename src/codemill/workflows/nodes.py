@@ -219,12 +219,23 @@ def _check_schema(text: str, schema: dict[str, Any]) -> None:
         raise NodeError(f"The answer does not match the output_schema (required: {', '.join(map(str, required))})")
 
 
-async def _tool(view: RunView, node: ToolNode, task: str) -> NodeResult:
-    tool = registry.builtin_tool(node.tool)
+async def _direct_tool(node: ToolNode, project: str, ctx: ToolContext) -> Tool:
+    """A tool node's tool: a built-in one, or the named tool of the node's MCP server."""
+    if node.mcp_server is None:
+        tool = registry.builtin_tool(node.tool)
+    else:
+        offered = await inline_mcp_tools([node.mcp_server], project, ctx)
+        tool = next((t for t in offered if t.name == node.tool), None)
     if tool is None:
-        raise NodeError(f"Tool '{node.tool}' does not exist")
+        where = f" on MCP server '{node.mcp_server.get('name')}'" if node.mcp_server else ""
+        raise NodeError(f"Tool '{node.tool}' does not exist{where}")
+    return tool
+
+
+async def _tool(view: RunView, node: ToolNode, task: str) -> NodeResult:
     args = {k: await render_task(v, view.values) if isinstance(v, str) else v for k, v in node.tool_args.items()}
     ctx = _tool_context(view, None)
+    tool = await _direct_tool(node, view.project, ctx)
     timeout = view.resources.settings.llm.tool_timeout_seconds
     try:
         output = await asyncio.wait_for(tool.run(args, ctx), timeout)

@@ -155,7 +155,8 @@ def unknown_tools(config: WorkflowConfig, known: set[str]) -> list[Problem]:
     """Direct tool nodes and inline assistant tools that name no tool Codemill has."""
     problems: list[Problem] = []
     for tool in config.tools.values():
-        if tool.tool not in known and registry.builtin_tool(tool.tool) is None:
+        # An MCP server's tools are known only when it runs: the call names a missing one then.
+        if tool.mcp_server is None and tool.tool not in known and registry.builtin_tool(tool.tool) is None:
             problems.append(
                 Problem(f"'tools' '{tool.id}'", f"Tool '{tool.tool}' does not exist", tool.line, "tool", tool.tool)
             )
