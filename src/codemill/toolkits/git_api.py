@@ -31,6 +31,17 @@ _PARAMETERS: dict[str, Any] = {
 }
 
 
+def _call_arguments(args: dict[str, Any]) -> tuple[str, str, Any]:
+    """The generic tools' (method, path, parsed arguments); a clear tool error for each bad one."""
+    method = str(args.get("method") or "").upper()
+    if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        raise ToolError("The argument 'method' must be one of GET, POST, PUT, PATCH, DELETE.")
+    path = str(args.get("path") or "")
+    if not path.startswith("/") or path.startswith("//") or "://" in path:
+        raise ToolError("The argument 'path' must be an API path starting with /.")
+    return method, path, parse_json_argument(args.get("arguments"), "arguments")
+
+
 @dataclass(slots=True)
 class GenericGitApi:
     """Any REST call on the Git integration's host, with its token."""
@@ -48,13 +59,7 @@ class GenericGitApi:
 
     async def run(self, args: dict[str, Any], ctx: ToolContext) -> str:
         """Send the call to the host's API root."""
-        method = str(args.get("method") or "").upper()
-        if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
-            raise ToolError("The argument 'method' must be one of GET, POST, PUT, PATCH, DELETE.")
-        path = str(args.get("path") or "")
-        if not path.startswith("/") or path.startswith("//") or "://" in path:
-            raise ToolError("The argument 'path' must be an API path starting with /.")
-        arguments = parse_json_argument(args.get("arguments"), "arguments")
+        method, path, arguments = _call_arguments(args)
         found = await integration(ctx, self.binding, "Git")
         url = str(found.values.get("url") or "")
         repo = Repo(self.kind, api_root(url, self.kind), "", str(found.values.get("token") or ""))
@@ -98,13 +103,7 @@ class AzureDevOpsGitApi:
 
     async def run(self, args: dict[str, Any], ctx: ToolContext) -> str:
         """Send the call under {url}/{organization} with the personal access token (basic auth)."""
-        method = str(args.get("method") or "").upper()
-        if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
-            raise ToolError("The argument 'method' must be one of GET, POST, PUT, PATCH, DELETE.")
-        path = str(args.get("path") or "")
-        if not path.startswith("/") or path.startswith("//") or "://" in path:
-            raise ToolError("The argument 'path' must be an API path starting with /.")
-        arguments = parse_json_argument(args.get("arguments"), "arguments")
+        method, path, arguments = _call_arguments(args)
         found = await integration(ctx, self.binding, "AzureDevOps")
         root = f"{str(found.values.get('url') or '').rstrip('/')}/{quote(str(found.values.get('organization') or ''))}"
         reads = method in ("GET", "DELETE")
