@@ -73,11 +73,8 @@ async def upsert_for_turn(session: AsyncSession, values: dict[str, Any]) -> bool
     return result.scalar_one_or_none() is not None
 
 
-# The question and the answer of a turn, placed after the conversation's last message, and the turn's
-# usage rows (a JSON array of llm_usage rows), in one statement. Run after upsert_for_turn has locked the
-# conversation, so concurrent turns cannot take the same slots.
-_APPEND_TURN = text(
-    """
+# The turn's usage rows (a JSON array of llm_usage rows): the first step of both statements that store a turn.
+_USAGE_ROWS_CTE = """
     WITH usage AS (
         INSERT INTO llm_usage (
             id, created_at, user_id, project, assistant_id, conversation_id, source, model, provider,
@@ -91,7 +88,14 @@ _APPEND_TURN = text(
             output_tokens integer, estimated boolean, cost double precision, latency_ms double precision,
             status varchar
         )
-    ),
+    )"""
+
+# The question and the answer of a turn, placed after the conversation's last message, and the turn's
+# usage rows (a JSON array of llm_usage rows), in one statement. Run after upsert_for_turn has locked the
+# conversation, so concurrent turns cannot take the same slots.
+_APPEND_TURN = text(
+    _USAGE_ROWS_CTE  # noqa: S608  (two constants; every value is a bound parameter)
+    + """,
     slots AS (
         SELECT COALESCE(MAX(position), -1) + 1 AS position,
                COALESCE(CAST(:history_index AS integer), COALESCE(MAX(history_index), -1) + 1) AS history_index
@@ -133,21 +137,8 @@ async def append_turn(session: AsyncSession, values: dict[str, Any]) -> None:
 
 # A begun turn's answer, finished: its text, status and figures, and the turn's usage rows, in one statement.
 _FINISH_TURN = text(
-    """
-    WITH usage AS (
-        INSERT INTO llm_usage (
-            id, created_at, user_id, project, assistant_id, conversation_id, source, model, provider,
-            input_tokens, output_tokens, estimated, cost, latency_ms, status
-        )
-        SELECT id, created_at, user_id, project, assistant_id, conversation_id, source, model, provider,
-               input_tokens, output_tokens, estimated, cost, latency_ms, status
-        FROM jsonb_to_recordset(CAST(:usage AS jsonb)) AS u(
-            id varchar, created_at timestamptz, user_id varchar, project varchar, assistant_id varchar,
-            conversation_id varchar, source varchar, model varchar, provider varchar, input_tokens integer,
-            output_tokens integer, estimated boolean, cost double precision, latency_ms double precision,
-            status varchar
-        )
-    )
+    _USAGE_ROWS_CTE  # noqa: S608  (two constants; every value is a bound parameter)
+    + """
     UPDATE conversation_messages
     SET message = :answer, status = :status, created_at = CAST(:answered_at AS timestamptz),
         response_time = CAST(:response_time AS double precision), input_tokens = CAST(:input_tokens AS integer),
