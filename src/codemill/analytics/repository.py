@@ -170,6 +170,25 @@ async def table(
     return [{k: v for k, v in row.items() if k != "_total"} for row in result], total
 
 
+async def timeline(session: AsyncSession, scope: Scope, grain: str) -> list[dict[str, Any]]:
+    """Cost, tokens, model calls and errors per `grain` ('hour' or 'day') bucket of the scope, oldest first."""
+    rows = source(False, scope, ["bucket", "cost", "input_tokens", "output_tokens", "requests", "errors"])
+    bucket = func.date_trunc(grain, rows.c.bucket, "UTC").label("bucket")
+    query = (
+        select(
+            bucket,
+            USAGE_MEASURES["total_cost_usd"](rows).label("total_cost_usd"),
+            USAGE_MEASURES["input_tokens"](rows).label("input_tokens"),
+            USAGE_MEASURES["output_tokens"](rows).label("output_tokens"),
+            USAGE_MEASURES["total_requests"](rows).label("total_requests"),
+            USAGE_MEASURES["error_count"](rows).label("error_count"),
+        )
+        .group_by(bucket)
+        .order_by(bucket)
+    )
+    return [dict(row) for row in (await session.execute(query)).mappings()]
+
+
 async def user_names(session: AsyncSession, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
     """user id -> (email, name)."""
     if not ids:
