@@ -20,6 +20,7 @@ from codemill.errors import CodemillError
 from codemill.integrations.plugin_keys import PluginKeyStore
 from codemill.kit.logs import configure_logging
 from codemill.kit.metrics import serve_metrics
+from codemill.kit.tracing import configure_tracing
 from codemill.main import create_app
 from codemill.mcp.embedded import EmbeddedMCPConnect
 from codemill.plugins.callout import run_callout
@@ -147,6 +148,7 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
 
     async def run() -> None:
         resources = Resources.build(settings, database.url)
+        configure_tracing(settings.observability)  # workflow runs trace their agents here
         gauges: asyncio.Task[None] | None = None
         if settings.observability.metrics_port:
             serve_metrics(settings.observability.metrics_port)
