@@ -25,5 +25,7 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     css: false,
     include: ['src/**/*.test.{ts,tsx}'],
+    // Form-filling tests type many characters: 5 s (the default) is too tight on a busy 2-core runner.
+    testTimeout: 15_000,
   },
 })

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import signal
 import sys
 from collections.abc import Sequence
@@ -11,12 +12,15 @@ from collections.abc import Sequence
 import uvicorn
 
 from codemill.admin_cli import create_user, rotate_keys, set_password
+from codemill.analytics.metrics_router import refresh_job_gauges
 from codemill.bootstrap import Database, bootstrap_admin, open_database
 from codemill.db.engine import make_engine, make_sessionmaker
 from codemill.doctor import CHECK_NAMES, run_doctor
 from codemill.errors import CodemillError
 from codemill.integrations.plugin_keys import PluginKeyStore
 from codemill.kit.logs import configure_logging
+from codemill.kit.metrics import serve_metrics
+from codemill.kit.tracing import configure_tracing
 from codemill.main import create_app
 from codemill.mcp.embedded import EmbeddedMCPConnect
 from codemill.plugins.callout import run_callout
@@ -144,6 +148,11 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
 
     async def run() -> None:
         resources = Resources.build(settings, database.url)
+        configure_tracing(settings.observability)  # workflow runs trace their agents here
+        gauges: asyncio.Task[None] | None = None
+        if settings.observability.metrics_port:
+            serve_metrics(settings.observability.metrics_port)
+            gauges = asyncio.create_task(_refresh_job_gauges_forever(resources), name="job-gauges")
         try:
             await resources.indexing.start(run_workers=False)
             print(
@@ -153,6 +162,8 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
             )
             await resources.indexing.run_worker()
         finally:
+            if gauges is not None:
+                gauges.cancel()
             await resources.close()
 
     try:
@@ -162,11 +173,24 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _refresh_job_gauges_forever(resources: Resources, every: float = 15.0) -> None:
+    """Keep the worker's job-queue gauges current for scrapes of its /metrics."""
+    while True:
+        try:
+            async with resources.sessions() as session:
+                await refresh_job_gauges(session)
+        except Exception:  # a metrics refresh must never stop the worker
+            logging.getLogger(__name__).exception("job gauges refresh failed")
+        await asyncio.sleep(every)
+
+
 def _nats_callout(settings: Settings) -> int:
     """Serve `$SYS.REQ.USER.AUTH` with the integrations' plugin keys until stopped (any number of copies)."""
     credentials = resolve_credentials(settings)  # fail now, with the missing settings named
     database = open_database(settings, migrate=False)
     signal.signal(signal.SIGTERM, _exit_on_signal)
+    if settings.observability.metrics_port:
+        serve_metrics(settings.observability.metrics_port)
 
     async def run() -> None:
         engine = make_engine(database.url, pool_size=5)

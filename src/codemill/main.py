@@ -17,6 +17,7 @@ from starlette.routing import Route
 from codemill import __version__
 from codemill.a2a.router import router as a2a_router
 from codemill.analytics.activity_router import router as activity_router
+from codemill.analytics.budgets.groups_router import router as budget_groups_router
 from codemill.analytics.budgets.router import router as budgets_router
 from codemill.analytics.metrics_router import router as metrics_router
 from codemill.analytics.router import router as analytics_router
@@ -73,6 +74,7 @@ ROUTERS = [
     workflow_executions_router,
     analytics_router,
     budgets_router,
+    budget_groups_router,
     activity_router,
     metrics_router,  # /metrics: a route, so it answers before the UI's catch-all
     api_keys_router,

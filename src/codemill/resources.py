@@ -25,6 +25,7 @@ from codemill.integrations.plugin_keys import PluginKeyStore
 from codemill.integrations.sealing import CIPHER_INFO_KEY
 from codemill.kit.crypto import SecretCipher
 from codemill.kit.outbound import OutboundClient
+from codemill.kit.tracing import configure_tracing, shutdown_tracing
 from codemill.llm.catalogue import Catalogue, load_catalogue
 from codemill.llm.gateway import LLMGateway
 from codemill.mcp.client import MCPConnectClient
@@ -160,6 +161,7 @@ class Resources:
 
     async def start(self) -> None:
         """Start background listeners."""
+        configure_tracing(self.settings.observability)
         self.auth_cache.start_listening(asyncpg_dsn(self.database_url))
         # The tokenizer (~37 MB) loads in the first chat turn (~0.2 s, once), not here: idle memory stays small.
         await self.indexing.start(run_workers=self.settings.run_workers_in_process)
@@ -188,6 +190,7 @@ class Resources:
 
     async def close(self) -> None:
         """Release connections."""
+        shutdown_tracing()
         await self.auth_cache.stop_listening()
         if self.turn_sweeper is not None:
             self.turn_sweeper.cancel()

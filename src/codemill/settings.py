@@ -175,6 +175,18 @@ class JobsSettings(BaseModel):
     polling_seconds: float = 1.0
 
 
+class ObservabilitySettings(BaseModel):
+    """Prometheus metrics of the processes without an HTTP app, and optional OpenTelemetry traces."""
+
+    # `codemill worker` and `codemill nats-callout` serve /metrics on this port when set (the API and
+    # mcp-connect serve /metrics on their own port).
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # OTLP/HTTP endpoint (e.g. http://otel-collector:4318): traces of chat turns, model calls and tool calls.
+    # None: no tracing (nothing is exported, no cost).
+    otlp_endpoint: str | None = None
+    service_name: str = "codemill"
+
+
 class WorkflowSettings(BaseModel):
     """Workflow executions (they run as jobs on the jobs queue)."""
 
@@ -259,6 +271,7 @@ class Settings(BaseSettings):
     datasources: DatasourceSettings = Field(default_factory=DatasourceSettings)
     extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
     jobs: JobsSettings = Field(default_factory=JobsSettings)
+    observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
     workflows: WorkflowSettings = Field(default_factory=WorkflowSettings)
     mcp_connect: MCPConnectSettings = Field(default_factory=MCPConnectSettings)
 

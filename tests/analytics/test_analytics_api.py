@@ -20,7 +20,9 @@ def _metrics(response: object) -> dict[str, object]:
     return {m.id: m.value for m in response.data.metrics}  # type: ignore[attr-defined]
 
 
-def test_reports_equal_the_sums_of_the_chats(priced_user: Callable[[str], TestUser], priced_admin) -> None:  # type: ignore[no-untyped-def]
+def test_reports_equal_the_sums_of_the_chats(  # type: ignore[no-untyped-def]
+    priced_user: Callable[[str], TestUser], priced_admin, priced_admin_http
+) -> None:
     alice, bob = priced_user("alice"), priced_user("bob")
     spent = {alice.email: Spent(), bob.email: Spent()}
     for user, questions in ((alice, QUESTIONS), (bob, QUESTIONS[:2])):
@@ -71,6 +73,22 @@ def test_reports_equal_the_sums_of_the_chats(priced_user: Callable[[str], TestUs
     assert sorted(r["total_requests"] for r in chats.data.rows) == sorted(s.calls for s in spent.values())
     listed = priced_admin.analytics.get_users(AnalyticsQueryParams(projects=both))
     assert {u.id for u in listed.data.users} == {alice.id, bob.id}
+
+    # The timeline (Codemill's own report, for the UI's charts): every hour of the window, summing to the total.
+    timeline = priced_admin_http.get(
+        "/v1/analytics/usage-over-time", params={"time_period": "last_24_hours", "projects": both}
+    ).json()
+    assert timeline["data"]["grain"] == "hour"
+    points = timeline["data"]["points"]
+    assert len(points) in (24, 25), "whole hours of the window, the current one included"
+    assert sum(p["input_tokens"] for p in points) == total.input_tokens
+    assert sum(p["total_requests"] for p in points) == total.calls
+    assert sum(p["total_cost_usd"] for p in points) == pytest.approx(total.cost, abs=1e-6)
+    daily = priced_admin_http.get(
+        "/v1/analytics/usage-over-time", params={"time_period": "last_7_days", "projects": both}
+    ).json()
+    assert daily["data"]["grain"] == "day" and len(daily["data"]["points"]) == 7
+    assert sum(p["output_tokens"] for p in daily["data"]["points"]) == total.output_tokens
 
     # A user's own view: their spending only, without naming any filter.
     own = _metrics(alice.client.analytics.get_summaries(AnalyticsQueryParams(time_period="last_hour")))

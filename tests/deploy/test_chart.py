@@ -150,9 +150,10 @@ def test_every_pod_is_selected_by_a_network_policy(profile: str) -> None:
         assert selected, f"no NetworkPolicy selects {workload['metadata']['name']}"
 
 
-def test_network_policies_allow_what_the_api_needs_and_nothing_into_the_worker() -> None:
+def test_network_policies_allow_what_the_api_needs_and_only_scrapes_into_the_worker() -> None:
     by_name = {d["metadata"]["name"]: d for d in documents("values-production.yaml") if d["kind"] == "NetworkPolicy"}
-    assert by_name[f"{RELEASE}-worker"]["spec"]["ingress"] == []
+    worker_in = by_name[f"{RELEASE}-worker"]["spec"]["ingress"]
+    assert [p["port"] for rule in worker_in for p in rule["ports"]] == [9464], "only Prometheus, on /metrics"
     nats_ports = {p["port"] for rule in by_name[f"{RELEASE}-nats"]["spec"]["ingress"] for p in rule["ports"]}
     assert 4222 in nats_ports
     api_peers = [rule["from"] for rule in by_name[f"{RELEASE}-nats"]["spec"]["ingress"]]
@@ -239,10 +240,15 @@ def test_fluent_bit_does_not_ship_its_own_logs() -> None:
     assert not fnmatch.fnmatch(api, settings["Exclude_Path"])
 
 
-def test_api_pods_are_scraped_at_metrics_on_the_serving_port() -> None:
-    api = next(w for w in workloads("values-production.yaml") if w["metadata"]["name"].endswith("-api"))
-    annotations = api["spec"]["template"]["metadata"]["annotations"]
-    port = next(p for p in pod_spec(api)["containers"][0]["ports"] if p["name"] == "http")["containerPort"]
+@pytest.mark.parametrize(("component", "port_name"), [("api", "http"), ("worker", "metrics"), ("mcp-connect", "http")])
+def test_pods_are_scraped_at_metrics_on_a_port_they_serve(component: str, port_name: str) -> None:
+    pod = next(w for w in workloads("values-production.yaml") if w["metadata"]["name"] == f"{RELEASE}-{component}")
+    annotations = pod["spec"]["template"]["metadata"]["annotations"]
+    container = pod_spec(pod)["containers"][0]
+    port = next(p for p in container["ports"] if p["name"] == port_name)["containerPort"]
     assert annotations["prometheus.io/scrape"] == "true"
     assert annotations["prometheus.io/path"] == "/metrics"
     assert annotations["prometheus.io/port"] == str(port)
+    if component == "worker":  # the worker has no HTTP app: the setting makes it serve /metrics on that port
+        env = {e["name"]: e.get("value") for e in container["env"]}
+        assert env["CODEMILL_OBSERVABILITY__METRICS_PORT"] == str(port)

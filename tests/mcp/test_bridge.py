@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.mcp.support import Bridge, WorkbenchHTTP, call_body, running_bridge, stdio_body
 
@@ -62,6 +64,17 @@ def test_a_stdio_server_lists_and_calls_its_tools_and_stays_warm(bridge: Bridge)
     assert _pid(second) == _pid(text)  # the same warm process served both calls
     single = bridge.post(call_body("count_words", {"text": "alone"}, single_usage=True)).json()
     assert _pid(single["content"][0]["text"]) != _pid(text)  # single usage: a process of its own
+
+    # The bridge's own /metrics: its requests timed by MCP method and status, for Prometheus.
+    scraped = httpx.get(f"{bridge.url}/metrics", timeout=10)
+    assert scraped.status_code == 200 and scraped.headers["content-type"].startswith("text/plain")
+    counts = {
+        (sample.labels["method"], sample.labels["status"]): sample.value
+        for family in text_string_to_metric_families(scraped.text)
+        for sample in family.samples
+        if sample.name == "codemill_mcp_bridge_request_duration_seconds_count"
+    }
+    assert counts[("tools/call", "200")] >= 3 and counts[("tools/list", "200")] >= 1, counts
 
 
 def test_a_command_outside_the_allow_list_is_refused_clearly(bridge: Bridge) -> None:

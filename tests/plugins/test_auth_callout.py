@@ -8,6 +8,7 @@ import nats
 import nats.errors
 import pytest
 
+from codemill.kit.metrics import metrics
 from codemill.plugins import AuthCalloutService, NatsCredentials, generate_plugin_key
 from codemill.plugins.callout import presented_key, user_claims
 from codemill.plugins.fake_plugin import FakePlugin, FakeTool
@@ -35,6 +36,7 @@ async def _echo(args: dict[str, Any]) -> str:
 
 async def test_wrong_key_is_refused_at_connect(nats_credentials: NatsCredentials, callout: AuthCalloutService):
     refused_before = callout.refused
+    counted_before = metrics().plugin_auth.labels("refused")._value.get()
     with pytest.raises(nats.errors.Error, match="Authorization Violation"):
         await nats.connect(
             nats_credentials.url,
@@ -45,6 +47,8 @@ async def test_wrong_key_is_refused_at_connect(nats_credentials: NatsCredentials
             connect_timeout=5,
         )
     assert callout.refused == refused_before + 1
+    # Counted for Prometheus too (`codemill nats-callout` serves it with CODEMILL_OBSERVABILITY__METRICS_PORT).
+    assert metrics().plugin_auth.labels("refused")._value.get() == counted_before + 1
 
 
 @pytest.mark.parametrize("key", ["short", "has.a.dot-in-it-xxxxxxxx", "wild*card-xxxxxxxxxxxxx", "x" * 200])

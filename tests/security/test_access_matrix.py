@@ -238,6 +238,23 @@ class Factories:
         )
         self.world.values["budget_id"] = str(saved["id"])
 
+    def budget_group(self) -> None:
+        """A project budget group on the owner's project, made by the admin (the owner administers the project)."""
+        saved = _ok(
+            self.cast.admin.http.post(
+                "/v1/admin/project-budget-groups",
+                json={
+                    "project_name": self.project(),
+                    "name": f"{self.world.marker}-group",
+                    "description": self.world.secret,
+                    "total_amount": 100,
+                    "budget_duration": "30d",
+                    "categories": {"platform": {"pct": 100}},
+                },
+            )
+        )
+        self.world.values["group_id"] = str(saved["group_id"])
+
     def cost_center(self) -> None:
         saved = _ok(
             self.cast.admin.http.post(
@@ -288,6 +305,8 @@ def _build(factories: Factories, path: str) -> None:
         factories.budget()
     if "cost_center_id" in params:
         factories.cost_center()
+    if "group_id" in params:
+        factories.budget_group()
 
 
 def _body(method: str, path: str, world: World, cast: Cast) -> dict[str, Any] | list[Any] | None:
@@ -344,6 +363,7 @@ def _body(method: str, path: str, world: World, cast: Cast) -> dict[str, Any] | 
         ("POST", "/v1/workflows/{workflow_id}/executions/{execution_id}/thoughts"): [],
         ("PUT", "/v1/mcp-configs/{config_id}"): {"description": f"changed {marker}"},
         ("PUT", "/v1/admin/budgets/{budget_id}"): {"max_budget": 2000},
+        ("PUT", "/v1/admin/project-budget-groups/{group_id}"): {"categories": {"platform": {"pct": 100}}},
         ("PUT", "/v1/admin/cost-centers/{cost_center_id}/projects"): {"projects": []},
     }
     return bodies.get((method, path))
@@ -399,6 +419,7 @@ _KNOWN_PARAMS = {
     "key_id",
     "budget_id",
     "cost_center_id",
+    "group_id",
 }
 
 

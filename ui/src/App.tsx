@@ -20,6 +20,7 @@ const McpCataloguePage = lazy(() => import('./features/mcp/McpCataloguePage'))
 const ProjectsPage = lazy(() => import('./features/admin/ProjectsPage'))
 const UsersPage = lazy(() => import('./features/admin/UsersPage'))
 const ProfilePage = lazy(() => import('./features/profile/ProfilePage'))
+const AnalyticsPage = lazy(() => import('./features/analytics/AnalyticsPage'))
 const OidcCallback = lazy(() => import('./auth/OidcCallback'))
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -74,6 +75,7 @@ export default function App() {
           <Route path="admin/projects" element={<ProjectsPage />} />
           <Route path="admin/users" element={<UsersPage />} />
           <Route path="profile" element={<ProfilePage />} />
+          <Route path="analytics" element={<AnalyticsPage />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -16,7 +16,12 @@ from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any
 
+from opentelemetry import trace
+from opentelemetry.context import Context
+from opentelemetry.trace import StatusCode
+
 from codemill.agent.thoughts import Thought
+from codemill.kit.tracing import tracer
 from codemill.llm.catalogue import CatalogueModel
 from codemill.llm.provider import (
     ChatMessage,
@@ -100,6 +105,8 @@ class AgentRun:
     finished: bool = False
     # The conversation as the model saw it when the run stopped for an approval (the turn resumes from it).
     messages: list[ChatMessage] = field(default_factory=list)
+    # The run's trace span (a no-op one unless tracing is configured): model and tool calls are its children.
+    trace_context: Context | None = None
 
     @property
     def partial_text(self) -> str:
@@ -123,7 +130,23 @@ async def run_agent(request: AgentRequest, run: AgentRun) -> AsyncGenerator[Agen
 
     When the messages end with tool calls not answered yet (a turn resumed after an approval), those
     calls run first. A call that must wait for the user's approval ends the run with a pending Final.
+    The run is one trace span ("agent.run"), its model calls ("llm.call") and tool calls ("tool.call") its children.
     """
+    span = tracer().start_span("agent.run", attributes={"gen_ai.request.model": request.model.base_name})
+    run.trace_context = trace.set_span_in_context(span)
+    try:
+        async with aclosing(_run_agent(request, run)) as events:
+            async for event in events:
+                if isinstance(event, Final) and not event.success:
+                    span.set_status(StatusCode.ERROR, (event.agent_error or {}).get("message", "failed"))
+                yield event
+    finally:
+        span.set_attribute("codemill.model_calls", len(run.calls))
+        span.set_attribute("codemill.tool_calls", len(run.thoughts))
+        span.end()
+
+
+async def _run_agent(request: AgentRequest, run: AgentRun) -> AsyncGenerator[AgentEvent, None]:
     messages = list(request.messages)
     specs = [ToolSpec(t.name, t.description, t.parameters) for t in request.tools]
     tools = {t.name: t for t in request.tools}
@@ -158,7 +181,7 @@ async def run_agent(request: AgentRequest, run: AgentRun) -> AsyncGenerator[Agen
         run.thoughts.extend(thoughts)
         for thought in thoughts:
             yield ThoughtUpdate(thought, thought.record())
-        async with aclosing(_run_tools(request, tools, calls, thoughts)) as updates:
+        async with aclosing(_run_tools(request, tools, calls, thoughts, run)) as updates:
             async for update in updates:
                 yield update
         for tool_call, thought in zip(calls, thoughts, strict=True):
@@ -188,6 +211,11 @@ async def _call_model(
     call_request = CompletionRequest(
         request.model, messages, specs, temperature=request.temperature, top_p=request.top_p
     )
+    span = tracer().start_span(
+        "llm.call",
+        context=run.trace_context,
+        attributes={"gen_ai.request.model": request.model.base_name, "gen_ai.system": request.provider.name},
+    )
     try:
         async with aclosing(request.provider.stream(call_request)) as events:
             async for event in events:
@@ -198,8 +226,12 @@ async def _call_model(
                     completion = event
     except (asyncio.CancelledError, GeneratorExit):
         run.calls.append(_estimated_call(request, messages, run, started, "interrupted"))
+        span.set_status(StatusCode.ERROR, "interrupted")
+        span.end()
         raise
     except LLMError as exc:
+        span.set_status(StatusCode.ERROR, exc.message)
+        span.end()
         call = _estimated_call(request, messages, run, started, "error")
         run.calls.append(call)
         yield ModelCalled(call)
@@ -210,6 +242,14 @@ async def _call_model(
     if completion is None:
         completion = Completion("".join(run.text), [], _estimate(request, messages, run), "stop")
     call = ModelCall(request.model, request.provider.name, completion.usage, (time.perf_counter() - started) * 1000)
+    span.set_attributes(
+        {
+            "gen_ai.usage.input_tokens": completion.usage.input_tokens,
+            "gen_ai.usage.output_tokens": completion.usage.output_tokens,
+            "codemill.tool_calls_requested": len(completion.tool_calls),
+        }
+    )
+    span.end()
     run.calls.append(call)
     yield ModelCalled(call)
     yield completion
@@ -241,11 +281,12 @@ def _awaiting_approval(request: AgentRequest, tools: dict[str, Tool], calls: lis
 
 
 async def _run_tools(
-    request: AgentRequest, tools: dict[str, Tool], calls: list[ToolCall], thoughts: list[Thought]
+    request: AgentRequest, tools: dict[str, Tool], calls: list[ToolCall], thoughts: list[Thought], run: AgentRun
 ) -> AsyncGenerator[ThoughtUpdate, None]:
     """Run the calls concurrently; yield each thought as it ends. Cancelled: the tools are cancelled too."""
     tasks = [
-        asyncio.create_task(_call_tool(request, tools.get(c.name), c, t)) for c, t in zip(calls, thoughts, strict=True)
+        asyncio.create_task(_call_tool(request, tools.get(c.name), c, t, run.trace_context))
+        for c, t in zip(calls, thoughts, strict=True)
     ]
     try:
         for next_done in asyncio.as_completed(tasks):
@@ -257,8 +298,11 @@ async def _run_tools(
                 task.cancel()
 
 
-async def _call_tool(request: AgentRequest, tool: Tool | None, call: ToolCall, thought: Thought) -> Thought:
+async def _call_tool(
+    request: AgentRequest, tool: Tool | None, call: ToolCall, thought: Thought, trace_context: Context | None
+) -> Thought:
     started = time.perf_counter()
+    span = tracer().start_span("tool.call", context=trace_context, attributes={"gen_ai.tool.name": call.name})
     args: dict[str, Any] = {}
     approvals = request.tool_context.approvals
     try:
@@ -287,6 +331,10 @@ async def _call_tool(request: AgentRequest, tool: Tool | None, call: ToolCall, t
         denied = approvals is not None and approvals.denied(call.id)
         outcome = "denied" if denied else thought.status
         audit_tool_call(request.tool_context, call.name, args, outcome, len(thought.output), thought.duration_ms)
+        span.set_attribute("codemill.tool.outcome", outcome)
+        if thought.error:
+            span.set_status(StatusCode.ERROR, thought.error_code or "error")
+        span.end()
     return thought
 
 

@@ -170,6 +170,25 @@ async def table(
     return [{k: v for k, v in row.items() if k != "_total"} for row in result], total
 
 
+async def timeline(session: AsyncSession, scope: Scope, grain: str) -> list[dict[str, Any]]:
+    """Cost, tokens, model calls and errors per `grain` ('hour' or 'day') bucket of the scope, oldest first."""
+    rows = source(False, scope, ["bucket", "cost", "input_tokens", "output_tokens", "requests", "errors"])
+    bucket = func.date_trunc(grain, rows.c.bucket, "UTC").label("bucket")
+    query = (
+        select(
+            bucket,
+            USAGE_MEASURES["total_cost_usd"](rows).label("total_cost_usd"),
+            USAGE_MEASURES["input_tokens"](rows).label("input_tokens"),
+            USAGE_MEASURES["output_tokens"](rows).label("output_tokens"),
+            USAGE_MEASURES["total_requests"](rows).label("total_requests"),
+            USAGE_MEASURES["error_count"](rows).label("error_count"),
+        )
+        .group_by(bucket)
+        .order_by(bucket)
+    )
+    return [dict(row) for row in (await session.execute(query)).mappings()]
+
+
 async def user_names(session: AsyncSession, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
     """user id -> (email, name)."""
     if not ids:
@@ -192,24 +211,52 @@ async def record_tool_calls(session: AsyncSession, rows: list[dict[str, Any]]) -
         await session.execute(insert(ToolUsage), rows)
 
 
-def spend_of(scope: str, subject: str, start: datetime, end: datetime) -> Select[Any]:
-    """The cost a budget subject ran up in [start, end), from the roll-ups."""
+def _spend_where(start: datetime, end: datetime, condition: Callable[[Any], ColumnElement[bool]]) -> Select[Any]:
+    """The cost of the roll-up rows matching `condition` (given the roll-up table) in [start, end)."""
     parts = []
     for part in slices(Window(start, end)):
         table = UsageDaily if part.daily else UsageHourly
-        condition: ColumnElement[bool]
-        if scope == "user":
-            condition = table.user_id == subject
-        elif scope == "project":
-            condition = table.project == subject
-        else:
-            members = select(CostCenterProject.project).where(CostCenterProject.cost_center_id == subject)
-            condition = table.project.in_(members)
         parts.append(
-            select(table.cost.label("cost")).where(table.bucket >= part.start, table.bucket < part.end, condition)
+            select(table.cost.label("cost")).where(
+                table.bucket >= part.start, table.bucket < part.end, condition(table)
+            )
         )
     rows = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
     return select(func.coalesce(func.sum(rows.c.cost), literal(0.0)))
+
+
+def spend_of(scope: str, subject: str, start: datetime, end: datetime) -> Select[Any]:
+    """The cost a budget subject ran up in [start, end), from the roll-ups."""
+
+    def condition(table: Any) -> ColumnElement[bool]:
+        if scope == "user":
+            return table.user_id == subject  # type: ignore[no-any-return]
+        if scope == "project":
+            return table.project == subject  # type: ignore[no-any-return]
+        members = select(CostCenterProject.project).where(CostCenterProject.cost_center_id == subject)
+        return table.project.in_(members)  # type: ignore[no-any-return]
+
+    return _spend_where(start, end, condition)
+
+
+CLI_SOURCE = "cli"
+
+
+def category_spend_of(
+    project: str, category: str, premium_models: Sequence[str], start: datetime, end: datetime
+) -> Select[Any]:
+    """The cost a project ran up in [start, end) in one budget category: `premium_models` on premium models,
+    `cli` from the CLI source, `platform` everything else."""
+
+    def condition(table: Any) -> ColumnElement[bool]:
+        in_project = table.project == project
+        if category == "premium_models":
+            return and_(in_project, table.model.in_(list(premium_models) or [""]))
+        if category == CLI_SOURCE:
+            return and_(in_project, table.source == CLI_SOURCE)
+        return and_(in_project, table.source != CLI_SOURCE, table.model.not_in(list(premium_models) or [""]))
+
+    return _spend_where(start, end, condition)
 
 
 async def job_queues(session: AsyncSession) -> list[dict[str, Any]]:

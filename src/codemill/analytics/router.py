@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from codemill.analytics import service
 from codemill.analytics.budgets import reports
-from codemill.analytics.schemas import SummariesOut, TabularOut, UsersListOut
+from codemill.analytics.schemas import SummariesOut, TabularOut, TimelineOut, UsersListOut
 from codemill.auth.dependencies import CurrentPrincipal, Session
 
 router = APIRouter(prefix="/v1/analytics", tags=["analytics"])
@@ -35,6 +35,12 @@ AnalyticsQuery = Annotated[service.Query, Depends(_query)]
 async def summaries(session: Session, principal: CurrentPrincipal, query: AnalyticsQuery) -> SummariesOut:
     """Totals: money, tokens, model calls, errors, latency, distinct users/assistants/workflows."""
     return await service.summaries(session, principal, query)
+
+
+@router.get("/usage-over-time", response_model=TimelineOut)
+async def usage_over_time(session: Session, principal: CurrentPrincipal, query: AnalyticsQuery) -> TimelineOut:
+    """Codemill's own report (beside CodeMie's): cost, tokens and model calls per hour or day, for charts."""
+    return await service.timeline(session, principal, query)
 
 
 @router.get("/users", response_model=UsersListOut)

@@ -65,6 +65,27 @@ class TabularOut(BaseModel):
     pagination: PaginationMetadata | None = None
 
 
+class TimelinePoint(BaseModel):
+    """One bucket of usage (Codemill's own report, beside CodeMie's)."""
+
+    bucket: datetime
+    total_cost_usd: float
+    input_tokens: int
+    output_tokens: int
+    total_requests: int
+    error_count: int
+
+
+class TimelineData(BaseModel):
+    grain: str = Field(description="'hour' or 'day'")
+    points: list[TimelinePoint]
+
+
+class TimelineOut(BaseModel):
+    data: TimelineData
+    metadata: ResponseMetadata
+
+
 class UserListItem(BaseModel):
     id: str
     name: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,9 @@ from codemill.analytics.schemas import (
     SummariesOut,
     TabularData,
     TabularOut,
+    TimelineData,
+    TimelineOut,
+    TimelinePoint,
     UserListItem,
     UsersListData,
     UsersListOut,
@@ -366,6 +369,27 @@ async def summaries(session: AsyncSession, principal: Principal, query: Query) -
         ),
     ]
     return SummariesOut(data=SummariesData(metrics=metrics), metadata=_metadata(query, started, now))
+
+
+TIMELINE_ZERO = {"total_cost_usd": 0.0, "input_tokens": 0, "output_tokens": 0, "total_requests": 0, "error_count": 0}
+
+
+async def timeline(session: AsyncSession, principal: Principal, query: Query) -> TimelineOut:
+    """Usage per hour (windows up to two days) or per day, every bucket of the window present (zeros included)."""
+    started, now = time.perf_counter(), datetime.now(UTC)
+    scope = scope_of(principal, query, now)
+    hourly = scope.window.end - scope.window.start <= timedelta(days=2)
+    grain, step = ("hour", timedelta(hours=1)) if hourly else ("day", timedelta(days=1))
+    found = {row["bucket"]: row for row in await repository.timeline(session, scope, grain)}
+    first = scope.window.start.replace(minute=0, second=0, microsecond=0)
+    if not hourly:
+        first = first.replace(hour=0)
+    points, bucket = [], first
+    while bucket < scope.window.end:
+        row = found.get(bucket, TIMELINE_ZERO)
+        points.append(TimelinePoint(bucket=bucket, **{k: _plain(k, row[k]) for k in TIMELINE_ZERO}))
+        bucket += step
+    return TimelineOut(data=TimelineData(grain=grain, points=points), metadata=_metadata(query, started, now))
 
 
 async def users(session: AsyncSession, principal: Principal, query: Query) -> UsersListOut:

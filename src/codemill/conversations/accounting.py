@@ -31,7 +31,13 @@ class Allowance:
 async def admit(turn: Turn) -> Allowance:
     """Refuse the turn (402) when a budget it falls under is at its hard limit; collect soft-limit warnings."""
     async with turn.resources.chat_db_slots, turn.resources.sessions() as session:
-        over_soft = await ensure_within_budget(session, turn.principal.user_id, turn.assistant.project)
+        over_soft = await ensure_within_budget(
+            session,
+            turn.principal.user_id,
+            turn.assistant.project,
+            model=turn.model.base_name,
+            premium=turn.resources.llm.catalogue.premium_llms(),
+        )
     return Allowance([state.warning() for state in over_soft])
 
 

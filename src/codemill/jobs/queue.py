@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,11 +20,15 @@ from procrastinate import App, PsycopgConnector, RetryStrategy
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from codemill.kit.logs import request_id_var
+from codemill.kit.metrics import metrics
 from codemill.settings import JobsSettings
 
 log = logging.getLogger(__name__)
 
 SCHEMA = "procrastinate"
+# A job argument the queue adds and removes itself: the id of the request that deferred the job.
+REQUEST_ID_ARG = "_request_id"
 
 
 def psycopg_dsn(url: str) -> str:
@@ -52,8 +57,26 @@ class JobQueue:
         )
 
     def register(self, name: str, func: Callable[..., Awaitable[Any]]) -> None:
-        """Register an async task `func(context, **args)`."""
-        self.app.task(name=name, pass_context=True, queue=self.settings.queue, retry=self.retry_strategy())(func)
+        """Register an async task `func(context, **args)`: timed and counted, under the request id that
+        deferred it (its log lines carry that id)."""
+
+        async def observed(context: procrastinate.JobContext, /, **args: Any) -> Any:
+            token = request_id_var.set(args.pop(REQUEST_ID_ARG, None))
+            started, status = time.perf_counter(), "failed"
+            try:
+                result = await func(context, **args)
+                status = "succeeded"
+                return result
+            except procrastinate.exceptions.JobAborted:
+                status = "aborted"
+                raise
+            finally:
+                observed_metrics = metrics()
+                observed_metrics.jobs_run.labels(name, status).inc()
+                observed_metrics.job_seconds.labels(name).observe(time.perf_counter() - started)
+                request_id_var.reset(token)
+
+        self.app.task(name=name, pass_context=True, queue=self.settings.queue, retry=self.retry_strategy())(observed)
 
     async def open(self) -> None:
         """Open the connection pool."""
@@ -112,7 +135,12 @@ class JobQueue:
 async def defer_in(
     session: AsyncSession, queue: str, task_name: str, args: dict[str, Any], *, lock: str | None = None
 ) -> int:
-    """Insert a job within `session`'s transaction; it runs once that transaction commits. Returns its id."""
+    """Insert a job within `session`'s transaction; it runs once that transaction commits. Returns its id.
+
+    The job carries the current request id (the worker's log lines of it show the request that started it)."""
+    request_id = request_id_var.get()
+    if request_id:
+        args = {**args, REQUEST_ID_ARG: request_id}
     row = await session.execute(
         text(
             f"SELECT {SCHEMA}.procrastinate_defer_jobs_v1(ARRAY[ROW(:queue, :task, 0, :lock, NULL, "

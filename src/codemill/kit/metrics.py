@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, start_http_server
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+JOB_BUCKETS = (0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class Metrics:
     db_pool_size: Gauge
     db_pool_checked_out: Gauge
     db_pool_overflow: Gauge
+    jobs_run: Counter
+    job_seconds: Histogram
+    plugin_auth: Counter
+    mcp_bridge_seconds: Histogram
 
 
 @cache
@@ -64,6 +69,25 @@ def metrics() -> Metrics:
         db_pool_overflow=Gauge(
             "codemill_db_pool_overflow", "Database connections over the base size", registry=registry
         ),
+        jobs_run=Counter(
+            "codemill_jobs_run", "Background jobs run, by task and outcome", ["task", "status"], registry=registry
+        ),
+        job_seconds=Histogram(
+            "codemill_job_duration_seconds", "Background job run time", ["task"], buckets=JOB_BUCKETS, registry=registry
+        ),
+        plugin_auth=Counter(
+            "codemill_plugin_auth",
+            "Plugin key authorizations answered by the NATS auth callout",
+            ["result"],
+            registry=registry,
+        ),
+        mcp_bridge_seconds=Histogram(
+            "codemill_mcp_bridge_request_duration_seconds",
+            "MCP Connect bridge requests, by MCP method and HTTP status",
+            ["method", "status"],
+            buckets=LATENCY_BUCKETS,
+            registry=registry,
+        ),
     )
 
 
@@ -75,3 +99,8 @@ def exposition() -> bytes:
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     """Record one HTTP request's latency."""
     metrics().http_latency.labels(method, route, str(status)).observe(seconds)
+
+
+def serve_metrics(port: int, host: str = "0.0.0.0") -> None:
+    """Serve /metrics from a background thread (processes without an HTTP app: worker, nats-callout)."""
+    start_http_server(port, addr=host, registry=metrics().registry)

@@ -92,6 +92,10 @@ class Catalogue:
             return self.default_llm()
         return next((m for m in self.llm_models if name in (m.base_name, m.deployment_name)), None)
 
+    def premium_llms(self) -> tuple[str, ...]:
+        """Base names of the chat models marked premium (their usage counts as the premium_models budget)."""
+        return tuple(m.base_name for m in self.llm_models if m.is_premium)
+
     def default_llm(self) -> CatalogueModel | None:
         """The default chat model."""
         return next((m for m in self.llm_models if m.default), self.llm_models[0] if self.llm_models else None)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from codemill.models.base import Base, Timestamps, new_id, utcnow
@@ -130,3 +132,28 @@ class Budget(Timestamps, Base):
     reset_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     spent_at_reset: Mapped[float] = mapped_column(Float, default=0.0)
     created_by: Mapped[str] = mapped_column(String(320), default="")
+
+
+class ProjectBudgetGroup(Timestamps, Base):
+    """A project's budget split into categories (platform, cli, premium_models), each a share of the total.
+
+    The period (`budget_duration`, e.g. "30d") runs from `period_anchor` (creation or the last reset) and
+    repeats; `spent_at_reset` holds, per category, what the anchor's hour had spent before a reset.
+    """
+
+    __tablename__ = "project_budget_groups"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
+    project_name: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(String(500), default=None)
+    total_amount: Mapped[float] = mapped_column(Float)
+    budget_duration: Mapped[str] = mapped_column(String(16))
+    # {"platform": {"pct": 60.0, "soft_budget": 12.0 | None}, ...}
+    categories: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    notification_owner_email: Mapped[str | None] = mapped_column(String(320), default=None)
+    soft_limit_notify_once: Mapped[bool] = mapped_column(Boolean, default=False)
+    period_anchor: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    spent_at_reset: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    created_by: Mapped[str] = mapped_column(String(320), default="")
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)

@@ -16,6 +16,7 @@ from typing import Any
 
 import nats
 
+from codemill.kit.metrics import metrics
 from codemill.plugins.keys import PluginKeyIdentity, PluginKeyVerifier, is_valid_key_shape
 from codemill.plugins.nats_config import NatsCredentials, resolve_credentials
 from codemill.plugins.nats_sync import log_nats_error, settle
@@ -133,10 +134,12 @@ class AuthCalloutService:
         }
         if key is None or identity is None:
             self.refused += 1
+            metrics().plugin_auth.labels("refused").inc()
             response["nats"]["error"] = REFUSED
             log.info("plugin key refused", extra={"client": request.get("client_info", {}).get("host")})
         else:
             self.accepted += 1
+            metrics().plugin_auth.labels("accepted").inc()
             account = self._credentials.plugins_account
             ttl = self._credentials.user_jwt_ttl_seconds
             user = user_claims(key, identity, user_nkey, account, ttl)

@@ -204,6 +204,8 @@ export interface StreamRecord {
   agent_error?: { message?: string; error_type?: string; details?: string } | null
   error?: { message?: string; details?: string; help?: string } | string | null
   context?: Record<string, unknown> | null
+  /** Budgets past their soft limit (Codemill sends them first in the stream). */
+  budget_warnings?: { message?: string }[] | null
 }
 
 export interface ChatHistoryEntry {

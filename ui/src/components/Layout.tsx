@@ -29,6 +29,11 @@ export function Layout() {
           <li><NavLink className={link} to="/workflows" data-testid="nav-workflows">Workflows</NavLink></li>
           <li><NavLink className={link} to="/integrations" data-testid="nav-integrations">Integrations</NavLink></li>
           <li><NavLink className={link} to="/mcp" data-testid="nav-mcp">MCP servers</NavLink></li>
+          <li>
+            <NavLink className={link} to="/analytics" data-testid="nav-analytics">
+              {managesProjects ? 'Analytics' : 'My spending'}
+            </NavLink>
+          </li>
           <li><NavLink className={link} to="/profile" data-testid="nav-profile">Profile</NavLink></li>
           {managesProjects && (
             <li><NavLink className={link} to="/admin/projects" data-testid="nav-projects">Projects</NavLink></li>

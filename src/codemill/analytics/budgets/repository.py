@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from codemill.analytics.repository import spend_of
-from codemill.models import Budget, CostCenter, CostCenterProject
+from codemill.analytics.repository import category_spend_of, spend_of
+from codemill.models import Budget, CostCenter, CostCenterProject, ProjectBudgetGroup
 
 
 async def spending(session: AsyncSession, scope: str, subject: str, start: datetime, end: datetime) -> float:
@@ -100,4 +100,33 @@ async def set_projects(session: AsyncSession, cost_center_id: str, projects: Seq
     if projects:
         await session.execute(delete(CostCenterProject).where(CostCenterProject.project.in_(list(projects))))
         session.add_all(CostCenterProject(project=p, cost_center_id=cost_center_id) for p in projects)
+    await session.flush()
+
+
+async def category_spending(
+    session: AsyncSession, project: str, category: str, premium: Sequence[str], start: datetime, end: datetime
+) -> float:
+    """USD a project spent in [start, end) in one budget category."""
+    return float((await session.execute(category_spend_of(project, category, premium, start, end))).scalar_one())
+
+
+async def get_group(session: AsyncSession, group_id: str) -> ProjectBudgetGroup | None:
+    """A live (not deleted) project budget group by id."""
+    group = await session.get(ProjectBudgetGroup, group_id)
+    return group if group is not None and group.deleted_at is None else None
+
+
+async def groups_of(session: AsyncSession, project: str) -> list[ProjectBudgetGroup]:
+    """A project's live budget groups, oldest first."""
+    query = (
+        select(ProjectBudgetGroup)
+        .where(ProjectBudgetGroup.project_name == project, ProjectBudgetGroup.deleted_at.is_(None))
+        .order_by(ProjectBudgetGroup.created_at, ProjectBudgetGroup.id)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def add_group(session: AsyncSession, group: ProjectBudgetGroup) -> None:
+    """Stage a new or changed group."""
+    session.add(group)
     await session.flush()

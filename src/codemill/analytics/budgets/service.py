@@ -7,12 +7,13 @@ a budget is reached finish, so N concurrent turns overspend by at most one turn 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from codemill.analytics.budgets import repository
+from codemill.analytics.budgets import groups, repository
 from codemill.analytics.periods import HOUR, floor_day, floor_hour
 from codemill.analytics.schemas import BudgetCreate, BudgetDuration, BudgetOut, BudgetScope, BudgetUpdate
 from codemill.audit.service import Actor, Domain, record
@@ -85,11 +86,20 @@ async def state(session: AsyncSession, budget: Budget, now: datetime | None = No
     return BudgetState(budget, max(spent, 0.0), start, resets_at)
 
 
-async def ensure_within_budget(session: AsyncSession, user_id: str, project: str | None) -> list[BudgetState]:
+async def ensure_within_budget(
+    session: AsyncSession,
+    user_id: str,
+    project: str | None,
+    *,
+    model: str | None = None,
+    premium: Sequence[str] = (),
+) -> list[BudgetState | groups.CategoryState]:
     """Refuse (402, CodeMie's error shape) when a budget the work falls under is at its hard limit.
 
-    Returns the budgets past their soft limit, whose warnings the caller passes on. Chats call it before the
-    model runs; workflow runs call it before each run.
+    The budgets are the user's, the project's, its cost center's, and the project budget groups' category the
+    work falls under (`model` among the catalogue's `premium` models: premium_models, else platform). Returns
+    the budgets past their soft limit, whose warnings the caller passes on. Chats call it before the model
+    runs; workflow runs call it before each run.
     """
     states = [await state(session, budget) for budget in await repository.budgets_for(session, user_id, project)]
     for over in (s for s in states if s.over_hard):
@@ -107,7 +117,16 @@ async def ensure_within_budget(session: AsyncSession, user_id: str, project: str
             },
             help="The budget resets at the start of its next period; an admin can raise or reset it.",
         )
-    return [s for s in states if s.over_soft]
+    categories = await groups.states_for_turn(session, project, model, premium) if project else []
+    for hit in (c for c in categories if c.over_hard):
+        raise BudgetExceeded(
+            f"Budget exceeded: the {hit.category} budget of project '{hit.group.project_name}' "
+            f"('{hit.group.name}') is ${hit.max_budget:.4f} per {hit.group.budget_duration} and ${hit.spent:.4f} "
+            "is spent",
+            details={k: v for k, v in hit.warning().items() if k != "message"},
+            help="The budget resets at the start of its next period; an admin can raise or reset it.",
+        )
+    return [*(s for s in states if s.over_soft), *(c for c in categories if c.over_soft)]
 
 
 def out(current: BudgetState) -> BudgetOut:

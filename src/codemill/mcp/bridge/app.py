@@ -18,10 +18,11 @@ import uvicorn
 from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from codemill import __version__
+from codemill.kit.metrics import CONTENT_TYPE, exposition, metrics
 from codemill.kit.outbound import OutboundClient
 from codemill.mcp.bridge.connections import BridgeError, ConnectionPool, broken
 from codemill.mcp.protocol import BridgeMethod, BridgeRequest, ContentItem, ToolDefinition
@@ -148,6 +149,9 @@ def create_bridge_app(settings: Settings) -> Starlette:
         try:
             answer = await bridge.run(body)
         except BridgeError as exc:
+            metrics().mcp_bridge_seconds.labels(body.method.value, str(exc.status)).observe(
+                time.perf_counter() - started
+            )
             log.warning(
                 "mcp-connect request failed",
                 extra={
@@ -158,6 +162,7 @@ def create_bridge_app(settings: Settings) -> Starlette:
                 },
             )
             return JSONResponse({"error": exc.message}, status_code=exc.status)
+        metrics().mcp_bridge_seconds.labels(body.method.value, "200").observe(time.perf_counter() - started)
         log.debug(
             "mcp-connect request",
             extra={
@@ -168,8 +173,15 @@ def create_bridge_app(settings: Settings) -> Starlette:
         )
         return JSONResponse(answer)
 
+    async def prometheus(_request: Request) -> Response:
+        return Response(exposition(), media_type=CONTENT_TYPE)
+
     return Starlette(
-        routes=[Route("/health", health, methods=["GET"]), Route("/bridge", run, methods=["POST"])],
+        routes=[
+            Route("/health", health, methods=["GET"]),
+            Route("/metrics", prometheus, methods=["GET"]),
+            Route("/bridge", run, methods=["POST"]),
+        ],
         lifespan=lifespan,
     )
 

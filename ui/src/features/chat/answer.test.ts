@@ -5,6 +5,12 @@ import { applyRecord, closeAnswer, emptyAnswer, mergeThought } from './answer'
 const fold = (records: StreamRecord[]) => records.reduce(applyRecord, emptyAnswer())
 
 describe('applyRecord', () => {
+  it('keeps the soft budget warnings sent before the answer', () => {
+    const record: StreamRecord = { generated_chunk: null, last: false, budget_warnings: [{ message: 'The project budget is past its soft limit.' }] }
+    const a = applyRecord(applyRecord(emptyAnswer(), record), { generated_chunk: 'Hi', last: false })
+    expect(a.warnings).toEqual(['The project budget is past its soft limit.'])
+    expect(a.text).toBe('Hi')
+  })
   it('appends chunks and finishes on the last record', () => {
     const a = fold([{ generated_chunk: 'Hel' }, { generated_chunk: 'lo' }])
     expect(a.text).toBe('Hello')

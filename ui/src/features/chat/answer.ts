@@ -18,6 +18,8 @@ export interface Answer {
   done: boolean
   error?: string
   timeElapsed?: number
+  /** Soft budget limits reached, as the server words them. */
+  warnings?: string[]
 }
 
 export const emptyAnswer = (): Answer => ({ text: '', thoughts: [], done: false })
@@ -92,6 +94,9 @@ function errorText(r: StreamRecord): string | undefined {
 /** Apply one NDJSON record of POST /v1/assistants/{id}/model to the answer being built. */
 export function applyRecord(a: Answer, r: StreamRecord): Answer {
   let next = a
+  if (r.budget_warnings?.length) {
+    next = { ...next, warnings: r.budget_warnings.map((w) => w.message ?? 'A budget limit is near.') }
+  }
   if (r.thought) next = { ...next, thoughts: mergeThought(next.thoughts, r.thought) }
   if (typeof r.generated_chunk === 'string' && r.generated_chunk) next = { ...next, text: next.text + r.generated_chunk }
   const err = errorText(r)

@@ -16,6 +16,7 @@ export interface ChatMessage {
   error?: string
   assistantId?: string | null
   timeElapsed?: number
+  warnings?: string[]
 }
 
 export type SendOutcome = 'sent' | 'session-expired' | 'failed'
@@ -125,6 +126,7 @@ export function useChat({ conversationId, assistantId, onConversationCreated }: 
                   error: snapshot.error,
                   streaming: !snapshot.done,
                   timeElapsed: snapshot.timeElapsed,
+                  warnings: snapshot.warnings,
                 }
               : m,
           ),
