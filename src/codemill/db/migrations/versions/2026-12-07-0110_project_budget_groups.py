@@ -1,6 +1,6 @@
 """project budget groups
 
-Revision ID: 0018
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-07 01:10:00
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0018"
+revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
