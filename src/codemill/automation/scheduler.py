@@ -55,6 +55,7 @@ async def tick(resources: runs.AutomationResources, now: datetime) -> list[str]:
     async with resources.sessions() as session:
         schedules = await repository.schedulers(session)
         last = await repository.last_fire_times(session, [s.id for s in schedules])
+    log.debug("schedules checked", extra={"at": now.isoformat(), "schedules": len(schedules)})
     fired: list[str] = []
     for integration in schedules:
         fire_time = due(integration, last.get(integration.id), now)
