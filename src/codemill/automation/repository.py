@@ -27,7 +27,7 @@ async def schedulers(session: AsyncSession) -> list[Integration]:
     """Every Scheduler integration not switched off."""
     query = select(Integration).where(
         Integration.credential_type == SCHEDULER,
-        func.coalesce(Integration.values["is_enabled"].astext, "true") != "false",
+        func.lower(func.coalesce(Integration.values["is_enabled"].astext, "true")).not_in(("false", "0", "no")),
     )
     return list((await session.execute(query.order_by(Integration.id))).scalars())
 
