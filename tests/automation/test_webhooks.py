@@ -15,6 +15,7 @@ from codemie_sdk.models.integration import CredentialTypes
 
 from tests.automation.support import ONE_STATE, create_trigger, runs, wait_run
 from tests.conftest import TestUser
+from tests.conversations.support import new_assistant
 from tests.datasources.support import ds_name, wait_for
 from tests.workflows.support import create
 
@@ -107,3 +108,37 @@ def test_webhook_without_a_secret_or_unknown_accepts_nothing(
     assert runs(user.http, integration_id) == []
     other = make_user("hook-other")
     assert other.http.get("/v1/automation/runs", params={"integration_id": integration_id}).status_code == 404
+
+
+def test_webhook_asks_an_assistant_with_the_payload_in_its_prompt(
+    make_user: Callable[..., TestUser], live_server: object
+) -> None:
+    user = make_user("hook-asst")
+    assistant_id = new_assistant(user, system_prompt="You summarise pushes.", prompt_variables=[])
+    webhook_id = f"as-{uuid.uuid4().hex[:10]}"
+    secret = uuid.uuid4().hex
+    integration_id = create_trigger(
+        user, CredentialTypes.WEBHOOK,
+        webhook_id=webhook_id, github_webhook_secret=secret, github_event_filter="push, release",
+        resource_type="assistant", resource_id=assistant_id,
+        prompt="Summarise {{ payload.commits | length }} commits on {{ payload.ref }} ({{ event }})",
+    )  # fmt: skip
+    push = {"ref": "main", "commits": [{"id": "a1"}, {"id": "b2"}]}
+    body = json.dumps(push).encode()
+
+    starred = user.client.webhook.trigger(
+        webhook_id, push, extra_headers={"X-Hub-Signature-256": _signed(secret, body), "X-GitHub-Event": "star"}
+    )
+    assert starred.status_code == 200 and starred.json()["status"] == "skipped"
+    assert runs(user.http, integration_id) == []
+
+    pushed = user.client.webhook.trigger(
+        webhook_id, push, extra_headers={"X-Hub-Signature-256": _signed(secret, body), "X-GitHub-Event": "push"}
+    )
+    assert pushed.status_code == 200, pushed.text
+    run = wait_run(user.http, integration_id)
+    assert run["status"] == "succeeded", run
+    # The mock model echoes the question: the rendered prompt reached the assistant.
+    assert "Summarise 2 commits on main (push)" in run["result"]["answer"]
+    conversation = user.http.get(f"/v1/conversations/{run['result']['conversation_id']}")
+    assert conversation.status_code == 200, conversation.text
