@@ -119,3 +119,21 @@ def test_bad_zone_or_expression_never_fires() -> None:
     assert scheduler.latest_fire_time("0 * * * *", "Mars/Olympus", now) is None
     assert scheduler.latest_fire_time("not a cron", "UTC", now) is None
     assert scheduler.latest_fire_time("0 * * * *", "UTC", now) == now
+
+
+async def test_an_assistant_run_cut_off_by_a_dead_worker_fails_instead_of_asking_again(
+    resources: runs.AutomationResources,
+) -> None:
+    integration_id = await schedule(
+        resources, at("2030-01-01T00:00:00"), schedule="0 * * * *", resource_type="assistant", resource_id="a"
+    )
+    (run_id,) = await scheduler.tick(resources, at("2030-01-01T01:00:00"))
+    async with resources.sessions() as session, session.begin():
+        run = await session.get(AutomationRun, run_id)
+        assert run is not None and run.status == "queued" and run.integration_id == integration_id
+        run.status = "running"  # as a worker leaves it when it dies mid-turn; the job is then retried
+    await runs.perform(resources, run_id)
+    async with resources.sessions() as session:
+        run = await session.get(AutomationRun, run_id)
+        assert run is not None and run.status == "failed"
+        assert run.result["error"].startswith("interrupted")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
-from codemill.automation import webhooks
+from codemill.automation import service
 from codemill.automation.schemas import AutomationRunList, WebhookAcceptedOut
 
 router = APIRouter(tags=["automation"])
@@ -26,9 +26,9 @@ async def trigger_webhook(
     A Microsoft Graph subscription handshake (`?validationToken=`) is answered with the token in plain text.
     """
     if validation_token is not None:
-        await webhooks.enabled_webhook(session, webhook_id)
+        await service.enabled_webhook(session, webhook_id)
         return PlainTextResponse(validation_token)
-    return await webhooks.receive(session, settings, webhook_id, request.headers, await request.body())
+    return await service.receive(session, settings, webhook_id, request.headers, await request.body())
 
 
 @router.get("/v1/automation/runs", response_model=AutomationRunList, summary="Runs of a webhook or schedule")
@@ -39,4 +39,4 @@ async def list_runs(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> AutomationRunList:
     """The runs a Webhook or Scheduler integration started (status, duration, result), newest first."""
-    return AutomationRunList(data=await webhooks.list_runs(session, principal, integration_id, limit))
+    return AutomationRunList(data=await service.list_runs(session, principal, integration_id, limit))

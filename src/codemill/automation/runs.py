@@ -65,9 +65,14 @@ async def perform(resources: AutomationResources, run_id: str) -> None:
     """Do the run's work and record its outcome."""
     async with resources.sessions() as session, session.begin():
         run = await repository.get_for_update(session, run_id)
-        if run is None or run.status != RunStatus.QUEUED:
+        if run is None or run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
             return  # deleted with its integration, or already done by an earlier attempt
-        run.status, run.started_at = RunStatus.RUNNING, datetime.now(UTC)
+        if run.status == RunStatus.RUNNING and run.resource_type == Target.ASSISTANT:
+            # A worker stopped mid-turn: the turn is not asked again (it may have acted already).
+            _mark(run, RunStatus.FAILED, {"error": "interrupted: the worker stopped during the assistant's turn"})
+            return
+        # A workflow or reindex starts in the transaction that ends the run: if RUNNING here, nothing started.
+        run.status, run.started_at = RunStatus.RUNNING, run.started_at or datetime.now(UTC)
     try:
         if run.resource_type == Target.ASSISTANT:
             result = await _ask_assistant(resources, run)

@@ -1,4 +1,5 @@
-"""A webhook call: find its integration, check its secret, limit its rate, record a run and queue its job."""
+"""Webhook calls (find the integration, check its secret, limit the rate, record a run and queue its job)
+and the runs API of webhooks and schedules."""
 
 from __future__ import annotations
 
