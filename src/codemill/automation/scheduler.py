@@ -79,6 +79,7 @@ async def _claim(resources: runs.AutomationResources, integration: Integration, 
         target = Target(str(values.get("resource_type")))
     except ValueError:
         return None
+    resource_id = str(values.get("resource_id") or "")[:255]
     async with resources.sessions() as session, session.begin():
         run_id = await repository.claim_fire_time(
             session,
@@ -87,7 +88,7 @@ async def _claim(resources: runs.AutomationResources, integration: Integration, 
                 "integration_id": integration.id,
                 "trigger": Trigger.SCHEDULE,
                 "resource_type": target,
-                "resource_id": str(values.get("resource_id") or ""),
+                "resource_id": resource_id,
                 "status": RunStatus.QUEUED,
                 "fire_time": fire_time,
                 "payload": {"body": None, "event": None},

@@ -14,12 +14,13 @@ from codemill.auth import policy
 from codemill.auth.principal import Principal
 from codemill.automation import repository, runs, signatures
 from codemill.automation.schemas import AutomationRunOut, RunStatus, Target, Trigger, WebhookAcceptedOut
-from codemill.errors import Forbidden, NotFound, PayloadTooLarge, TooManyRequests
+from codemill.errors import Forbidden, NotFound, PayloadTooLarge, TooManyRequests, Unprocessable
 from codemill.integrations.sealing import all_values, cipher_of
 from codemill.models import AutomationRun, Integration
 from codemill.settings import Settings
 
 _EVENT_HEADERS = ("x-github-event", "x-gitlab-event")
+RESOURCE_ID_MAX = 255
 
 
 def _enabled(integration: Integration) -> bool:
@@ -70,11 +71,14 @@ async def receive(
     payload = _payload(body, settings.automation.webhook_max_payload_bytes)
     await _check_rate(session, settings, integration)
     event = next((headers[h] for h in _EVENT_HEADERS if h in headers), None)
+    resource_id = str(values.get("resource_id") or "")
+    if not resource_id or len(resource_id) > RESOURCE_ID_MAX:
+        raise Unprocessable("The webhook's resource_id is not a valid id", details={"field": "resource_id"})
     run = AutomationRun(
         integration_id=integration.id,
         trigger=Trigger.WEBHOOK,
         resource_type=Target(str(values["resource_type"])),
-        resource_id=str(values["resource_id"]),
+        resource_id=resource_id,
         status=RunStatus.QUEUED,
         payload={"body": payload, "event": event},
         result={},

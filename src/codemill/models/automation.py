@@ -28,7 +28,7 @@ class AutomationRun(Timestamps, Base):
     )
     trigger: Mapped[str] = mapped_column(String(16))
     resource_type: Mapped[str] = mapped_column(String(32))
-    resource_id: Mapped[str] = mapped_column(String(64))
+    resource_id: Mapped[str] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(16))
     fire_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     # What the trigger carried in (a webhook's JSON payload; a schedule's prompt), bounded when stored.

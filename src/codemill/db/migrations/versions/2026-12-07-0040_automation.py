@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column("integration_id", sa.String(length=64), nullable=False),
         sa.Column("trigger", sa.String(length=16), nullable=False),
         sa.Column("resource_type", sa.String(length=32), nullable=False),
-        sa.Column("resource_id", sa.String(length=64), nullable=False),
+        sa.Column("resource_id", sa.String(length=255), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("fire_time", sa.DateTime(timezone=True), nullable=True),
         sa.Column("payload", postgresql.JSONB(astext_type=Text()), nullable=False),
