@@ -1,7 +1,8 @@
 """Who may call a webhook: its secret, as a header token (GitLab's X-Gitlab-Token or any named header) or
 as GitHub's HMAC-SHA256 signature of the body (X-Hub-Signature-256: sha256=<hex>).
 
-Every configured check must pass; a webhook with no secret configured accepts no call.
+Every configured check must pass; a webhook with no secret configured accepts no call. A token whose
+header is not named is read from X-Gitlab-Token.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from codemill.errors import Forbidden, Unauthorized
 
 GITHUB_SIGNATURE = "x-hub-signature-256"
 GITHUB_EVENT = "x-github-event"
+# The header a token is read from when the integration names none (GitLab sends its secret token there).
+DEFAULT_SECRET_HEADER = "X-Gitlab-Token"  # noqa: S105  (a header name, not a secret)
 _HELP = "Send the webhook's secret: the header configured in its integration, or GitHub's X-Hub-Signature-256."
 
 
@@ -36,13 +39,11 @@ def verify(values: Mapping[str, Any], headers: Mapping[str, str], body: bytes) -
         if not github_secret or not hmac.compare_digest(sent.encode(), github_signature(github_secret, body).encode()):
             raise Unauthorized("Invalid webhook signature", details={"header": "X-Hub-Signature-256"}, help=_HELP)
         checked = True
-    header_name = str(values.get("secure_header_name") or "").strip().lower()
     header_value = str(values.get("secure_header_value") or "")
-    if header_name and header_value:
-        if not hmac.compare_digest(headers.get(header_name, "").encode(), header_value.encode()):
-            raise Unauthorized(
-                "Invalid webhook token", details={"header": values.get("secure_header_name")}, help=_HELP
-            )
+    if header_value:
+        header_name = str(values.get("secure_header_name") or "").strip() or DEFAULT_SECRET_HEADER
+        if not hmac.compare_digest(headers.get(header_name.lower(), "").encode(), header_value.encode()):
+            raise Unauthorized("Invalid webhook token", details={"header": header_name}, help=_HELP)
         checked = True
     if not checked:
         raise Forbidden(
