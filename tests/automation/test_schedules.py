@@ -87,7 +87,7 @@ def user(automation_server: LiveServer, make_user: Callable[..., TestUser]) -> I
 def test_a_schedule_fires_at_its_next_minute_once_with_two_workers(user: TestUser, workers: list[Path]) -> None:
     workflow_id = create(user.client, user.email, ONE_STATE)
     now = datetime.now(UTC)
-    fire = (now + timedelta(minutes=1 if now.second < 45 else 2)).replace(second=0, microsecond=0)
+    fire = (now + timedelta(minutes=1 if now.second < 30 else 2)).replace(second=0, microsecond=0)
     kolkata_minute = (fire.minute + 30) % 60  # Asia/Kolkata is UTC+05:30
     integration_id = create_trigger(
         user, CredentialTypes.SCHEDULER,
