@@ -25,6 +25,7 @@ from codemill.api_keys.router import router as api_keys_router
 from codemill.assistants.mcp_router import router as assistants_mcp_router
 from codemill.assistants.router import router as assistants_router
 from codemill.auth.router import router as auth_router
+from codemill.automation.router import router as automation_router
 from codemill.conversations.chat_router import router as chat_router
 from codemill.conversations.mcp_endpoint import LazyMCPEndpoint
 from codemill.conversations.resume_router import router as resume_router
@@ -80,6 +81,7 @@ ROUTERS = [
     api_keys_router,
     openai_router,
     a2a_router,
+    automation_router,
 ]
 
 

@@ -16,6 +16,8 @@ from codemill.auth.cache import AuthCache
 from codemill.auth.local_tokens import LocalTokenService
 from codemill.auth.oidc import OIDCVerifier
 from codemill.auth.service import Authenticator
+from codemill.automation import runs as automation_runs
+from codemill.automation import scheduler
 from codemill.conversations.chat import mark_abandoned_turns
 from codemill.conversations.checkpoints import ToolCallCheckpoints
 from codemill.datasources.runtime import IndexingRuntime
@@ -132,6 +134,11 @@ class Resources:
         workflow_jobs.register(self.indexing.queue)
         self.indexing.extra_context[workflow_jobs.CONTEXT_KEY] = self
         self.indexing.worker_start_hooks.append(lambda: workflow_jobs.requeue_orphans(self.sessions, self.settings))
+        # Webhook and schedule runs too; processes that take jobs also fire due schedules.
+        automation_runs.register(self.indexing.queue)
+        self.indexing.extra_context[automation_runs.CONTEXT_KEY] = self
+        if self.settings.automation.scheduler_enabled:
+            self.indexing.worker_companions.append(lambda: scheduler.run_forever(self))
         self.plugins = PluginEngine(self.settings, self.plugin_keys, serve_callout=self.settings.nats.serve_callout)
         self.plugin_revocations = RevocationListener(asyncpg_dsn(self.database_url), self.plugins, self.sessions)
         self.mcp = MCPConnectClient(self.settings.mcp_connect)

@@ -196,6 +196,18 @@ class WorkflowSettings(BaseModel):
     poll_seconds: float = 0.5
 
 
+class AutomationSettings(BaseModel):
+    """Webhooks and schedules (docs/automation.md)."""
+
+    # Accepted calls per webhook per minute (counted from its recorded runs, so across replicas); more get 429.
+    webhook_calls_per_minute: int = 30
+    # Largest webhook body stored with its run (bytes of JSON); larger payloads are refused with 413.
+    webhook_max_payload_bytes: int = 256_000
+    # Processes that run jobs also look for due schedules this often (false: this process never fires them).
+    scheduler_enabled: bool = True
+    scheduler_tick_seconds: float = 15.0
+
+
 def _default_mcp_commands() -> list[str]:
     return ["npx", "uvx", "python -m codemill.mcp.servers.*", "python3 -m codemill.mcp.servers.*"]
 
@@ -274,6 +286,7 @@ class Settings(BaseSettings):
     observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
     workflows: WorkflowSettings = Field(default_factory=WorkflowSettings)
     mcp_connect: MCPConnectSettings = Field(default_factory=MCPConnectSettings)
+    automation: AutomationSettings = Field(default_factory=AutomationSettings)
 
     @property
     def embedded_database(self) -> bool:

@@ -227,6 +227,12 @@ def _raw_create(user: TestUser, scope: str, body: dict[str, Any]) -> Any:
         ("ServiceNow", {"url": "https://sn.example.com", "api_key": {"nested": "no"}}, "api_key"),
         ("Scheduler", {"schedule": "*/5 * * * *", "resource_type": "assistant", "resource_id": "a"}, "schedule"),
         ("Scheduler", {"schedule": "every day", "resource_type": "assistant", "resource_id": "a"}, "schedule"),
+        ("Scheduler", {"schedule": "0 25 * * *", "resource_type": "assistant", "resource_id": "a"}, "schedule"),
+        (
+            "Scheduler",
+            {"schedule": "0 * * * *", "timezone": "Mars/Olympus", "resource_type": "assistant", "resource_id": "a"},
+            "timezone",
+        ),
         ("Webhook", {"webhook_id": "a/b", "resource_type": "assistant", "resource_id": "a"}, "webhook_id"),
     ],
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -42,6 +43,9 @@ class IndexingRuntime:
         self.extra_context: dict[str, object] = {}
         # ... and what they must do when a process starts taking jobs (run once, before the workers start).
         self.worker_start_hooks: list[Callable[[], Awaitable[object]]] = []
+        # ... and what runs beside the workers for as long as they do (the scheduler's ticks).
+        self.worker_companions: list[Callable[[], Coroutine[Any, Any, None]]] = []
+        self._companions: list[asyncio.Task[None]] = []
         self._embedder: Embedder | None = None
         self._worker: asyncio.Task[None] | None = None
 
@@ -62,6 +66,7 @@ class IndexingRuntime:
         await self.queue.open()
         if run_workers:
             await self._run_start_hooks()
+            self._start_companions()
             self._worker = asyncio.create_task(self._run_worker(install_signal_handlers=False), name="indexing-worker")
 
     def _context(self) -> dict[str, object]:
@@ -85,13 +90,29 @@ class IndexingRuntime:
             except Exception:
                 log.exception("a worker start hook failed")
 
+    def _start_companions(self) -> None:
+        self._companions = [asyncio.create_task(make(), name="worker-companion") for make in self.worker_companions]
+
+    async def _stop_companions(self) -> None:
+        for task in self._companions:
+            task.cancel()
+        for task in self._companions:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._companions = []
+
     async def run_worker(self) -> None:
         """`codemill worker`: process jobs until SIGTERM/SIGINT."""
         await self._run_start_hooks()
-        await self.queue.run_worker(self.settings.jobs.concurrency, self._context(), install_signal_handlers=True)
+        self._start_companions()
+        try:
+            await self.queue.run_worker(self.settings.jobs.concurrency, self._context(), install_signal_handlers=True)
+        finally:
+            await self._stop_companions()
 
     async def close(self) -> None:
         """Stop the in-process worker and close the queue."""
+        await self._stop_companions()
         if self._worker is not None:
             self._worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):

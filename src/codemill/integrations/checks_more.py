@@ -246,7 +246,8 @@ async def check_telegram(values: dict[str, Any], ctx: CheckContext) -> str:
     return f"Connected to Telegram as bot @{bot.get('username') or 'unknown'}."
 
 
-def _a2a_headers(values: dict[str, Any]) -> dict[str, str]:
+def a2a_headers(values: dict[str, Any]) -> dict[str, str]:
+    """The headers an A2A integration's credentials send (the credential test and the remote-agent tool)."""
     auth_type = str(values.get("auth_type") or "")
     secret = str(values.get("auth_value") or "")
     if auth_type == "bearer":
@@ -263,7 +264,7 @@ def _a2a_headers(values: dict[str, Any]) -> dict[str, str]:
 async def check_a2a(values: dict[str, Any], ctx: CheckContext) -> str:
     """Fetch the agent card (/.well-known/agent-card.json, then the older agent.json) with the credentials."""
     url = _url(values, "url", "A2A")
-    headers = _a2a_headers(values)
+    headers = a2a_headers(values)
     response = await _call(ctx, f"{url}/.well-known/agent-card.json", "A2A agent", headers=headers)
     if response.status_code == 404:
         response = await _call(ctx, f"{url}/.well-known/agent.json", "A2A agent", headers=headers)

@@ -116,6 +116,11 @@ CATALOGUE: tuple[CredentialType, ...] = (
             F("github_event_filter", description="comma-separated events, e.g. pull_request,push"),
             F("resource_type", required=True, choices=_RESOURCE_TYPES),
             F("resource_id", required=True),
+            F(
+                "prompt",
+                kind=ValueKind.DOCUMENT,
+                description="Codemill: prompt template for an assistant or workflow; {{ payload.x }} reads the body",
+            ),
         ),
         unique_value="webhook_id",
         rule=webhook_rule,

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from croniter import croniter
 
 from codemill.errors import Unprocessable
 
@@ -29,6 +32,21 @@ def schedule_rule(values: dict[str, Any]) -> None:
             details={"field": "schedule", "reason": "it must run at most once per hour (one fixed minute)"},
             help=_CRON_HELP,
         )
+    if not croniter.is_valid(schedule):
+        raise Unprocessable(
+            "Invalid cron expression",
+            details={"field": "schedule", "reason": "a field is out of range"},
+            help=_CRON_HELP,
+        )
+    timezone = str(values.get("timezone") or "UTC").strip()
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Unprocessable(
+            f"Unknown time zone {timezone!r}",
+            details={"field": "timezone"},
+            help="Use an IANA time zone name such as UTC, Europe/Berlin or America/New_York.",
+        ) from None
 
 
 def webhook_rule(values: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ from codemill.models.analytics import (
 )
 from codemill.models.api_access import A2ATask, ApiKey
 from codemill.models.assistants import Assistant, AssistantVersion
+from codemill.models.automation import AutomationRun
 from codemill.models.base import Base
 from codemill.models.conversations import Conversation, ConversationFolder, ConversationMessage, TurnStatus
 from codemill.models.datasources import Datasource, DatasourceChunk, DatasourceItem
@@ -36,6 +37,7 @@ __all__ = [
     "ApiKey",
     "Assistant",
     "AssistantVersion",
+    "AutomationRun",
     "Base",
     "Budget",
     "Conversation",

@@ -13,6 +13,7 @@ from typing import Any
 
 from codemill.models import Assistant
 from codemill.settings import Settings
+from codemill.toolkits.a2a import A2A_DESCRIPTION, a2a_agent_tool
 from codemill.toolkits.atlassian import CONFLUENCE_DESCRIPTION, JIRA_DESCRIPTION, confluence_tool, jira_tool
 from codemill.toolkits.aws import AWS_DESCRIPTION, aws_tool
 from codemill.toolkits.base import Binding
@@ -95,6 +96,11 @@ TOOLKITS: tuple[ToolkitEntry, ...] = (
         "Research",
         "Reading web pages (public addresses only).",
         (ToolEntry("web_scrapper", "Web Scraper", SCRAPER_DESCRIPTION, None, web_scraper_tool),),
+    ),
+    ToolkitEntry(
+        "A2A",
+        "A remote A2A agent as a sub-assistant (an A2A integration holds its URL and credentials).",
+        (ToolEntry("a2a_agent", "Remote A2A agent", A2A_DESCRIPTION, "A2A", a2a_agent_tool),),
     ),
 )
 

@@ -1,0 +1,1 @@
+"""Automation: webhooks and schedules that start assistants, workflows and datasource reindexing."""
