@@ -1,9 +1,10 @@
-"""`codemill serve | worker | migrate | doctor | nats-callout | mcp-connect | admin …`."""
+"""`codemill serve | worker | migrate | doctor | nats-callout | mcp-connect | mermaid | admin …`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ import uvicorn
 from codemill.admin_cli import create_user, rotate_keys, set_password
 from codemill.bootstrap import Database, bootstrap_admin, open_database
 from codemill.db.engine import make_engine, make_sessionmaker
+from codemill.diagrams.server import serve_mermaid
 from codemill.doctor import CHECK_NAMES, run_doctor
 from codemill.errors import CodemillError
 from codemill.integrations.plugin_keys import PluginKeyStore
@@ -22,7 +24,10 @@ from codemill.mcp.embedded import EmbeddedMCPConnect
 from codemill.plugins.callout import run_callout
 from codemill.plugins.nats_config import resolve_credentials
 from codemill.resources import PluginKeysFromIntegrations, Resources
-from codemill.settings import Settings
+from codemill.settings import Settings, unknown_variables
+
+# The long-running commands refuse to start with a CODEMILL_* variable no setting reads.
+SERVICES = frozenset({"serve", "worker", "migrate", "nats-callout", "mcp-connect", "mermaid"})
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,6 +59,10 @@ def _parser() -> argparse.ArgumentParser:
     bridge.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     bridge.add_argument("--port", type=int, default=3000, help="port (default 3000)")
 
+    mermaid = sub.add_parser("mermaid", help="run a Mermaid server (mermaid.ink's API) on the local renderer")
+    mermaid.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    mermaid.add_argument("--port", type=int, default=3000, help="port (default 3000)")
+
     admin = sub.add_parser("admin", help="administration")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
     create = admin_sub.add_parser("create-user", help="create a local user")
@@ -78,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point."""
     args = _parser().parse_args(argv)
+    unknown = unknown_variables(os.environ)
+    if unknown and args.command in SERVICES:
+        # A misspelt variable would otherwise be ignored and the default used without a word.
+        print(f"error: unknown setting(s) in the environment: {', '.join(unknown)}", file=sys.stderr)
+        print("fix: correct or remove them (docs/configuration.md lists every CODEMILL_* variable)", file=sys.stderr)
+        return 2
     settings = Settings()
     configure_logging(settings.log_level)
     try:
@@ -95,6 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _admin(settings, args)
         if args.command == "mcp-connect":
             return _mcp_connect(settings, args)
+        if args.command == "mermaid":
+            serve_mermaid(settings.mermaid, args.host, args.port)
+            return 0
         if args.command == "doctor":
             only = args.only.split(",") if args.only else None
             return asyncio.run(run_doctor(settings, only=only, call_timeout=args.timeout))

@@ -16,6 +16,7 @@ from codemill.settings import Settings
 from codemill.toolkits.atlassian import CONFLUENCE_DESCRIPTION, JIRA_DESCRIPTION, confluence_tool, jira_tool
 from codemill.toolkits.aws import AWS_DESCRIPTION, aws_tool
 from codemill.toolkits.base import Binding
+from codemill.toolkits.diagrams import DIAGRAM_DESCRIPTION, mermaid_diagram_tool
 from codemill.toolkits.git_api import (
     AZURE_DEVOPS_GIT_DESCRIPTION,
     GITHUB_DESCRIPTION,
@@ -95,6 +96,11 @@ TOOLKITS: tuple[ToolkitEntry, ...] = (
         "Research",
         "Reading web pages (public addresses only).",
         (ToolEntry("web_scrapper", "Web Scraper", SCRAPER_DESCRIPTION, None, web_scraper_tool),),
+    ),
+    ToolkitEntry(
+        "Diagrams",
+        "Mermaid diagrams, checked by rendering them (the chat draws them).",
+        (ToolEntry("mermaid_diagram", "Mermaid diagram", DIAGRAM_DESCRIPTION, None, mermaid_diagram_tool),),
     ),
 )
 

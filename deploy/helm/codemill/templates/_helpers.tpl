@@ -140,8 +140,6 @@ imagePullSecrets:
 {{- define "codemill.env" -}}
 {{- $s := .Values.secrets -}}
 {{- $c := .Values.config -}}
-- name: CODEMILL_ENVIRONMENT
-  value: {{ $c.environment | quote }}
 - name: CODEMILL_LOG_LEVEL
   value: {{ $c.logLevel | quote }}
 - name: CODEMILL_DATA_DIR
