@@ -15,7 +15,8 @@ from codemill.admin_cli import create_user, rotate_keys, set_password
 from codemill.bootstrap import Database, bootstrap_admin, open_database
 from codemill.db.engine import make_engine, make_sessionmaker
 from codemill.diagrams.server import serve_mermaid
-from codemill.doctor import CHECK_NAMES, run_doctor
+from codemill.doctor.__main__ import add_arguments as add_doctor_arguments
+from codemill.doctor.__main__ import run_from_arguments as run_doctor_from_arguments
 from codemill.errors import CodemillError
 from codemill.integrations.plugin_keys import PluginKeyStore
 from codemill.kit.logs import configure_logging
@@ -42,8 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="apply database migrations")
 
     doctor = sub.add_parser("doctor", help="check each configured component and print the fixes")
-    doctor.add_argument("--only", default=None, help=f"comma-separated checks: {', '.join(CHECK_NAMES)}")
-    doctor.add_argument("--timeout", type=float, default=5.0, help="seconds per network call (default 5)")
+    add_doctor_arguments(doctor)
 
     worker = sub.add_parser("worker", help="run background jobs (datasource indexing); any number of machines")
     worker.add_argument(
@@ -114,8 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             serve_mermaid(settings.mermaid, args.host, args.port)
             return 0
         if args.command == "doctor":
-            only = args.only.split(",") if args.only else None
-            return asyncio.run(run_doctor(settings, only=only, call_timeout=args.timeout))
+            return asyncio.run(run_doctor_from_arguments(settings, args))
     except CodemillError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
