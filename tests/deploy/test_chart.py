@@ -246,3 +246,28 @@ def test_api_pods_are_scraped_at_metrics_on_the_serving_port() -> None:
     assert annotations["prometheus.io/scrape"] == "true"
     assert annotations["prometheus.io/path"] == "/metrics"
     assert annotations["prometheus.io/port"] == str(port)
+
+
+def test_public_nats_listener_requires_tls_and_the_in_cluster_one_is_private() -> None:
+    docs = documents("values-production.yaml")
+    config = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == f"{RELEASE}-nats")["data"]
+    assert "allow_non_tls" not in config["nats-edge.conf"] and "tls {" in config["nats-edge.conf"]
+    assert "tls {" not in config["nats.conf"]
+    external = next(d for d in docs if d["kind"] == "Service" and d["metadata"]["name"] == f"{RELEASE}-nats-external")
+    assert external["spec"]["selector"]["app.kubernetes.io/component"] == "nats-edge"
+    policies = {d["metadata"]["name"]: d for d in docs if d["kind"] == "NetworkPolicy"}
+    inside = policies[f"{RELEASE}-nats"]["spec"]["ingress"]
+    assert not any("ipBlock" in peer for rule in inside for peer in rule["from"]), "plain NATS must stay in-cluster"
+    edge = policies[f"{RELEASE}-nats-edge"]["spec"]["ingress"]
+    assert any("ipBlock" in peer for rule in edge for peer in rule["from"])
+
+
+def test_fluent_bit_parses_codemills_json_lines() -> None:
+    config = next(
+        d for d in documents("values-production.yaml")
+        if d["kind"] == "ConfigMap" and d["metadata"]["name"] == f"{RELEASE}-fluent-bit"
+    )["data"]  # fmt: skip
+    kubernetes_filter = config["fluent-bit.conf"].split("Name                kubernetes", 1)[1].split("[", 1)[0]
+    assert "Merge_Log           On" in kubernetes_filter  # the JSON line becomes the record's fields
+    assert "Merge_Parser        json" in kubernetes_filter
+    assert "Name        json" in config["parsers.conf"] and "Format      json" in config["parsers.conf"]
