@@ -271,3 +271,10 @@ def test_fluent_bit_parses_codemills_json_lines() -> None:
     assert "Merge_Log           On" in kubernetes_filter  # the JSON line becomes the record's fields
     assert "Merge_Parser        json" in kubernetes_filter
     assert "Name        json" in config["parsers.conf"] and "Format      json" in config["parsers.conf"]
+    # The parser's time field is the one Codemill writes.
+    import logging
+
+    from codemill.kit.logs import JsonFormatter
+
+    line = JsonFormatter().format(logging.LogRecord("codemill", logging.INFO, __file__, 1, "hello", (), None))
+    assert "Time_Key    ts" in config["parsers.conf"] and '"ts": "' in line.replace('":"', '": "')
