@@ -278,3 +278,29 @@ def test_fluent_bit_parses_codemills_json_lines() -> None:
 
     line = JsonFormatter().format(logging.LogRecord("codemill", logging.INFO, __file__, 1, "hello", (), None))
     assert "Time_Key    ts" in config["parsers.conf"] and '"ts": "' in line.replace('":"', '": "')
+
+
+def test_cross_tenant_option_restricts_codemill_to_the_client_tenants() -> None:
+    import json
+
+    values = profile_values("values-production.yaml")
+    values["keycloak"]["entra"] = {
+        "enabled": True, "option": "crossTenant", "tenantId": "provider", "clientId": "c",
+        "allowedTenants": ["client-a", "client-b"],
+    }  # fmt: skip
+    rendered = dict(helm.Chart.load(CHART).render(values, name=RELEASE, namespace=NAMESPACE))
+    api = next(
+        d for d in __import__("yaml").safe_load_all(rendered["codemill/templates/api.yaml"])
+        if d and d["kind"] == "Deployment"
+    )  # fmt: skip
+    env = {e["name"]: e.get("value") for e in pod_spec(api)["containers"][0]["env"]}
+    assert json.loads(env["CODEMILL_OIDC__ALLOWED_TENANTS"]) == ["client-a", "client-b"]
+    realm = json.loads((ROOT / "deploy" / "keycloak" / "codemill-realm.json").read_text())
+    mappers = [m for m in realm["identityProviderMappers"] if m["identityProviderAlias"] == "entra-cross-tenant"]
+    assert any(m["config"].get("claim") == "tid" and m["config"].get("user.attribute") == "tid" for m in mappers)
+    client = next(c for c in realm["clients"] if c["clientId"] == "codemill")
+    assert any(m["config"].get("claim.name") == "tid" for m in client["protocolMappers"])
+    # Own-tenant installs are not restricted by Codemill (Entra itself admits only that tenant).
+    assert "CODEMILL_OIDC__ALLOWED_TENANTS" not in {
+        e["name"] for e in pod_spec(workloads("values-production.yaml")[0])["containers"][0].get("env", [])
+    }

@@ -174,6 +174,12 @@ imagePullSecrets:
   value: {{ $c.oidc.rolesClaim | quote }}
 - name: CODEMILL_OIDC__APPLICATIONS_CLAIM
   value: {{ $c.oidc.applicationsClaim | quote }}
+{{- $entra := .Values.keycloak.entra }}
+{{- if and .Values.keycloak.enabled $entra.enabled (eq $entra.option "crossTenant") }}
+# Entra ID across tenants: the broker admits any tenant; Codemill lets in only these (token claim tid).
+- name: CODEMILL_OIDC__ALLOWED_TENANTS
+  value: {{ default (list $entra.tenantId) $entra.allowedTenants | toJson | quote }}
+{{- end }}
 - name: CODEMILL_PROXY_AUTH__ENABLED
   value: {{ $c.proxyAuth.enabled | quote }}
 {{- with $c.proxyAuth.trustedProxies }}
