@@ -165,6 +165,15 @@ def test_edge_requires_tls_while_the_in_cluster_server_stays_plain_and_both_form
             await subscriber.subscribe("plugin.ping", cb=deliver)
             await subscriber.flush()
             context = ssl.create_default_context(cafile=str(ca.ca_file))
+            # As the codemie-plugins CLI connects (TLS before INFO); then as other clients do.
+            first = await nats.connect(
+                f"tls://localhost:{ports['edge']['client']}",
+                user="codemill",
+                password="b",
+                tls=context,
+                tls_handshake_first=True,
+            )
+            await first.close()
             publisher = await nats.connect(
                 f"tls://localhost:{ports['edge']['client']}", user="codemill", password="b", tls=context
             )
