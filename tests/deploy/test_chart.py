@@ -304,3 +304,18 @@ def test_cross_tenant_option_restricts_codemill_to_the_client_tenants() -> None:
     assert "CODEMILL_OIDC__ALLOWED_TENANTS" not in {
         e["name"] for e in pod_spec(workloads("values-production.yaml")[0])["containers"][0].get("env", [])
     }
+
+
+def test_cert_manager_issues_the_edge_certificate_for_the_public_name() -> None:
+    values = profile_values("values-production.yaml")
+    values["nats"]["external"] = {
+        "enabled": True, "host": "plugins.example.com", "certManager": {"issuerName": "letsencrypt"},
+    }  # fmt: skip
+    rendered = dict(helm.Chart.load(CHART).render(values, name=RELEASE, namespace=NAMESPACE))
+    docs = [d for d in __import__("yaml").safe_load_all(rendered["codemill/templates/nats.yaml"]) if d]
+    certificate = next(d for d in docs if d["kind"] == "Certificate")
+    assert certificate["spec"]["dnsNames"] == ["plugins.example.com"]
+    assert certificate["spec"]["issuerRef"] == {"name": "letsencrypt", "kind": "ClusterIssuer"}
+    edge = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == f"{RELEASE}-nats-edge")
+    mounted = {v["name"]: v for v in pod_spec(edge)["volumes"]}
+    assert mounted["tls"]["secret"]["secretName"] == certificate["spec"]["secretName"]
