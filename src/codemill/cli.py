@@ -1,10 +1,11 @@
-"""`codemill serve | worker | migrate | doctor | nats-callout | mcp-connect | admin …`."""
+"""`codemill serve | worker | migrate | doctor | nats-callout | mcp-connect | mermaid | admin …`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -15,7 +16,9 @@ from codemill.admin_cli import create_user, rotate_keys, set_password
 from codemill.analytics.metrics_router import refresh_job_gauges
 from codemill.bootstrap import Database, bootstrap_admin, open_database
 from codemill.db.engine import make_engine, make_sessionmaker
-from codemill.doctor import CHECK_NAMES, run_doctor
+from codemill.diagrams.server import serve_mermaid
+from codemill.doctor.__main__ import add_arguments as add_doctor_arguments
+from codemill.doctor.__main__ import run_from_arguments as run_doctor_from_arguments
 from codemill.errors import CodemillError
 from codemill.integrations.plugin_keys import PluginKeyStore
 from codemill.kit.logs import configure_logging
@@ -26,7 +29,10 @@ from codemill.mcp.embedded import EmbeddedMCPConnect
 from codemill.plugins.callout import run_callout
 from codemill.plugins.nats_config import resolve_credentials
 from codemill.resources import PluginKeysFromIntegrations, Resources
-from codemill.settings import Settings
+from codemill.settings import Settings, unknown_variables
+
+# The long-running commands refuse to start with a CODEMILL_* variable no setting reads.
+SERVICES = frozenset({"serve", "worker", "migrate", "nats-callout", "mcp-connect", "mermaid"})
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,8 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="apply database migrations")
 
     doctor = sub.add_parser("doctor", help="check each configured component and print the fixes")
-    doctor.add_argument("--only", default=None, help=f"comma-separated checks: {', '.join(CHECK_NAMES)}")
-    doctor.add_argument("--timeout", type=float, default=5.0, help="seconds per network call (default 5)")
+    add_doctor_arguments(doctor)
 
     worker = sub.add_parser("worker", help="run background jobs (datasource indexing); any number of machines")
     worker.add_argument(
@@ -57,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     bridge = sub.add_parser("mcp-connect", help="run MCP Connect: the bridge to MCP servers (POST /bridge)")
     bridge.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     bridge.add_argument("--port", type=int, default=3000, help="port (default 3000)")
+
+    mermaid = sub.add_parser("mermaid", help="run a Mermaid server (mermaid.ink's API) on the local renderer")
+    mermaid.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    mermaid.add_argument("--port", type=int, default=3000, help="port (default 3000)")
 
     admin = sub.add_parser("admin", help="administration")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
@@ -82,6 +91,12 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point."""
     args = _parser().parse_args(argv)
+    unknown = unknown_variables(os.environ)
+    if unknown and args.command in SERVICES:
+        # A misspelt variable would otherwise be ignored and the default used without a word.
+        print(f"error: unknown setting(s) in the environment: {', '.join(unknown)}", file=sys.stderr)
+        print("fix: correct or remove them (docs/configuration.md lists every CODEMILL_* variable)", file=sys.stderr)
+        return 2
     settings = Settings()
     configure_logging(settings.log_level)
     try:
@@ -99,9 +114,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _admin(settings, args)
         if args.command == "mcp-connect":
             return _mcp_connect(settings, args)
+        if args.command == "mermaid":
+            serve_mermaid(settings.mermaid, args.host, args.port)
+            return 0
         if args.command == "doctor":
-            only = args.only.split(",") if args.only else None
-            return asyncio.run(run_doctor(settings, only=only, call_timeout=args.timeout))
+            return asyncio.run(run_doctor_from_arguments(settings, args))
     except CodemillError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2

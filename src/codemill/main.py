@@ -32,6 +32,7 @@ from codemill.conversations.resume_router import router as resume_router
 from codemill.conversations.router import router as conversations_router
 from codemill.datasources.kb_router import router as datasources_kb_router
 from codemill.datasources.router import router as datasources_router
+from codemill.diagrams.router import router as diagrams_router
 from codemill.edge_input import refuse_unstorable_input
 from codemill.errors import NotFound
 from codemill.errors_http import install_error_handlers
@@ -77,6 +78,7 @@ ROUTERS = [
     budgets_router,
     budget_groups_router,
     activity_router,
+    diagrams_router,
     metrics_router,  # /metrics: a route, so it answers before the UI's catch-all
     api_keys_router,
     openai_router,

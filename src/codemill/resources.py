@@ -22,6 +22,8 @@ from codemill.conversations.chat import mark_abandoned_turns
 from codemill.conversations.checkpoints import ToolCallCheckpoints
 from codemill.datasources.runtime import IndexingRuntime
 from codemill.db.engine import make_engine, make_sessionmaker
+from codemill.diagrams.renderer import MermaidRenderer
+from codemill.diagrams.service import build_renderer
 from codemill.integrations.keyring import build_cipher
 from codemill.integrations.plugin_keys import PluginKeyStore
 from codemill.integrations.sealing import CIPHER_INFO_KEY
@@ -119,6 +121,8 @@ class Resources:
     plugin_revocations: RevocationListener = field(init=False)
     # MCP: the client of MCP Connect (the bridge runs the servers; this process never spawns one).
     mcp: MCPConnectClient = field(init=False)
+    # Diagrams: the Mermaid server's client, or the local Chromium renderer (its browser starts on first use).
+    mermaid: MermaidRenderer = field(init=False)
 
     def __post_init__(self) -> None:
         self.outbound = OutboundClient(self.settings.allow_private_network)
@@ -142,6 +146,7 @@ class Resources:
         self.plugins = PluginEngine(self.settings, self.plugin_keys, serve_callout=self.settings.nats.serve_callout)
         self.plugin_revocations = RevocationListener(asyncpg_dsn(self.database_url), self.plugins, self.sessions)
         self.mcp = MCPConnectClient(self.settings.mcp_connect)
+        self.mermaid = build_renderer(self.settings.mermaid)
 
     @property
     def plugin_engine_uri(self) -> str | None:
@@ -206,6 +211,7 @@ class Resources:
         await self.plugins.stop()
         await self.indexing.close()
         await self.mcp.aclose()
+        await self.mermaid.aclose()
         await self.http.aclose()
         await self.outbound.aclose()
         await self.engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -22,7 +23,10 @@ class OIDCSettings(BaseModel):
     applications_claim: str = "applications"
     applications_admin_claim: str = "applications_admin"
     admin_role: str = "admin"
-    developer_role: str = "developer"
+    # Entra ID across tenants (Keycloak's entra-cross-tenant broker): only tokens whose tenant claim
+    # names one of these tenant ids are admitted. Empty: no tenant restriction (single-tenant issuers).
+    allowed_tenants: list[str] = Field(default_factory=list)
+    tenant_claim: str = "tid"
     allow_insecure_http: bool = False
 
 
@@ -241,6 +245,22 @@ class MCPConnectSettings(BaseModel):
     buckets_count: int = 1
 
 
+class MermaidSettings(BaseModel):
+    """Diagram rendering for /v1/files/diagram/mermaid and the assistants' diagram tool.
+
+    url: a Mermaid server speaking mermaid.ink's API (the chart's Mermaid component, or
+    `codemill mermaid`). Unset: the local renderer (the `mermaid` package in Chromium via Playwright).
+    """
+
+    url: str | None = None
+    # The local renderer's browser (Debian's chromium) and mermaid.min.js; unset: found on PATH / in ui/.
+    chromium_path: Path | None = None
+    script_path: Path | None = None
+    timeout_seconds: float = 30.0
+    # Diagram source longer than this is refused (413) before anything renders.
+    max_code_chars: int = 50_000
+
+
 class Settings(BaseSettings):
     """Codemill's settings: env prefix CODEMILL_, nested groups with `__` (CODEMILL_OIDC__ISSUER)."""
 
@@ -287,6 +307,7 @@ class Settings(BaseSettings):
     workflows: WorkflowSettings = Field(default_factory=WorkflowSettings)
     mcp_connect: MCPConnectSettings = Field(default_factory=MCPConnectSettings)
     automation: AutomationSettings = Field(default_factory=AutomationSettings)
+    mermaid: MermaidSettings = Field(default_factory=MermaidSettings)
 
     @property
     def embedded_database(self) -> bool:
@@ -310,3 +331,23 @@ class Settings(BaseSettings):
             return self.ui_dir
         candidate = Path(__file__).resolve().parents[2] / "ui" / "dist"
         return candidate if (candidate / "index.html").is_file() else None
+
+
+ENV_PREFIX = "CODEMILL_"
+
+
+def setting_variables() -> set[str]:
+    """Every CODEMILL_* variable Settings reads: fields, groups (as JSON) and group fields (GROUP__FIELD)."""
+    names: set[str] = set()
+    for name, field in Settings.model_fields.items():
+        names.add(f"{ENV_PREFIX}{name}".upper())
+        group = field.annotation
+        if isinstance(group, type) and issubclass(group, BaseModel):
+            names.update(f"{ENV_PREFIX}{name}__{sub}".upper() for sub in group.model_fields)
+    return names
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """CODEMILL_* variables in the environment that no setting reads (a typo must not be silent)."""
+    known = setting_variables()
+    return sorted(name for name in environ if name.upper().startswith(ENV_PREFIX) and name.upper() not in known)

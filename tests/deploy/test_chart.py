@@ -252,3 +252,76 @@ def test_pods_are_scraped_at_metrics_on_a_port_they_serve(component: str, port_n
     if component == "worker":  # the worker has no HTTP app: the setting makes it serve /metrics on that port
         env = {e["name"]: e.get("value") for e in container["env"]}
         assert env["CODEMILL_OBSERVABILITY__METRICS_PORT"] == str(port)
+
+
+def test_public_nats_listener_requires_tls_and_the_in_cluster_one_is_private() -> None:
+    docs = documents("values-production.yaml")
+    config = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == f"{RELEASE}-nats")["data"]
+    assert "allow_non_tls" not in config["nats-edge.conf"] and "tls {" in config["nats-edge.conf"]
+    assert "tls {" not in config["nats.conf"]
+    external = next(d for d in docs if d["kind"] == "Service" and d["metadata"]["name"] == f"{RELEASE}-nats-external")
+    assert external["spec"]["selector"]["app.kubernetes.io/component"] == "nats-edge"
+    policies = {d["metadata"]["name"]: d for d in docs if d["kind"] == "NetworkPolicy"}
+    inside = policies[f"{RELEASE}-nats"]["spec"]["ingress"]
+    assert not any("ipBlock" in peer for rule in inside for peer in rule["from"]), "plain NATS must stay in-cluster"
+    edge = policies[f"{RELEASE}-nats-edge"]["spec"]["ingress"]
+    assert any("ipBlock" in peer for rule in edge for peer in rule["from"])
+
+
+def test_fluent_bit_parses_codemills_json_lines() -> None:
+    config = next(
+        d for d in documents("values-production.yaml")
+        if d["kind"] == "ConfigMap" and d["metadata"]["name"] == f"{RELEASE}-fluent-bit"
+    )["data"]  # fmt: skip
+    kubernetes_filter = config["fluent-bit.conf"].split("Name                kubernetes", 1)[1].split("[", 1)[0]
+    assert "Merge_Log           On" in kubernetes_filter  # the JSON line becomes the record's fields
+    assert "Merge_Parser        json" in kubernetes_filter
+    assert "Name        json" in config["parsers.conf"] and "Format      json" in config["parsers.conf"]
+    # The parser's time field is the one Codemill writes.
+    import logging
+
+    from codemill.kit.logs import JsonFormatter
+
+    line = JsonFormatter().format(logging.LogRecord("codemill", logging.INFO, __file__, 1, "hello", (), None))
+    assert "Time_Key    ts" in config["parsers.conf"] and '"ts": "' in line.replace('":"', '": "')
+
+
+def test_cross_tenant_option_restricts_codemill_to_the_client_tenants() -> None:
+    import json
+
+    values = profile_values("values-production.yaml")
+    values["keycloak"]["entra"] = {
+        "enabled": True, "option": "crossTenant", "tenantId": "provider", "clientId": "c",
+        "allowedTenants": ["client-a", "client-b"],
+    }  # fmt: skip
+    rendered = dict(helm.Chart.load(CHART).render(values, name=RELEASE, namespace=NAMESPACE))
+    api = next(
+        d for d in __import__("yaml").safe_load_all(rendered["codemill/templates/api.yaml"])
+        if d and d["kind"] == "Deployment"
+    )  # fmt: skip
+    env = {e["name"]: e.get("value") for e in pod_spec(api)["containers"][0]["env"]}
+    assert json.loads(env["CODEMILL_OIDC__ALLOWED_TENANTS"]) == ["client-a", "client-b"]
+    realm = json.loads((ROOT / "deploy" / "keycloak" / "codemill-realm.json").read_text())
+    mappers = [m for m in realm["identityProviderMappers"] if m["identityProviderAlias"] == "entra-cross-tenant"]
+    assert any(m["config"].get("claim") == "tid" and m["config"].get("user.attribute") == "tid" for m in mappers)
+    client = next(c for c in realm["clients"] if c["clientId"] == "codemill")
+    assert any(m["config"].get("claim.name") == "tid" for m in client["protocolMappers"])
+    # Own-tenant installs are not restricted by Codemill (Entra itself admits only that tenant).
+    assert "CODEMILL_OIDC__ALLOWED_TENANTS" not in {
+        e["name"] for e in pod_spec(workloads("values-production.yaml")[0])["containers"][0].get("env", [])
+    }
+
+
+def test_cert_manager_issues_the_edge_certificate_for_the_public_name() -> None:
+    values = profile_values("values-production.yaml")
+    values["nats"]["external"] = {
+        "enabled": True, "host": "plugins.example.com", "certManager": {"issuerName": "letsencrypt"},
+    }  # fmt: skip
+    rendered = dict(helm.Chart.load(CHART).render(values, name=RELEASE, namespace=NAMESPACE))
+    docs = [d for d in __import__("yaml").safe_load_all(rendered["codemill/templates/nats.yaml"]) if d]
+    certificate = next(d for d in docs if d["kind"] == "Certificate")
+    assert certificate["spec"]["dnsNames"] == ["plugins.example.com"]
+    assert certificate["spec"]["issuerRef"] == {"name": "letsencrypt", "kind": "ClusterIssuer"}
+    edge = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == f"{RELEASE}-nats-edge")
+    mounted = {v["name"]: v for v in pod_spec(edge)["volumes"]}
+    assert mounted["tls"]["secret"]["secretName"] == certificate["spec"]["secretName"]

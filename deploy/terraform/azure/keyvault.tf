@@ -77,7 +77,7 @@ resource "random_bytes" "master_key" {
 }
 
 resource "azurerm_key_vault_secret" "master_key" {
-  #checkov:skip=CKV_AZURE_41:The master key decrypts stored integration credentials; an expiry would make them unreadable. Rotate with `codemill admin rotate-master-key` instead.
+  #checkov:skip=CKV_AZURE_41:The master key decrypts stored integration credentials; an expiry would make them unreadable. Rotate it instead: the new key in the secret, the old one in CODEMILL_PREVIOUS_MASTER_KEYS, then `codemill admin rotate-keys`.
   name         = "codemill-master-key"
   value        = random_bytes.master_key.base64
   key_vault_id = azurerm_key_vault.main.id

@@ -155,7 +155,22 @@ class OIDCVerifier:
             raise Unauthorized("JWT has expired", help="Sign in again.") from exc
         except jwt.PyJWTError as exc:
             raise Unauthorized("Invalid token", details=str(exc)) from exc
+        self._check_tenant(claims)
         return self._identity(claims)
+
+    def _check_tenant(self, claims: dict[str, Any]) -> None:
+        """Entra ID across tenants: only the configured tenants' users get in (the broker admits any tenant)."""
+        allowed = self.settings.allowed_tenants
+        if not allowed:
+            return
+        tenant = claims.get(self.settings.tenant_claim)
+        if not isinstance(tenant, str) or tenant.lower() not in {t.lower() for t in allowed}:
+            raise Unauthorized(
+                "Sign-in from this organisation is not allowed",
+                details=f"{self.settings.tenant_claim} {tenant!r} is not an allowed tenant",
+                help="An administrator adds the tenant id to CODEMILL_OIDC__ALLOWED_TENANTS "
+                "(chart: keycloak.entra.allowedTenants).",
+            )
 
     def _identity(self, claims: dict[str, Any]) -> OIDCIdentity:
         s = self.settings

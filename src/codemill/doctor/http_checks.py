@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 
+from codemill.diagrams.renderer import DiagramFormat
+from codemill.diagrams.server_client import render_path
 from codemill.doctor.report import CheckResult
 from codemill.settings import Settings
 
@@ -14,13 +14,6 @@ NOT_CONFIGURED = "skipped (not configured)"
 
 def _error(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}".rstrip(": ")
-
-
-def _optional_url(settings: Settings, group: str) -> str | None:
-    """`<group>.url` of a settings group that may not exist yet in this version (mermaid, mcp_connect)."""
-    section: Any = getattr(settings, group, None)
-    url = getattr(section, "url", None)
-    return str(url) if url else None
 
 
 async def check_oidc(settings: Settings, client: httpx.AsyncClient) -> CheckResult:
@@ -133,12 +126,22 @@ async def check_reachable(name: str, url: str | None, client: httpx.AsyncClient,
 
 
 async def check_mermaid(settings: Settings, client: httpx.AsyncClient) -> CheckResult:
-    return await check_reachable(
-        "mermaid",
-        _optional_url(settings, "mermaid"),
-        client,
-        "start the Mermaid server (Kubernetes: the <release>-mermaid Deployment) and check CODEMILL_MERMAID__URL",
+    """Render a one-edge diagram at the Mermaid server (what /v1/files/diagram/mermaid asks of it)."""
+    url = settings.mermaid.url
+    fix = (
+        "start the Mermaid server (Kubernetes: the <release>-mermaid Deployment; elsewhere `codemill mermaid`) "
+        "and check CODEMILL_MERMAID__URL (its root, e.g. http://<release>-mermaid:3000)"
     )
+    if not url:
+        return CheckResult.skipped("mermaid", f"{NOT_CONFIGURED}: the local Chromium renderer draws diagrams")
+    probe = url.rstrip("/") + render_path("graph TD; doctor-->ok", DiagramFormat.SVG)
+    try:
+        response = await client.get(probe)
+    except httpx.HTTPError as exc:
+        return CheckResult.failed("mermaid", f"GET {url} failed: {_error(exc)}", fix)
+    if response.status_code != 200 or b"<svg" not in response.content[:2000]:
+        return CheckResult.failed("mermaid", f"{url} did not render a test diagram (HTTP {response.status_code})", fix)
+    return CheckResult.ok("mermaid", f"{url} renders diagrams ({len(response.content)} bytes of SVG)")
 
 
 async def check_mcp_connect(settings: Settings, client: httpx.AsyncClient) -> CheckResult:

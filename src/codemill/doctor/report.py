@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 import shutil
 import textwrap
 from dataclasses import dataclass
@@ -55,3 +56,12 @@ def render_table(results: list[CheckResult], width: int | None = None) -> str:
     lines.append("-" * min(width, 160))
     lines.append(f"{passed} ok, {failed} failed, {skipped} skipped")
     return "\n".join(lines)
+
+
+def render_json(results: list[CheckResult]) -> str:
+    """For automation: {"ok": bool, "checks": [{component, status, detail, fix}]}."""
+    checks = [
+        {"component": r.component, "status": r.status.value.lower(), "detail": r.detail, "fix": r.fix or None}
+        for r in results
+    ]
+    return json.dumps({"ok": not any(r.status is Status.FAILED for r in results), "checks": checks}, indent=2)

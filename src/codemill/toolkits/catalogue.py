@@ -17,6 +17,7 @@ from codemill.toolkits.a2a import A2A_DESCRIPTION, a2a_agent_tool
 from codemill.toolkits.atlassian import CONFLUENCE_DESCRIPTION, JIRA_DESCRIPTION, confluence_tool, jira_tool
 from codemill.toolkits.aws import AWS_DESCRIPTION, aws_tool
 from codemill.toolkits.base import Binding
+from codemill.toolkits.diagrams import DIAGRAM_DESCRIPTION, mermaid_diagram_tool
 from codemill.toolkits.git_api import (
     AZURE_DEVOPS_GIT_DESCRIPTION,
     GITHUB_DESCRIPTION,
@@ -101,6 +102,11 @@ TOOLKITS: tuple[ToolkitEntry, ...] = (
         "A2A",
         "A remote A2A agent as a sub-assistant (an A2A integration holds its URL and credentials).",
         (ToolEntry("a2a_agent", "Remote A2A agent", A2A_DESCRIPTION, "A2A", a2a_agent_tool),),
+    ),
+    ToolkitEntry(
+        "Diagrams",
+        "Mermaid diagrams, checked by rendering them (the chat draws them).",
+        (ToolEntry("mermaid_diagram", "Mermaid diagram", DIAGRAM_DESCRIPTION, None, mermaid_diagram_tool),),
     ),
 )
 

@@ -140,8 +140,6 @@ imagePullSecrets:
 {{- define "codemill.env" -}}
 {{- $s := .Values.secrets -}}
 {{- $c := .Values.config -}}
-- name: CODEMILL_ENVIRONMENT
-  value: {{ $c.environment | quote }}
 - name: CODEMILL_LOG_LEVEL
   value: {{ $c.logLevel | quote }}
 - name: CODEMILL_DATA_DIR
@@ -176,6 +174,12 @@ imagePullSecrets:
   value: {{ $c.oidc.rolesClaim | quote }}
 - name: CODEMILL_OIDC__APPLICATIONS_CLAIM
   value: {{ $c.oidc.applicationsClaim | quote }}
+{{- $entra := .Values.keycloak.entra }}
+{{- if and .Values.keycloak.enabled $entra.enabled (eq $entra.option "crossTenant") }}
+# Entra ID across tenants: the broker admits any tenant; Codemill lets in only these (token claim tid).
+- name: CODEMILL_OIDC__ALLOWED_TENANTS
+  value: {{ default (list $entra.tenantId) $entra.allowedTenants | toJson | quote }}
+{{- end }}
 - name: CODEMILL_PROXY_AUTH__ENABLED
   value: {{ $c.proxyAuth.enabled | quote }}
 {{- with $c.proxyAuth.trustedProxies }}
@@ -318,7 +322,7 @@ exec:
     - {port: {{ index $parts 1 | int }}, protocol: TCP}
 {{- end }}
 {{- end }}
-{{- if and (eq .component "nats") $root.Values.nats.external.enabled }}
+{{- if and (eq .component "nats-edge") $root.Values.nats.external.enabled }}
 # Plugins from outside the cluster (through the TLS LoadBalancer).
 - from:
     {{- range (default (list "0.0.0.0/0") $root.Values.nats.external.loadBalancerSourceRanges) }}
@@ -327,4 +331,125 @@ exec:
   ports:
     - {port: 4222, protocol: TCP}
 {{- end }}
+{{- end -}}
+
+
+{{/* NATS server configuration shared by the in-cluster and edge servers (accounts, callout, routes). */}}
+{{- define "codemill.natsServerConfig" -}}
+http_port: 8222
+server_name: $POD_NAME
+max_payload: {{ int .Values.nats.maxPayload }}
+{{- if .Values.nats.external.enabled }}
+cluster {
+  name: {{ .Release.Name }}
+  port: 6222
+  routes: [ "nats-route://{{ include "codemill.componentName" (dict "root" . "component" "nats") }}-routes:6222" ]
+}
+{{- end }}
+# Accounts as Codemill's embedded server has them (codemill/plugins/nats_config.py): AUTH holds
+# the callout service, PLUGINS the backend and every plugin user the callout admits, SYS the system user.
+accounts {
+  AUTH {
+    users: [{ user: {{ .Values.nats.users.callout | quote }}, password: $NATS_CALLOUT_PASSWORD }]
+  }
+  PLUGINS {
+    users: [{ user: {{ .Values.nats.users.backend | quote }}, password: $NATS_BACKEND_PASSWORD }]
+  }
+  SYS {
+    users: [{ user: {{ .Values.nats.users.system | quote }}, password: $NATS_SYSTEM_PASSWORD }]
+  }
+}
+system_account: SYS
+{{- if .Values.nats.calloutIssuerPublicKey }}
+authorization {
+  auth_callout {
+    issuer: {{ .Values.nats.calloutIssuerPublicKey | quote }}
+    account: AUTH
+    auth_users: [ {{ .Values.nats.users.callout | quote }}, {{ .Values.nats.users.backend | quote }}, {{ .Values.nats.users.system | quote }} ]
+  }
+}
+{{- else }}
+# nats.calloutIssuerPublicKey is unset: no auth callout, so plugins cannot connect yet.
+{{- end }}
+{{- end -}}
+
+{{/* A NATS server Deployment: dict root, component (nats | nats-edge), config (file name), replicas, tls. */}}
+{{- define "codemill.natsDeployment" -}}
+{{- $root := .root -}}
+{{- $ctx := dict "root" $root "component" .component -}}
+{{- $s := $root.Values.secrets.nats -}}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  {{- include "codemill.metadata" (dict "root" $root "component" .component "skips" (include "codemill.appSkips" $root | fromJsonArray)) | nindent 2 }}
+spec:
+  replicas: {{ .replicas }}
+  revisionHistoryLimit: 5
+  selector:
+    matchLabels:
+      {{- include "codemill.selectorLabels" $ctx | nindent 6 }}
+  template:
+    metadata:
+      labels:
+        {{- include "codemill.labels" $ctx | nindent 8 }}
+        {{- if $root.Values.nats.external.enabled }}
+        codemill.io/nats-cluster: {{ $root.Release.Name | quote }}
+        {{- end }}
+      annotations:
+        checksum/config: {{ $root.Values.nats | toJson | sha256sum }}
+        prometheus.io/scrape: "false"
+    spec:
+      automountServiceAccountToken: false
+      {{- include "codemill.podSecurityContext" $root | nindent 6 }}
+      containers:
+        - name: nats
+          image: {{ include "codemill.thirdPartyImage" $root.Values.nats.image }}
+          imagePullPolicy: {{ $root.Values.nats.image.pullPolicy }}
+          command: ["nats-server", "--config", "/etc/nats/config/{{ .config }}"]
+          ports:
+            - {name: client, containerPort: 4222, protocol: TCP}
+            - {name: monitor, containerPort: 8222, protocol: TCP}
+            {{- if $root.Values.nats.external.enabled }}
+            - {name: routes, containerPort: 6222, protocol: TCP}
+            {{- end }}
+          env:
+            - name: POD_NAME
+              valueFrom:
+                fieldRef: {fieldPath: metadata.name}
+            - name: NATS_CALLOUT_PASSWORD
+              valueFrom:
+                secretKeyRef: {name: {{ $s.name }}, key: {{ $s.calloutPasswordKey }}}
+            - name: NATS_BACKEND_PASSWORD
+              valueFrom:
+                secretKeyRef: {name: {{ $s.name }}, key: {{ $s.backendPasswordKey }}}
+            - name: NATS_SYSTEM_PASSWORD
+              valueFrom:
+                secretKeyRef: {name: {{ $s.name }}, key: {{ $s.systemPasswordKey }}}
+          startupProbe:
+            httpGet: {path: /healthz, port: monitor}
+            periodSeconds: 2
+            failureThreshold: 30
+          readinessProbe:
+            httpGet: {path: /healthz, port: monitor}
+            periodSeconds: 10
+          livenessProbe:
+            httpGet: {path: /healthz, port: monitor}
+            periodSeconds: 20
+          resources:
+            {{- toYaml $root.Values.nats.resources | nindent 12 }}
+          {{- include "codemill.containerSecurityContext" $root | nindent 10 }}
+          volumeMounts:
+            - {name: config, mountPath: /etc/nats/config, readOnly: true}
+            {{- if .tls }}
+            - {name: tls, mountPath: /etc/nats/tls, readOnly: true}
+            {{- end }}
+      volumes:
+        - name: config
+          configMap:
+            name: {{ include "codemill.componentName" (dict "root" $root "component" "nats") }}
+        {{- if .tls }}
+        - name: tls
+          secret:
+            secretName: {{ $root.Values.nats.external.tlsSecretName }}
+        {{- end }}
 {{- end -}}
