@@ -16,6 +16,7 @@ from codemill.models.assistants import Assistant, AssistantVersion
 from codemill.models.base import Base
 from codemill.models.conversations import Conversation, ConversationFolder, ConversationMessage, TurnStatus
 from codemill.models.datasources import Datasource, DatasourceChunk, DatasourceItem
+from codemill.models.files import StoredFile
 from codemill.models.integrations import Integration
 from codemill.models.mcp_configs import MCPConfig
 from codemill.models.projects import Project, ProjectMember
@@ -52,6 +53,7 @@ __all__ = [
     "Project",
     "ProjectMember",
     "RevokedToken",
+    "StoredFile",
     "ToolDaily",
     "ToolHourly",
     "ToolUsage",
