@@ -58,7 +58,11 @@ class AttachedFileReader:
         }
 
     def _pick(self, name: str) -> files.Attachment:
-        found = [a for a in self.attached if name in (a.name, a.id)]
+        found = [a for a in self.attached if name.strip() in (a.name, a.id)]
+        if not found:
+            # A sentence naming exactly one attached file ("what does notes.txt say?") names that file.
+            named = {a.name: a for a in self.attached if a.name.lower() in name.lower()}
+            found = list(named.values()) if len(named) == 1 else []
         if not found:
             listed = ", ".join(a.name for a in self.attached)
             raise ToolError(f"The argument 'file_name' must name an attached file: {listed}.")

@@ -63,18 +63,19 @@ async def upload_files(
 
 
 @router.get(
-    "/files/{file_id}",
+    "/files/{file_name}",
     response_class=Response,
     responses={200: {"content": {"application/octet-stream": {}}, "description": "The file's bytes"}},
 )
 async def download_file(
-    file_id: str,
+    file_name: str,
     session: Session,
     principal: CurrentPrincipal,
     share_token: Annotated[str | None, Query()] = None,
 ) -> Response:
     """The file's bytes, for its owner or the holder of a share token that covers it (404 otherwise)."""
-    stored, content = await service.download(session, principal, file_id, share_token)
+    # CodeMie names the segment file_name; it holds the `file_url` (the id) an upload returned.
+    stored, content = await service.download(session, principal, file_name, share_token)
     inline = stored.mime_type in _INLINE
     ascii_name = stored.name.encode("ascii", "ignore").decode().replace('"', "").replace(";", "_") or "download"
     disposition = f"{'inline' if inline else 'attachment'}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(stored.name, safe='')}"
