@@ -33,7 +33,13 @@ def _catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
         yaml.safe_dump(
             {
                 "llm_models": [
-                    {"base_name": "scripted", "label": "Scripted", "api": "openai", "default": True},
+                    {
+                        "base_name": "scripted",
+                        "label": "Scripted",
+                        "api": "openai",
+                        "default": True,
+                        "features": {"vision": True},
+                    },
                     {"base_name": "mock", "api": "mock", "provider": "codemill"},
                 ]
             }

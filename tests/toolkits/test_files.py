@@ -3,6 +3,7 @@ for the owner only, and a chat whose model reads an attached PDF and XLSX with `
 
 from __future__ import annotations
 
+import base64
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,11 @@ from .conftest import FILE_LIMIT
 from .live import create_assistant, server_http
 
 READER = "read_attached_file"
+# A 1x1 PNG.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 def _xlsx(rows: list[list[object]]) -> bytes:
@@ -42,6 +48,7 @@ def documents(tmp_path: Path) -> dict[str, Path]:
         "notes.txt": b"Call the vendor on Monday.",
         "fake.pdf": b"MZ\x90\x00 this is a program, not a PDF",
         "tool.exe": b"MZ\x90\x00",
+        "diagram.png": PNG,
     }
     for name, content in files.items():
         (tmp_path / name).write_bytes(content)
@@ -91,12 +98,13 @@ def test_a_chat_answers_from_an_attached_pdf_and_spreadsheet(
 ) -> None:
     user, other = make_user("file-chat"), make_user("file-chat-other")
     client = sdk_client(scripted_server, user.email, USER_PASSWORD)
-    uploaded = client.files.bulk_upload([documents["contract.pdf"], documents["budget.xlsx"]])
+    uploaded = client.files.bulk_upload([documents["contract.pdf"], documents["budget.xlsx"], documents["diagram.png"]])
     file_ids = [f.file_url for f in uploaded.files]
     foreign = sdk_client(scripted_server, other.email, USER_PASSWORD).files.bulk_upload([documents["notes.txt"]])
     scripted.script.plan = [
         (READER, {"file_name": "contract.pdf"}),
         (READER, {"file_name": "budget.xlsx"}),
+        (READER, {"file_name": "diagram.png"}),
     ]
     with server_http(scripted_server.url, user) as http:
         assistant_id = create_assistant(user, http, "Utilities", [])
@@ -114,8 +122,18 @@ def test_a_chat_answers_from_an_attached_pdf_and_spreadsheet(
         assert generated.startswith(ANSWER_HEADER)
         assert "notice period is 45 days" in generated
         assert "Team: Search" in generated and "87500" in generated
+        # The image went to the (vision) model, base64 in a data URL, and its description came back.
+        png_chars = len(base64.b64encode(PNG))
+        assert (
+            f"Image 'diagram.png', as the model sees it:\nI see an image of {png_chars} base64 characters (image/png)"
+            in generated
+        )
         offered = {t["function"]["name"]: t["function"] for t in scripted.script.requests[-1]["tools"]}
-        assert offered[READER]["parameters"]["properties"]["file_name"]["enum"] == ["contract.pdf", "budget.xlsx"]
+        assert offered[READER]["parameters"]["properties"]["file_name"]["enum"] == [
+            "contract.pdf",
+            "budget.xlsx",
+            "diagram.png",
+        ]
         assert "notes.txt" not in offered[READER]["description"]
         # The conversation lists its files; a later turn without attachments can still read them.
         listed = http.get(f"/v1/conversations/{conversation_id}/files").json()

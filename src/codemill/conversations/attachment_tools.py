@@ -2,8 +2,9 @@
 
 Offered only when the conversation (or this turn) carries files of the caller, uploaded through
 /v1/files. PDF, DOCX, PPTX, XLSX, CSV and text files become text with the datasource extractors
-(the same zip-bomb and size caps apply); nothing in a file is run. Images are listed with their size:
-no catalogue model is marked as seeing images yet, so they are not described.
+(the same zip-bomb and size caps apply); nothing in a file is run. An image is described by the
+chat's model when the catalogue marks it with the vision feature (one extra model call, with the image);
+otherwise the tool says what the image is and that it has no text.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from typing import Any
 
 from codemill.datasources.sources.documents import DocumentError, document_text
 from codemill.files import service as files
+from codemill.llm.catalogue import CatalogueModel
+from codemill.llm.provider import ChatMessage, Completion, CompletionRequest, LLMError, LLMProvider
 from codemill.models import Assistant
 from codemill.settings import ExtractionSettings
 from codemill.tools.base import Tool, ToolContext, ToolError
 
 TOOL_NAME = "read_attached_file"
+DESCRIBE_PROMPT = "Describe this image for someone who cannot see it: what it shows, and any text in it, verbatim."
 # Text handed to the model per call; the model asks for the next part with `offset`.
 PART_CHARS = 40_000
 
@@ -76,7 +80,13 @@ class AttachedFileReader:
         except (TypeError, ValueError):
             raise ToolError("The argument 'offset' must be a whole number.") from None
         if chosen.mime_type.startswith("image/"):
-            return f"'{chosen.name}' is an image ({chosen.mime_type}, {len(chosen.content)} bytes); it has no text."
+            vision = ctx.extra.get("vision")
+            if vision is None:
+                return (
+                    f"'{chosen.name}' is an image ({chosen.mime_type}, {len(chosen.content)} bytes); "
+                    "this chat's model cannot see images, so it cannot be described."
+                )
+            return f"Image '{chosen.name}', as the model sees it:\n{await _describe(vision, chosen)}"
         try:
             text = await asyncio.to_thread(document_text, chosen.name, chosen.content, self.limits)
         except DocumentError as exc:
@@ -85,6 +95,19 @@ class AttachedFileReader:
         header = f"File '{chosen.name}', characters {offset}-{offset + len(part)} of {len(text)}:\n"
         more = f"\n[more: call again with offset {offset + len(part)}]" if offset + len(part) < len(text) else ""
         return header + part + more
+
+
+async def _describe(vision: tuple[LLMProvider, CatalogueModel], image: files.Attachment) -> str:
+    """One call of the chat's vision model with the image."""
+    provider, model = vision
+    message = ChatMessage("user", DESCRIBE_PROMPT, images=((image.mime_type, image.content),))
+    try:
+        async for event in provider.stream(CompletionRequest(model=model, messages=[message])):
+            if isinstance(event, Completion):
+                return event.text
+    except LLMError as exc:
+        raise ToolError(f"The image could not be described: {exc.message}") from exc
+    raise ToolError("The image could not be described: the model gave no answer.")
 
 
 async def attachment_tools(assistant: Assistant, ctx: ToolContext) -> list[Tool]:
