@@ -36,6 +36,7 @@ from codemill.diagrams.router import router as diagrams_router
 from codemill.edge_input import refuse_unstorable_input
 from codemill.errors import NotFound
 from codemill.errors_http import install_error_handlers
+from codemill.files.router import router as files_router
 from codemill.integrations.router import router as integrations_router
 from codemill.kit.asgi import RequestContext, SecurityHeaders
 from codemill.llm.router import router as llm_router
@@ -72,6 +73,7 @@ ROUTERS = [
     chat_router,
     resume_router,
     conversations_router,
+    files_router,
     workflows_router,
     workflow_executions_router,
     analytics_router,

@@ -165,6 +165,23 @@ class ExtractionSettings(BaseModel):
     max_pdf_pages: int = 5_000
 
 
+class FilesSettings(BaseModel):
+    """Files attached in chats (/v1/files): what one upload may be."""
+
+    max_file_bytes: int = 1_048_576 * 25
+    # Files in one /v1/files/bulk request (CodeMie's MAX_FILE_COUNT).
+    max_files_per_bulk: int = 10
+
+
+class WebSearchSettings(BaseModel):
+    """The web search provider (a Tavily-style JSON API: POST {query, max_results} -> {results: [{title,
+    url, content}]}). The `web_search` tool is offered only while `api_key` is set."""
+
+    url: str = "https://api.tavily.com/search"
+    api_key: SecretStr | None = None
+    max_results: int = 5
+
+
 class JobsSettings(BaseModel):
     """Durable background jobs (procrastinate on PostgreSQL)."""
 
@@ -308,6 +325,8 @@ class Settings(BaseSettings):
     mcp_connect: MCPConnectSettings = Field(default_factory=MCPConnectSettings)
     automation: AutomationSettings = Field(default_factory=AutomationSettings)
     mermaid: MermaidSettings = Field(default_factory=MermaidSettings)
+    files: FilesSettings = Field(default_factory=FilesSettings)
+    web_search: WebSearchSettings = Field(default_factory=WebSearchSettings)
 
     @property
     def embedded_database(self) -> bool:

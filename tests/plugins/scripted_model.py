@@ -39,7 +39,11 @@ class Script:
         results = _results_since_user(body.get("messages") or [])
         offered = {t["function"]["name"] for t in body.get("tools") or []}
         yield sse(sse_chunk(model, {"role": "assistant", "content": ""}))
-        if len(results) < len(self.plan) and self.plan[len(results)][0] in offered:
+        seen = _images_of_last_message(body.get("messages") or [])
+        if seen:  # a vision request: say what arrived, so a test can tell the image really reached the model
+            yield sse(sse_chunk(model, {"content": "I see " + "; ".join(seen)}))
+            yield sse(sse_chunk(model, {}, finish="stop"))
+        elif len(results) < len(self.plan) and self.plan[len(results)][0] in offered:
             name, args = self.plan[len(results)]
             call = {
                 "index": 0,
@@ -54,6 +58,15 @@ class Script:
             yield sse(sse_chunk(model, {"content": text}))
             yield sse(sse_chunk(model, {}, finish="stop"))
         yield "data: [DONE]\n\n"
+
+
+def _images_of_last_message(messages: list[dict[str, Any]]) -> list[str]:
+    """'an image of N base64 characters (mime)' per image part of the last message."""
+    content = messages[-1].get("content") if messages else None
+    if not isinstance(content, list):
+        return []
+    urls = [str(p["image_url"]["url"]) for p in content if isinstance(p, dict) and p.get("type") == "image_url"]
+    return [f"an image of {len(u.split(',', 1)[1])} base64 characters ({u[5:].split(';', 1)[0]})" for u in urls]
 
 
 def _results_since_user(messages: list[dict[str, Any]]) -> list[str]:

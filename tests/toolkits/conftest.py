@@ -12,8 +12,11 @@ import yaml
 from tests.plugins.scripted_model import ScriptedModelServer
 from tests.support.server import LiveServer, start_server
 from tests.toolkits.atlassian_rest import AtlassianRest
+from tests.toolkits.search_rest import SearchProvider
 
 JIRA_USER, JIRA_TOKEN = "ann@example.com", "jira-api-token-7"
+FILE_LIMIT = 300_000
+SEARCH_KEY = "tvly-test-key-42"
 JIRA_AUTH = "Basic " + base64.b64encode(f"{JIRA_USER}:{JIRA_TOKEN}".encode()).decode()
 
 
@@ -30,7 +33,13 @@ def _catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
         yaml.safe_dump(
             {
                 "llm_models": [
-                    {"base_name": "scripted", "label": "Scripted", "api": "openai", "default": True},
+                    {
+                        "base_name": "scripted",
+                        "label": "Scripted",
+                        "api": "openai",
+                        "default": True,
+                        "features": {"vision": True},
+                    },
                     {"base_name": "mock", "api": "mock", "provider": "codemill"},
                 ]
             }
@@ -40,9 +49,17 @@ def _catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def search_provider() -> Iterator[SearchProvider]:
+    server = SearchProvider(SEARCH_KEY)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
 def scripted_server(
     server_env: dict[str, str],
     scripted: ScriptedModelServer,
+    search_provider: SearchProvider,
     artifacts_dir: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[LiveServer]:
@@ -53,6 +70,11 @@ def scripted_server(
         "CODEMILL_LLM__BASE_URL": f"{scripted.url}/v1",
         "CODEMILL_LLM__API_KEY": "sk-scripted",
         "CODEMILL_LLM__CATALOGUE": str(_catalogue(tmp_path_factory)),
+        # Small enough for a test to pass it (the default is 25 MiB).
+        "CODEMILL_FILES__MAX_FILE_BYTES": str(FILE_LIMIT),
+        # A web search provider key: the web_search tool exists on this replica only.
+        "CODEMILL_WEB_SEARCH__URL": f"{search_provider.url}/search",
+        "CODEMILL_WEB_SEARCH__API_KEY": SEARCH_KEY,
     }
     server = start_server(env, artifacts_dir / "logs" / "toolkits-scripted-server.log")
     yield server

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from codemie_sdk import CodeMieClient
 from codemie_sdk.models.assistant import (
     AssistantChatRequest,
     AssistantCreateRequest,
@@ -40,12 +41,13 @@ def test_the_toolkits_are_listed(live_server: LiveServer, make_user: Callable[..
     assert kits["Data Management"] == ["sql"]
     assert kits["Research"] == ["web_scrapper"]
     assert kits["VCS"] == ["gitlab", "github", "azure_devops_git"]
-    assert kits["Cloud"] == ["AWS"]
+    assert kits["Cloud"] == ["AWS", "Kubernetes"]
     assert kits["Git"][:3] == ["list_branches_in_repo", "create_branch", "read_repository_file"]
     assert "Utilities" in kits and "Plugin" in kits
 
 
 def test_an_assistant_searches_jira_with_the_users_integration(
+    admin_client: CodeMieClient,
     make_user: Callable[..., TestUser],
     scripted_server: LiveServer,
     scripted: ScriptedModelServer,
@@ -88,6 +90,13 @@ def test_an_assistant_searches_jira_with_the_users_integration(
     assert mine[0]["arguments"]["api_token"] == "***" and mine[0]["arguments"]["method"] == "GET"
     assert mine[0]["result_chars"] == len(found["message"])
     assert "sk-never-logged" not in log
+    # ...and stored as activity events, which an admin lists through the SDK.
+    events = admin_client.activity_events.list_events(actor_id=user.id, domain=["tool_execution"], sort_dir="asc")
+    stored = [(e.event_type, e.entity_id, (e.attributes or {}).get("outcome")) for e in events.data]
+    assert stored == [("tool_call", JIRA, "completed"), ("tool_call", JIRA, "error")]
+    first = events.data[0].attributes or {}
+    assert first["arguments"]["api_token"] == "***" and first["result_chars"] == len(found["message"])
+    assert events.data[0].actor_email == user.email
 
 
 def test_a_write_waits_for_approval_and_runs_once_allowed(

@@ -37,7 +37,7 @@ from codemill.llm.provider import (
 from codemill.llm.tokens import count_message_tokens, count_tokens, truncate_to_tokens
 from codemill.llm.usage import ModelCall
 from codemill.tools.approval import DENIED_MESSAGE, PendingToolCall
-from codemill.tools.audit import audit_tool_call
+from codemill.tools.audit import audit_tool_call, record_tool_call
 from codemill.tools.base import Tool, ToolContext, ToolError, writes
 
 log = logging.getLogger("codemill.agent")
@@ -330,11 +330,15 @@ async def _call_tool(
         thought.duration_ms = round((time.perf_counter() - started) * 1000, 3)
         denied = approvals is not None and approvals.denied(call.id)
         outcome = "denied" if denied else thought.status
-        audit_tool_call(request.tool_context, call.name, args, outcome, len(thought.output), thought.duration_ms)
+        audited = (request.tool_context, call.name, args, outcome, len(thought.output), thought.duration_ms)
         span.set_attribute("codemill.tool.outcome", outcome)
         if thought.error:
             span.set_status(StatusCode.ERROR, thought.error_code or "error")
         span.end()
+        if thought.interrupted:  # cancelled: no awaiting here, the log line alone
+            audit_tool_call(*audited)
+        else:
+            await record_tool_call(*audited)
     return thought
 
 

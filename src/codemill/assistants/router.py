@@ -19,7 +19,7 @@ from codemill.assistants.repository import Page
 from codemill.assistants.schemas import AssistantRequest, PrebuiltCreate, PublishRequest, RollbackRequest
 from codemill.assistants.service import Scope
 from codemill.assistants.templates import PromptTemplateError, render_prompt_async
-from codemill.auth.dependencies import CurrentPrincipal, Session
+from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
 from codemill.errors import BadRequest
 from codemill.kit.params import PageNumber, PathInt32
 from codemill.llm.catalogue import Catalogue
@@ -101,9 +101,9 @@ async def validate_system_prompt(body: PromptValidation, principal: CurrentPrinc
 
 
 @router.get("/tools")
-async def list_tools(_: CurrentPrincipal) -> list[dict[str, Any]]:
+async def list_tools(_: CurrentPrincipal, settings: AppSettings) -> list[dict[str, Any]]:
     """The toolkits and tools assistants can enable (CodeMie's ToolKitDetails list, not wrapped)."""
-    return [*registry.toolkits(), *toolkit_catalogue.toolkit_details(), plugin_tools.toolkit_details()]
+    return [*registry.toolkits(), *toolkit_catalogue.toolkit_details(settings), plugin_tools.toolkit_details()]
 
 
 @router.get("/prebuilt")

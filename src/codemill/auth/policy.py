@@ -12,7 +12,16 @@ from sqlalchemy import ColumnElement, and_, or_, true
 
 from codemill.auth.principal import Principal
 from codemill.errors import Forbidden, NotFound
-from codemill.models import Assistant, Conversation, Datasource, Integration, MCPConfig, Workflow, WorkflowExecution
+from codemill.models import (
+    Assistant,
+    Conversation,
+    Datasource,
+    Integration,
+    MCPConfig,
+    StoredFile,
+    Workflow,
+    WorkflowExecution,
+)
 
 
 def is_platform_admin(principal: Principal) -> bool:
@@ -227,6 +236,17 @@ def ensure_conversation_owned(principal: Principal, owner_id: str) -> None:
 
 def _conversation_not_found() -> NotFound:
     return NotFound("Conversation not found", details="No conversation with this id is available to you.")
+
+
+# Files uploaded for chats: their owner downloads them, and a holder of a share token that covers the file
+# (conversation share links decide that). Nobody else, platform admins included, learns that they exist.
+
+
+def ensure_file_downloadable(principal: Principal, stored: StoredFile | None, shared: bool) -> StoredFile:
+    """The file, or 404 unless the caller owns it or a share token covers it."""
+    if stored is None or not (stored.owner_id == principal.user_id or shared):
+        raise NotFound("File not found", details="The requested file could not be found.")
+    return stored
 
 
 # Datasources: the creator, project admins and platform admins see and manage one; project members see it

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.assistants.mcp_tools import mcp_tools
 from codemill.auth.principal import Principal
+from codemill.conversations.attachment_tools import attachment_tools
 from codemill.conversations.sub_assistants import sub_assistant_tools
 from codemill.datasources.assistant_tools import tools_for as datasource_tools
 from codemill.errors import NotFound, Unavailable
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 ToolSource = Callable[[Assistant, ToolContext], Awaitable[list[Tool]]]
 
 
-TOOL_SOURCES: list[ToolSource] = [toolkit_tools, datasource_tools, plugin_tools, mcp_tools]
+TOOL_SOURCES: list[ToolSource] = [toolkit_tools, datasource_tools, plugin_tools, mcp_tools, attachment_tools]
 
 # The credential type of OpenAI-compatible LLM keys (integrations.types).
 LLM_CREDENTIAL_TYPE = "LiteLLM"

@@ -115,6 +115,8 @@ async def prepare(resources: ChatResources, principal: Principal, assistant_id: 
         sessions=resources.sessions,
         http=resources.http,
         resources=resources,
+        # The turn's attachments, and the model that describes attached images (read_attached_file).
+        extra={"file_names": list(body.file_names), "vision": (provider, model) if model.features.vision else None},
     )
     tools = await tools_for(assistant, ctx) if model.features.tools else []
     return Turn(resources, principal, body, assistant, model, provider, messages, tools, ctx)

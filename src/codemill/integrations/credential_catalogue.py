@@ -42,6 +42,10 @@ CATALOGUE: tuple[CredentialType, ...] = (
         (
             F("kubernetes_url", required=True, description="API server URL, e.g. https://kubernetes.example:6443"),
             F("kubernetes_token", secret=True, required=True, description="bearer token"),
+            F(
+                "allow_writes",
+                description="true: the Kubernetes tool may create, change and delete (default: GET only)",
+            ),
         ),
         checker=check_kubernetes,
     ),

@@ -32,6 +32,8 @@ class Features(BaseModel):
     parallel_tool_calls: bool = True
     system_prompt: bool = True
     max_tokens: bool = True
+    # Reads images in user messages (attached images are then described by the model).
+    vision: bool = False
 
 
 class CatalogueModel(BaseModel):

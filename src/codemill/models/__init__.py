@@ -18,6 +18,7 @@ from codemill.models.automation import AutomationRun
 from codemill.models.base import Base
 from codemill.models.conversations import Conversation, ConversationFolder, ConversationMessage, TurnStatus
 from codemill.models.datasources import Datasource, DatasourceChunk, DatasourceItem
+from codemill.models.files import StoredFile
 from codemill.models.integrations import Integration
 from codemill.models.mcp_configs import MCPConfig
 from codemill.models.projects import Project, ProjectMember
@@ -56,6 +57,7 @@ __all__ = [
     "ProjectBudgetGroup",
     "ProjectMember",
     "RevokedToken",
+    "StoredFile",
     "ToolDaily",
     "ToolHourly",
     "ToolUsage",

@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
+
 from codemill.errors import CodemillError
 from codemill.integrations.resolve import ResolvedCredentials, credentials_for
 from codemill.kit.outbound import OutboundClient, OutboundFailed, OutboundRefused
@@ -69,15 +71,29 @@ async def http_call(
     body: Any = None,
 ) -> tuple[int, str]:
     """One guarded request; (status, body text). Refusals and network failures become ToolErrors."""
+    response = await http_response(ctx, method, url, headers=headers, params=params, body=body)
+    return response.status_code, response.text
+
+
+async def http_response(
+    ctx: ToolContext,
+    method: str,
+    url: str,
+    *,
+    headers: dict[str, str],
+    params: dict[str, Any] | None = None,
+    body: Any = None,
+) -> httpx.Response:
+    """One guarded request, the whole response (a caller needing its headers, e.g. an ETag).
+    A JSON body is sent as application/json unless `headers` names another content-type."""
     content = None if body is None else json.dumps(body).encode()
     send = {"accept": "application/json", **headers}
     if content is not None:
-        send["content-type"] = "application/json"
+        send.setdefault("content-type", "application/json")
     try:
-        response = await outbound(ctx).request(method, url, headers=send, content=content, params=params)
+        return await outbound(ctx).request(method, url, headers=send, content=content, params=params)
     except (OutboundRefused, OutboundFailed) as exc:
         raise ToolError(str(exc)) from exc
-    return response.status_code, response.text
 
 
 def cut(text: str, limit: int = MAX_BODY_CHARS) -> str:

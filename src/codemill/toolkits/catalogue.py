@@ -16,6 +16,7 @@ from codemill.settings import Settings
 from codemill.toolkits.a2a import A2A_DESCRIPTION, a2a_agent_tool
 from codemill.toolkits.atlassian import CONFLUENCE_DESCRIPTION, JIRA_DESCRIPTION, confluence_tool, jira_tool
 from codemill.toolkits.aws import AWS_DESCRIPTION, aws_tool
+from codemill.toolkits.azure_devops import TEST_PLAN_OPERATIONS, WIKI_OPERATIONS, WORK_ITEM_OPERATIONS
 from codemill.toolkits.base import Binding
 from codemill.toolkits.diagrams import DIAGRAM_DESCRIPTION, mermaid_diagram_tool
 from codemill.toolkits.git_api import (
@@ -27,8 +28,10 @@ from codemill.toolkits.git_api import (
     gitlab_tool,
 )
 from codemill.toolkits.git_hosts import GIT_OPERATIONS
+from codemill.toolkits.kubernetes import KUBERNETES_DESCRIPTION, kubernetes_tool
 from codemill.toolkits.sql import SQL_DESCRIPTION, sql_tool
 from codemill.toolkits.web import SCRAPER_DESCRIPTION, web_scraper_tool
+from codemill.toolkits.web_search import SEARCH_DESCRIPTION, configured, web_search_tool
 from codemill.tools.base import Tool, ToolContext
 
 
@@ -41,6 +44,8 @@ class ToolEntry:
     description: str
     credential_type: str | None
     build: Callable[[Binding], Tool]
+    # Whether the server offers the tool at all (e.g. web search only with a provider key).
+    available: Callable[[Settings | None], bool] = lambda _settings: True
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,18 @@ TOOLKITS: tuple[ToolkitEntry, ...] = (
             ),
         ),
     ),
+    *(
+        ToolkitEntry(
+            name,
+            description,
+            tuple(ToolEntry(op.name, op.label, op.description, "AzureDevOps", op.build) for op in operations),
+        )
+        for name, description, operations in (
+            ("Azure DevOps Work Item", "Search, read, create, update and comment on work items.", WORK_ITEM_OPERATIONS),
+            ("Azure DevOps Wiki", "Read, create and update wiki pages.", WIKI_OPERATIONS),
+            ("Azure DevOps Test Plan", "Read test plans, suites and test cases.", TEST_PLAN_OPERATIONS),
+        )
+    ),
     ToolkitEntry(
         "Project Management",
         "Jira and Confluence through their REST APIs (a Jira or Confluence integration holds the site and token).",
@@ -90,13 +107,19 @@ TOOLKITS: tuple[ToolkitEntry, ...] = (
     ),
     ToolkitEntry(
         "Cloud",
-        "AWS API calls (read-only unless the AWS integration allows writes).",
-        (ToolEntry("AWS", "AWS", AWS_DESCRIPTION, "AWS", aws_tool),),
+        "AWS and Kubernetes API calls (read-only unless the integration allows writes).",
+        (
+            ToolEntry("AWS", "AWS", AWS_DESCRIPTION, "AWS", aws_tool),
+            ToolEntry("Kubernetes", "Kubernetes", KUBERNETES_DESCRIPTION, "Kubernetes", kubernetes_tool),
+        ),
     ),
     ToolkitEntry(
         "Research",
-        "Reading web pages (public addresses only).",
-        (ToolEntry("web_scrapper", "Web Scraper", SCRAPER_DESCRIPTION, None, web_scraper_tool),),
+        "Reading web pages (public addresses only), and web search when the server has a search provider key.",
+        (
+            ToolEntry("web_scrapper", "Web Scraper", SCRAPER_DESCRIPTION, None, web_scraper_tool),
+            ToolEntry("web_search", "Web Search", SEARCH_DESCRIPTION, None, web_search_tool, configured),
+        ),
     ),
     ToolkitEntry(
         "A2A",
@@ -130,6 +153,7 @@ def toolkit_details(settings: Settings | None = None) -> list[dict[str, Any]]:
                     "credential_type": tool.credential_type,
                 }
                 for tool in kit.tools
+                if tool.available(settings)
             ],
         }
         for kit in TOOLKITS
@@ -146,7 +170,7 @@ def _tool_entry(name: str) -> ToolEntry | None:
     return next((t for kit in TOOLKITS for t in kit.tools if t.name == name), None)
 
 
-def selected(assistant: Assistant) -> list[tuple[ToolEntry, str | None]]:
+def selected(assistant: Assistant, settings: Settings | None = None) -> list[tuple[ToolEntry, str | None]]:
     """The toolkit tools the assistant enables, each with the integration id its entry pins."""
     chosen: dict[str, tuple[ToolEntry, str | None]] = {}
     for entry in assistant.toolkits or []:
@@ -163,9 +187,13 @@ def selected(assistant: Assistant) -> list[tuple[ToolEntry, str | None]]:
             found = _tool_entry(str(item["name"]))
             if found is not None:
                 chosen.setdefault(found.name, (found, _settings_id(item) or _settings_id(entry)))
-    return list(chosen.values())
+    return [pair for pair in chosen.values() if pair[0].available(settings)]
 
 
 async def tools_for(assistant: Assistant, ctx: ToolContext) -> list[Tool]:
     """The toolkit tools of an assistant's chat, bound to the assistant and their pinned integration."""
-    return [tool.build(Binding(assistant, integration_id)) for tool, integration_id in selected(assistant)]
+    settings = getattr(ctx.resources, "settings", None)
+    return [
+        tool.build(Binding(assistant, integration_id))
+        for tool, integration_id in selected(assistant, settings if isinstance(settings, Settings) else None)
+    ]

@@ -12,6 +12,13 @@ export interface ChatRequestBody {
   file_names?: string[]
 }
 
+export interface ResumeRequestBody {
+  conversation_id: string
+  pending_tool_call_id: string
+  action: 'allow' | 'deny'
+  stream: true
+}
+
 /**
  * POST /v1/assistants/{id}/model with stream=true and feed each NDJSON record to `onRecord`.
  * Resolves when the stream ends; rejects with ApiError for an HTTP error and with an
@@ -23,7 +30,26 @@ export async function streamChat(
   onRecord: (record: StreamRecord) => void,
   signal?: AbortSignal,
 ): Promise<void> {
-  const res = await fetch(`/v1/assistants/${encodeURIComponent(assistantId)}/model`, {
+  return streamPost(`/v1/assistants/${encodeURIComponent(assistantId)}/model`, body, onRecord, signal)
+}
+
+/** The user's answer to a paused tool call: the same turn streams on (allow runs the call, deny refuses it). */
+export async function streamResume(
+  assistantId: string,
+  body: ResumeRequestBody,
+  onRecord: (record: StreamRecord) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  return streamPost(`/v1/assistants/${encodeURIComponent(assistantId)}/model/tool-call/resume`, body, onRecord, signal)
+}
+
+async function streamPost(
+  path: string,
+  body: ChatRequestBody | ResumeRequestBody,
+  onRecord: (record: StreamRecord) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const res = await fetch(path, {
     method: 'POST',
     headers: authHeaders({ 'Content-Type': 'application/json', Accept: 'application/x-ndjson, application/json' }),
     body: JSON.stringify(body),

@@ -44,6 +44,8 @@ export interface ToolDetails {
   name: string
   label?: string | null
   settings_config?: boolean
+  /** The integration type the tool needs (Jira, Git, AWS...), if any. */
+  credential_type?: string | null
   user_description?: string | null
   settings?: Integration | null
 }
@@ -172,6 +174,8 @@ export interface HistoryItem {
   responseTime?: number | null
   /** success | error | interrupted (the client left, or the server stopped mid-answer) | in_progress */
   status?: string | null
+  /** Ids of the files attached to the message (/v1/files). */
+  fileNames?: string[] | null
 }
 
 export interface ConversationDetails {
@@ -206,6 +210,14 @@ export interface StreamRecord {
   context?: Record<string, unknown> | null
   /** Budgets past their soft limit (Codemill sends them first in the stream). */
   budget_warnings?: { message?: string }[] | null
+  /** A tool call waiting for the user's approval (the turn is paused). */
+  tool_call_pending?: PendingToolCall | null
+}
+
+export interface PendingToolCall {
+  pending_tool_call_id: string
+  tool_name: string
+  tool_args: Record<string, unknown>
 }
 
 export interface ChatHistoryEntry {

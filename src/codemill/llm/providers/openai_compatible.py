@@ -6,6 +6,7 @@ request. Upstream calls always stream, so closing our iterator closes the upstre
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
@@ -149,6 +150,12 @@ def to_openai_message(message: ChatMessage) -> dict[str, Any]:
                 for c in message.tool_calls
             ],
         }
+    if message.images:
+        parts: list[dict[str, Any]] = [{"type": "text", "text": message.content}]
+        for mime_type, data in message.images:
+            url = f"data:{mime_type};base64,{base64.b64encode(data).decode()}"
+            parts.append({"type": "image_url", "image_url": {"url": url}})
+        return {"role": message.role, "content": parts}
     return {"role": message.role, "content": message.content}
 
 

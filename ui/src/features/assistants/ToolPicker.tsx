@@ -11,6 +11,9 @@ interface Props {
   onChange: (selected: string[]) => void
 }
 
+/** The integration types a toolkit's tools need (each once). */
+const needs = (tk: ToolKit): string[] => [...new Set(tk.tools.map((t) => t.credential_type).filter((c): c is string => Boolean(c)))]
+
 /** Toolkits and their tools as grouped checkboxes, with a filter for long catalogues. */
 export function ToolPicker({ toolkits, loading, error, selected, onChange }: Props) {
   const [filter, setFilter] = useState('')
@@ -43,13 +46,18 @@ export function ToolPicker({ toolkits, loading, error, selected, onChange }: Pro
                 onChange={(e) => onChange(e.target.checked ? [...new Set([...selected, ...keys])] : selected.filter((k) => !keys.includes(k)))}
               />
               <strong>{tk.label || tk.toolkit}</strong>
-              {tk.settings_config && <span className="badge">needs an integration</span>}
+              {needs(tk).map((type) => (
+                <span key={type} className="badge" data-testid={`toolkit-needs-${tk.toolkit}`}>
+                  needs a {type} integration
+                </span>
+              ))}
+              {tk.settings_config && needs(tk).length === 0 && <span className="badge">needs an integration</span>}
             </label>
             <div className="chips" style={{ marginLeft: '1.5rem', marginTop: '0.3rem' }}>
               {tk.tools.map((t) => {
                 const key = toolKey(tk.toolkit, t.name)
                 return (
-                  <label key={key} className="checkbox chip" title={t.user_description ?? undefined}>
+                  <label key={key} className="checkbox chip" title={[t.user_description, t.credential_type && `Integration: ${t.credential_type}`].filter(Boolean).join('\n') || undefined}>
                     <input type="checkbox" checked={selected.includes(key)} onChange={(e) => toggle(key, e.target.checked)} data-testid={`tool-${tk.toolkit}-${t.name}`} />
                     {t.label || t.name}
                   </label>

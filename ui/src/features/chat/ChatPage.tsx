@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
 import { useQuery } from '@tanstack/react-query'
 import { assistantsApi } from '../../api/assistants'
+import type { AttachedFile } from '../../api/files'
 import { EmptyState, ErrorBox, Spinner } from '../../components/ui'
 import { ConversationList } from './ConversationList'
 import { Composer, NEW_KEY, type ComposerHandle } from './Composer'
@@ -66,7 +67,7 @@ export default function ChatPage() {
   const assistant = list.find((a) => a.id === assistantId)
   const names = useMemo(() => Object.fromEntries(list.map((a) => [a.id, a.name])), [list])
 
-  const send = async (text: string) => (await chat.send(text)) !== 'session-expired'
+  const send = async (text: string, files: AttachedFile[]) => (await chat.send(text, files)) !== 'session-expired'
 
   const newChat = () => {
     navigate('/chat')
@@ -124,6 +125,7 @@ export default function ChatPage() {
         defaultAssistantName={assistant?.name}
         busy={chat.streaming}
         onRegenerate={() => void chat.regenerate()}
+        onDecide={(answerId, action) => void chat.decide(answerId, action)}
       />
     )
   }

@@ -1,4 +1,6 @@
-import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
+import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type ChangeEvent, type FormEvent, type KeyboardEvent } from 'react'
+import { describeError } from '../../api/errors'
+import { uploadFiles, type AttachedFile } from '../../api/files'
 
 export interface ComposerHandle {
   setText: (text: string) => void
@@ -10,7 +12,7 @@ interface Props {
   disabled: boolean
   disabledReason?: string
   streaming: boolean
-  onSend: (text: string) => Promise<boolean>
+  onSend: (text: string, files: AttachedFile[]) => Promise<boolean>
   onStop: () => void
 }
 
@@ -44,6 +46,10 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(
   ref,
 ) {
   const [text, setText] = useState(() => readDraft(draftKey))
+  const [files, setFiles] = useState<AttachedFile[]>([])
+  const [uploading, setUploading] = useState(false)
+  const [uploadError, setUploadError] = useState<string | null>(null)
+  const picker = useRef<HTMLInputElement>(null)
   const area = useRef<HTMLTextAreaElement>(null)
   const keyRef = useRef(draftKey)
   const textRef = useRef(text)
@@ -78,11 +84,33 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(
   const submit = async (e?: FormEvent) => {
     e?.preventDefault()
     const body = text.trim()
-    if (!body || disabled || streaming) return
+    if (!body || disabled || streaming || uploading) return
+    const attached = files
     update('')
-    const accepted = await onSend(body)
-    // Not accepted (e.g. the session ended first): the text comes back, nothing is lost.
-    if (!accepted) update(body)
+    setFiles([])
+    const accepted = await onSend(body, attached)
+    // Not accepted (e.g. the session ended first): the text and files come back, nothing is lost.
+    if (!accepted) {
+      update(body)
+      setFiles(attached)
+    }
+  }
+
+  const attach = async (e: ChangeEvent<HTMLInputElement>) => {
+    const chosen = Array.from(e.target.files ?? [])
+    e.target.value = ''
+    if (chosen.length === 0) return
+    setUploading(true)
+    setUploadError(null)
+    try {
+      const result = await uploadFiles(chosen)
+      setFiles((current) => [...current, ...result.files])
+      if (result.failed.length) setUploadError(result.failed.map((f) => `${f.name}: ${f.reason}`).join('; '))
+    } catch (err) {
+      setUploadError(describeError(err))
+    } finally {
+      setUploading(false)
+    }
   }
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -94,7 +122,28 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(
 
   return (
     <div className="composer">
+      {(files.length > 0 || uploadError || uploading) && (
+        <div className="chips" aria-label="Files to send" data-testid="composer-files">
+          {files.map((f) => (
+            <span key={f.id} className="chip">
+              📎 {f.name}
+              <button type="button" className="button button-small" aria-label={`Remove ${f.name}`}
+                onClick={() => setFiles((all) => all.filter((x) => x.id !== f.id))}>
+                ×
+              </button>
+            </span>
+          ))}
+          {uploading && <span className="muted small">Uploading…</span>}
+          {uploadError && <span className="message-error small" role="alert" data-testid="composer-upload-error">{uploadError}</span>}
+        </div>
+      )}
       <form onSubmit={submit} aria-label="Send a message">
+        <input ref={picker} type="file" multiple hidden onChange={(e) => void attach(e)} data-testid="composer-file-input"
+          accept=".pdf,.docx,.pptx,.xlsx,.txt,.md,.csv,.json,.yaml,.yml,.xml,.log,.png,.jpg,.jpeg,.gif,.webp" />
+        <button type="button" className="button" onClick={() => picker.current?.click()} disabled={disabled || streaming || uploading}
+          aria-label="Attach files" data-testid="composer-attach">
+          📎
+        </button>
         <label htmlFor="chat-input" className="visually-hidden">
           Message
         </label>
@@ -114,7 +163,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(
             Stop
           </button>
         ) : (
-          <button type="submit" className="button button-primary" disabled={disabled || !text.trim()} data-testid="chat-send">
+          <button type="submit" className="button button-primary" disabled={disabled || uploading || !text.trim()} data-testid="chat-send">
             Send
           </button>
         )}

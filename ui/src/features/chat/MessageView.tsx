@@ -10,13 +10,23 @@ interface Props {
   isLastAnswer: boolean
   busy: boolean
   onRegenerate: () => void
+  onDecide: (answerId: string, action: 'allow' | 'deny') => void
 }
 
-export const MessageView = memo(function MessageView({ message, assistantName, isLastAnswer, busy, onRegenerate }: Props) {
+export const MessageView = memo(function MessageView({ message, assistantName, isLastAnswer, busy, onRegenerate, onDecide }: Props) {
   if (message.role === 'user') {
     return (
       <article className="message message-user" data-testid="message-user" aria-label="Your message">
         <div className="user-text">{message.text}</div>
+        {message.files && (
+          <div className="chips" aria-label="Attached files" data-testid="message-files">
+            {message.files.map((f) => (
+              <span key={f.id} className="chip" title={f.id}>
+                📎 {f.name}
+              </span>
+            ))}
+          </div>
+        )}
       </article>
     )
   }
@@ -49,6 +59,24 @@ export const MessageView = memo(function MessageView({ message, assistantName, i
       {message.error && (
         <div className="message-error" role="alert" data-testid="message-error">
           {message.error}
+        </div>
+      )}
+      {message.pending && !message.streaming && (
+        <div className="approval" role="group" aria-label="Tool call waiting for your approval" data-testid="tool-approval">
+          <p>
+            <strong>{assistantName ?? 'The assistant'}</strong> wants to run <code>{message.pending.tool_name}</code> with:
+          </p>
+          <pre className="small" data-testid="tool-approval-args">{JSON.stringify(message.pending.tool_args, null, 2)}</pre>
+          <div className="message-actions">
+            <button type="button" className="button button-primary button-small" disabled={busy}
+              onClick={() => onDecide(message.id, 'allow')} data-testid="tool-approval-allow">
+              Allow
+            </button>
+            <button type="button" className="button button-small" disabled={busy}
+              onClick={() => onDecide(message.id, 'deny')} data-testid="tool-approval-deny">
+              Deny
+            </button>
+          </div>
         </div>
       )}
       {!message.streaming && (

@@ -67,3 +67,13 @@ describe('applyRecord', () => {
     expect(a.thoughts[0].inProgress).toBe(false)
   })
 })
+
+describe('a paused turn', () => {
+  it('keeps the tool call waiting for approval from the last record', () => {
+    const pending = { pending_tool_call_id: 'call_0', tool_name: 'generic_jira_tool', tool_args: { method: 'POST' } }
+    const a = applyRecord(emptyAnswer(), { last: true, generated: '', tool_call_pending: pending })
+    expect(a.done).toBe(true)
+    expect(a.pending).toEqual(pending)
+    expect(applyRecord(emptyAnswer(), { last: true, generated: 'done' }).pending).toBeUndefined()
+  })
+})

@@ -1,4 +1,4 @@
-import type { StreamRecord, Thought } from '../../api/types'
+import type { PendingToolCall, StreamRecord, Thought } from '../../api/types'
 
 /** A tool call or reasoning step, as a tree (a thought may start sub-thoughts). */
 export interface ThoughtNode {
@@ -20,6 +20,8 @@ export interface Answer {
   timeElapsed?: number
   /** Soft budget limits reached, as the server words them. */
   warnings?: string[]
+  /** A tool call waiting for the user's approval: the answer continues after allow or deny. */
+  pending?: PendingToolCall
 }
 
 export const emptyAnswer = (): Answer => ({ text: '', thoughts: [], done: false })
@@ -112,6 +114,7 @@ export function applyRecord(a: Answer, r: StreamRecord): Answer {
       error: err,
       timeElapsed: r.time_elapsed ?? undefined,
       thoughts: finish(next.thoughts),
+      pending: r.tool_call_pending ?? undefined,
     }
   }
   return next

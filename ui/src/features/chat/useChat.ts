@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useQueryClient } from '@tanstack/react-query'
-import { streamChat } from '../../api/chatStream'
+import { streamChat, streamResume } from '../../api/chatStream'
+import type { AttachedFile } from '../../api/files'
 import { conversationIdFrom, conversationsApi } from '../../api/conversations'
 import { ApiError, describeError } from '../../api/errors'
-import type { ChatHistoryEntry, ConversationDetails, HistoryItem } from '../../api/types'
+import type { ChatHistoryEntry, ConversationDetails, HistoryItem, PendingToolCall, StreamRecord } from '../../api/types'
 import { applyRecord, closeAnswer, emptyAnswer, toNode, type Answer, type ThoughtNode } from './answer'
 
 export interface ChatMessage {
@@ -17,6 +18,10 @@ export interface ChatMessage {
   assistantId?: string | null
   timeElapsed?: number
   warnings?: string[]
+  /** A tool call of this answer waiting for the user's approval. */
+  pending?: PendingToolCall
+  /** Files attached to this (user) message. */
+  files?: AttachedFile[]
 }
 
 export type SendOutcome = 'sent' | 'session-expired' | 'failed'
@@ -38,6 +43,7 @@ export function fromHistory(items: HistoryItem[]): ChatMessage[] {
     role: String(h.role).toLowerCase() === 'user' ? 'user' : 'assistant',
     text: h.message ?? '',
     thoughts: (h.thoughts ?? []).filter(Boolean).map(toNode),
+    files: h.fileNames?.length ? h.fileNames.map((id) => ({ id, name: 'attached file' })) : undefined,
     assistantId: h.assistantId ?? null,
     timeElapsed: h.responseTime ?? undefined,
     // An answer cut short (the client left, or the server stopped mid-answer) keeps its partial text.
@@ -108,10 +114,14 @@ export function useChat({ conversationId, assistantId, onConversationCreated }: 
   useEffect(() => () => abortRef.current?.abort(), [])
 
   const runStream = useCallback(
-    async (convId: string, asstId: string, text: string, history: ChatHistoryEntry[], historyIndex: number, answerId: string) => {
+    async (
+      answerId: string,
+      start: (onRecord: (record: StreamRecord) => void, signal: AbortSignal) => Promise<void>,
+      initial: Answer = emptyAnswer(),
+    ) => {
       const controller = new AbortController()
       abortRef.current = controller
-      let answer: Answer = emptyAnswer()
+      let answer: Answer = initial
       let frame = 0
       const flush = () => {
         frame = 0
@@ -127,6 +137,7 @@ export function useChat({ conversationId, assistantId, onConversationCreated }: 
                   streaming: !snapshot.done,
                   timeElapsed: snapshot.timeElapsed,
                   warnings: snapshot.warnings,
+                  pending: snapshot.pending,
                 }
               : m,
           ),
@@ -136,15 +147,10 @@ export function useChat({ conversationId, assistantId, onConversationCreated }: 
         if (!frame) frame = requestAnimationFrame(flush)
       }
       try {
-        await streamChat(
-          asstId,
-          { text, conversation_id: convId, stream: true, history, history_index: historyIndex },
-          (record) => {
-            answer = applyRecord(answer, record)
-            schedule()
-          },
-          controller.signal,
-        )
+        await start((record) => {
+          answer = applyRecord(answer, record)
+          schedule()
+        }, controller.signal)
         if (!answer.done) answer = closeAnswer(answer, answer.text ? undefined : 'The answer ended before it was complete.')
         if (frame) cancelAnimationFrame(frame)
         flush()
@@ -170,7 +176,7 @@ export function useChat({ conversationId, assistantId, onConversationCreated }: 
   )
 
   const send = useCallback(
-    async (text: string): Promise<SendOutcome> => {
+    async (text: string, files: AttachedFile[] = []): Promise<SendOutcome> => {
       const body = text.trim()
       if (!body || !assistantId || abortRef.current) return 'failed'
       let convId = conversationId
@@ -188,11 +194,13 @@ export function useChat({ conversationId, assistantId, onConversationCreated }: 
       const prior = messagesRef.current
       const history = toHistory(prior)
       const historyIndex = prior.filter((m) => m.role === 'user').length
-      const userMsg: ChatMessage = { id: newId('u'), role: 'user', text: body, thoughts: [] }
+      const userMsg: ChatMessage = { id: newId('u'), role: 'user', text: body, thoughts: [], files: files.length ? files : undefined }
       const answerId = newId('a')
       const answerMsg: ChatMessage = { id: answerId, role: 'assistant', text: '', thoughts: [], streaming: true, assistantId }
       setMessages((all) => [...all, userMsg, answerMsg])
-      const outcome = await runStream(convId, assistantId, body, history, historyIndex, answerId)
+      const request = { text: body, conversation_id: convId, stream: true as const, history, history_index: historyIndex,
+        file_names: files.map((f) => f.id) }  // prettier-ignore
+      const outcome = await runStream(answerId, (onRecord, signal) => streamChat(assistantId, request, onRecord, signal))
       if (outcome === 'session-expired') {
         // Take the message back so it returns to the composer once the user signs in again.
         setMessages((all) => all.filter((m) => m.id !== userMsg.id && m.id !== answerId))
@@ -212,15 +220,31 @@ export function useChat({ conversationId, assistantId, onConversationCreated }: 
     const answerId = newId('a')
     setMessages([...before, question, { id: answerId, role: 'assistant', text: '', thoughts: [], streaming: true, assistantId: asstId }])
     const historyIndex = before.filter((m) => m.role === 'user').length
-    const outcome = await runStream(conversationId, asstId, question.text, toHistory(before), historyIndex, answerId)
+    const request = { text: question.text, conversation_id: conversationId, stream: true as const, history: toHistory(before),
+      history_index: historyIndex, file_names: (question.files ?? []).map((f) => f.id) }  // prettier-ignore
+    const outcome = await runStream(answerId, (onRecord, signal) => streamChat(asstId, request, onRecord, signal))
     if (outcome === 'session-expired') {
       setMessages((cur) => cur.map((m) => (m.id === answerId ? { ...m, streaming: false, error: 'Sign in again, then regenerate.' } : m)))
     }
     return outcome
   }, [assistantId, conversationId])
 
+  /** Allow or deny the tool call an answer is waiting on; the same answer streams on. */
+  const decide = useCallback(
+    async (answerId: string, action: 'allow' | 'deny'): Promise<SendOutcome> => {
+      const message = messagesRef.current.find((m) => m.id === answerId)
+      const asstId = message?.assistantId ?? assistantId
+      if (!message?.pending || !asstId || !conversationId || abortRef.current) return 'failed'
+      const body = { conversation_id: conversationId, pending_tool_call_id: message.pending.pending_tool_call_id, action, stream: true as const }
+      const initial: Answer = { text: '', thoughts: message.thoughts, done: false }
+      setMessages((all) => all.map((m) => (m.id === answerId ? { ...m, pending: undefined, streaming: true, text: '' } : m)))
+      return runStream(answerId, (onRecord, signal) => streamResume(asstId, body, onRecord, signal), initial)
+    },
+    [assistantId, conversationId, runStream],
+  )
+
   const stop = useCallback(() => abortRef.current?.abort(), [])
 
   const streaming = messages.some((m) => m.streaming)
-  return { messages, details, loading, loadError, streaming, send, stop, regenerate, reload: load }
+  return { messages, details, loading, loadError, streaming, send, stop, regenerate, decide, reload: load }
 }
