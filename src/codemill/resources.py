@@ -26,6 +26,7 @@ from codemill.integrations.sealing import CIPHER_INFO_KEY
 from codemill.kit.crypto import SecretCipher
 from codemill.kit.outbound import OutboundClient
 from codemill.llm.catalogue import Catalogue, load_catalogue
+from codemill.sandbox.runner import Sandbox
 from codemill.llm.gateway import LLMGateway
 from codemill.mcp.client import MCPConnectClient
 from codemill.plugins.engine import PluginEngine
@@ -116,6 +117,8 @@ class Resources:
     plugin_revocations: RevocationListener = field(init=False)
     # MCP: the client of MCP Connect (the bridge runs the servers; this process never spawns one).
     mcp: MCPConnectClient = field(init=False)
+    # The code sandbox (code executor tool, workspace scripts): runs happen in separate processes.
+    sandbox: Sandbox = field(init=False)
 
     def __post_init__(self) -> None:
         self.outbound = OutboundClient(self.settings.allow_private_network)
@@ -134,6 +137,7 @@ class Resources:
         self.plugins = PluginEngine(self.settings, self.plugin_keys, serve_callout=self.settings.nats.serve_callout)
         self.plugin_revocations = RevocationListener(asyncpg_dsn(self.database_url), self.plugins, self.sessions)
         self.mcp = MCPConnectClient(self.settings.mcp_connect)
+        self.sandbox = Sandbox(self.settings.sandbox, self.settings.data_dir)
 
     @property
     def plugin_engine_uri(self) -> str | None:
