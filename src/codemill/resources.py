@@ -26,12 +26,12 @@ from codemill.integrations.sealing import CIPHER_INFO_KEY
 from codemill.kit.crypto import SecretCipher
 from codemill.kit.outbound import OutboundClient
 from codemill.llm.catalogue import Catalogue, load_catalogue
-from codemill.sandbox.runner import Sandbox
 from codemill.llm.gateway import LLMGateway
 from codemill.mcp.client import MCPConnectClient
 from codemill.plugins.engine import PluginEngine
 from codemill.plugins.keys import PluginKeyIdentity, PluginKeyVerifier
 from codemill.plugins.revocation_listener import RevocationListener
+from codemill.sandbox.runner import Sandbox
 from codemill.settings import Settings
 from codemill.workflows import jobs as workflow_jobs
 

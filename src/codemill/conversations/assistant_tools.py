@@ -26,6 +26,7 @@ from codemill.toolkits.catalogue import tools_for as toolkit_tools
 from codemill.tools import registry
 from codemill.tools.approval import ToolApprovals
 from codemill.tools.base import Tool, ToolContext
+from codemill.workspaces.tools import tools_for as workspace_tools
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 ToolSource = Callable[[Assistant, ToolContext], Awaitable[list[Tool]]]
 
 
-TOOL_SOURCES: list[ToolSource] = [toolkit_tools, datasource_tools, plugin_tools, mcp_tools]
+TOOL_SOURCES: list[ToolSource] = [toolkit_tools, datasource_tools, plugin_tools, mcp_tools, workspace_tools]
 
 # The credential type of OpenAI-compatible LLM keys (integrations.types).
 LLM_CREDENTIAL_TYPE = "LiteLLM"
@@ -52,6 +53,11 @@ async def tools_for(assistant: Assistant, ctx: ToolContext) -> list[Tool]:
     # Sub-assistants run with the same two functions (their own tools, their own LLM credentials).
     for tool in await sub_assistant_tools(assistant, ctx, tools_for, llm_credentials):
         tools.setdefault(tool.name, tool)
+    # A workspace script may call the assistant's own tools of this turn, and no others.
+    for tool in tools.values():
+        bind = getattr(tool, "bind_peers", None)
+        if callable(bind):
+            bind(tools)
     return list(tools.values())
 
 

@@ -28,6 +28,7 @@ from codemill.models.workflows import (
     WorkflowTransition,
     WorkflowYamlVersion,
 )
+from codemill.models.workspaces import Workspace, WorkspaceFile
 
 __all__ = [
     "A2ATask",
@@ -64,4 +65,6 @@ __all__ = [
     "WorkflowExecutionState",
     "WorkflowTransition",
     "WorkflowYamlVersion",
+    "Workspace",
+    "WorkspaceFile",
 ]
