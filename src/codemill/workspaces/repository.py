@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.models import Conversation, Workspace, WorkspaceFile
+from codemill.models.base import new_id
 
 
 async def by_id(session: AsyncSession, workspace_id: str) -> Workspace | None:
@@ -25,11 +27,16 @@ async def conversation_owner(session: AsyncSession, conversation_id: str) -> str
     return found.scalar_one_or_none()
 
 
-async def add(session: AsyncSession, workspace: Workspace) -> Workspace:
-    """Store a new workspace."""
-    session.add(workspace)
-    await session.flush()
-    return workspace
+async def add(session: AsyncSession, conversation_id: str, user_id: str, name: str | None) -> Workspace:
+    """The conversation's workspace, inserted unless a concurrent request made it first (then that one)."""
+    await session.execute(
+        insert(Workspace)
+        .values(id=new_id(), conversation_id=conversation_id, user_id=user_id, name=name, status="active")
+        .on_conflict_do_nothing(index_elements=["conversation_id"])
+    )
+    found = await by_conversation(session, conversation_id)
+    assert found is not None
+    return found
 
 
 async def files(session: AsyncSession, workspace_id: str) -> list[WorkspaceFile]:

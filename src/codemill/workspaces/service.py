@@ -89,9 +89,9 @@ async def create(session: AsyncSession, principal: Principal, conversation_id: s
     owner = await repository.conversation_owner(session, conversation_id)
     if owner is not None:
         policy.ensure_conversation_owned(principal, owner)
-    return await repository.add(
-        session, Workspace(conversation_id=conversation_id, user_id=principal.user_id, name=name, status="active")
-    )
+    made = await repository.add(session, conversation_id, principal.user_id, name)
+    policy.ensure_workspace_owned(principal, made.user_id)
+    return made
 
 
 async def owned(session: AsyncSession, principal: Principal, workspace_id: str) -> Workspace:
