@@ -197,3 +197,19 @@ def test_without_namespaces_it_fails_loudly(tmp_path: Path, data_dir: Path) -> N
     message, help_text = done.stdout.splitlines()[:2]
     assert message.startswith("503 The code sandbox is not available on this server: unshare"), done.stderr
     assert "kernel.unprivileged_userns_clone=1" in help_text
+
+
+async def test_what_comes_back_is_bounded(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("codemill.sandbox.runner.COLLECT_MAX_FILES", 3)
+    result = await sandbox.run(
+        "main.py",
+        program("""
+            import os
+            for n in range(5):
+                open(f"f{n}.txt", "w").write(str(n))
+            os.symlink("/etc/hostname", "link.txt")
+        """),
+    )
+    assert result.ok, result.stderr
+    assert sorted(result.files) == ["f0.txt", "f1.txt", "f2.txt"]
+    assert result.skipped == ["f3.txt", "f4.txt", "main.py"]

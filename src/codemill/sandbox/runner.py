@@ -26,6 +26,9 @@ from codemill.sandbox.launcher import UNAVAILABLE_EXIT, UNAVAILABLE_MARK
 from codemill.settings import SandboxSettings
 
 LAUNCHER = Path(__file__).with_name("launcher.py")
+# What a run may bring back into the API process (each file is also bounded by the file size limit).
+COLLECT_MAX_FILES = 1000
+COLLECT_MAX_BYTES = 64 * 1_048_576
 HELP = (
     "The code sandbox needs unprivileged user namespaces: enable them with "
     "`sysctl -w kernel.unprivileged_userns_clone=1` (Debian/Ubuntu), `sysctl -w user.max_user_namespaces=15000`, "
@@ -51,6 +54,8 @@ class SandboxResult:
     files: dict[str, bytes] = field(default_factory=dict)
     limit: str | None = None
     seconds: float = 0.0
+    # Files left in the working directory but not brought back (past the collection caps).
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -85,7 +90,7 @@ class Sandbox:
             finally:
                 if server is not None:
                     server.close()
-            result.files = _collect(workdir)
+            result.files, result.skipped = _collect(workdir)
             return result
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -175,13 +180,22 @@ async def _read_capped(stream: asyncio.StreamReader, cap: int) -> str:
     return text
 
 
-def _collect(workdir: Path) -> dict[str, bytes]:
-    """The regular files left in the working directory (the channel's directory excluded)."""
+def _collect(workdir: Path) -> tuple[dict[str, bytes], list[str]]:
+    """The regular files left in the working directory (not the channel's directory, not symlinks), up to
+    COLLECT_MAX_FILES files and COLLECT_MAX_BYTES in all; the names of those left behind."""
     found: dict[str, bytes] = {}
+    skipped: list[str] = []
+    total = 0
     for path in sorted(workdir.rglob("*")):
         relative = path.relative_to(workdir).as_posix()
         if relative == CHANNEL_DIR or relative.startswith(f"{CHANNEL_DIR}/"):
             continue
-        if path.is_file() and not path.is_symlink():
-            found[relative] = path.read_bytes()
-    return found
+        if not path.is_file() or path.is_symlink():
+            continue
+        size = path.stat().st_size
+        if len(found) >= COLLECT_MAX_FILES or total + size > COLLECT_MAX_BYTES:
+            skipped.append(relative)
+            continue
+        found[relative] = path.read_bytes()
+        total += size
+    return found, skipped

@@ -213,7 +213,7 @@ async def execute(
         raise BadRequest(f"script_path: no file '{script}' in this workspace", details={"field": "script_path"})
     before = {f.path: f.content for f in present}
     result = await sandbox.run(script, before, channel=channel)
-    warnings: list[str] = []
+    warnings = [f"Skipped '{path}': past the sandbox's collection limits." for path in result.skipped]
     for path, content in sorted(result.files.items()):
         if before.get(path) == content:
             continue
@@ -228,7 +228,7 @@ async def execute(
             continue
         await _store(session, workspace, present, clean, content)
     for path in before:
-        if path not in result.files:
+        if path not in result.files and path not in result.skipped:
             await repository.delete_file(session, workspace.id, path)
     for name in export_files or []:
         if name not in result.files:
