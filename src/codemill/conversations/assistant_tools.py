@@ -26,6 +26,7 @@ from codemill.toolkits.catalogue import tools_for as toolkit_tools
 from codemill.tools import registry
 from codemill.tools.approval import ToolApprovals
 from codemill.tools.base import Tool, ToolContext
+from codemill.workspaces.tools import bind_script_peers
 from codemill.workspaces.tools import tools_for as workspace_tools
 
 log = logging.getLogger(__name__)
@@ -53,11 +54,7 @@ async def tools_for(assistant: Assistant, ctx: ToolContext) -> list[Tool]:
     # Sub-assistants run with the same two functions (their own tools, their own LLM credentials).
     for tool in await sub_assistant_tools(assistant, ctx, tools_for, llm_credentials):
         tools.setdefault(tool.name, tool)
-    # A workspace script may call the assistant's own tools of this turn, and no others.
-    for tool in tools.values():
-        bind = getattr(tool, "bind_peers", None)
-        if callable(bind):
-            bind(tools)
+    bind_script_peers(tools)  # a workspace script may call the assistant's own tools of this turn, no others
     return list(tools.values())
 
 

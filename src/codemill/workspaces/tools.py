@@ -37,9 +37,11 @@ def _settings(ctx: ToolContext) -> Settings:
 
 
 async def _workspace(session: Any, ctx: ToolContext) -> Workspace:
-    if not ctx.conversation_id:
-        raise ToolError("Workspace tools need a conversation (this chat has no conversation id).")
-    return await service.create(session, ctx.principal, ctx.conversation_id, None)
+    # A chat's workspace belongs to its conversation; a workflow's to its execution.
+    key = ctx.conversation_id or ctx.extra.get("workflow_execution_id")
+    if not key:
+        raise ToolError("Workspace tools need a conversation or a workflow execution (there is none here).")
+    return await service.create(session, ctx.principal, str(key), None)
 
 
 def _text(content: bytes, path: str) -> str:
@@ -265,6 +267,13 @@ WORKSPACE_TOOL_NAMES = (
     "workspace_grep",
     "workspace_run_script",
 )
+
+
+def bind_script_peers(tools: dict[str, Tool]) -> None:
+    """Give the turn's tool set to its workspace_run_script: the only tools a script may call."""
+    for tool in tools.values():
+        if isinstance(tool, RunScript):
+            tool.bind_peers(tools)
 
 
 def _all() -> list[Tool]:
