@@ -72,6 +72,11 @@ def test_paths_limits_and_owners(make_user: Callable[..., TestUser]) -> None:
     with pytest.raises(requests.HTTPError) as none:
         stranger.client.workspaces.get_by_conversation(workspace.conversation_id)
     assert none.value.response.status_code == 404
+    # A workspace id that does not exist answers the same as another user's.
+    with pytest.raises(requests.HTTPError) as unknown:
+        user.client.workspaces.list_files("no-such-workspace")
+    assert unknown.value.response.status_code == 404
+    assert unknown.value.response.json() == hidden.value.response.json()
 
 
 def test_a_direct_run_writes_files_but_its_tool_calls_are_refused(make_user: Callable[..., TestUser]) -> None:

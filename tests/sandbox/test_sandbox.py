@@ -32,7 +32,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def sandbox(data_dir: Path) -> Sandbox:
-    limits = SandboxSettings(cpu_seconds=2, memory_mb=256, wall_seconds=20, file_mb=1, max_output_chars=2000)
+    limits = SandboxSettings(cpu_seconds=2, memory_mb=256, wall_seconds=90, file_mb=1, max_output_chars=2000)
     return Sandbox(limits, data_dir)
 
 

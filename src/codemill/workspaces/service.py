@@ -97,15 +97,9 @@ async def create(session: AsyncSession, principal: Principal, conversation_id: s
 async def owned(session: AsyncSession, principal: Principal, workspace_id: str) -> Workspace:
     """A workspace the caller owns (404 otherwise)."""
     found = await repository.by_id(session, workspace_id)
-    if found is None:
-        raise policy_not_found()
-    policy.ensure_workspace_owned(principal, found.user_id)
+    policy.ensure_workspace_owned(principal, found.user_id if found is not None else None)
+    assert found is not None
     return found
-
-
-def policy_not_found() -> BadRequest:
-    """CodeMie answers 400 for a workspace or file that is not there."""
-    return BadRequest("Workspace not found", details="No workspace with this id is available to you.")
 
 
 async def of_conversation(session: AsyncSession, principal: Principal, conversation_id: str) -> Workspace:
