@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -23,11 +26,12 @@ def program(code: str) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    secret = tmp_path / "data"
-    secret.mkdir()
+def data_dir() -> Iterator[Path]:
+    """Outside the temporary directory (which the sandbox replaces anyway), as a real data directory is."""
+    secret = Path(tempfile.mkdtemp(prefix="codemill-test-data-", dir="/var/tmp"))
     (secret / "master.key").write_text("the-master-key")
-    return secret
+    yield secret
+    shutil.rmtree(secret, ignore_errors=True)
 
 
 @pytest.fixture
@@ -213,3 +217,20 @@ async def test_what_comes_back_is_bounded(sandbox: Sandbox, monkeypatch: pytest.
     assert result.ok, result.stderr
     assert sorted(result.files) == ["f0.txt", "f1.txt", "f2.txt"]
     assert result.skipped == ["f3.txt", "f4.txt", "main.py"]
+
+
+async def test_other_runs_and_host_processes_are_out_of_sight(sandbox: Sandbox) -> None:
+    other = asyncio.create_task(
+        sandbox.run("main.py", {**program("import time\ntime.sleep(8)"), "their-secret.txt": b"theirs"})
+    )
+    result = await sandbox.run(
+        "main.py",
+        program("""
+            import os
+            print(sorted(os.listdir(os.path.dirname(os.getcwd()))) == [os.path.basename(os.getcwd())])
+            print(sorted(int(p) for p in os.listdir("/proc") if p.isdigit()))
+        """),
+    )
+    await other
+    assert result.ok, result.stderr
+    assert result.stdout.splitlines() == ["True", "[1, 2]"]

@@ -4,8 +4,9 @@ Run by path (`python launcher.py '<json>'`), standard library only, never import
 1. unshare user, mount, network and PID namespaces (the new network namespace has only `lo`, down:
    no route anywhere); map the caller's uid/gid to a non-zero id inside, so the program keeps no
    capability after exec and cannot undo the mounts;
-2. make every mount private and cover the data directory (and other hidden paths) with an empty,
-   read-only, mode-000 tmpfs;
+2. make every mount private, cover the data directory (and other hidden paths) with an empty,
+   read-only, mode-000 tmpfs, and the temporary directory with a fresh tmpfs holding only this run's
+   working directory; PID 1 mounts its own /proc (only the sandbox's processes are seen);
 3. fork PID 1 of the new PID namespace, which forks the program: no_new_privs, the resource limits,
    the working directory, a clean environment, then exec of Python on the script. Each parent waits
    and exits with its child's status (128 + signal).
@@ -24,7 +25,7 @@ import sys
 UNAVAILABLE_EXIT = 125
 UNAVAILABLE_MARK = "codemill-sandbox-unavailable:"
 INSIDE_ID = 1000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 16384, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
 
 
@@ -39,7 +40,7 @@ def _write(path: str, text: str) -> None:
         handle.write(text)
 
 
-def _isolate(hidden: list[str]) -> None:
+def _isolate(hidden: list[str], workdir: str, private_tmp: str) -> None:
     uid, gid = os.geteuid(), os.getegid()
     flags = os.CLONE_NEWUSER | os.CLONE_NEWNS | os.CLONE_NEWNET | os.CLONE_NEWPID
     try:
@@ -64,6 +65,21 @@ def _isolate(hidden: list[str]) -> None:
         if os.path.isdir(path):
             flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC
             mount(b"tmpfs", path.encode(), b"tmpfs", flags, b"size=4k,mode=000")
+    # A private temporary directory holding only this run's working directory (bound back at its own path):
+    # other runs' directories and sockets are out of sight.
+    keep = os.open(workdir, os.O_RDONLY | os.O_DIRECTORY)
+    mount(b"tmpfs", private_tmp.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=1m,mode=755")
+    os.makedirs(workdir, exist_ok=True)
+    mount(f"/proc/self/fd/{keep}".encode(), workdir.encode(), None, MS_BIND, None)
+    os.close(keep)
+
+
+def _own_proc() -> None:
+    """PID 1's own /proc (only the sandbox's processes); an empty one where the kernel refuses that."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    flags = MS_NOSUID | MS_NODEV | MS_NOEXEC
+    if libc.mount(b"proc", b"/proc", b"proc", flags, None) != 0:
+        libc.mount(b"tmpfs", b"/proc", b"tmpfs", flags | MS_RDONLY, b"size=4k,mode=555")
 
 
 def _limit(limits: dict[str, int]) -> None:
@@ -124,12 +140,13 @@ def main() -> None:
     included); when PID 1 ends, the kernel ends everything else in the namespace.
     """
     config = json.loads(sys.argv[1])
-    _isolate([str(p) for p in config["hidden"]])
+    _isolate([str(p) for p in config["hidden"]], str(config["workdir"]), str(config["private_tmp"]))
     init = os.fork()
     if init != 0:
         _relay(init)
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    _own_proc()
     program = os.fork()
     if program == 0:
         _program(config)

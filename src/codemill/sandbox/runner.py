@@ -100,6 +100,7 @@ class Sandbox:
         config = {
             "hidden": [str(p) for p in self.hidden],
             "workdir": str(workdir),
+            "private_tmp": str(workdir.parent),
             "script": script,
             "python": str(s.python or sys.executable),
             "limits": {
