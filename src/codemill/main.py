@@ -52,6 +52,7 @@ from codemill.users.admin_router import router as admin_users_router
 from codemill.users.router import router as users_router
 from codemill.workflows.execution_router import router as workflow_executions_router
 from codemill.workflows.router import router as workflows_router
+from codemill.workspaces.router import router as workspaces_router
 
 MCP_PATH = "/v1/mcp"
 ROUTERS = [
@@ -86,6 +87,7 @@ ROUTERS = [
     openai_router,
     a2a_router,
     automation_router,
+    workspaces_router,
 ]
 
 

@@ -36,6 +36,7 @@ from codemill.mcp.client import MCPConnectClient
 from codemill.plugins.engine import PluginEngine
 from codemill.plugins.keys import PluginKeyIdentity, PluginKeyVerifier
 from codemill.plugins.revocation_listener import RevocationListener
+from codemill.sandbox.runner import Sandbox
 from codemill.settings import Settings
 from codemill.workflows import jobs as workflow_jobs
 
@@ -123,6 +124,8 @@ class Resources:
     mcp: MCPConnectClient = field(init=False)
     # Diagrams: the Mermaid server's client, or the local Chromium renderer (its browser starts on first use).
     mermaid: MermaidRenderer = field(init=False)
+    # The code sandbox (code executor tool, workspace scripts): runs happen in separate processes.
+    sandbox: Sandbox = field(init=False)
 
     def __post_init__(self) -> None:
         self.outbound = OutboundClient(self.settings.allow_private_network)
@@ -147,6 +150,7 @@ class Resources:
         self.plugin_revocations = RevocationListener(asyncpg_dsn(self.database_url), self.plugins, self.sessions)
         self.mcp = MCPConnectClient(self.settings.mcp_connect)
         self.mermaid = build_renderer(self.settings.mermaid)
+        self.sandbox = Sandbox(self.settings.sandbox, self.settings.data_dir)
 
     @property
     def plugin_engine_uri(self) -> str | None:

@@ -278,6 +278,34 @@ class MermaidSettings(BaseModel):
     max_code_chars: int = 50_000
 
 
+class SandboxSettings(BaseModel):
+    """The code sandbox (code executor tool, workspace scripts): a separate process, never the API's.
+
+    Each run is a child process in fresh user, network, mount and PID namespaces (no network, the data
+    directory and `hidden_paths` hidden) under resource limits (docs/toolkits.md, "Code executor").
+    """
+
+    cpu_seconds: int = 10
+    memory_mb: int = 512
+    wall_seconds: float = 30.0
+    file_mb: int = 16
+    max_processes: int = 32
+    max_open_files: int = 64
+    max_output_chars: int = 50_000
+    # Paths hidden from sandboxed code besides the data directory (e.g. a directory of secrets).
+    hidden_paths: list[Path] = Field(default_factory=list)
+    # Python run inside the sandbox; None: the interpreter running Codemill.
+    python: Path | None = None
+
+
+class WorkspaceSettings(BaseModel):
+    """Agent workspaces: one file space per conversation."""
+
+    max_file_bytes: int = 1_048_576
+    max_files: int = 200
+    max_total_bytes: int = 1_048_576 * 20
+
+
 class Settings(BaseSettings):
     """Codemill's settings: env prefix CODEMILL_, nested groups with `__` (CODEMILL_OIDC__ISSUER)."""
 
@@ -327,6 +355,10 @@ class Settings(BaseSettings):
     mermaid: MermaidSettings = Field(default_factory=MermaidSettings)
     files: FilesSettings = Field(default_factory=FilesSettings)
     web_search: WebSearchSettings = Field(default_factory=WebSearchSettings)
+
+
+    sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
+    workspaces: WorkspaceSettings = Field(default_factory=WorkspaceSettings)
 
     @property
     def embedded_database(self) -> bool:

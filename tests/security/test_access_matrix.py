@@ -178,6 +178,15 @@ class Factories:
         _ok(self.owner.put(f"/v1/conversations/{conversation_id}/history", json={"history": history}))
         self.world.values.update(conversation_id=conversation_id, history_index="0")
 
+    def workspace(self) -> None:
+        """The owner's conversation's workspace, with a note and a script."""
+        if "conversation_id" not in self.world.values:
+            self.conversation()
+        saved = _ok(self.owner.post("/v1/workspaces", json={"conversation_id": self.world.values["conversation_id"]}))
+        for path, content in (("notes.txt", self.world.secret), ("job.py", "print('ran')")):
+            _ok(self.owner.put(f"/v1/workspaces/{saved['id']}/files", json={"file_path": path, "content": content}))
+        self.world.values["workspace_id"] = saved["id"]
+
     def folder(self) -> None:
         name = f"{self.world.marker}-f"
         _ok(self.owner.post("/v1/conversations/folder", json={"folder": name}))
@@ -292,6 +301,8 @@ def _build(factories: Factories, path: str) -> None:
         factories.conversation()
     if "folder" in params:
         factories.folder()
+    if path.startswith("/v1/workspaces/"):
+        factories.workspace()
     if params & {"project_name", "project"}:
         factories.project()
     if params & {"execution_id", "state_id"}:
@@ -341,6 +352,8 @@ def _body(method: str, path: str, world: World, cast: Cast) -> dict[str, Any] | 
         ("POST", "/v1/assistants/{assistant_id}/model"): {"text": "hello", "stream": False},
         ("POST", "/v1/assistants/slug/{slug}/model"): {"text": "hello", "stream": False},
         ("PUT", "/v1/conversations/folder/{folder}"): {"folder": f"{marker}-renamed"},
+        ("PUT", "/v1/workspaces/{workspace_id}/files"): {"file_path": "more.txt", "content": marker},
+        ("POST", "/v1/workspaces/{workspace_id}/execute"): {"script_path": "job.py"},
         ("PUT", "/v1/conversations/{conversation_id}"): {"name": f"renamed {marker}"},
         ("PUT", "/v1/conversations/{conversation_id}/history"): {
             "history": [{"role": "User", "message": "overwrite", "history_index": 0, "date": "2026-01-01T00:00:00Z"}]
@@ -370,8 +383,15 @@ def _body(method: str, path: str, world: World, cast: Cast) -> dict[str, Any] | 
     return bodies.get((method, path))
 
 
+# Query strings an operation needs (besides its path ids) to reach the access check.
+QUERIES = {
+    ("GET", "/v1/workspaces/{workspace_id}/files/content"): "?file_path=notes.txt",
+    ("DELETE", "/v1/workspaces/{workspace_id}/files"): "?file_path=notes.txt",
+}
+
+
 def _call(client: httpx.Client, method: str, path: str, world: World, cast: Cast) -> httpx.Response:
-    url = re.sub(r"{(\w+)}", lambda m: world.values[m.group(1)], path)
+    url = re.sub(r"{(\w+)}", lambda m: world.values[m.group(1)], path) + QUERIES.get((method, path), "")
     body = _body(method, path, world, cast)
     if body is None:
         return client.request(method, url)
@@ -421,6 +441,7 @@ _KNOWN_PARAMS = {
     "budget_id",
     "cost_center_id",
     "group_id",
+    "workspace_id",
 }
 
 

@@ -38,7 +38,7 @@ def test_the_toolkits_are_listed(live_server: LiveServer, make_user: Callable[..
     listed = make_user("lister").http.get("/v1/assistants/tools").json()
     kits = {k["toolkit"]: [t["name"] for t in k["tools"]] for k in listed}
     assert kits["Project Management"] == [JIRA, CONFLUENCE]
-    assert kits["Data Management"] == ["sql"]
+    assert kits["Data Management"] == ["sql", "code_executor"]
     assert kits["Research"] == ["web_scrapper"]
     assert kits["VCS"] == ["gitlab", "github", "azure_devops_git"]
     assert kits["Cloud"] == ["AWS", "Kubernetes"]

@@ -26,6 +26,7 @@ from codemill.llm.catalogue import Catalogue
 from codemill.plugins import assistant_tools as plugin_tools
 from codemill.toolkits import catalogue as toolkit_catalogue
 from codemill.tools import registry
+from codemill.workspaces import tools as workspace_tools
 
 router = APIRouter(prefix="/v1/assistants", tags=["assistants"])
 
@@ -103,7 +104,12 @@ async def validate_system_prompt(body: PromptValidation, principal: CurrentPrinc
 @router.get("/tools")
 async def list_tools(_: CurrentPrincipal, settings: AppSettings) -> list[dict[str, Any]]:
     """The toolkits and tools assistants can enable (CodeMie's ToolKitDetails list, not wrapped)."""
-    return [*registry.toolkits(), *toolkit_catalogue.toolkit_details(settings), plugin_tools.toolkit_details()]
+    return [
+        *registry.toolkits(),
+        *toolkit_catalogue.toolkit_details(settings),
+        plugin_tools.toolkit_details(),
+        workspace_tools.toolkit_details(),
+    ]
 
 
 @router.get("/prebuilt")

@@ -234,6 +234,13 @@ def ensure_conversation_owned(principal: Principal, owner_id: str) -> None:
         raise _conversation_not_found()
 
 
+def ensure_workspace_owned(principal: Principal, owner_id: str | None) -> None:
+    """404 unless the caller owns the workspace (a workspace is as private as its conversation); None: there
+    is no such workspace, answered the same way."""
+    if owner_id is None or owner_id != principal.user_id:
+        raise NotFound("Workspace not found", details="No workspace with this id is available to you.")
+
+
 def _conversation_not_found() -> NotFound:
     return NotFound("Conversation not found", details="No conversation with this id is available to you.")
 

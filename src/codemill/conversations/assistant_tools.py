@@ -27,6 +27,8 @@ from codemill.toolkits.catalogue import tools_for as toolkit_tools
 from codemill.tools import registry
 from codemill.tools.approval import ToolApprovals
 from codemill.tools.base import Tool, ToolContext
+from codemill.workspaces.tools import bind_script_peers
+from codemill.workspaces.tools import tools_for as workspace_tools
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,14 @@ log = logging.getLogger(__name__)
 ToolSource = Callable[[Assistant, ToolContext], Awaitable[list[Tool]]]
 
 
-TOOL_SOURCES: list[ToolSource] = [toolkit_tools, datasource_tools, plugin_tools, mcp_tools, attachment_tools]
+TOOL_SOURCES: list[ToolSource] = [
+    toolkit_tools,
+    datasource_tools,
+    plugin_tools,
+    mcp_tools,
+    attachment_tools,
+    workspace_tools,
+]
 
 # The credential type of OpenAI-compatible LLM keys (integrations.types).
 LLM_CREDENTIAL_TYPE = "LiteLLM"
@@ -53,6 +62,7 @@ async def tools_for(assistant: Assistant, ctx: ToolContext) -> list[Tool]:
     # Sub-assistants run with the same two functions (their own tools, their own LLM credentials).
     for tool in await sub_assistant_tools(assistant, ctx, tools_for, llm_credentials):
         tools.setdefault(tool.name, tool)
+    bind_script_peers(tools)  # a workspace script may call the assistant's own tools of this turn, no others
     return list(tools.values())
 
 

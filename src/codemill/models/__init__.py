@@ -31,6 +31,7 @@ from codemill.models.workflows import (
     WorkflowTransition,
     WorkflowYamlVersion,
 )
+from codemill.models.workspaces import Workspace, WorkspaceFile
 
 __all__ = [
     "A2ATask",
@@ -70,4 +71,6 @@ __all__ = [
     "WorkflowExecutionState",
     "WorkflowTransition",
     "WorkflowYamlVersion",
+    "Workspace",
+    "WorkspaceFile",
 ]

@@ -19,6 +19,7 @@ from codemill.toolkits.aws import AWS_DESCRIPTION, aws_tool
 from codemill.toolkits.azure_devops import TEST_PLAN_OPERATIONS, WIKI_OPERATIONS, WORK_ITEM_OPERATIONS
 from codemill.toolkits.base import Binding
 from codemill.toolkits.diagrams import DIAGRAM_DESCRIPTION, mermaid_diagram_tool
+from codemill.toolkits.code_executor import CODE_EXECUTOR_DESCRIPTION, code_executor_tool
 from codemill.toolkits.git_api import (
     AZURE_DEVOPS_GIT_DESCRIPTION,
     GITHUB_DESCRIPTION,
@@ -102,8 +103,12 @@ TOOLKITS: tuple[ToolkitEntry, ...] = (
     ),
     ToolkitEntry(
         "Data Management",
-        "Queries on the databases of SQL integrations (read-only unless the integration allows writes).",
-        (ToolEntry("sql", "SQL", SQL_DESCRIPTION, "SQL", sql_tool),),
+        "Queries on the databases of SQL integrations (read-only unless the integration allows writes), and Python "
+        "run in an isolated sandbox.",
+        (
+            ToolEntry("sql", "SQL", SQL_DESCRIPTION, "SQL", sql_tool),
+            ToolEntry("code_executor", "Code Executor", CODE_EXECUTOR_DESCRIPTION, None, code_executor_tool),
+        ),
     ),
     ToolkitEntry(
         "Cloud",

@@ -37,6 +37,8 @@ from codemill.tools import registry
 from codemill.tools.base import Tool, ToolContext, ToolError
 from codemill.workflows.config import AssistantNode, CustomNode, CustomNodeType, State, ToolNode, WorkflowConfig
 from codemill.workflows.expressions import render_task
+from codemill.workspaces.tools import bind_script_peers
+from codemill.workspaces.tools import tools_for as workspace_tools
 
 SUMMARY_PROMPT = "Summarise the conversation so far in a few short paragraphs, keeping every fact and decision."
 
@@ -142,7 +144,7 @@ async def _assistant(view: RunView, state: State, node: AssistantNode, task: str
         temperature = node.temperature if node.temperature is not None else assistant.temperature
         top_p, name = assistant.top_p, name or assistant.name
         tools |= {t.name: t for t in registry.tools_for(assistant.toolkits or [])}
-        for source in (datasource_tools, plugin_tools, mcp_tools):
+        for source in (datasource_tools, plugin_tools, mcp_tools, workspace_tools):
             for tool in await source(assistant, ctx):
                 tools.setdefault(tool.name, tool)
     for tool in await inline_mcp_tools(node.mcp_servers, view.project, ctx):
@@ -153,6 +155,7 @@ async def _assistant(view: RunView, state: State, node: AssistantNode, task: str
             tools.setdefault(found.name, found)
     for tool in await _datasource_tools(view, node.datasource_ids):
         tools.setdefault(tool.name, tool)
+    bind_script_peers(tools)  # a workspace script may call this state's tools, no others
     try:
         model = view.resources.llm.model(model_name)
         provider = view.resources.llm.provider_for(model)
