@@ -356,7 +356,6 @@ class Settings(BaseSettings):
     files: FilesSettings = Field(default_factory=FilesSettings)
     web_search: WebSearchSettings = Field(default_factory=WebSearchSettings)
 
-
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
     workspaces: WorkspaceSettings = Field(default_factory=WorkspaceSettings)
 

@@ -235,6 +235,13 @@ class Factories:
         )
         self.world.values["config_id"] = saved["id"]
 
+    def stored_file(self) -> None:
+        """A file the owner uploaded (its id is what downloads name)."""
+        upload = self.owner.post(
+            "/v1/files/", files={"file": (f"{self.world.marker}.txt", self.world.secret.encode(), "text/plain")}
+        )
+        self.world.values["file_name"] = str(_ok(upload)["file_url"])
+
     def api_key(self) -> None:
         saved = _ok(self.owner.post("/v1/api-keys", json={"name": f"{self.world.marker}-key"}))
         self.world.values["key_id"] = saved["id"]
@@ -311,6 +318,8 @@ def _build(factories: Factories, path: str) -> None:
         factories.workflow()
     if "config_id" in params:
         factories.mcp_config()
+    if "file_name" in params:
+        factories.stored_file()
     if "key_id" in params:
         factories.api_key()
     if "budget_id" in params:
@@ -419,6 +428,7 @@ def test_every_id_taking_operation_is_covered_or_listed(live_server: LiveServer)
 
 
 _KNOWN_PARAMS = {
+    "file_name",
     "user_id",
     "project_name",
     "project",

@@ -18,8 +18,8 @@ from codemill.toolkits.atlassian import CONFLUENCE_DESCRIPTION, JIRA_DESCRIPTION
 from codemill.toolkits.aws import AWS_DESCRIPTION, aws_tool
 from codemill.toolkits.azure_devops import TEST_PLAN_OPERATIONS, WIKI_OPERATIONS, WORK_ITEM_OPERATIONS
 from codemill.toolkits.base import Binding
-from codemill.toolkits.diagrams import DIAGRAM_DESCRIPTION, mermaid_diagram_tool
 from codemill.toolkits.code_executor import CODE_EXECUTOR_DESCRIPTION, code_executor_tool
+from codemill.toolkits.diagrams import DIAGRAM_DESCRIPTION, mermaid_diagram_tool
 from codemill.toolkits.git_api import (
     AZURE_DEVOPS_GIT_DESCRIPTION,
     GITHUB_DESCRIPTION,
