@@ -78,3 +78,28 @@ class UpstreamError(CodemillError):
 class Unavailable(CodemillError):
     status = 503
     code = "unavailable"
+
+
+# CodeMie's wording for the two commonest refusals, so clients that match on it keep working.
+ACCESS_HELP = (
+    "Please ensure you have the correct role or permissions assigned to your account. "
+    "If you believe this is an error, contact your system administrator."
+)
+
+
+def not_found(resource_type: str, resource_id: str, *, help: str | None = None) -> NotFound:
+    """CodeMie's 404: "<Type> not found", naming the id that was asked for."""
+    return NotFound(
+        f"{resource_type} not found",
+        details=f"The {resource_type.lower()} with ID [{resource_id}] could not be found in the system.",
+        help=help or "Please ensure the specified ID is correct",
+    )
+
+
+def access_denied(action: str) -> Forbidden:
+    """CodeMie's permission refusal (403: CodeMie answers some of these 401, which clients take for a bad login)."""
+    return Forbidden(
+        "Access denied",
+        details=f"You do not have the necessary permissions to {action} this entity.",
+        help=ACCESS_HELP,
+    )

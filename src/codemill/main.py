@@ -23,11 +23,16 @@ from codemill.analytics.router import router as analytics_router
 from codemill.api_keys.router import router as api_keys_router
 from codemill.assistants.mcp_router import router as assistants_mcp_router
 from codemill.assistants.router import router as assistants_router
+from codemill.assistants.subagents_router import router as subagents_router
 from codemill.auth.router import router as auth_router
+from codemill.conversations.admin_router import router as admin_conversations_router
 from codemill.conversations.chat_router import router as chat_router
+from codemill.conversations.export_router import router as conversation_export_router
+from codemill.conversations.feedback_router import router as feedback_router
 from codemill.conversations.mcp_endpoint import LazyMCPEndpoint
 from codemill.conversations.resume_router import router as resume_router
 from codemill.conversations.router import router as conversations_router
+from codemill.conversations.share_router import router as share_router
 from codemill.datasources.kb_router import router as datasources_kb_router
 from codemill.datasources.router import router as datasources_router
 from codemill.edge_input import refuse_unstorable_input
@@ -44,6 +49,7 @@ from codemill.projects.admin_router import router as applications_router
 from codemill.projects.router import router as projects_router
 from codemill.resources import Resources
 from codemill.settings import Settings
+from codemill.skills.router import router as skills_router
 from codemill.users.admin_router import router as admin_users_router
 from codemill.users.router import router as users_router
 from codemill.workflows.execution_router import router as workflow_executions_router
@@ -65,10 +71,16 @@ ROUTERS = [
     plugins_router,  # /v1/assistants/plugin_tools, before /v1/assistants/{id} too
     assistants_mcp_router,  # /v1/assistants/mcp_tools and /mcp/test, before /v1/assistants/{id} too
     mcp_configs_router,
+    subagents_router,  # /v1/assistants/builtin_subagents, before /v1/assistants/{id} too
+    skills_router,
     assistants_router,
     chat_router,
     resume_router,
     conversations_router,
+    conversation_export_router,
+    share_router,
+    feedback_router,
+    admin_conversations_router,
     workflows_router,
     workflow_executions_router,
     analytics_router,

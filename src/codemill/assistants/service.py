@@ -11,8 +11,8 @@ from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from codemill.assistants import builtin_subagents, sealing, validation, versions
 from codemill.assistants import repository as assistants
-from codemill.assistants import sealing, validation, versions
 from codemill.assistants.filters import ListFilters
 from codemill.assistants.repository import Page
 from codemill.assistants.schemas import AssistantRequest
@@ -82,7 +82,7 @@ async def create(
         assistant_ids=await validation.sub_assistants(session, principal, body.assistant_ids, None),
         prompt_variables=validation.prompt_variables_json(body.prompt_variables),
         conversation_starters=list(body.conversation_starters),
-        enabled_builtin_subagents=list(body.enabled_builtin_subagents or []),
+        enabled_builtin_subagents=builtin_subagents.checked(body.enabled_builtin_subagents),
         tool_permissions=body.tool_permissions.model_dump(mode="json") if body.tool_permissions else None,
     )
     await validation.prompt_renders(session, principal, assistant)
@@ -141,7 +141,7 @@ async def update(
     if "conversation_starters" in given:
         assistant.conversation_starters = list(body.conversation_starters)
     if "enabled_builtin_subagents" in given:
-        assistant.enabled_builtin_subagents = list(body.enabled_builtin_subagents or [])
+        assistant.enabled_builtin_subagents = builtin_subagents.checked(body.enabled_builtin_subagents)
     if "tool_permissions" in given:
         assistant.tool_permissions = body.tool_permissions.model_dump(mode="json") if body.tool_permissions else None
     await validation.prompt_renders(session, principal, assistant)

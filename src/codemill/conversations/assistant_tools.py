@@ -22,6 +22,7 @@ from codemill.llm.catalogue import CatalogueModel
 from codemill.llm.gateway import ProviderCredentials
 from codemill.models import Assistant
 from codemill.plugins.assistant_tools import tools_for as plugin_tools
+from codemill.skills.assistant_tools import tools_for as skill_tools
 from codemill.toolkits.catalogue import tools_for as toolkit_tools
 from codemill.tools import registry
 from codemill.tools.approval import ToolApprovals
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 ToolSource = Callable[[Assistant, ToolContext], Awaitable[list[Tool]]]
 
 
-TOOL_SOURCES: list[ToolSource] = [toolkit_tools, datasource_tools, plugin_tools, mcp_tools]
+TOOL_SOURCES: list[ToolSource] = [toolkit_tools, datasource_tools, plugin_tools, mcp_tools, skill_tools]
 
 # The credential type of OpenAI-compatible LLM keys (integrations.types).
 LLM_CREDENTIAL_TYPE = "LiteLLM"

@@ -14,11 +14,19 @@ from codemill.models.analytics import (
 from codemill.models.api_access import A2ATask, ApiKey
 from codemill.models.assistants import Assistant, AssistantVersion
 from codemill.models.base import Base
-from codemill.models.conversations import Conversation, ConversationFolder, ConversationMessage, TurnStatus
+from codemill.models.conversations import (
+    Conversation,
+    ConversationFolder,
+    ConversationMessage,
+    ConversationShare,
+    MessageFeedback,
+    TurnStatus,
+)
 from codemill.models.datasources import Datasource, DatasourceChunk, DatasourceItem
 from codemill.models.integrations import Integration
 from codemill.models.mcp_configs import MCPConfig
 from codemill.models.projects import Project, ProjectMember
+from codemill.models.skills import AssistantSkill, Skill, SkillEvent, SkillReaction, SkillVisibility
 from codemill.models.usage import LLMUsage
 from codemill.models.users import LoginThrottle, RevokedToken, User
 from codemill.models.workflows import (
@@ -34,12 +42,14 @@ __all__ = [
     "ActivityEvent",
     "ApiKey",
     "Assistant",
+    "AssistantSkill",
     "AssistantVersion",
     "Base",
     "Budget",
     "Conversation",
     "ConversationFolder",
     "ConversationMessage",
+    "ConversationShare",
     "CostCenter",
     "CostCenterProject",
     "Datasource",
@@ -49,9 +59,14 @@ __all__ = [
     "LLMUsage",
     "LoginThrottle",
     "MCPConfig",
+    "MessageFeedback",
     "Project",
     "ProjectMember",
     "RevokedToken",
+    "Skill",
+    "SkillEvent",
+    "SkillReaction",
+    "SkillVisibility",
     "ToolDaily",
     "ToolHourly",
     "ToolUsage",
