@@ -75,18 +75,31 @@ async def _bootstrap(settings: Settings, session: AsyncSession) -> None:
         user = await users.get_by_email(session, email)
         if user is None:
             await user_service.create_user(
-                session, email=email, password=password, password_policy=policy, is_admin=True, name="Admin"
+                session,
+                email=email,
+                password=password,
+                password_policy=policy,
+                is_admin=True,
+                is_maintainer=True,
+                name="Admin",
             )
             log.info("bootstrap admin created", extra={"email": email})
-        elif not user.is_admin or not user.is_active:
-            user.is_admin, user.is_active = True, True
+        elif not user.is_admin or not user.is_active or not user.is_maintainer:
+            # The bootstrap admin is the platform's maintainer: the one who makes other admins.
+            user.is_admin, user.is_active, user.is_maintainer = True, True, True
             log.info("bootstrap admin re-enabled", extra={"email": email})
         return
     if not settings.local_auth.enabled or await users.count_users(session) > 0:
         return
     password = generate_admin_password(policy)
     await user_service.create_user(
-        session, email=GENERATED_ADMIN_EMAIL, password=password, password_policy=policy, is_admin=True, name="Admin"
+        session,
+        email=GENERATED_ADMIN_EMAIL,
+        password=password,
+        password_policy=policy,
+        is_admin=True,
+        is_maintainer=True,
+        name="Admin",
     )
     print(
         "\n"
