@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+# CodeMie's help texts for the two commonest refusals (a refusal that names its own help keeps it).
+ACCESS_HELP = (
+    "Please ensure you have the correct role or permissions assigned to your account. "
+    "If you believe this is an error, contact your system administrator."
+)
+NOT_FOUND_HELP = "Please ensure the specified ID is correct"
+
 
 class CodemillError(Exception):
     """A failure the client should see, with its HTTP status."""
@@ -40,10 +47,16 @@ class Forbidden(CodemillError):
     status = 403
     code = "forbidden"
 
+    def __init__(self, message: str, *, details: Any = None, help: str | None = None, status: int | None = None):
+        super().__init__(message, details=details, help=help or ACCESS_HELP, status=status)
+
 
 class NotFound(CodemillError):
     status = 404
     code = "not_found"
+
+    def __init__(self, message: str, *, details: Any = None, help: str | None = None, status: int | None = None):
+        super().__init__(message, details=details, help=help or NOT_FOUND_HELP, status=status)
 
 
 class Conflict(CodemillError):
@@ -80,19 +93,12 @@ class Unavailable(CodemillError):
     code = "unavailable"
 
 
-# CodeMie's wording for the two commonest refusals, so clients that match on it keep working.
-ACCESS_HELP = (
-    "Please ensure you have the correct role or permissions assigned to your account. "
-    "If you believe this is an error, contact your system administrator."
-)
-
-
 def not_found(resource_type: str, resource_id: str, *, help: str | None = None) -> NotFound:
     """CodeMie's 404: "<Type> not found", naming the id that was asked for."""
     return NotFound(
         f"{resource_type} not found",
         details=f"The {resource_type.lower()} with ID [{resource_id}] could not be found in the system.",
-        help=help or "Please ensure the specified ID is correct",
+        help=help,
     )
 
 

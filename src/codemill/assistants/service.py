@@ -18,7 +18,7 @@ from codemill.assistants.repository import Page
 from codemill.assistants.schemas import AssistantRequest
 from codemill.auth import policy
 from codemill.auth.principal import Principal
-from codemill.errors import Conflict, NotFound
+from codemill.errors import Conflict, NotFound, not_found
 from codemill.llm.catalogue import Catalogue
 from codemill.models import Assistant
 from codemill.models.base import new_id
@@ -39,9 +39,16 @@ async def get_visible(session: AsyncSession, principal: Principal, assistant_id:
     return policy.ensure_assistant_visible(principal, await assistants.get(session, assistant_id))
 
 
-async def get_visible_by_slug(session: AsyncSession, principal: Principal, slug: str) -> Assistant:
-    """An assistant by slug, if the caller may see it; 404 otherwise."""
-    return policy.ensure_assistant_visible(principal, await assistants.get_by_slug(session, slug))
+async def get_visible_by_slug(
+    session: AsyncSession, principal: Principal, slug: str, project: str | None = None
+) -> Assistant:
+    """An assistant by slug, if the caller may see it (and it is in `project`, when named); 404 otherwise.
+
+    Slugs are unique across the platform, so a lookup without a project is never ambiguous."""
+    assistant = policy.ensure_assistant_visible(principal, await assistants.get_by_slug(session, slug))
+    if project is not None and assistant.project != project:
+        raise not_found("Assistant", slug)
+    return assistant
 
 
 async def get_editable(session: AsyncSession, principal: Principal, assistant_id: str) -> Assistant:
