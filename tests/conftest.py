@@ -110,6 +110,9 @@ def server_env(
         "CODEMILL_DATA_DIR": str(tmp_path_factory.mktemp("data")),
         "CODEMILL_BOOTSTRAP_ADMIN_EMAIL": ADMIN_EMAIL,
         "CODEMILL_BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        # The marketplace seed is checked on its own (tests/assistants/test_marketplace_seed.py); other tests
+        # count the assistants they see.
+        "CODEMILL_SEED_MARKETPLACE": "false",
         "CODEMILL_OIDC__ISSUER": oidc_issuer.url,
         "CODEMILL_OIDC__AUDIENCE": '["codemill"]',
         "CODEMILL_ALLOW_PRIVATE_NETWORK": "true",

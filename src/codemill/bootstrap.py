@@ -9,11 +9,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from codemill.assistants.marketplace_seed import seed_marketplace
 from codemill.auth.passwords import PasswordPolicy, password_policy
 from codemill.db.embedded import EmbeddedPostgres
 from codemill.db.engine import make_engine, make_sessionmaker
 from codemill.db.migrate import upgrade_to_head
 from codemill.errors import CodemillError
+from codemill.models import User
 from codemill.settings import Settings
 from codemill.users import repository as users
 from codemill.users import service as user_service
@@ -54,13 +56,16 @@ async def bootstrap_admin(settings: Settings, url: str) -> None:
     engine = make_engine(url, pool_size=1)
     try:
         async with make_sessionmaker(engine)() as session:
-            await _bootstrap(settings, session)
+            maintainer = await _bootstrap(settings, session)
+            if maintainer is not None and settings.seed_marketplace:
+                await seed_marketplace(session, maintainer, maintainer.email)
             await session.commit()
     finally:
         await engine.dispose()
 
 
-async def _bootstrap(settings: Settings, session: AsyncSession) -> None:
+async def _bootstrap(settings: Settings, session: AsyncSession) -> User | None:
+    """The bootstrap admin (the platform's maintainer), created or re-enabled; None when there is none."""
     email = settings.bootstrap_admin_email
     password = settings.bootstrap_admin_password.get_secret_value() if settings.bootstrap_admin_password else None
     policy = password_policy(settings.login)
@@ -74,19 +79,32 @@ async def _bootstrap(settings: Settings, session: AsyncSession) -> None:
             )
         user = await users.get_by_email(session, email)
         if user is None:
-            await user_service.create_user(
-                session, email=email, password=password, password_policy=policy, is_admin=True, name="Admin"
+            user = await user_service.create_user(
+                session,
+                email=email,
+                password=password,
+                password_policy=policy,
+                is_admin=True,
+                is_maintainer=True,
+                name="Admin",
             )
             log.info("bootstrap admin created", extra={"email": email})
-        elif not user.is_admin or not user.is_active:
-            user.is_admin, user.is_active = True, True
+        elif not user.is_admin or not user.is_active or not user.is_maintainer:
+            # The bootstrap admin is the platform's maintainer: the one who makes other admins.
+            user.is_admin, user.is_active, user.is_maintainer = True, True, True
             log.info("bootstrap admin re-enabled", extra={"email": email})
-        return
+        return user
     if not settings.local_auth.enabled or await users.count_users(session) > 0:
-        return
+        return None
     password = generate_admin_password(policy)
-    await user_service.create_user(
-        session, email=GENERATED_ADMIN_EMAIL, password=password, password_policy=policy, is_admin=True, name="Admin"
+    generated = await user_service.create_user(
+        session,
+        email=GENERATED_ADMIN_EMAIL,
+        password=password,
+        password_policy=policy,
+        is_admin=True,
+        is_maintainer=True,
+        name="Admin",
     )
     print(
         "\n"
@@ -97,6 +115,7 @@ async def _bootstrap(settings: Settings, session: AsyncSession) -> None:
         file=sys.stderr,
         flush=True,
     )
+    return generated
 
 
 def generate_admin_password(policy: PasswordPolicy) -> str:

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+# CodeMie's help texts for the two commonest refusals (a refusal that names its own help keeps it).
+ACCESS_HELP = (
+    "Please ensure you have the correct role or permissions assigned to your account. "
+    "If you believe this is an error, contact your system administrator."
+)
+NOT_FOUND_HELP = "Please ensure the specified ID is correct"
+
 
 class CodemillError(Exception):
     """A failure the client should see, with its HTTP status."""
@@ -40,10 +47,16 @@ class Forbidden(CodemillError):
     status = 403
     code = "forbidden"
 
+    def __init__(self, message: str, *, details: Any = None, help: str | None = None, status: int | None = None):
+        super().__init__(message, details=details, help=help or ACCESS_HELP, status=status)
+
 
 class NotFound(CodemillError):
     status = 404
     code = "not_found"
+
+    def __init__(self, message: str, *, details: Any = None, help: str | None = None, status: int | None = None):
+        super().__init__(message, details=details, help=help or NOT_FOUND_HELP, status=status)
 
 
 class Conflict(CodemillError):
@@ -78,3 +91,21 @@ class UpstreamError(CodemillError):
 class Unavailable(CodemillError):
     status = 503
     code = "unavailable"
+
+
+def not_found(resource_type: str, resource_id: str, *, help: str | None = None) -> NotFound:
+    """CodeMie's 404: "<Type> not found", naming the id that was asked for."""
+    return NotFound(
+        f"{resource_type} not found",
+        details=f"The {resource_type.lower()} with ID [{resource_id}] could not be found in the system.",
+        help=help,
+    )
+
+
+def access_denied(action: str) -> Forbidden:
+    """CodeMie's permission refusal (403: CodeMie answers some of these 401, which clients take for a bad login)."""
+    return Forbidden(
+        "Access denied",
+        details=f"You do not have the necessary permissions to {action} this entity.",
+        help=ACCESS_HELP,
+    )

@@ -24,12 +24,18 @@ from codemill.analytics.router import router as analytics_router
 from codemill.api_keys.router import router as api_keys_router
 from codemill.assistants.mcp_router import router as assistants_mcp_router
 from codemill.assistants.router import router as assistants_router
+from codemill.assistants.subagents_router import router as subagents_router
 from codemill.auth.router import router as auth_router
 from codemill.automation.router import router as automation_router
+from codemill.conversations.admin_router import router as admin_conversations_router
 from codemill.conversations.chat_router import router as chat_router
+from codemill.conversations.export_router import router as conversation_export_router
+from codemill.conversations.feedback_router import router as feedback_router
 from codemill.conversations.mcp_endpoint import LazyMCPEndpoint
 from codemill.conversations.resume_router import router as resume_router
 from codemill.conversations.router import router as conversations_router
+from codemill.conversations.share_router import router as share_router
+from codemill.conversations.sharing import stored_file_shared
 from codemill.datasources.kb_router import router as datasources_kb_router
 from codemill.datasources.router import router as datasources_router
 from codemill.diagrams.router import router as diagrams_router
@@ -37,6 +43,7 @@ from codemill.edge_input import refuse_unstorable_input
 from codemill.errors import NotFound
 from codemill.errors_http import install_error_handlers
 from codemill.files.router import router as files_router
+from codemill.files.sharing import register_share_check
 from codemill.integrations.router import router as integrations_router
 from codemill.kit.asgi import RequestContext, SecurityHeaders
 from codemill.llm.router import router as llm_router
@@ -48,6 +55,7 @@ from codemill.projects.admin_router import router as applications_router
 from codemill.projects.router import router as projects_router
 from codemill.resources import Resources
 from codemill.settings import Settings
+from codemill.skills.router import router as skills_router
 from codemill.users.admin_router import router as admin_users_router
 from codemill.users.router import router as users_router
 from codemill.workflows.execution_router import router as workflow_executions_router
@@ -70,11 +78,17 @@ ROUTERS = [
     plugins_router,  # /v1/assistants/plugin_tools, before /v1/assistants/{id} too
     assistants_mcp_router,  # /v1/assistants/mcp_tools and /mcp/test, before /v1/assistants/{id} too
     mcp_configs_router,
+    subagents_router,  # /v1/assistants/builtin_subagents, before /v1/assistants/{id} too
+    skills_router,
     assistants_router,
     chat_router,
     resume_router,
     conversations_router,
     files_router,
+    conversation_export_router,
+    share_router,
+    feedback_router,
+    admin_conversations_router,
     workflows_router,
     workflow_executions_router,
     analytics_router,
@@ -93,6 +107,8 @@ ROUTERS = [
 
 def create_app(settings: Settings, database_url: str) -> FastAPI:
     """The ASGI app: API under /v1, docs at /docs, the built UI at /."""
+    # Conversation share links open the files attached in the shared conversation.
+    register_share_check(stored_file_shared)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

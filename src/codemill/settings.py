@@ -326,6 +326,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     bootstrap_admin_email: str | None = None
     bootstrap_admin_password: SecretStr | None = None
+    # Publish Codemill's prebuilt assistants to the marketplace at start-up (as the bootstrap admin).
+    seed_marketplace: bool = True
     max_body_bytes: int = 1_048_576 * 4
     max_upload_bytes: int = 1_048_576 * 100
     ui_dir: Path | None = None

@@ -37,6 +37,12 @@ NOT_COVERED = {
     ): "multipart CSV: covered in tests/api (403 for non-admins)",
     ("POST", "/v1/projects/{project_name}/import-users"): "multipart CSV: covered in tests/api (403 for non-admins)",
     ("POST", "/v1/webhooks/{webhook_id}"): "no user token: the webhook's secret decides (tests/automation)",
+    ("GET", "/v1/share/conversations/{token}"): "the token is the capability: any signed-in holder reads the "
+    "shared view (tests/api/test_conversation_sharing.py covers revocation and the read-only view)",
+    ("GET", "/v1/skills/events/{skill_slug}/stats"): "counts of the caller's own skill events (everyone's for "
+    "platform admins): no object stands behind the slug",
+    ("GET", "/v1/skills/{skill_id}/companion-files/content"): "needs ?path=: tests/api/test_skills.py checks "
+    "readers and outsiders (404)",
 }
 
 # What the outsider may see instead of a 2xx: not found, forbidden, or a body refused before any lookup.
@@ -187,6 +193,40 @@ class Factories:
             _ok(self.owner.put(f"/v1/workspaces/{saved['id']}/files", json={"file_path": path, "content": content}))
         self.world.values["workspace_id"] = saved["id"]
 
+    def share(self) -> None:
+        """A share link of the owner's conversation."""
+        self.conversation()
+        saved = _ok(self.owner.post("/v1/share/conversations", json={"chat_id": self.world.values["conversation_id"]}))
+        self.world.values["token"] = saved["token"]
+
+    def feedback(self) -> None:
+        """The owner's feedback on their conversation's first answer."""
+        self.conversation()
+        body = {
+            "conversationId": self.world.values["conversation_id"],
+            "messageIndex": 0,
+            "assistant_id": "none",
+            "request": self.world.secret,
+            "response": self.world.secret,
+            "mark": "wrong",
+        }
+        self.world.values["feedback_id"] = _ok(self.owner.post("/v1/feedback", json=body))["id"]
+
+    def skill(self) -> None:
+        """A project skill (its project's members read it)."""
+        saved = _ok(
+            self.owner.post(
+                "/v1/skills",
+                json={
+                    "name": f"{self.world.marker}-s",
+                    "description": self.world.secret,
+                    "content": self.world.secret,
+                    "project": self.project(),
+                },
+            )
+        )
+        self.world.values["skill_id"] = saved["id"]
+
     def folder(self) -> None:
         name = f"{self.world.marker}-f"
         _ok(self.owner.post("/v1/conversations/folder", json={"folder": name}))
@@ -306,6 +346,13 @@ def _build(factories: Factories, path: str) -> None:
         factories.assistant()
     if "conversation_id" in params:
         factories.conversation()
+        factories.world.values["message_index"] = "0"
+    if "token" in params:
+        factories.share()
+    if "feedback_id" in params:
+        factories.feedback()
+    if "skill_id" in params or path.endswith("/skills"):
+        factories.skill()
     if "folder" in params:
         factories.folder()
     if path.startswith("/v1/workspaces/"):
@@ -385,6 +432,14 @@ def _body(method: str, path: str, world: World, cast: Cast) -> dict[str, Any] | 
         ("PUT", "/v1/workflows/{workflow_id}/executions/{execution_id}/states/{state_id}/output"): {"output": "x"},
         ("POST", "/v1/workflows/{workflow_id}/executions/{execution_id}/thoughts"): [],
         ("PUT", "/v1/mcp-configs/{config_id}"): {"description": f"changed {marker}"},
+        ("PUT", "/v1/skills/{skill_id}"): {"description": f"changed {marker}"},
+        ("POST", "/v1/skills/{skill_id}/reactions"): {"reaction": "like"},
+        ("POST", "/v1/skills/{skill_id}/assistants/bulk-attach"): {
+            "assistant_ids": [world.values.get("assistant_id", "none")]
+        },
+        ("POST", "/v1/assistants/{assistant_id}/skills"): {"skill_id": world.values.get("skill_id", "none")},
+        ("POST", "/v1/conversations/{conversation_id}/feedback"): {"mark": "good", "rating": 5},
+        ("PUT", "/v1/admin/users/{user_id}/conversations/{conversation_id}/feedback"): {"mark": "fine"},
         ("PUT", "/v1/admin/budgets/{budget_id}"): {"max_budget": 2000},
         ("PUT", "/v1/admin/project-budget-groups/{group_id}"): {"categories": {"platform": {"pct": 100}}},
         ("PUT", "/v1/admin/cost-centers/{cost_center_id}/projects"): {"projects": []},
@@ -408,7 +463,7 @@ def _call(client: httpx.Client, method: str, path: str, world: World, cast: Cast
 
 
 def _id_operations(live_server: LiveServer) -> list[tuple[str, str]]:
-    document = httpx.get(f"{live_server.url}/openapi.json").json()
+    document = httpx.get(f"{live_server.url}/openapi.json", timeout=120).json()
     return sorted(
         (method.upper(), path)
         for path, operations in document["paths"].items()
@@ -452,6 +507,10 @@ _KNOWN_PARAMS = {
     "cost_center_id",
     "group_id",
     "workspace_id",
+    "message_index",
+    "token",
+    "feedback_id",
+    "skill_id",
 }
 
 

@@ -151,9 +151,14 @@ async def get_assistant(assistant_id: str, session: Session, principal: CurrentP
 
 
 @router.get("/slug/{slug:path}")
-async def get_assistant_by_slug(slug: str, session: Session, principal: CurrentPrincipal) -> dict[str, Any]:
-    """An assistant by slug."""
-    assistant = await service.get_visible_by_slug(session, principal, slug)
+async def get_assistant_by_slug(
+    slug: str,
+    session: Session,
+    principal: CurrentPrincipal,
+    project: Annotated[str | None, Query(max_length=320)] = None,
+) -> dict[str, Any]:
+    """An assistant by slug (within `project`, when named)."""
+    assistant = await service.get_visible_by_slug(session, principal, slug, project)
     return await _full_with_history(session, principal, assistant.id)
 
 

@@ -11,14 +11,14 @@ from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from codemill.assistants import builtin_subagents, sealing, validation, versions
 from codemill.assistants import repository as assistants
-from codemill.assistants import sealing, validation, versions
 from codemill.assistants.filters import ListFilters
 from codemill.assistants.repository import Page
 from codemill.assistants.schemas import AssistantRequest
 from codemill.auth import policy
 from codemill.auth.principal import Principal
-from codemill.errors import Conflict, NotFound
+from codemill.errors import Conflict, NotFound, not_found
 from codemill.llm.catalogue import Catalogue
 from codemill.models import Assistant
 from codemill.models.base import new_id
@@ -39,9 +39,16 @@ async def get_visible(session: AsyncSession, principal: Principal, assistant_id:
     return policy.ensure_assistant_visible(principal, await assistants.get(session, assistant_id))
 
 
-async def get_visible_by_slug(session: AsyncSession, principal: Principal, slug: str) -> Assistant:
-    """An assistant by slug, if the caller may see it; 404 otherwise."""
-    return policy.ensure_assistant_visible(principal, await assistants.get_by_slug(session, slug))
+async def get_visible_by_slug(
+    session: AsyncSession, principal: Principal, slug: str, project: str | None = None
+) -> Assistant:
+    """An assistant by slug, if the caller may see it (and it is in `project`, when named); 404 otherwise.
+
+    Slugs are unique across the platform, so a lookup without a project is never ambiguous."""
+    assistant = policy.ensure_assistant_visible(principal, await assistants.get_by_slug(session, slug))
+    if project is not None and assistant.project != project:
+        raise not_found("Assistant", slug)
+    return assistant
 
 
 async def get_editable(session: AsyncSession, principal: Principal, assistant_id: str) -> Assistant:
@@ -82,7 +89,7 @@ async def create(
         assistant_ids=await validation.sub_assistants(session, principal, body.assistant_ids, None),
         prompt_variables=validation.prompt_variables_json(body.prompt_variables),
         conversation_starters=list(body.conversation_starters),
-        enabled_builtin_subagents=list(body.enabled_builtin_subagents or []),
+        enabled_builtin_subagents=builtin_subagents.checked(body.enabled_builtin_subagents),
         tool_permissions=body.tool_permissions.model_dump(mode="json") if body.tool_permissions else None,
     )
     await validation.prompt_renders(session, principal, assistant)
@@ -141,7 +148,7 @@ async def update(
     if "conversation_starters" in given:
         assistant.conversation_starters = list(body.conversation_starters)
     if "enabled_builtin_subagents" in given:
-        assistant.enabled_builtin_subagents = list(body.enabled_builtin_subagents or [])
+        assistant.enabled_builtin_subagents = builtin_subagents.checked(body.enabled_builtin_subagents)
     if "tool_permissions" in given:
         assistant.tool_permissions = body.tool_permissions.model_dump(mode="json") if body.tool_permissions else None
     await validation.prompt_renders(session, principal, assistant)

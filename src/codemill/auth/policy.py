@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, or_, true
 
 from codemill.auth.principal import Principal
-from codemill.errors import Forbidden, NotFound
+from codemill.errors import Forbidden, NotFound, access_denied, not_found
 from codemill.models import (
     Assistant,
     Conversation,
     Datasource,
     Integration,
     MCPConfig,
+    Skill,
+    SkillVisibility,
     StoredFile,
     Workflow,
     WorkflowExecution,
@@ -213,6 +215,46 @@ def ensure_may_publish_mcp_config(principal: Principal) -> None:
         raise Forbidden("Access denied", details="is_public: only platform admins may publish an MCP configuration.")
 
 
+# Skills (CodeMie's rules): read = the creator, the project's members for project skills, everyone for public
+# (marketplace) skills, platform admins; change/delete/publish = the creator and platform admins.
+
+
+def can_view_skill(principal: Principal, skill: Skill) -> bool:
+    """Whether the caller may read (and attach) a skill."""
+    return (
+        skill.created_by == principal.user_id
+        or is_platform_admin(principal)
+        or skill.visibility == SkillVisibility.PUBLIC
+        or (skill.visibility == SkillVisibility.PROJECT and skill.project in principal.projects)
+    )
+
+
+def visible_skills_clause(principal: Principal) -> ColumnElement[bool]:
+    """SQL for the skills the caller may read."""
+    if is_platform_admin(principal):
+        return true()
+    return or_(
+        Skill.created_by == principal.user_id,
+        Skill.visibility == SkillVisibility.PUBLIC,
+        and_(Skill.visibility == SkillVisibility.PROJECT, Skill.project.in_(list(principal.projects))),
+    )
+
+
+def ensure_skill_visible(principal: Principal, skill: Skill | None, skill_id: str) -> Skill:
+    """The skill, or CodeMie's 404 when it does not exist or is hidden from the caller."""
+    if skill is None or not can_view_skill(principal, skill):
+        raise not_found("Skill", skill_id)
+    return skill
+
+
+def ensure_skill_editable(principal: Principal, skill: Skill | None, skill_id: str, action: str) -> Skill:
+    """404 when hidden, 403 for readers who are neither its creator nor a platform admin."""
+    skill = ensure_skill_visible(principal, skill, skill_id)
+    if skill.created_by != principal.user_id and not is_platform_admin(principal):
+        raise access_denied(action)
+    return skill
+
+
 # Conversations belong to their user alone: anybody else (platform admins included) is told it does not exist.
 
 
@@ -225,6 +267,20 @@ def ensure_conversation_owner(principal: Principal, conversation: Conversation |
     """The conversation, or 404 when it does not exist or is someone else's."""
     if conversation is None or not can_view_conversation(principal, conversation):
         raise _conversation_not_found()
+    return conversation
+
+
+def can_read_conversation_as_admin(principal: Principal, conversation: Conversation) -> bool:
+    """Read access as CodeMie grants it: the owner, and platform admins (support, feedback review)."""
+    return can_view_conversation(principal, conversation) or is_platform_admin(principal)
+
+
+def ensure_conversation_finishable(principal: Principal, conversation: Conversation | None) -> Conversation:
+    """Read access first (404 without it), then ownership (403): only the owner finishes a conversation."""
+    if conversation is None or not can_read_conversation_as_admin(principal, conversation):
+        raise _conversation_not_found()
+    if not can_view_conversation(principal, conversation):
+        raise access_denied("finish")
     return conversation
 
 
@@ -242,7 +298,11 @@ def ensure_workspace_owned(principal: Principal, owner_id: str | None) -> None:
 
 
 def _conversation_not_found() -> NotFound:
-    return NotFound("Conversation not found", details="No conversation with this id is available to you.")
+    return NotFound(
+        "Conversation not found",
+        details="No conversation with this id is available to you.",
+        help="Please verify the conversation ID and try again. If you believe this is an error, contact support.",
+    )
 
 
 # Files uploaded for chats: their owner downloads them, and a holder of a share token that covers the file

@@ -23,6 +23,7 @@ from codemill.llm.catalogue import CatalogueModel
 from codemill.llm.gateway import ProviderCredentials
 from codemill.models import Assistant
 from codemill.plugins.assistant_tools import tools_for as plugin_tools
+from codemill.skills.assistant_tools import tools_for as skill_tools
 from codemill.toolkits.catalogue import tools_for as toolkit_tools
 from codemill.tools import registry
 from codemill.tools.approval import ToolApprovals
@@ -43,6 +44,7 @@ TOOL_SOURCES: list[ToolSource] = [
     mcp_tools,
     attachment_tools,
     workspace_tools,
+    skill_tools,
 ]
 
 # The credential type of OpenAI-compatible LLM keys (integrations.types).

@@ -12,7 +12,14 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import BindParameter
 
-from codemill.models import Conversation, ConversationFolder, ConversationMessage, TurnStatus
+from codemill.models import (
+    Conversation,
+    ConversationFolder,
+    ConversationMessage,
+    ConversationShare,
+    MessageFeedback,
+    TurnStatus,
+)
 
 
 async def get(session: AsyncSession, conversation_id: str) -> Conversation | None:
@@ -274,3 +281,95 @@ async def move_folder(session: AsyncSession, user_id: str, old: str, new: str | 
 async def delete_in_folder(session: AsyncSession, user_id: str, name: str) -> None:
     """Remove the user's conversations in a folder."""
     await session.execute(delete(Conversation).where(Conversation.user_id == user_id, Conversation.folder == name))
+
+
+# Admin listing
+
+
+async def list_all(
+    session: AsyncSession,
+    *,
+    finished: bool | None,
+    started_after: datetime | None,
+    project: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[Sequence[Conversation], int]:
+    """Every user's conversations (newest first), filtered; one page and the total."""
+    query = select(Conversation)
+    if finished is not None:
+        query = query.where(Conversation.finished_at.is_not(None) if finished else Conversation.finished_at.is_(None))
+    if started_after is not None:
+        query = query.where(Conversation.created_at >= started_after)
+    if project is not None:
+        query = query.where(Conversation.project == project)
+    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    page = await session.execute(query.order_by(Conversation.created_at.desc()).offset(offset).limit(limit))
+    return page.scalars().all(), int(total)
+
+
+async def get_many(session: AsyncSession, ids: Sequence[str]) -> Sequence[Conversation]:
+    """Conversations by id (missing ids are left out), locked for update."""
+    result = await session.execute(select(Conversation).where(Conversation.id.in_(ids)).with_for_update())
+    return result.scalars().all()
+
+
+# Share links
+
+
+async def share_by_token(session: AsyncSession, token: str) -> ConversationShare | None:
+    """A share link by its token (revoked ones too)."""
+    result = await session.execute(select(ConversationShare).where(ConversationShare.token == token))
+    return result.scalar_one_or_none()
+
+
+async def active_share(session: AsyncSession, conversation_id: str, user_id: str) -> ConversationShare | None:
+    """The user's live share link of a conversation, if any."""
+    result = await session.execute(
+        select(ConversationShare)
+        .where(
+            ConversationShare.conversation_id == conversation_id,
+            ConversationShare.user_id == user_id,
+            ConversationShare.revoked_at.is_(None),
+        )
+        .order_by(ConversationShare.created_at.desc())
+        .limit(1)
+    )
+    return result.scalar_one_or_none()
+
+
+async def count_share_access(session: AsyncSession, share_id: str) -> int:
+    """Count one more opening of a share link; the new count."""
+    result = await session.execute(
+        update(ConversationShare)
+        .where(ConversationShare.id == share_id)
+        .values(access_count=ConversationShare.access_count + 1)
+        .returning(ConversationShare.access_count)
+    )
+    return int(result.scalar_one())
+
+
+# Feedback
+
+
+async def feedback(session: AsyncSession, feedback_id: str) -> MessageFeedback | None:
+    """A feedback entry by id."""
+    return await session.get(MessageFeedback, feedback_id)
+
+
+async def feedback_for(session: AsyncSession, conversation_id: str) -> Sequence[MessageFeedback]:
+    """A conversation's feedback entries, oldest first."""
+    result = await session.execute(
+        select(MessageFeedback)
+        .where(MessageFeedback.conversation_id == conversation_id)
+        .order_by(MessageFeedback.created_at)
+    )
+    return result.scalars().all()
+
+
+async def all_feedback(session: AsyncSession, offset: int, limit: int) -> Sequence[MessageFeedback]:
+    """Every feedback entry, newest first (one page)."""
+    result = await session.execute(
+        select(MessageFeedback).order_by(MessageFeedback.created_at.desc()).offset(offset).limit(limit)
+    )
+    return result.scalars().all()

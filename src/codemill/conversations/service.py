@@ -17,6 +17,7 @@ from codemill.conversations.schemas import ConversationCreate, ConversationUpdat
 from codemill.errors import BadRequest, Conflict, NotFound
 from codemill.models import Conversation, ConversationFolder, ConversationMessage
 from codemill.models.base import new_id
+from codemill.users import repository as users_repository
 
 
 async def get_owned(session: AsyncSession, principal: Principal, conversation_id: str) -> Conversation:
@@ -42,13 +43,29 @@ async def list_conversations(
     return [views.summary(c) for c in await repository.list_for_user(session, principal.user_id, finished)]
 
 
-async def details(session: AsyncSession, principal: Principal, conversation: Conversation) -> dict[str, Any]:
-    """A conversation with its history and the assistants (still visible to the caller) it involves."""
+async def details(
+    session: AsyncSession,
+    principal: Principal,
+    conversation: Conversation,
+    *,
+    user_name: str | None = None,
+    abilities: list[str] | None = None,
+) -> dict[str, Any]:
+    """A conversation with its history, its feedback marks and the assistants (still visible to the caller)."""
     messages = await repository.messages(session, conversation.id)
     ids = list(conversation.assistant_ids or [])
     found = {a.id: a for a in await assistants_repository.get_many(session, ids)}
     visible = [found[i] for i in ids if i in found and policy.can_view_assistant(principal, found[i])]
-    return views.details(conversation, messages, visible, principal.name or principal.email)
+    marks = {
+        f.history_index: views.feedback_mark(f)
+        for f in await repository.feedback_for(session, conversation.id)
+        if f.author == "user"
+    }
+    name = user_name or principal.name or principal.email
+    if user_name is None and conversation.user_id != principal.user_id:  # an admin's review, a shared link
+        owner = await users_repository.get(session, conversation.user_id)
+        name = (owner.name or owner.email) if owner is not None else ""
+    return views.details(conversation, messages, visible, name, marks, abilities)
 
 
 async def create(session: AsyncSession, principal: Principal, body: ConversationCreate) -> Conversation:
@@ -111,8 +128,8 @@ async def files(session: AsyncSession, principal: Principal, conversation_id: st
 
 
 async def finish(session: AsyncSession, principal: Principal, conversation_id: str) -> dict[str, Any]:
-    """Mark a conversation finished (409 when it already is)."""
-    conversation = await get_owned(session, principal, conversation_id)
+    """Mark a conversation finished (owner only: 404 without read access, then 403; 409 when it already is)."""
+    conversation = policy.ensure_conversation_finishable(principal, await repository.get(session, conversation_id))
     ensure_open(conversation)
     conversation.finished_at = datetime.now(UTC)
     await session.flush()

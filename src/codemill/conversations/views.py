@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from codemill.models import Assistant, Conversation, ConversationFolder, ConversationMessage
+from codemill.models import Assistant, Conversation, ConversationFolder, ConversationMessage, MessageFeedback
 
 ABILITIES = ["read", "write", "delete"]
 
@@ -25,8 +25,8 @@ def summary(conversation: Conversation) -> dict[str, Any]:
     }
 
 
-def history_item(message: ConversationMessage) -> dict[str, Any]:
-    """One history message (camelCase, as CodeMie stores them)."""
+def history_item(message: ConversationMessage, user_mark: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One history message (camelCase, as CodeMie stores them); the answer carries the user's feedback mark."""
     return {
         "role": message.role,
         "message": message.message,
@@ -36,7 +36,7 @@ def history_item(message: ConversationMessage) -> dict[str, Any]:
         "inputTokens": message.input_tokens,
         "outputTokens": message.output_tokens,
         "moneySpent": message.money_spent,
-        "userMark": None,
+        "userMark": user_mark if message.role == "Assistant" else None,
         "operatorMark": None,
         "messageRaw": message.message_raw,
         "fileNames": list(message.file_names or []),
@@ -75,8 +75,11 @@ def details(
     messages: Sequence[ConversationMessage],
     assistants: Sequence[Assistant],
     user_name: str,
+    marks: Mapping[int, dict[str, Any]] | None = None,
+    abilities: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The whole conversation with its history."""
+    """The whole conversation with its history (`marks`: the user's feedback by history index)."""
+    marks = marks or {}
     return {
         "id": conversation.id,
         "conversation_id": conversation.id,
@@ -86,18 +89,18 @@ def details(
         "llm_model": conversation.llm_model,
         "folder": conversation.folder,
         "pinned": conversation.pinned,
-        "history": [history_item(m) for m in messages],
+        "history": [history_item(m, marks.get(m.history_index)) for m in messages],
         "user_id": conversation.user_id,
         "user_name": user_name,
         "project": conversation.project,
         "assistant_ids": list(conversation.assistant_ids or []),
         "assistant_data": [assistant_data(a) for a in assistants],
         "initial_assistant_id": conversation.initial_assistant_id or "",
-        "final_user_mark": None,
-        "final_operator_mark": None,
+        "final_user_mark": conversation.final_user_mark,
+        "final_operator_mark": conversation.final_operator_mark,
         "conversation_details": None,
         "assistant_details": None,
-        "user_abilities": ABILITIES,
+        "user_abilities": ABILITIES if abilities is None else abilities,
         "is_folder_migrated": True,
         "is_workflow_conversation": False,
         "category": None,
@@ -115,4 +118,34 @@ def folder(row: ConversationFolder) -> dict[str, Any]:
         "date": row.created_at.isoformat(),
         "update_date": row.updated_at.isoformat(),
         "user_abilities": ABILITIES,
+    }
+
+
+def feedback_mark(entry: MessageFeedback) -> dict[str, Any]:
+    """A feedback entry as the history's userMark (the SDK's HistoryMark)."""
+    return {
+        "mark": entry.mark,
+        "rating": None,
+        "comments": entry.comments,
+        "date": entry.created_at.isoformat(),
+        "type": entry.type,
+        "feedback_id": entry.id,
+    }
+
+
+def feedback_entry(entry: MessageFeedback) -> dict[str, Any]:
+    """A feedback entry as an admin reviews it (CodeMie's FeedbackEntry fields)."""
+    return {
+        "id": entry.id,
+        "date": entry.created_at.isoformat(),
+        "conversationId": entry.conversation_id,
+        "messageIndex": entry.history_index,
+        "assistantId": entry.assistant_id,
+        "userId": entry.user_id,
+        "author": entry.author,
+        "mark": entry.mark,
+        "comments": entry.comments,
+        "type": entry.type,
+        "request": entry.request,
+        "response": entry.response,
     }

@@ -16,12 +16,20 @@ from codemill.models.api_access import A2ATask, ApiKey
 from codemill.models.assistants import Assistant, AssistantVersion
 from codemill.models.automation import AutomationRun
 from codemill.models.base import Base
-from codemill.models.conversations import Conversation, ConversationFolder, ConversationMessage, TurnStatus
+from codemill.models.conversations import (
+    Conversation,
+    ConversationFolder,
+    ConversationMessage,
+    ConversationShare,
+    MessageFeedback,
+    TurnStatus,
+)
 from codemill.models.datasources import Datasource, DatasourceChunk, DatasourceItem
 from codemill.models.files import StoredFile
 from codemill.models.integrations import Integration
 from codemill.models.mcp_configs import MCPConfig
 from codemill.models.projects import Project, ProjectMember
+from codemill.models.skills import AssistantSkill, Skill, SkillEvent, SkillReaction, SkillVisibility
 from codemill.models.usage import LLMUsage
 from codemill.models.users import LoginThrottle, RevokedToken, User
 from codemill.models.workflows import (
@@ -38,6 +46,7 @@ __all__ = [
     "ActivityEvent",
     "ApiKey",
     "Assistant",
+    "AssistantSkill",
     "AssistantVersion",
     "AutomationRun",
     "Base",
@@ -45,6 +54,7 @@ __all__ = [
     "Conversation",
     "ConversationFolder",
     "ConversationMessage",
+    "ConversationShare",
     "CostCenter",
     "CostCenterProject",
     "Datasource",
@@ -54,10 +64,15 @@ __all__ = [
     "LLMUsage",
     "LoginThrottle",
     "MCPConfig",
+    "MessageFeedback",
     "Project",
     "ProjectBudgetGroup",
     "ProjectMember",
     "RevokedToken",
+    "Skill",
+    "SkillEvent",
+    "SkillReaction",
+    "SkillVisibility",
     "StoredFile",
     "ToolDaily",
     "ToolHourly",

@@ -29,6 +29,9 @@ class Conversation(Timestamps, Base):
     initial_assistant_id: Mapped[str | None] = mapped_column(String(64), default=None)
     llm_model: Mapped[str | None] = mapped_column(String(200), default=None)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    # CodeMie's Mark ({mark, rating, comments, date[, operator]}): the user's and an operator's verdict.
+    final_user_mark: Mapped[dict[str, Any] | None] = mapped_column(JSONB, default=None)
+    final_operator_mark: Mapped[dict[str, Any] | None] = mapped_column(JSONB, default=None)
 
 
 class TurnStatus(StrEnum):
@@ -81,3 +84,40 @@ class ConversationFolder(Timestamps, Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
     user_id: Mapped[str] = mapped_column(String(64), ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+
+
+class ConversationShare(Base):
+    """A read-only share link of a conversation: whoever signs in with the token may read it until revoked."""
+
+    __tablename__ = "conversation_shares"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    conversation_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[str] = mapped_column(String(64), ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    access_count: Mapped[int] = mapped_column(Integer, default=0)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class MessageFeedback(Base):
+    """A like/dislike on an assistant's answer (CodeMie's FeedbackEntry), by its author."""
+
+    __tablename__ = "message_feedback"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_id)
+    conversation_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[str] = mapped_column(String(64), ForeignKey("users.id", ondelete="CASCADE"))
+    history_index: Mapped[int] = mapped_column(Integer)
+    assistant_id: Mapped[str] = mapped_column(String(64))
+    author: Mapped[str] = mapped_column(String(16), default="user")
+    mark: Mapped[str] = mapped_column(String(32))
+    request: Mapped[str] = mapped_column(Text, default="")
+    response: Mapped[str] = mapped_column(Text, default="")
+    comments: Mapped[str | None] = mapped_column(Text, default=None)
+    type: Mapped[str | None] = mapped_column(String(100), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

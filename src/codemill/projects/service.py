@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from codemill.auth import policy
 from codemill.auth.changes import announce, user_changed
 from codemill.auth.principal import Principal
-from codemill.errors import BadRequest, Conflict, Forbidden, NotFound
+from codemill.errors import BadRequest, Conflict, Forbidden, NotFound, not_found
 from codemill.models import Project, ProjectMember
 from codemill.projects import repository as projects
 from codemill.projects.schemas import ProjectCreate, ProjectUpdate
@@ -128,14 +128,15 @@ async def _shared_for_membership(session: AsyncSession, principal: Principal, na
 
 
 async def assign(session: AsyncSession, principal: Principal, name: str, user_id: str, is_admin: bool) -> ProjectMember:
-    """Add a user to the project."""
+    """Add a user to the project; assigning a member again sets their role (idempotent, as CodeMie)."""
     await _shared_for_membership(session, principal, name)
     if await users.get(session, user_id) is None:
-        raise NotFound("User not found", details={"user_id": user_id})
-    if await projects.membership(session, name, user_id) is not None:
-        raise Conflict("User already assigned to project")
-    member = ProjectMember(project_name=name, user_id=user_id, is_project_admin=is_admin)
-    session.add(member)
+        raise not_found("User", user_id)
+    member = await projects.membership(session, name, user_id)
+    if member is None:
+        member = ProjectMember(project_name=name, user_id=user_id, is_project_admin=is_admin)
+        session.add(member)
+    member.is_project_admin = is_admin
     await session.flush()
     await user_changed(session, user_id)
     return member

@@ -45,7 +45,7 @@ async def list_users(
     session: Session,
     principal: CurrentPrincipal,
     page: PageNumber = 0,
-    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+    per_page: Annotated[int, Query(ge=1, le=1000)] = 20,
     search: Annotated[str | None, Query(max_length=200)] = None,
     filters: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> UserListOut:
@@ -70,8 +70,11 @@ async def list_users(
 async def create_user(
     body: UserCreate, session: Session, principal: CurrentPrincipal, settings: AppSettings
 ) -> UserDetailOut:
-    """Create a local user (admins only)."""
+    """Create a local user (admins only; admins and maintainers are made by maintainers)."""
     policy.require_admin(principal)
+    admin_service.ensure_may_grant_roles(
+        principal, is_admin=body.is_admin, is_maintainer=True if body.is_maintainer else None
+    )
     user = await user_service.create_user(
         session,
         email=body.email,
@@ -108,7 +111,7 @@ async def update_user(user_id: str, body: UserUpdate, session: Session, principa
     """Update roles, status, profile (admins only)."""
     policy.require_admin(principal)
     user = await admin_service.get_user(session, user_id)
-    await admin_service.update_user(session, user, body)
+    await admin_service.update_user(session, principal, user, body)
     await audit.record(
         session,
         principal,
@@ -126,7 +129,7 @@ async def deactivate_user(user_id: str, session: Session, principal: CurrentPrin
     """Deactivate (soft-delete) a user (admins only)."""
     policy.require_admin(principal)
     user = await admin_service.get_user(session, user_id)
-    await admin_service.deactivate(session, user)
+    await admin_service.deactivate(session, principal, user)
     await audit.record(
         session, principal, audit.Domain.USER_MANAGEMENT, "user_deactivated", entity_type="user", entity_id=user_id
     )

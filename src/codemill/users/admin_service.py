@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.auth.changes import user_changed
-from codemill.errors import BadRequest, Conflict, NotFound
+from codemill.auth.principal import Principal
+from codemill.errors import BadRequest, Conflict, NotFound, access_denied, not_found
 from codemill.models import ProjectMember, User
 from codemill.models.base import utcnow
 from codemill.projects import repository as projects
@@ -18,13 +19,28 @@ async def get_user(session: AsyncSession, user_id: str) -> User:
     """A user, or 404."""
     user = await users.get(session, user_id)
     if user is None:
-        raise NotFound("User not found", details={"user_id": user_id})
+        raise not_found("User", user_id)
     return user
 
 
-async def update_user(session: AsyncSession, user: User, update: UserUpdate) -> User:
+def ensure_may_grant_roles(principal: Principal, *, is_admin: bool | None, is_maintainer: bool | None) -> None:
+    """Platform roles as CodeMie has them: only a maintainer grants (or takes away) admin or maintainer."""
+    if principal.is_maintainer:
+        return
+    if is_admin or is_maintainer is not None:
+        raise access_denied("grant platform roles to")
+
+
+async def update_user(session: AsyncSession, principal: Principal, user: User, update: UserUpdate) -> User:
     """Apply an admin update; refuses to remove the last active admin."""
     fields = update.model_fields_set
+    ensure_may_grant_roles(
+        principal,
+        is_admin=update.is_admin if "is_admin" in fields and update.is_admin != user.is_admin else None,
+        is_maintainer=update.is_maintainer
+        if "is_maintainer" in fields and update.is_maintainer is not None and update.is_maintainer != user.is_maintainer
+        else None,
+    )
     if "email" in fields and update.email is not None:
         email = validate_email(update.email)
         other = await users.get_by_email(session, email)
@@ -55,22 +71,23 @@ async def update_user(session: AsyncSession, user: User, update: UserUpdate) -> 
     return user
 
 
-async def deactivate(session: AsyncSession, user: User) -> None:
+async def deactivate(session: AsyncSession, principal: Principal, user: User) -> None:
     """Soft-delete: the user can no longer sign in; their data stays."""
-    await update_user(session, user, UserUpdate(is_active=False))
+    await update_user(session, principal, user, UserUpdate(is_active=False))
 
 
 async def assign(session: AsyncSession, user: User, project_name: str, is_admin: bool) -> ProjectMember:
-    """Add the user to a project (409 if already a member)."""
+    """Add the user to a project; assigning a member again sets their role (idempotent, as CodeMie)."""
     project = await projects.get(session, project_name)
     if project is None:
-        raise NotFound("Project not found", details={"project": project_name})
+        raise not_found("Project", project_name)
     if project.project_type == "personal":
         raise BadRequest("Cannot modify membership of a personal project")
-    if await projects.membership(session, project_name, user.id) is not None:
-        raise Conflict("User already assigned to project")
-    member = ProjectMember(project_name=project_name, user_id=user.id, is_project_admin=is_admin)
-    session.add(member)
+    member = await projects.membership(session, project_name, user.id)
+    if member is None:
+        member = ProjectMember(project_name=project_name, user_id=user.id, is_project_admin=is_admin)
+        session.add(member)
+    member.is_project_admin = is_admin
     await session.flush()
     await user_changed(session, user.id)
     return member

@@ -93,7 +93,9 @@ async def list_users(
         members = select(ProjectMember.user_id).where(ProjectMember.project_name.in_(only_in_projects))
         query = query.where(User.id.in_(members))
     total = int((await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one())
-    rows = await session.execute(query.order_by(User.email).offset(page * per_page).limit(per_page))
+    rows = await session.execute(
+        query.order_by(func.lower(User.name), User.email).offset(page * per_page).limit(per_page)
+    )
     return list(rows.scalars()), total
 
 

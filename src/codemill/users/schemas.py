@@ -139,7 +139,7 @@ def user_out(principal: Principal) -> UserOut:
                 name=name,
                 display_name=principal.display_names.get(name),
                 is_project_admin=admin,
-                is_default=name == principal.default_project,
+                is_default=name == (principal.default_project or principal.personal_project),
             )
             for name, admin in sorted(principal.projects.items())
         ],
@@ -155,7 +155,8 @@ def user_out(principal: Principal) -> UserOut:
 
 
 def user_detail_out(user: User, rows: list[tuple[ProjectMember, Project]]) -> UserDetailOut:
-    """The admin view of a user."""
+    """The admin view of a user (with no stored default, the personal project is reported as the default)."""
+    stored = any(m.is_default for m, _ in rows)
     return UserDetailOut(
         id=user.id,
         username=user.username,
@@ -174,7 +175,7 @@ def user_detail_out(user: User, rows: list[tuple[ProjectMember, Project]]) -> Us
                 name=m.project_name,
                 display_name=p.display_name,
                 is_project_admin=m.is_project_admin,
-                is_default=m.is_default,
+                is_default=m.is_default or (not stored and p.project_type == "personal" and p.created_by == user.id),
             )
             for m, p in rows
         ],

@@ -1,0 +1,68 @@
+"""API models for the admin's view of conversations (the SDK's AdminConversationListResponse, finish-bulk)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
+
+class ConversationSummaryOut(BaseModel):
+    """A list entry (the SDK's Conversation)."""
+
+    id: str
+    name: str
+    folder: str | None
+    pinned: bool
+    date: str
+    assistant_ids: list[str]
+    initial_assistant_id: str | None
+    finished_at: str | None
+    project: str | None
+    user_id: str
+
+
+class ConversationPagination(BaseModel):
+    """Where a page is."""
+
+    page: int
+    per_page: int
+    total: int
+    pages: int
+
+
+class AdminConversationListOut(BaseModel):
+    """One page of every user's conversations."""
+
+    data: list[ConversationSummaryOut]
+    pagination: ConversationPagination
+
+
+class FinishBulkRequest(BaseModel):
+    """POST /v1/admin/conversations/finish-bulk."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    conversation_ids: list[str] = Field(
+        min_length=1,
+        max_length=500,
+        validation_alias=AliasChoices("conversationIds", "conversation_ids"),
+    )
+
+
+class FinishResult(BaseModel):
+    """What happened to one id."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    conversation_id: str = Field(serialization_alias="conversationId")
+    already_finished: bool = Field(default=False, serialization_alias="alreadyFinished")
+    finished_at: datetime | None = Field(default=None, serialization_alias="finishedAt")
+    error: str | None = None
+
+
+class FinishBulkOut(BaseModel):
+    """Per-id results."""
+
+    total: int
+    results: list[FinishResult]

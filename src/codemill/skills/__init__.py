@@ -1,0 +1,1 @@
+"""Skills: instructions assistants load on demand (CodeMie's skills API)."""
