@@ -42,6 +42,9 @@ class ChatRequest(Lenient):
     metadata: dict[str, Any] | None = None
     output_schema: dict[str, Any] | None = None
     save_history: bool = True
+    # Codemill: the history answer this question follows (a branch after a regenerate or an edit); by default
+    # the newest answer of the turn before.
+    parent_id: str | None = Field(default=None, max_length=64)
 
     @field_validator("conversation_id", mode="before")
     @classmethod

@@ -8,6 +8,8 @@ export interface ChatRequestBody {
   stream: true
   history: ChatHistoryEntry[]
   history_index?: number
+  /** Codemill: the stored answer this question follows (a new version or branch). */
+  parent_id?: string
   llm_model?: string | null
   file_names?: string[]
 }

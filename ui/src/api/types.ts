@@ -172,6 +172,9 @@ export interface HistoryItem {
   responseTime?: number | null
   /** success | error | interrupted (the client left, or the server stopped mid-answer) | in_progress */
   status?: string | null
+  /** Codemill: the message's id, and on a question the answer it follows (versions share a parent). */
+  id?: string
+  parentId?: string | null
 }
 
 export interface ConversationDetails {

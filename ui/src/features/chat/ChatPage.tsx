@@ -36,6 +36,10 @@ export default function ChatPage() {
     return known(chosen) ?? known(conversationAssistant) ?? known(rememberedAssistant()) ?? list[0]?.id ?? null
   }, [chosen, conversationAssistant, list])
 
+  // Phones and tablets: the conversation list is a drawer, closed when a conversation opens.
+  const [listOpen, setListOpen] = useState(false)
+  useEffect(() => setListOpen(false), [conversationId])
+
   const chat = useChat({ conversationId, assistantId: assistantId ?? undefined, onConversationCreated })
 
   useEffect(() => {
@@ -124,6 +128,8 @@ export default function ChatPage() {
         defaultAssistantName={assistant?.name}
         busy={chat.streaming}
         onRegenerate={() => void chat.regenerate()}
+        onEdit={(turnKey, text) => void chat.edit(turnKey, text)}
+        onShowVersion={chat.showVersion}
       />
     )
   }
@@ -132,11 +138,25 @@ export default function ChatPage() {
     <div className="chat">
       <ConversationList
         activeId={conversationId}
-        onNewChat={newChat}
+        open={listOpen}
+        onNewChat={() => {
+          setListOpen(false)
+          newChat()
+        }}
         onDeleted={(id) => id === conversationId && navigate('/chat')}
       />
       <section className="chat-main" aria-label="Chat">
         <div className="chat-toolbar" hidden={list.length === 0}>
+          <button
+            type="button"
+            className="button button-small conv-toggle"
+            aria-expanded={listOpen}
+            aria-controls="conv-panel"
+            onClick={() => setListOpen((o) => !o)}
+            data-testid="conversations-toggle"
+          >
+            {listOpen ? '✕ Conversations' : '☰ Conversations'}
+          </button>
           <label htmlFor="assistant-picker" className="muted">
             Assistant
           </label>

@@ -9,6 +9,8 @@ interface Props {
   defaultAssistantName?: string
   busy: boolean
   onRegenerate: () => void
+  onEdit: (turnKey: string, text: string) => void
+  onShowVersion: (turnKey: string, delta: number) => void
 }
 
 const NEAR_BOTTOM = 120
@@ -17,7 +19,15 @@ const NEAR_BOTTOM = 120
  * The conversation, virtualized: only the messages in view (plus a few) are in the DOM,
  * so hundreds of messages stay smooth. Follows the newest text while the reader is at the bottom.
  */
-export function MessageList({ messages, assistantNames, defaultAssistantName, busy, onRegenerate }: Props) {
+export function MessageList({
+  messages,
+  assistantNames,
+  defaultAssistantName,
+  busy,
+  onRegenerate,
+  onEdit,
+  onShowVersion,
+}: Props) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const stick = useRef(true)
   const [showJump, setShowJump] = useState(false)
@@ -89,6 +99,8 @@ export function MessageList({ messages, assistantNames, defaultAssistantName, bu
                 isLastAnswer={item.index === lastAnswerIndex}
                 busy={busy}
                 onRegenerate={onRegenerate}
+                onEdit={onEdit}
+                onShowVersion={onShowVersion}
               />
             </div>
           )
