@@ -45,6 +45,8 @@ class ChatRequest(Lenient):
     # Codemill: the history answer this question follows (a branch after a regenerate or an edit); by default
     # the newest answer of the turn before.
     parent_id: str | None = Field(default=None, max_length=64)
+    # Codemill: this turn's temperature (the chat's settings); by default the assistant's.
+    temperature: float | None = Field(default=None, ge=0, le=2)
 
     @field_validator("conversation_id", mode="before")
     @classmethod

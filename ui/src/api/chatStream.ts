@@ -10,6 +10,8 @@ export interface ChatRequestBody {
   history_index?: number
   /** Codemill: the stored answer this question follows (a new version or branch). */
   parent_id?: string
+  /** Codemill: this turn's temperature (unset: the assistant's). */
+  temperature?: number
   llm_model?: string | null
   file_names?: string[]
 }

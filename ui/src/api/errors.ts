@@ -75,9 +75,7 @@ export function errorFromBody(status: number, body: unknown): ApiError {
       const named = e.details && typeof e.details === 'object' && !Array.isArray(e.details) ? (e.details as Json).field : undefined
       const field = typeof e.field === 'string' ? e.field : typeof named === 'string' ? named : undefined
       if (field && !fieldErrors[field]) fieldErrors[field] = message
-      // Structured details serve the fields; only words are shown to people.
-      const details = typeof e.details === 'string' ? e.details : undefined
-      return new ApiError(status, message, { details, help: asText(e.help), field, fieldErrors })
+      return new ApiError(status, message, { details: asText(e.details), help: asText(e.help), field, fieldErrors })
     }
     if (typeof err === 'string') return new ApiError(status, err, { details: asText(obj.details) })
     const detail = obj.detail
@@ -106,6 +104,8 @@ export function describeError(err: unknown): string {
     const parts: string[] = []
     for (const part of [err.message, err.details, err.help]) {
       const text = part?.trim()
+      // Structured details (JSON) serve the fields and editors; only words are shown to people.
+      if (text && /^[[{]/.test(text)) continue
       if (text && !parts.some((p) => p.includes(text))) parts.push(text)
     }
     return parts.join(' — ')

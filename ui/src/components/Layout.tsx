@@ -28,6 +28,19 @@ export function Layout() {
       <a className="skip-link" href="#main">
         Skip to content
       </a>
+      {location.pathname.startsWith('/chat') && (
+        <a
+          className="skip-link"
+          href="#chat-input"
+          onClick={(e) => {
+            e.preventDefault()
+            document.getElementById('chat-input')?.focus()
+          }}
+          data-testid="skip-to-composer"
+        >
+          Skip to the message box
+        </a>
+      )}
       <nav className={`sidebar${navOpen ? ' open' : ''}`} aria-label="Main">
         <button
           type="button"

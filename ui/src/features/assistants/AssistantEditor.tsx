@@ -93,7 +93,11 @@ export default function AssistantEditor() {
         // Each message the server gave for a field goes next to that field.
         const map: Record<string, keyof AssistantForm> = { name: 'name', description: 'description', system_prompt: 'systemPrompt', llm_model_type: 'model', temperature: 'temperature', project: 'project' }
         const found = Object.entries(err.fieldErrors).filter(([field]) => map[field])
-        if (found.length) setErrors((x) => ({ ...x, ...Object.fromEntries(found.map(([field, msg]) => [map[field], msg])) }))
+        if (found.length) {
+          setErrors((x) => ({ ...x, ...Object.fromEntries(found.map(([field, msg]) => [map[field], msg])) }))
+          // Said next to the fields, and only there.
+          if (found.length === Object.keys(err.fieldErrors).length) return
+        }
       }
       setSaveError(err)
     } finally {

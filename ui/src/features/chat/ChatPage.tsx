@@ -7,6 +7,7 @@ import { ConversationList } from './ConversationList'
 import { Composer, NEW_KEY, type ComposerHandle } from './Composer'
 import { MessageList } from './MessageList'
 import { useChat } from './useChat'
+import { ChatSettings, loadChatSettings, saveChatSettings, type ChatSettingsValue } from './ChatSettings'
 
 const LAST_ASSISTANT = 'codemill.lastAssistant'
 
@@ -26,7 +27,28 @@ export default function ChatPage() {
   const assistants = useQuery({ queryKey: ['assistants'], queryFn: () => assistantsApi.list() })
   const [chosen, setChosen] = useState<string | null>(params.get('assistant'))
 
-  const onConversationCreated = useCallback((id: string) => navigate(`/chat/${id}`, { replace: true }), [navigate])
+  // The chat's settings, remembered per conversation (a new chat's go with it once it is created).
+  const [settings, setSettings] = useState<ChatSettingsValue>({})
+  const settingsRef = useRef(settings)
+  settingsRef.current = settings
+  const justCreated = useRef<string | null>(null)
+  useEffect(() => {
+    if (!conversationId) setSettings({})
+    else if (justCreated.current === conversationId) saveChatSettings(conversationId, settingsRef.current)
+    else setSettings(loadChatSettings(conversationId) ?? {})
+  }, [conversationId])
+  const changeSettings = (value: ChatSettingsValue) => {
+    setSettings(value)
+    if (conversationId) saveChatSettings(conversationId, value)
+  }
+
+  const onConversationCreated = useCallback(
+    (id: string) => {
+      justCreated.current = id
+      navigate(`/chat/${id}`, { replace: true })
+    },
+    [navigate],
+  )
 
   // The assistant: picked here, else given in the link, else the conversation's, else the last used.
   const list = assistants.data ?? []
@@ -40,7 +62,7 @@ export default function ChatPage() {
   const [listOpen, setListOpen] = useState(false)
   useEffect(() => setListOpen(false), [conversationId])
 
-  const chat = useChat({ conversationId, assistantId: assistantId ?? undefined, onConversationCreated })
+  const chat = useChat({ conversationId, assistantId: assistantId ?? undefined, settings, onConversationCreated })
 
   useEffect(() => {
     const d = chat.details
@@ -76,6 +98,33 @@ export default function ChatPage() {
     navigate('/chat')
     setTimeout(() => composer.current?.focus(), 0)
   }
+
+  // Keyboard: Ctrl/⌘+Shift+O a new chat, Shift+Esc the message box, Ctrl/⌘+K search, Esc stops an answer.
+  const stop = chat.stop
+  const streaming = chat.streaming
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey
+      const key = e.key.toLowerCase()
+      if (mod && e.shiftKey && key === 'o') {
+        e.preventDefault()
+        newChat()
+      } else if (e.shiftKey && key === 'escape') {
+        e.preventDefault()
+        composer.current?.focus()
+      } else if (mod && !e.shiftKey && key === 'k') {
+        e.preventDefault()
+        setListOpen(true)
+        setTimeout(() => document.getElementById('conversation-search')?.focus(), 0)
+      } else if (key === 'escape' && streaming) {
+        e.preventDefault()
+        stop()
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [stop, streaming])
 
   let body
   if (assistants.isLoading) body = <div className="messages"><Spinner label="Loading assistants…" /></div>
@@ -173,6 +222,7 @@ export default function ChatPage() {
               </option>
             ))}
           </select>
+          {assistant && <ChatSettings assistantId={assistant.id} value={settings} onChange={changeSettings} disabled={chat.streaming} />}
           {assistant && (
             <Link className="button button-small" to={`/assistants/${assistant.id}/edit`}>
               Edit assistant

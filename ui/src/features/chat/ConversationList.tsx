@@ -117,13 +117,15 @@ export function ConversationList({ activeId, onNewChat, onDeleted, open: drawerO
   return (
     <aside className={`conv-panel${drawerOpen ? ' open' : ''}`} id="conv-panel" aria-label="Conversations" data-testid="conversation-list">
       <div className="conv-panel-header">
-        <button type="button" className="button button-primary" onClick={onNewChat} data-testid="new-chat">
+        <button type="button" className="button button-primary" onClick={onNewChat} aria-keyshortcuts="Control+Shift+O Meta+Shift+O" data-testid="new-chat">
           + New chat
         </button>
         <input
           type="search"
+          id="conversation-search"
           placeholder="Search conversations"
           aria-label="Search conversations"
+          aria-keyshortcuts="Control+K Meta+K"
           value={search}
           onChange={(e) => setSearch(e.target.value)}
           data-testid="conversation-search"

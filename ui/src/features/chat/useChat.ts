@@ -55,6 +55,8 @@ export function toHistory(messages: ChatMessage[]): ChatHistoryEntry[] {
 interface Options {
   conversationId?: string
   assistantId?: string
+  /** The chat's own model and temperature (unset: the assistant's). */
+  settings?: { model?: string | null; temperature?: number | null }
   onConversationCreated: (id: string) => void
 }
 
@@ -62,7 +64,9 @@ interface Options {
  * The state of one conversation: its messages, the answer streaming in, and the actions
  * send / stop / regenerate. Streamed records are folded in at most once per animation frame.
  */
-export function useChat({ conversationId, assistantId, onConversationCreated }: Options) {
+export function useChat({ conversationId, assistantId, settings, onConversationCreated }: Options) {
+  const settingsRef = useRef(settings)
+  settingsRef.current = settings
   const queryClient = useQueryClient()
   const [turns, setTurns] = useState<Turn[]>([])
   const [selected, setSelected] = useState<Selection>({})
@@ -180,6 +184,8 @@ export function useChat({ conversationId, assistantId, onConversationCreated }: 
             history,
             history_index: historyIndex,
             ...(parentId ? { parent_id: parentId } : {}),
+            ...(settingsRef.current?.model ? { llm_model: settingsRef.current.model } : {}),
+            ...(settingsRef.current?.temperature != null ? { temperature: settingsRef.current.temperature } : {}),
           },
           (record) => {
             answer = applyRecord(answer, record)
