@@ -11,7 +11,6 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI
 from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
 from starlette.routing import Route
 
 from codemill import __version__
@@ -46,6 +45,7 @@ from codemill.files.router import router as files_router
 from codemill.files.sharing import register_share_check
 from codemill.integrations.router import router as integrations_router
 from codemill.kit.asgi import RequestContext, SecurityHeaders
+from codemill.kit.compression import JSONCompression, PrecompressedAssets
 from codemill.llm.router import router as llm_router
 from codemill.mcp.catalogue.router import router as mcp_configs_router
 from codemill.openai_api.router import router as openai_router
@@ -137,6 +137,7 @@ def create_app(settings: Settings, database_url: str) -> FastAPI:
     app.router.routes.append(Route(MCP_PATH, LazyMCPEndpoint(app.state), include_in_schema=False))
     if settings.resolved_ui_dir is not None:
         mount_ui(app, settings.resolved_ui_dir)
+    app.add_middleware(JSONCompression, minimum_size=settings.gzip_min_bytes)
     app.add_middleware(
         RequestContext, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes
     )
@@ -167,7 +168,7 @@ def mount_ui(app: FastAPI, ui_dir: Path) -> None:
     """Serve the SPA: static assets, and index.html for every other non-API path."""
     assets = ui_dir / "assets"
     if assets.is_dir():
-        app.mount("/assets", StaticFiles(directory=assets), name="ui-assets")
+        app.mount("/assets", PrecompressedAssets(assets), name="ui-assets")
     index = ui_dir / "index.html"
     root = ui_dir.resolve()
     csp = spa_csp(index.read_text(encoding="utf-8", errors="replace")) if index.is_file() else None

@@ -330,6 +330,8 @@ class Settings(BaseSettings):
     seed_marketplace: bool = True
     max_body_bytes: int = 1_048_576 * 4
     max_upload_bytes: int = 1_048_576 * 100
+    # API JSON responses of at least this many bytes are gzipped for clients that accept it (streams never).
+    gzip_min_bytes: int = 1024
     ui_dir: Path | None = None
     allow_private_network: bool = False
     # Integration secrets: AES-GCM envelopes under this master key (embedded: generated into the data

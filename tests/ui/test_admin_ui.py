@@ -61,6 +61,8 @@ def test_dark_theme_and_keyboard(page: Page, make_user: Callable[..., TestUser],
     # The first Tab reaches the skip link; following it moves focus to the main content.
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.keyboard.press("Tab")  # on the chat page, a second skip link: to the message box
+    expect(page.get_by_test_id("skip-to-composer")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_test_id("nav-chat")).to_be_focused()
     outline = page.get_by_test_id("nav-chat").evaluate("el => getComputedStyle(el).outlineStyle")

@@ -1,6 +1,6 @@
 import { lazy, Suspense, type ReactNode } from 'react'
 import { Navigate, Route, Routes, useLocation } from 'react-router'
-import { useAuth } from './auth/AuthContext'
+import { lastSignedIn, useAuth } from './auth/AuthContext'
 import { Layout } from './components/Layout'
 import { Spinner } from './components/ui'
 import SignIn from './auth/SignIn'
@@ -28,7 +28,7 @@ function RequireAuth({ children }: { children: ReactNode }) {
   const location = useLocation()
   if (status === 'loading') return <Spinner label="Starting…" />
   if (status !== 'authenticated') {
-    return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />
+    return <Navigate to="/login" replace state={{ from: location.pathname + location.search, owner: lastSignedIn() }} />
   }
   return <>{children}</>
 }

@@ -271,6 +271,7 @@ async def _append(
             "question_id": new_id(),
             "question": body.text,
             "question_raw": body.content_raw or None,
+            "parent_id": body.parent_id,  # answer versions and edits: the branch this turn continues
             "asked_at": turn.received_at,
             "file_names": list(body.file_names),
             **_answer_values(turn, status, answer, answer_id),

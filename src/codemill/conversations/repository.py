@@ -110,21 +110,32 @@ _APPEND_TURN = text(
     )
     INSERT INTO conversation_messages (
         id, conversation_id, position, history_index, role, message, message_raw, created_at,
-        response_time, input_tokens, output_tokens, money_spent, assistant_id, file_names, thoughts, status
+        response_time, input_tokens, output_tokens, money_spent, assistant_id, file_names, thoughts, status,
+        parent_id
     )
     SELECT :question_id, :conversation_id, position, history_index, 'User', :question,
            CAST(:question_raw AS text), CAST(:asked_at AS timestamptz), NULL, NULL, NULL, NULL, :assistant_id,
-           CAST(:file_names AS jsonb), CAST('[]' AS jsonb), 'success'
+           CAST(:file_names AS jsonb), CAST('[]' AS jsonb), 'success',
+           -- The answer this question follows: the one the client names (when it is this conversation's),
+           -- else the newest answer of the turn before.
+           COALESCE(
+               (SELECT id FROM conversation_messages WHERE conversation_id = :conversation_id
+                    AND id = CAST(:parent_id AS varchar) AND role = 'Assistant'),
+               (SELECT id FROM conversation_messages WHERE conversation_id = :conversation_id
+                    AND role = 'Assistant' AND history_index = slots.history_index - 1
+                ORDER BY position DESC LIMIT 1)
+           )
     FROM slots
     UNION ALL
     SELECT :answer_id, :conversation_id, position + 1, history_index, 'Assistant', :answer, NULL,
            CAST(:answered_at AS timestamptz), CAST(:response_time AS double precision),
            CAST(:input_tokens AS integer), CAST(:output_tokens AS integer), CAST(:money_spent AS double precision),
-           :assistant_id, CAST('[]' AS jsonb), CAST(:thoughts AS jsonb), :status
+           :assistant_id, CAST('[]' AS jsonb), CAST(:thoughts AS jsonb), :status, NULL
     FROM slots
     """
 ).bindparams(
     bindparam("question_raw", type_=Text),
+    bindparam("parent_id", type_=String),
     bindparam("asked_at", type_=DateTime(timezone=True)),
     bindparam("answered_at", type_=DateTime(timezone=True)),
     bindparam("response_time", type_=Float),
@@ -138,8 +149,9 @@ _APPEND_TURN = text(
 
 
 async def append_turn(session: AsyncSession, values: dict[str, Any]) -> None:
-    """Insert a turn's two messages and its usage rows (see _APPEND_TURN for the parameters)."""
-    await session.execute(_APPEND_TURN, values)
+    """Insert a turn's two messages and its usage rows (see _APPEND_TURN for the parameters; `parent_id`,
+    the answer the question follows, may be left out)."""
+    await session.execute(_APPEND_TURN, {"parent_id": None, **values})
 
 
 # A begun turn's answer, finished: its text, status and figures, and the turn's usage rows, in one statement.

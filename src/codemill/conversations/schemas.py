@@ -42,6 +42,11 @@ class ChatRequest(Lenient):
     metadata: dict[str, Any] | None = None
     output_schema: dict[str, Any] | None = None
     save_history: bool = True
+    # Codemill: the history answer this question follows (a branch after a regenerate or an edit); by default
+    # the newest answer of the turn before.
+    parent_id: str | None = Field(default=None, max_length=64)
+    # Codemill: this turn's temperature (the chat's settings); by default the assistant's.
+    temperature: float | None = Field(default=None, ge=0, le=2)
 
     @field_validator("conversation_id", mode="before")
     @classmethod

@@ -41,7 +41,7 @@ def _agent_request(turn: Turn) -> AgentRequest:
         messages=turn.messages,
         tools=turn.tools,
         tool_context=turn.tool_context,
-        temperature=turn.assistant.temperature,
+        temperature=turn.assistant.temperature if turn.body.temperature is None else turn.body.temperature,
         top_p=turn.assistant.top_p,
         recursion_limit=llm.recursion_limit,
         tool_output_max_tokens=limit,

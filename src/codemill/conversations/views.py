@@ -43,6 +43,9 @@ def history_item(message: ConversationMessage, user_mark: dict[str, Any] | None 
         "assistantId": message.assistant_id,
         "thoughts": list(message.thoughts or []),
         "status": message.status,
+        # Codemill: versions and branches (turns sharing a parent answer are versions of each other).
+        "id": message.id,
+        "parentId": message.parent_id,
     }
 
 

@@ -73,6 +73,9 @@ class ConversationMessage(Base):
     thoughts: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     # A TurnStatus
     status: Mapped[str] = mapped_column(String(16), default="success")
+    # On a question: the answer it follows (None: the first turn). Turns sharing a parent are versions of
+    # each other (a regenerated answer, an edited question); each starts its own branch.
+    parent_id: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class ConversationFolder(Timestamps, Base):

@@ -35,6 +35,8 @@ export const adminApi = {
   unassign: (project: string, userId: string) =>
     api.delete<unknown>(`/v1/projects/${encodeURIComponent(project)}/assignment/${encodeURIComponent(userId)}`),
   users: (search?: string, page = 0, perPage = PAGE_SIZE) => paged<AdminUser>('/v1/admin/users', page, search, perPage),
+  createUser: (body: { email: string; name?: string; password: string; is_admin?: boolean }) =>
+    api.post<AdminUser>('/v1/admin/users', body, { unwrap: false }),
   updateUser: (id: string, changes: { is_admin?: boolean; is_active?: boolean; name?: string }) =>
     api.put<AdminUser>(`/v1/admin/users/${encodeURIComponent(id)}`, changes, { unwrap: false }),
 }

@@ -8,6 +8,10 @@ export interface ChatRequestBody {
   stream: true
   history: ChatHistoryEntry[]
   history_index?: number
+  /** Codemill: the stored answer this question follows (a new version or branch). */
+  parent_id?: string
+  /** Codemill: this turn's temperature (unset: the assistant's). */
+  temperature?: number
   llm_model?: string | null
   file_names?: string[]
 }

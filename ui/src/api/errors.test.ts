@@ -15,6 +15,29 @@ describe('errorFromBody', () => {
     expect(e.field).toBe('name')
   })
 
+  it('keeps validation details for the fields and out of the sentence', () => {
+    const e = errorFromBody(422, {
+      error: {
+        message: 'name: String should have at least 1 character; temperature: Input should be less than or equal to 2',
+        details: [
+          { loc: ['body', 'name'], msg: 'String should have at least 1 character', type: 'string_too_short' },
+          { loc: ['body', 'temperature'], msg: 'Input should be less than or equal to 2', type: 'less_than_equal' },
+        ],
+        help: null,
+      },
+    })
+    expect(e.fieldErrors).toEqual({
+      name: 'String should have at least 1 character',
+      temperature: 'Input should be less than or equal to 2',
+    })
+    expect(e.field).toBe('name')
+    expect(describeError(e)).not.toContain('[')
+  })
+
+  it('says a repeated message once', () => {
+    expect(describeError(new ApiError(400, 'Connection refused', { details: 'Connection refused' }))).toBe('Connection refused')
+  })
+
   it('falls back to plain words per status, never to an HTML page', () => {
     expect(errorFromBody(503, '<html>bad gateway</html>').message).toMatch(/temporarily unavailable/)
     expect(errorFromBody(500, null).message).toMatch(/server ran into a problem/)

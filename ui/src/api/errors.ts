@@ -4,15 +4,36 @@ export class ApiError extends Error {
   readonly details?: string
   readonly help?: string
   readonly field?: string
+  /** A message per field the server named (validation errors), keyed by the field's last name. */
+  readonly fieldErrors: Record<string, string>
 
-  constructor(status: number, message: string, opts: { details?: string; help?: string; field?: string } = {}) {
+  constructor(
+    status: number,
+    message: string,
+    opts: { details?: string; help?: string; field?: string; fieldErrors?: Record<string, string> } = {},
+  ) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.details = opts.details
     this.help = opts.help
-    this.field = opts.field
+    this.fieldErrors = opts.fieldErrors ?? {}
+    this.field = opts.field ?? Object.keys(this.fieldErrors)[0]
   }
+}
+
+/** Validation errors ({loc, msg} items, FastAPI's and Codemill's details) as a message per field. */
+function fieldMessages(items: unknown): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (!Array.isArray(items)) return out
+  for (const d of items) {
+    const item = (d ?? {}) as Json
+    const loc = Array.isArray(item.loc) ? item.loc.filter((x) => x !== 'body' && x !== 'query' && typeof x === 'string') : []
+    const name = loc[loc.length - 1]
+    const msg = asText(item.msg)
+    if (typeof name === 'string' && msg && !out[name]) out[name] = msg.replace(/^Value error, /, '')
+  }
+  return out
 }
 
 type Json = Record<string, unknown>
@@ -49,12 +70,12 @@ export function errorFromBody(status: number, body: unknown): ApiError {
     const err = obj.error
     if (err && typeof err === 'object') {
       const e = err as Json
-      const field = typeof e.field === 'string' ? e.field : undefined
-      return new ApiError(status, asText(e.message) || fallback, {
-        details: asText(e.details),
-        help: asText(e.help),
-        field,
-      })
+      const message = asText(e.message) || fallback
+      const fieldErrors = fieldMessages(e.details)
+      const named = e.details && typeof e.details === 'object' && !Array.isArray(e.details) ? (e.details as Json).field : undefined
+      const field = typeof e.field === 'string' ? e.field : typeof named === 'string' ? named : undefined
+      if (field && !fieldErrors[field]) fieldErrors[field] = message
+      return new ApiError(status, message, { details: asText(e.details), help: asText(e.help), field, fieldErrors })
     }
     if (typeof err === 'string') return new ApiError(status, err, { details: asText(obj.details) })
     const detail = obj.detail
@@ -65,9 +86,7 @@ export function errorFromBody(status: number, body: unknown): ApiError {
         const loc = Array.isArray(item.loc) ? item.loc.filter((x) => x !== 'body' && x !== 'query').join('.') : ''
         return loc ? `${loc}: ${asText(item.msg)}` : asText(item.msg)
       })
-      const first = detail[0] as Json | undefined
-      const field = Array.isArray(first?.loc) ? String(first?.loc[first.loc.length - 1]) : undefined
-      return new ApiError(status, parts.join('; ') || fallback, { field })
+      return new ApiError(status, parts.join('; ') || fallback, { fieldErrors: fieldMessages(detail) })
     }
     if (typeof detail === 'string') return new ApiError(status, detail)
     if (typeof obj.message === 'string') return new ApiError(status, obj.message)
@@ -81,7 +100,15 @@ export function errorFromBody(status: number, body: unknown): ApiError {
 /** One sentence for the user, whatever was thrown. */
 export function describeError(err: unknown): string {
   if (err instanceof ApiError) {
-    return [err.message, err.details, err.help].filter(Boolean).join(' — ')
+    // Each part once: a details or help that repeats the message is left out.
+    const parts: string[] = []
+    for (const part of [err.message, err.details, err.help]) {
+      const text = part?.trim()
+      // Structured details (JSON) serve the fields and editors; only words are shown to people.
+      if (text && /^[[{]/.test(text)) continue
+      if (text && !parts.some((p) => p.includes(text))) parts.push(text)
+    }
+    return parts.join(' — ')
   }
   if (err instanceof TypeError) return 'Could not reach the server. Check your connection and try again.'
   if (err instanceof Error) return err.message

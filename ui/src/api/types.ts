@@ -176,6 +176,9 @@ export interface HistoryItem {
   status?: string | null
   /** Ids of the files attached to the message (/v1/files). */
   fileNames?: string[] | null
+  /** Codemill: the message's id, and on a question the answer it follows (versions share a parent). */
+  id?: string
+  parentId?: string | null
 }
 
 export interface ConversationDetails {

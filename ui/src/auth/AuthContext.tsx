@@ -25,6 +25,28 @@ export interface AuthState {
 
 const AuthContext = createContext<AuthState | null>(null)
 
+const LAST_USER = 'codemill.lastUser'
+
+/** Who a user is, whichever key the server used. */
+export const userKey = (user: Me | null | undefined) => user?.user_id ?? user?.userId ?? user?.email
+
+function rememberSignedIn(userId: string | undefined) {
+  try {
+    if (userId) sessionStorage.setItem(LAST_USER, userId)
+  } catch {
+    /* storage off: the return page is then never kept */
+  }
+}
+
+/** The user last signed in on this tab: a page they were on is theirs to return to, nobody else's. */
+export function lastSignedIn(): string | null {
+  try {
+    return sessionStorage.getItem(LAST_USER)
+  } catch {
+    return null
+  }
+}
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient()
   const [status, setStatus] = useState<Status>('loading')
@@ -45,6 +67,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const loadMe = useCallback(async () => {
     const user = await authApi.me()
+    rememberSignedIn(userKey(user))
     setMe(user)
     setStatus('authenticated')
     setSessionExpired(false)

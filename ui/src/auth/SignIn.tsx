@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { Navigate, useLocation } from 'react-router'
-import { useAuth } from './AuthContext'
+import { useAuth, userKey } from './AuthContext'
 import { describeError } from '../api/errors'
 import { useTheme } from '../lib/theme'
 
@@ -80,13 +80,15 @@ export function LocalLoginForm({
 }
 
 export default function SignIn() {
-  const { status, login, loginWithOidc, config, bootError } = useAuth()
+  const { status, me, login, loginWithOidc, config, bootError } = useAuth()
   const location = useLocation()
   const [theme, toggleTheme] = useTheme()
   const [ssoError, setSsoError] = useState<string | null>(null)
-  const from = (location.state as { from?: string } | null)?.from ?? '/chat'
+  const state = location.state as { from?: string; owner?: string | null } | null
+  const from = state?.from ?? '/chat'
 
-  if (status === 'authenticated') return <Navigate to={from} replace />
+  // Back to the page the session ended on, only for the user who was on it (another lands on chat).
+  if (status === 'authenticated') return <Navigate to={!state?.owner || state.owner === userKey(me) ? from : '/chat'} replace />
 
   const showLocal = config.localLogin || !config.oidc
   return (

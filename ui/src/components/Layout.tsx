@@ -1,5 +1,5 @@
-import { Suspense } from 'react'
-import { NavLink, Outlet } from 'react-router'
+import { Suspense, useEffect, useState } from 'react'
+import { NavLink, Outlet, useLocation } from 'react-router'
 import { useAuth } from '../auth/AuthContext'
 import { adminProjects, userIsAdmin } from '../api/auth'
 import { useTheme } from '../lib/theme'
@@ -13,15 +13,50 @@ export function Layout() {
   const [theme, toggleTheme] = useTheme()
   const isAdmin = userIsAdmin(me)
   const managesProjects = isAdmin || adminProjects(me).length > 0
+  // Phones and tablets: the navigation is a drawer behind a menu button, closed again on every page change.
+  const [navOpen, setNavOpen] = useState(false)
+  const location = useLocation()
+  useEffect(() => setNavOpen(false), [location.pathname])
+  useEffect(() => {
+    if (!navOpen) return
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setNavOpen(false)
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [navOpen])
   return (
     <div className="app">
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <nav className="sidebar" aria-label="Main">
+      {location.pathname.startsWith('/chat') && (
+        <a
+          className="skip-link"
+          href="#chat-input"
+          onClick={(e) => {
+            e.preventDefault()
+            document.getElementById('chat-input')?.focus()
+          }}
+          data-testid="skip-to-composer"
+        >
+          Skip to the message box
+        </a>
+      )}
+      <nav className={`sidebar${navOpen ? ' open' : ''}`} aria-label="Main">
+        <button
+          type="button"
+          className="icon-button nav-toggle"
+          aria-expanded={navOpen}
+          aria-controls="nav-drawer"
+          aria-label={navOpen ? 'Close the menu' : 'Open the menu'}
+          onClick={() => setNavOpen((o) => !o)}
+          data-testid="nav-toggle"
+        >
+          {navOpen ? '✕' : '☰'}
+        </button>
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">C</span> Codemill
         </div>
+        <div className="nav-drawer" id="nav-drawer">
         <ul className="nav-list">
           <li><NavLink className={link} to="/chat" data-testid="nav-chat">Chat</NavLink></li>
           <li><NavLink className={link} to="/assistants" data-testid="nav-assistants">Assistants</NavLink></li>
@@ -57,6 +92,7 @@ export function Layout() {
           <button type="button" className="button button-small" onClick={() => void logout()} data-testid="sign-out">
             Sign out
           </button>
+        </div>
         </div>
       </nav>
       <main id="main" className="main" tabIndex={-1}>

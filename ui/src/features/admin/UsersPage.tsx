@@ -8,6 +8,7 @@ import { useAuth } from '../../auth/AuthContext'
 import { ConfirmDialog } from '../../components/Dialog'
 import { EmptyState, ErrorBox, PageHeader, Pager, Spinner } from '../../components/ui'
 import { useToast } from '../../components/Toasts'
+import { NewUserDialog } from './NewUserDialog'
 
 export default function UsersPage() {
   const { me } = useAuth()
@@ -15,6 +16,7 @@ export default function UsersPage() {
   const queryClient = useQueryClient()
   const [search, setSearch] = useState('')
   const [page, setPage] = useState(0)
+  const [creating, setCreating] = useState(false)
   const [confirm, setConfirm] = useState<{ user: AdminUser; change: { is_admin?: boolean; is_active?: boolean }; text: string } | null>(null)
   const users = useQuery({
     queryKey: ['admin-users', search, page],
@@ -36,7 +38,25 @@ export default function UsersPage() {
   if (!userIsAdmin(me)) return <EmptyState title="Administrators only">Ask an administrator to manage users.</EmptyState>
   return (
     <div className="page">
-      <PageHeader title="Users" subtitle="Everyone who can sign in, their platform role and their projects." />
+      <PageHeader
+        title="Users"
+        subtitle="Everyone who can sign in, their platform role and their projects."
+        actions={
+          <button type="button" className="button button-primary" onClick={() => setCreating(true)} data-testid="new-user">
+            + New user
+          </button>
+        }
+      />
+      {creating && (
+        <NewUserDialog
+          onClose={() => setCreating(false)}
+          onCreated={(email) => {
+            setCreating(false)
+            toast.info(`${email} can now sign in.`)
+            void queryClient.invalidateQueries({ queryKey: ['admin-users'] })
+          }}
+        />
+      )}
       <input type="search" className="search" placeholder="Search by name or email" aria-label="Search users" value={search} onChange={(e) => { setSearch(e.target.value); setPage(0) }} />
       {users.isLoading && <Spinner />}
       <ErrorBox error={users.error} onRetry={() => void users.refetch()} />

@@ -89,10 +89,15 @@ export default function AssistantEditor() {
       const id = editing ? assistantId : createdId(result)
       navigate(id && !editing ? `/assistants?created=${encodeURIComponent(id)}` : '/assistants')
     } catch (err) {
-      if (err instanceof ApiError && err.field) {
+      if (err instanceof ApiError) {
+        // Each message the server gave for a field goes next to that field.
         const map: Record<string, keyof AssistantForm> = { name: 'name', description: 'description', system_prompt: 'systemPrompt', llm_model_type: 'model', temperature: 'temperature', project: 'project' }
-        const key = map[err.field]
-        if (key) setErrors((x) => ({ ...x, [key]: describeError(err) }))
+        const found = Object.entries(err.fieldErrors).filter(([field]) => map[field])
+        if (found.length) {
+          setErrors((x) => ({ ...x, ...Object.fromEntries(found.map(([field, msg]) => [map[field], msg])) }))
+          // Said next to the fields, and only there.
+          if (found.length === Object.keys(err.fieldErrors).length) return
+        }
       }
       setSaveError(err)
     } finally {

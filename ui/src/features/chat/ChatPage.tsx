@@ -8,6 +8,7 @@ import { ConversationList } from './ConversationList'
 import { Composer, NEW_KEY, type ComposerHandle } from './Composer'
 import { MessageList } from './MessageList'
 import { useChat } from './useChat'
+import { ChatSettings, loadChatSettings, saveChatSettings, type ChatSettingsValue } from './ChatSettings'
 
 const LAST_ASSISTANT = 'codemill.lastAssistant'
 
@@ -27,7 +28,28 @@ export default function ChatPage() {
   const assistants = useQuery({ queryKey: ['assistants'], queryFn: () => assistantsApi.list() })
   const [chosen, setChosen] = useState<string | null>(params.get('assistant'))
 
-  const onConversationCreated = useCallback((id: string) => navigate(`/chat/${id}`, { replace: true }), [navigate])
+  // The chat's settings, remembered per conversation (a new chat's go with it once it is created).
+  const [settings, setSettings] = useState<ChatSettingsValue>({})
+  const settingsRef = useRef(settings)
+  settingsRef.current = settings
+  const justCreated = useRef<string | null>(null)
+  useEffect(() => {
+    if (!conversationId) setSettings({})
+    else if (justCreated.current === conversationId) saveChatSettings(conversationId, settingsRef.current)
+    else setSettings(loadChatSettings(conversationId) ?? {})
+  }, [conversationId])
+  const changeSettings = (value: ChatSettingsValue) => {
+    setSettings(value)
+    if (conversationId) saveChatSettings(conversationId, value)
+  }
+
+  const onConversationCreated = useCallback(
+    (id: string) => {
+      justCreated.current = id
+      navigate(`/chat/${id}`, { replace: true })
+    },
+    [navigate],
+  )
 
   // The assistant: picked here, else given in the link, else the conversation's, else the last used.
   const list = assistants.data ?? []
@@ -37,7 +59,11 @@ export default function ChatPage() {
     return known(chosen) ?? known(conversationAssistant) ?? known(rememberedAssistant()) ?? list[0]?.id ?? null
   }, [chosen, conversationAssistant, list])
 
-  const chat = useChat({ conversationId, assistantId: assistantId ?? undefined, onConversationCreated })
+  // Phones and tablets: the conversation list is a drawer, closed when a conversation opens.
+  const [listOpen, setListOpen] = useState(false)
+  useEffect(() => setListOpen(false), [conversationId])
+
+  const chat = useChat({ conversationId, assistantId: assistantId ?? undefined, settings, onConversationCreated })
 
   useEffect(() => {
     const d = chat.details
@@ -73,6 +99,33 @@ export default function ChatPage() {
     navigate('/chat')
     setTimeout(() => composer.current?.focus(), 0)
   }
+
+  // Keyboard: Ctrl/⌘+Shift+O a new chat, Shift+Esc the message box, Ctrl/⌘+K search, Esc stops an answer.
+  const stop = chat.stop
+  const streaming = chat.streaming
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey
+      const key = e.key.toLowerCase()
+      if (mod && e.shiftKey && key === 'o') {
+        e.preventDefault()
+        newChat()
+      } else if (e.shiftKey && key === 'escape') {
+        e.preventDefault()
+        composer.current?.focus()
+      } else if (mod && !e.shiftKey && key === 'k') {
+        e.preventDefault()
+        setListOpen(true)
+        setTimeout(() => document.getElementById('conversation-search')?.focus(), 0)
+      } else if (key === 'escape' && streaming) {
+        e.preventDefault()
+        stop()
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [stop, streaming])
 
   let body
   if (assistants.isLoading) body = <div className="messages"><Spinner label="Loading assistants…" /></div>
@@ -126,6 +179,8 @@ export default function ChatPage() {
         busy={chat.streaming}
         onRegenerate={() => void chat.regenerate()}
         onDecide={(answerId, action) => void chat.decide(answerId, action)}
+        onEdit={(turnKey, text) => void chat.edit(turnKey, text)}
+        onShowVersion={chat.showVersion}
       />
     )
   }
@@ -134,11 +189,25 @@ export default function ChatPage() {
     <div className="chat">
       <ConversationList
         activeId={conversationId}
-        onNewChat={newChat}
+        open={listOpen}
+        onNewChat={() => {
+          setListOpen(false)
+          newChat()
+        }}
         onDeleted={(id) => id === conversationId && navigate('/chat')}
       />
       <section className="chat-main" aria-label="Chat">
         <div className="chat-toolbar" hidden={list.length === 0}>
+          <button
+            type="button"
+            className="button button-small conv-toggle"
+            aria-expanded={listOpen}
+            aria-controls="conv-panel"
+            onClick={() => setListOpen((o) => !o)}
+            data-testid="conversations-toggle"
+          >
+            {listOpen ? '✕ Conversations' : '☰ Conversations'}
+          </button>
           <label htmlFor="assistant-picker" className="muted">
             Assistant
           </label>
@@ -155,6 +224,7 @@ export default function ChatPage() {
               </option>
             ))}
           </select>
+          {assistant && <ChatSettings assistantId={assistant.id} value={settings} onChange={changeSettings} disabled={chat.streaming} />}
           {assistant && (
             <Link className="button button-small" to={`/assistants/${assistant.id}/edit`}>
               Edit assistant

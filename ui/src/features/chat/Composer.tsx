@@ -156,10 +156,11 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(
           onChange={(e) => update(e.target.value)}
           onKeyDown={onKeyDown}
           disabled={disabled}
+          aria-keyshortcuts="Shift+Escape"
           data-testid="chat-composer"
         />
         {streaming ? (
-          <button type="button" className="button" onClick={onStop} data-testid="chat-stop">
+          <button type="button" className="button" onClick={onStop} aria-keyshortcuts="Escape" data-testid="chat-stop">
             Stop
           </button>
         ) : (

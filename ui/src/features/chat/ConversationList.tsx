@@ -12,6 +12,8 @@ interface Props {
   activeId?: string
   onNewChat: () => void
   onDeleted: (id: string) => void
+  /** On phones and tablets the list is a drawer: shown only when open. */
+  open?: boolean
 }
 
 type Editing =
@@ -22,9 +24,21 @@ type Editing =
   | { kind: 'rename-folder'; folder: string }
   | { kind: 'delete-folder'; folder: string }
 
+/** A title as plain text: a name taken from a first message may hold markdown (`# Heading`, **bold**, links). */
+export function plainTitle(name: string | null | undefined): string {
+  const text = (name ?? '')
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+/gm, '')
+    .replace(/(\*\*|__|~~|\*|_|`+)(?=\S)([^]*?\S)\1/g, '$2')
+    .replace(/`+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+  return text || 'New chat'
+}
+
 export function groupByFolder(list: ConversationSummary[], search: string): [string, ConversationSummary[]][] {
   const q = search.trim().toLowerCase()
-  const shown = q ? list.filter((c) => (c.name || 'New chat').toLowerCase().includes(q)) : list
+  const shown = q ? list.filter((c) => plainTitle(c.name).toLowerCase().includes(q)) : list
   const groups = new Map<string, ConversationSummary[]>()
   for (const c of shown) {
     const key = c.folder || ''
@@ -33,11 +47,18 @@ export function groupByFolder(list: ConversationSummary[], search: string): [str
   return [...groups.entries()].sort(([a], [b]) => (a === '' ? 1 : b === '' ? -1 : a.localeCompare(b)))
 }
 
-export function ConversationList({ activeId, onNewChat, onDeleted }: Props) {
+export function ConversationList({ activeId, onNewChat, onDeleted, open: drawerOpen = false }: Props) {
   const queryClient = useQueryClient()
   const toast = useToast()
   const [search, setSearch] = useState('')
   const [editing, setEditing] = useState<Editing | null>(null)
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
+  const toggle = (folder: string) =>
+    setCollapsed((now) => {
+      const next = new Set(now)
+      if (!next.delete(folder)) next.add(folder)
+      return next
+    })
   const [value, setValue] = useState('')
   const conversations = useQuery({ queryKey: ['conversations'], queryFn: conversationsApi.list })
   const folders = useQuery({ queryKey: ['conversation-folders'], queryFn: conversationsApi.folders })
@@ -94,15 +115,17 @@ export function ConversationList({ activeId, onNewChat, onDeleted }: Props) {
   }
 
   return (
-    <aside className="conv-panel" aria-label="Conversations" data-testid="conversation-list">
+    <aside className={`conv-panel${drawerOpen ? ' open' : ''}`} id="conv-panel" aria-label="Conversations" data-testid="conversation-list">
       <div className="conv-panel-header">
-        <button type="button" className="button button-primary" onClick={onNewChat} data-testid="new-chat">
+        <button type="button" className="button button-primary" onClick={onNewChat} aria-keyshortcuts="Control+Shift+O Meta+Shift+O" data-testid="new-chat">
           + New chat
         </button>
         <input
           type="search"
+          id="conversation-search"
           placeholder="Search conversations"
           aria-label="Search conversations"
+          aria-keyshortcuts="Control+K Meta+K"
           value={search}
           onChange={(e) => setSearch(e.target.value)}
           data-testid="conversation-search"
@@ -119,10 +142,21 @@ export function ConversationList({ activeId, onNewChat, onDeleted }: Props) {
         )}
         {search && groups.length === 0 && <p className="muted small">No conversation matches “{search}”.</p>}
         {groups.map(([folder, items]) => (
-          <section key={folder || '__none'} className="conv-folder" aria-label={folder || 'Not in a folder'}>
-            {folder && (
+          <section key={folder || '__none'} className="conv-folder" aria-label={folder ? `Folder ${folder}` : 'Not in a folder'}>
+            {folder ? (
               <div className="conv-folder-name">
-                <span>▸ {folder}</span>
+                <button
+                  type="button"
+                  className="folder-toggle"
+                  aria-expanded={!collapsed.has(folder)}
+                  onClick={() => toggle(folder)}
+                  data-testid="folder-toggle"
+                >
+                  <span className="folder-arrow" aria-hidden="true">
+                    ▸
+                  </span>{' '}
+                  {folder}
+                </button>
                 <span>
                   <button type="button" className="icon-button" aria-label={`Rename folder ${folder}`} onClick={() => open({ kind: 'rename-folder', folder }, folder)}>
                     ✎
@@ -132,28 +166,38 @@ export function ConversationList({ activeId, onNewChat, onDeleted }: Props) {
                   </button>
                 </span>
               </div>
+            ) : (
+              groups.length > 1 && (
+                <div className="conv-folder-name" data-testid="no-folder-label">
+                  <span>Not in a folder</span>
+                </div>
+              )
             )}
+            {folder && collapsed.has(folder) ? null : (
+              <>
             {folder && items.length === 0 && <p className="muted small">Empty. Use “Move” on a conversation to file it here.</p>}
             <ul className="list" style={{ gap: 0 }}>
               {items.map((c) => (
                 <li key={c.id} className={`conv-item${c.id === activeId ? ' active' : ''}`}>
-                  <Link className="conv-link" to={`/chat/${c.id}`} aria-current={c.id === activeId ? 'page' : undefined} title={c.name}>
-                    {c.name || 'New chat'}
+                  <Link className="conv-link" to={`/chat/${c.id}`} aria-current={c.id === activeId ? 'page' : undefined} title={plainTitle(c.name)}>
+                    {plainTitle(c.name)}
                   </Link>
                   <span className="conv-actions">
-                    <button type="button" className="icon-button" aria-label={`Rename ${c.name}`} onClick={() => open({ kind: 'rename', conv: c }, c.name)}>
+                    <button type="button" className="icon-button" aria-label={`Rename ${plainTitle(c.name)}`} onClick={() => open({ kind: 'rename', conv: c }, c.name)}>
                       ✎
                     </button>
-                    <button type="button" className="icon-button" aria-label={`Move ${c.name} to a folder`} onClick={() => open({ kind: 'move', conv: c }, c.folder ?? '')}>
+                    <button type="button" className="icon-button" aria-label={`Move ${plainTitle(c.name)} to a folder`} onClick={() => open({ kind: 'move', conv: c }, c.folder ?? '')}>
                       ⇄
                     </button>
-                    <button type="button" className="icon-button" aria-label={`Delete ${c.name}`} onClick={() => open({ kind: 'delete', conv: c })}>
+                    <button type="button" className="icon-button" aria-label={`Delete ${plainTitle(c.name)}`} onClick={() => open({ kind: 'delete', conv: c })}>
                       ✕
                     </button>
                   </span>
                 </li>
               ))}
             </ul>
+              </>
+            )}
           </section>
         ))}
       </div>
@@ -161,7 +205,7 @@ export function ConversationList({ activeId, onNewChat, onDeleted }: Props) {
       {editing?.kind === 'delete' && (
         <ConfirmDialog
           title="Delete conversation?"
-          message={`“${editing.conv.name || 'New chat'}” and all its messages will be deleted. This cannot be undone.`}
+          message={`“${plainTitle(editing.conv.name)}” and all its messages will be deleted. This cannot be undone.`}
           confirmLabel="Delete"
           danger
           busy={action.isPending}

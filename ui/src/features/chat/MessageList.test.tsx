@@ -13,7 +13,17 @@ const many = (n: number): ChatMessage[] =>
 
 describe('MessageList', () => {
   it('keeps only the visible part of a 300-message conversation in the DOM, starting at the end', () => {
-    render(<MessageList messages={many(300)} assistantNames={{}} busy={false} onRegenerate={() => undefined} onDecide={() => undefined} />)
+    render(
+      <MessageList
+        messages={many(300)}
+        assistantNames={{}}
+        busy={false}
+        onRegenerate={() => undefined}
+        onDecide={() => undefined}
+        onEdit={() => undefined}
+        onShowVersion={() => undefined}
+      />,
+    )
     const rows = screen.getByTestId('message-list').querySelectorAll('.message-row')
     expect(rows.length).toBeGreaterThan(0)
     expect(rows.length).toBeLessThan(40)

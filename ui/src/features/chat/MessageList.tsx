@@ -10,6 +10,8 @@ interface Props {
   busy: boolean
   onRegenerate: () => void
   onDecide: (answerId: string, action: 'allow' | 'deny') => void
+  onEdit: (turnKey: string, text: string) => void
+  onShowVersion: (turnKey: string, delta: number) => void
 }
 
 const NEAR_BOTTOM = 120
@@ -18,7 +20,16 @@ const NEAR_BOTTOM = 120
  * The conversation, virtualized: only the messages in view (plus a few) are in the DOM,
  * so hundreds of messages stay smooth. Follows the newest text while the reader is at the bottom.
  */
-export function MessageList({ messages, assistantNames, defaultAssistantName, busy, onRegenerate, onDecide }: Props) {
+export function MessageList({
+  messages,
+  assistantNames,
+  defaultAssistantName,
+  busy,
+  onRegenerate,
+  onDecide,
+  onEdit,
+  onShowVersion,
+}: Props) {
   const scrollRef = useRef<HTMLDivElement>(null)
   const stick = useRef(true)
   const [showJump, setShowJump] = useState(false)
@@ -91,6 +102,8 @@ export function MessageList({ messages, assistantNames, defaultAssistantName, bu
                 busy={busy}
                 onRegenerate={onRegenerate}
                 onDecide={onDecide}
+                onEdit={onEdit}
+                onShowVersion={onShowVersion}
               />
             </div>
           )

@@ -47,7 +47,6 @@ export function FileDrop({ files, onChange }: { files: File[]; onChange: (f: Fil
         className={`dropzone${dragging ? ' dragging' : ''}`}
         role="button"
         tabIndex={0}
-        aria-label="Add files: drop them here or press Enter to choose"
         onClick={() => input.current?.click()}
         onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), input.current?.click())}
         onDragOver={(e) => {
