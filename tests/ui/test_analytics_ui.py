@@ -31,7 +31,8 @@ def test_my_spending_and_the_budget_warning_in_chat(
     composer.press("Enter")
     answer = page.get_by_test_id("message-assistant").last
     expect(answer).to_have_attribute("data-streaming", "false", timeout=60_000)
-    expect(answer.get_by_test_id("budget-warning")).to_contain_text("soft limit")
+    # Shown above the message box for the latest answer (and kept after the turn is stored).
+    expect(page.get_by_test_id("budget-warning")).to_contain_text("soft limit")
 
     page.get_by_test_id("nav-analytics").click()
     expect(page.get_by_role("heading", name="My spending")).to_be_visible()

@@ -232,6 +232,11 @@ export default function ChatPage() {
           )}
         </div>
         {body}
+        {chat.warnings.map((warning) => (
+          <div key={warning} className="budget-warning" role="status" data-testid="budget-warning">
+            {warning}
+          </div>
+        ))}
         <Composer
           ref={composer}
           draftKey={conversationId ?? NEW_KEY}

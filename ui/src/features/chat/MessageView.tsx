@@ -147,11 +147,6 @@ export const MessageView = memo(function MessageView({
         )}
         {message.timeElapsed != null && !message.streaming && <span>{message.timeElapsed.toFixed(1)} s</span>}
       </div>
-      {message.warnings?.map((warning) => (
-        <div key={warning} className="budget-warning" role="status" data-testid="budget-warning">
-          {warning}
-        </div>
-      ))}
       <Thoughts thoughts={message.thoughts} />
       {waiting ? (
         <div className="muted cursor">Thinking</div>

@@ -78,6 +78,8 @@ export function useChat({ conversationId, assistantId, settings, onConversationC
   const [turns, setTurns] = useState<Turn[]>([])
   const [selected, setSelected] = useState<Selection>({})
   const [details, setDetails] = useState<ConversationDetails | null>(null)
+  // Budget warnings of the latest answer: kept beside the messages (stored turns do not carry them).
+  const [warnings, setWarnings] = useState<string[]>([])
   const [loading, setLoading] = useState(false)
   const [loadError, setLoadError] = useState<unknown>(null)
   const abortRef = useRef<AbortController | null>(null)
@@ -105,6 +107,7 @@ export function useChat({ conversationId, assistantId, settings, onConversationC
       setLoadError(null)
       try {
         setSelected({})
+        setWarnings([])
         adopt(await conversationsApi.get(id))
       } catch (e) {
         setLoadError(e)
@@ -166,6 +169,7 @@ export function useChat({ conversationId, assistantId, settings, onConversationC
       const flush = () => {
         frame = 0
         const snapshot = answer
+        if (snapshot.warnings?.length) setWarnings(snapshot.warnings)
         updateAnswer(answerId, (m) => ({
           ...m,
           text: snapshot.text,
@@ -243,6 +247,7 @@ export function useChat({ conversationId, assistantId, settings, onConversationC
         question: { id: key, role: 'user', text, thoughts: [], files: files.length ? files : undefined },
         answer: { id: answerId, role: 'assistant', text: '', thoughts: [], streaming: true, assistantId: asstId },
       }
+      setWarnings([])
       setTurns((all) => [...all, turn])
       setSelected((sel) => ({ ...sel, [parentKey]: key }))
       const history = toHistory(pathMessages(before))
@@ -334,5 +339,5 @@ export function useChat({ conversationId, assistantId, settings, onConversationC
   const stop = useCallback(() => abortRef.current?.abort(), [])
 
   const streaming = messages.some((m) => m.streaming)
-  return { messages, details, loading, loadError, streaming, send, stop, regenerate, decide, edit, showVersion, reload: load }
+  return { messages, details, loading, loadError, streaming, send, stop, regenerate, decide, edit, showVersion, warnings, reload: load }
 }
