@@ -9,8 +9,8 @@ CPU ms of the target's whole process tree (API workers, PostgreSQL backends, NAT
 tree's RSS before and at peak.
 
 Modes: `fast` (no delay per chunk; 1 and 50 concurrent chats) and `paced` (20 ms per chunk: 1-second
-answers, 500 concurrent chats held). `python -m bench chat_realpath [--workers N] [--mode fast|paced|all]
-[--requests N]`.
+answers, 500 concurrent chats held). `python -m bench chat_realpath [--workers=N] [--mode=fast|paced|all]
+[--requests=N]`.
 
 Targets (issue #20): overhead at one chat <= +5 ms first chunk and <= +10 ms whole answer (p50); <= 6 ms
 CPU per chat; >= 150 chats/s at 50 with one worker; 500 paced chats with 0 errors, first chunk p99 <=
