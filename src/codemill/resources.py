@@ -16,8 +16,8 @@ from codemill.auth.cache import AuthCache
 from codemill.auth.local_tokens import LocalTokenService
 from codemill.auth.oidc import OIDCVerifier
 from codemill.auth.service import Authenticator
-from codemill.conversations.chat import mark_abandoned_turns
 from codemill.conversations.checkpoints import ToolCallCheckpoints
+from codemill.conversations.turn import mark_abandoned_turns
 from codemill.datasources.runtime import IndexingRuntime
 from codemill.db.engine import make_engine, make_sessionmaker
 from codemill.integrations.keyring import build_cipher
