@@ -3,8 +3,10 @@ answers the auth callout for all of them, every worker serves requests, and the 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,20 +22,31 @@ from .live import server_http
 pytestmark = pytest.mark.slow
 
 
+def spawned_workers(parent: psutil.Process, expected: int, timeout: float = 60.0) -> list[psutil.Process]:
+    """The parent's worker processes, once `expected` of them run (the first answering makes the server healthy)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        workers = [p for p in parent.children() if "spawn_main" in " ".join(p.cmdline())]
+        if len(workers) >= expected or time.monotonic() > deadline:
+            return workers
+        time.sleep(0.2)
+
+
 async def test_workers_share_one_nats_and_die_with_the_parent(
     server_env: dict[str, str], make_user: Callable[..., TestUser], artifacts_dir: Path, tmp_path: Path
 ) -> None:
     env = {k: v for k, v in server_env.items() if not k.startswith("CODEMILL_NATS__")}
     env.update({"CODEMILL_DATA_DIR": str(tmp_path / "data"), "CODEMILL_WORKERS": "2"})
-    server = start_server(env, artifacts_dir / "logs" / "serve-workers.log")
+    server = start_server(env, artifacts_dir / "logs" / "serve-workers.log", timeout=180)
     try:
         parent = psutil.Process(server.process.pid)
         endpoint = json.loads((tmp_path / "data" / "nats" / "endpoint.json").read_text())
         tree = parent.children(recursive=True)
         assert [p.pid for p in tree if "nats-server" in p.name()] == [endpoint["pid"]]
         assert psutil.Process(endpoint["pid"]).ppid() == parent.pid
-        workers = [p for p in parent.children() if "python" in p.name() and "multiprocessing" in " ".join(p.cmdline())]
+        workers = await asyncio.to_thread(spawned_workers, parent, 2)
         assert len(workers) == 2, [p.cmdline() for p in parent.children()]
+        assert all(w.is_running() for w in workers)
 
         user = make_user("workers-plugin")
         with server_http(server.url, user) as http:
