@@ -107,8 +107,8 @@ class OpenAICompatibleProvider:
                         raise _UpstreamFailed(response.status_code, await response.aread(), response.headers)
                     # Also on cancellation (the user went away): leaving this block closes the upstream request.
                     async for data in sse_data(response):
-                        if data == b"[DONE]":
-                            break
+                        if data == b"[DONE]":  # read on to the body's end: the connection then goes back to the pool
+                            continue
                         chunk = orjson.loads(data)
                         if not isinstance(chunk, dict):
                             continue
