@@ -31,6 +31,8 @@ class Allowance:
 async def admit(turn: Turn) -> Allowance:
     """Refuse the turn (402) when a budget it falls under is at its hard limit; collect soft-limit warnings."""
     async with turn.resources.chat_db_slots, turn.resources.sessions() as session:
+        # Only reads: no transaction (no BEGIN/ROLLBACK round trips before the model runs).
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         over_soft = await ensure_within_budget(session, turn.principal.user_id, turn.assistant.project)
     return Allowance([state.warning() for state in over_soft])
 

@@ -108,8 +108,7 @@ async def prepare(resources: ChatResources, principal: Principal, assistant_id: 
             help="Send a shorter message, or attach the content as a file.",
         )
     async with resources.chat_db_slots, resources.sessions() as session:
-        # Only reads here: no transaction (saves the BEGIN/ROLLBACK round trips on the hot path).
-        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        await _autocommit(session)  # only reads here: no BEGIN/ROLLBACK round trips on the hot path
         assistant = await assistants.get_visible(session, principal, assistant_id)
         model = resources.llm.model(body.llm_model or assistant.llm_model_type)
         provider = resources.llm.provider_for(model, await llm_credentials(session, principal, assistant, model))
@@ -295,7 +294,8 @@ async def save_partial(turn: Turn) -> None:
     """Save the answer so far (one UPDATE, no transaction kept open)."""
     assert turn.answer_id is not None
     turn.saved_at = time.perf_counter()
-    async with turn.resources.chat_db_slots, turn.resources.sessions() as session, session.begin():
+    async with turn.resources.chat_db_slots, turn.resources.sessions() as session:
+        await _autocommit(session)
         await repository.save_partial_answer(session, turn.answer_id, turn.run.partial_text, datetime.now(UTC))
 
 
@@ -312,11 +312,18 @@ async def save(turn: Turn, status: str, answer: str) -> None:
     """Record the turn: usage rows always; the answer into the begun turn's message, or (not begun: the
     conversation is someone else's, or history is off) nothing more."""
     owner = UsageOwner(turn.principal.user_id, turn.assistant.project, turn.assistant.id, turn.conversation_id)
-    async with turn.resources.chat_db_slots, turn.resources.sessions() as session, session.begin():
-        if turn.answer_id is None:
+    if turn.answer_id is None:
+        async with turn.resources.chat_db_slots, turn.resources.sessions() as session, session.begin():
             await record_usage(session, owner, turn.run.calls)
-            return
+        return
+    async with turn.resources.chat_db_slots, turn.resources.sessions() as session:
+        await _autocommit(session)  # one statement (answer, usage rows): atomic on its own, no BEGIN/COMMIT
         await repository.finish_turn(session, {**_answer_values(turn, status, answer), "usage": _usage(owner, turn)})
+
+
+async def _autocommit(session: AsyncSession) -> None:
+    """The session's statements each commit on their own (for single statements: two round trips fewer)."""
+    await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 async def _append(
