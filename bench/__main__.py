@@ -12,7 +12,7 @@ import sys
 
 import bench
 
-SKIP = {"common", "__main__", "datasource_common", "mcp_server_timed"}
+SKIP = {"common", "__main__", "datasource_common", "mcp_server_timed", "realpath"}
 
 
 def main() -> None:

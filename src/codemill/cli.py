@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import signal
 import sys
+import threading
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import uvicorn
 
@@ -20,19 +24,23 @@ from codemill.diagrams.server import serve_mermaid
 from codemill.doctor.__main__ import add_arguments as add_doctor_arguments
 from codemill.doctor.__main__ import run_from_arguments as run_doctor_from_arguments
 from codemill.errors import CodemillError
+from codemill.integrations.keyring import keyring_loader
 from codemill.integrations.plugin_keys import PluginKeyStore
 from codemill.kit.logs import configure_logging
 from codemill.kit.metrics import serve_metrics
 from codemill.kit.tracing import configure_tracing
-from codemill.main import create_app
+from codemill.main import WORKER_DATABASE_URL_ENV, create_app
 from codemill.mcp.embedded import EmbeddedMCPConnect
 from codemill.plugins.callout import run_callout
+from codemill.plugins.embedded import EmbeddedNats
 from codemill.plugins.nats_config import resolve_credentials
-from codemill.resources import PluginKeysFromIntegrations, Resources
+from codemill.resources import PluginKeysFromIntegrations, Resources, local_secret_key
 from codemill.settings import Settings, unknown_variables
 
 # The long-running commands refuse to start with a CODEMILL_* variable no setting reads.
 SERVICES = frozenset({"serve", "worker", "migrate", "nats-callout", "mcp-connect", "mermaid"})
+
+log = logging.getLogger("codemill.serve")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,7 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the API and the UI (embedded PostgreSQL unless a URL is set)")
     serve.add_argument("--host", default=None, help="bind address (default: CODEMILL_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (default: CODEMILL_PORT or 8080)")
-    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    serve.add_argument(
+        "--workers", type=int, default=None, help="API worker processes (default: CODEMILL_WORKERS or the cores)"
+    )
 
     sub.add_parser("migrate", help="apply database migrations")
 
@@ -126,36 +136,134 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-
     host = args.host or settings.host
     port = args.port or settings.port
-    database = open_database(settings)
+    workers = max(1, args.workers or settings.workers or os.cpu_count() or 1)
+    database = open_database(settings)  # started (embedded) and migrated once, for every worker
     mcp_connect = EmbeddedMCPConnect(settings)
     # uvicorn re-raises the SIGTERM it caught once it has shut down; turn it into SystemExit so the
     # `finally` below still stops the embedded PostgreSQL cleanly.
     signal.signal(signal.SIGTERM, _exit_on_signal)
     embedded_bridge = settings.mcp_connect.url is None and settings.mcp_connect.embedded
+    shared: SharedServices | None = None
     try:
         if embedded_bridge:
             mcp_connect.start()  # before the app: it reads the bridge's URL and token from settings
         asyncio.run(bootstrap_admin(settings, database.url))
         if embedded_bridge:
             mcp_connect.wait_ready()  # started while the admin was being ensured
-        app = create_app(settings, database.url)
-        uvicorn.run(
-            app,
-            host=host,
-            port=port,
-            log_config=None,
-            access_log=False,
-            proxy_headers=settings.proxy_auth.enabled,
-            forwarded_allow_ips=",".join(settings.proxy_auth.trusted_proxies) if settings.proxy_auth.enabled else None,
-            timeout_graceful_shutdown=10,
-        )
+        options: dict[str, Any] = {
+            "host": host,
+            "port": port,
+            "log_config": None,
+            "access_log": False,
+            "proxy_headers": settings.proxy_auth.enabled,
+            "forwarded_allow_ips": ",".join(settings.proxy_auth.trusted_proxies)
+            if settings.proxy_auth.enabled
+            else None,
+            "timeout_graceful_shutdown": 10,
+        }
+        if workers == 1:
+            uvicorn.run(create_app(settings, database.url), **options)
+        else:
+            shared = SharedServices.start(settings, database.url)
+            os.environ.update(shared.worker_environment())
+            print(f"codemill serve: {workers} worker processes on {host}:{port}", file=sys.stderr, flush=True)
+            uvicorn.run("codemill.main:app_from_environment", factory=True, workers=workers, **options)
     finally:
+        if shared is not None:
+            shared.stop()
         mcp_connect.stop()
         database.close(stop_adopted=True)
     return 0
+
+
+@dataclass
+class SharedServices:
+    """What `codemill serve --workers N` runs once, in the parent, for all its workers.
+
+    The embedded NATS server (in the main thread: it dies with the thread that starts it), and, on one
+    event loop in a background thread, the NATS auth callout and the in-process job workers. The workers
+    run neither; the database was started and migrated and the admin ensured before they start.
+    """
+
+    settings: Settings
+    database_url: str
+    nats: EmbeddedNats | None = None
+    callout: bool = False
+    jobs: bool = False
+    thread: threading.Thread | None = None
+    loop: asyncio.AbstractEventLoop | None = None
+    stopping: asyncio.Event | None = None
+    ready: threading.Event = field(default_factory=threading.Event)
+
+    @classmethod
+    def start(cls, settings: Settings, database_url: str) -> SharedServices:
+        """Make the shared keys, start NATS (embedded) and the background loop."""
+        local_secret_key(settings)  # generated files, made once here rather than raced for by the workers
+        loader = keyring_loader(settings)
+        if loader is not None:
+            loader()
+        shared = cls(settings, database_url)
+        if settings.nats.url is None:
+            shared.nats = EmbeddedNats(settings)
+            shared.nats.start()
+        shared.callout = settings.nats.serve_callout
+        shared.jobs = settings.run_workers_in_process
+        if shared.callout or shared.jobs:
+            shared.thread = threading.Thread(target=asyncio.run, args=(shared._run(),), name="codemill-shared")
+            shared.thread.start()
+            shared.ready.wait(60)
+        return shared
+
+    def worker_environment(self) -> dict[str, str]:
+        """The settings every worker gets on top of the parent's."""
+        env = {
+            WORKER_DATABASE_URL_ENV: self.database_url,
+            "CODEMILL_NATS__SERVE_CALLOUT": "false",
+            "CODEMILL_JOBS__IN_PROCESS": "false",
+        }
+        if self.nats is not None:
+            env["CODEMILL_NATS__SHARED_EMBEDDED"] = "true"
+        bridge = self.settings.mcp_connect
+        if bridge.url is not None:
+            env["CODEMILL_MCP_CONNECT__URL"] = bridge.url
+        if bridge.token is not None:
+            env["CODEMILL_MCP_CONNECT__TOKEN"] = bridge.token.get_secret_value()
+        return env
+
+    async def _run(self) -> None:
+        self.loop, self.stopping = asyncio.get_running_loop(), asyncio.Event()
+        resources = Resources.build(self.settings, self.database_url)
+        callout: asyncio.Task[None] | None = None
+        try:
+            if self.callout:
+                callout = asyncio.create_task(run_callout(self.settings, resources.plugin_keys), name="nats-callout")
+            if self.jobs:
+                await resources.indexing.start(run_workers=True)
+        except Exception:
+            log.exception("the shared background services did not start")
+        finally:
+            self.ready.set()
+        try:
+            await self.stopping.wait()
+        finally:
+            if callout is not None:
+                callout.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await callout
+            await resources.indexing.close()
+            await resources.http.aclose()
+            await resources.outbound.aclose()
+            await resources.engine.dispose()
+
+    def stop(self) -> None:
+        """Stop the background loop, then NATS."""
+        if self.thread is not None and self.loop is not None and self.stopping is not None:
+            self.loop.call_soon_threadsafe(self.stopping.set)
+            self.thread.join(30)
+        if self.nats is not None:
+            self.nats.stop()
 
 
 def _worker(settings: Settings, args: argparse.Namespace) -> int:

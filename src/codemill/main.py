@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -46,6 +47,8 @@ from codemill.files.sharing import register_share_check
 from codemill.integrations.router import router as integrations_router
 from codemill.kit.asgi import RequestContext, SecurityHeaders
 from codemill.kit.compression import JSONCompression, PrecompressedAssets
+from codemill.kit.children import die_with_parent
+from codemill.kit.logs import configure_logging
 from codemill.llm.router import router as llm_router
 from codemill.mcp.catalogue.router import router as mcp_configs_router
 from codemill.openai_api.router import router as openai_router
@@ -103,6 +106,18 @@ ROUTERS = [
     automation_router,
     workspaces_router,
 ]
+
+
+# `codemill serve --workers N`: the database URL the parent started (or was given), for every worker.
+WORKER_DATABASE_URL_ENV = "_CODEMILL_WORKER_DATABASE_URL"
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one `codemill serve --workers N` worker process (uvicorn's factory; settings from the environment)."""
+    die_with_parent()
+    settings = Settings()
+    configure_logging(settings.log_level)
+    return create_app(settings, os.environ[WORKER_DATABASE_URL_ENV])
 
 
 def create_app(settings: Settings, database_url: str) -> FastAPI:

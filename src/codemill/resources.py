@@ -18,8 +18,8 @@ from codemill.auth.oidc import OIDCVerifier
 from codemill.auth.service import Authenticator
 from codemill.automation import runs as automation_runs
 from codemill.automation import scheduler
-from codemill.conversations.chat import mark_abandoned_turns
 from codemill.conversations.checkpoints import ToolCallCheckpoints
+from codemill.conversations.turn import mark_abandoned_turns
 from codemill.datasources.runtime import IndexingRuntime
 from codemill.db.engine import make_engine, make_sessionmaker
 from codemill.diagrams.renderer import MermaidRenderer

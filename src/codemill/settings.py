@@ -85,6 +85,8 @@ class NatsSettings(BaseModel):
     list_timeout_seconds: float = 1.0
     # `codemill serve` answers the auth callout too; false when `codemill nats-callout` processes do.
     serve_callout: bool = True
+    # Set by `codemill serve --workers N` for its workers: the embedded server is the parent's (one for all).
+    shared_embedded: bool = False
     # The embedded server's port; 0 = the port it had last time if still free, else a free one.
     embedded_port: int = 0
 
@@ -321,6 +323,8 @@ class Settings(BaseSettings):
     database_pool_size: int = 20
     host: str = "127.0.0.1"
     port: int = 8080
+    # `codemill serve` worker processes (one event loop each); None = the number of cores.
+    workers: int | None = None
     public_url: str | None = None
     log_level: str = "INFO"
     secret_key: SecretStr | None = None

@@ -46,7 +46,8 @@ def start_server(env_overrides: dict[str, str], log_path: Path, timeout: float =
     """Start `codemill serve` with the given CODEMILL_* settings and wait until healthy (fail loudly)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CODEMILL_")}
-    env.update({"CODEMILL_LOG_LEVEL": "INFO", **env_overrides})
+    # One worker unless a test asks for more (`codemill serve` defaults to one per core).
+    env.update({"CODEMILL_LOG_LEVEL": "INFO", "CODEMILL_WORKERS": "1", **env_overrides})
     log_path.parent.mkdir(parents=True, exist_ok=True)
     out = log_path.open("wb")
     process = subprocess.Popen(

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from codemill.a2a import repository
 from codemill.a2a.schemas import TERMINAL, RpcError, SendParams, TaskIdParams, TaskQueryParams, TaskState
 from codemill.auth.principal import Principal
-from codemill.conversations import chat, turn
+from codemill.conversations import turn
 from codemill.conversations.dependencies import StreamingChatResources
 from codemill.conversations.schemas import CONVERSATION_ID, ChatRequest
 from codemill.errors import CodemillError
@@ -153,10 +153,10 @@ async def _finish(resources: StreamingChatResources, task_id: str, answer: str, 
 
 async def _prepare(
     resources: StreamingChatResources, principal: Principal, assistant_id: str, task: A2ATask, text: str, stream: bool
-) -> chat.Turn:
+) -> turn.Turn:
     request = ChatRequest(conversation_id=task.context_id, text=text, stream=stream)
     try:
-        return await chat.prepare(resources, principal, assistant_id, request)
+        return await turn.prepare(resources, principal, assistant_id, request)
     except CodemillError as exc:
         await _finish(resources, task.id, exc.message, success=False)
         raise RpcFailure(RpcError.INVALID_PARAMS, f"Invalid parameters: {exc.message}", exc.details) from None

@@ -21,8 +21,8 @@ from codemill.auth import policy
 from codemill.auth.principal import Principal
 from codemill.automation import repository
 from codemill.automation.schemas import RunStatus, Target
-from codemill.conversations import chat, turn
-from codemill.conversations.chat import ChatResources
+from codemill.conversations import turn
+from codemill.conversations.turn import ChatResources
 from codemill.conversations.schemas import ChatRequest
 from codemill.datasources import service as datasources
 from codemill.errors import CodemillError
@@ -141,7 +141,7 @@ async def _ask_assistant(resources: AutomationResources, run: AutomationRun) -> 
         raise CodemillError("The run has no prompt for the assistant (set the integration's prompt)")
     conversation_id = str(uuid.uuid4())
     request = ChatRequest(conversation_id=conversation_id, text=prompt, stream=False)
-    prepared = await chat.prepare(resources, principal, run.resource_id, request)
+    prepared = await turn.prepare(resources, principal, run.resource_id, request)
     final = await turn.execute(prepared, lambda _record: None)
     await turn.store(prepared, final)
     answer = str(final.get("generated") or "")

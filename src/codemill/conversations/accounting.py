@@ -1,5 +1,5 @@
 """What a chat turn owes analytics: the budget check before the model runs, the warning it carries, and its
-tool calls and Prometheus counters once it is stored. Kept apart from chat.py/turn.py: the router calls it."""
+tool calls and Prometheus counters once it is stored. Kept apart from turn.py: the router calls it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import orjson
 
 from codemill.analytics import repository as analytics
 from codemill.analytics.budgets.service import ensure_within_budget
-from codemill.conversations.chat import Turn
+from codemill.conversations.turn import Turn
 from codemill.kit.metrics import metrics
 from codemill.llm.usage import count_calls
 from codemill.models.base import new_id, utcnow
@@ -31,6 +31,8 @@ class Allowance:
 async def admit(turn: Turn) -> Allowance:
     """Refuse the turn (402) when a budget it falls under is at its hard limit; collect soft-limit warnings."""
     async with turn.resources.chat_db_slots, turn.resources.sessions() as session:
+        # Only reads: no transaction (no BEGIN/ROLLBACK round trips before the model runs).
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         over_soft = await ensure_within_budget(
             session,
             turn.principal.user_id,

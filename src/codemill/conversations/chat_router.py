@@ -9,7 +9,7 @@ from codemill.agent.records import NDJSON
 from codemill.assistants import service as assistants
 from codemill.auth.dependencies import CurrentPrincipal
 from codemill.auth.principal import Principal
-from codemill.conversations import accounting, chat, turn
+from codemill.conversations import accounting, turn
 from codemill.conversations.schemas import ChatRequest
 
 router = APIRouter(prefix="/v1", tags=["chat"])
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/v1", tags=["chat"])
 
 async def _answer(request: Request, principal: Principal, assistant_id: str, body: ChatRequest) -> Response:
     resources = request.app.state.resources
-    prepared = await chat.prepare(resources, principal, assistant_id, body)
+    prepared = await turn.prepare(resources, principal, assistant_id, body)
     allowance = await accounting.admit(prepared)  # analytics: budgets refuse (hard) or warn (soft) here
     if body.stream:
         return StreamingResponse(

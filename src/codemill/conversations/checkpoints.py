@@ -14,11 +14,13 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from codemill.conversations.chat import Turn
 from codemill.errors import NotFound
 from codemill.tools.approval import PendingToolCall, ToolCallAction
+
+if TYPE_CHECKING:  # turn.py pauses turns here: a type only, to keep the import one way
+    from codemill.conversations.turn import Turn
 
 TTL_SECONDS = 3600.0
 MAX_PAUSED = 1000

@@ -7,7 +7,7 @@ from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
 
-from codemill.conversations.chat import ChatResources
+from codemill.conversations.turn import ChatResources
 
 
 class StreamingChatResources(ChatResources):

@@ -25,7 +25,7 @@ from codemill.assistants.filters import ListFilters
 from codemill.assistants.repository import Page
 from codemill.assistants.service import Scope as AssistantScope
 from codemill.auth.principal import Principal
-from codemill.conversations import chat, turn
+from codemill.conversations import turn
 from codemill.conversations.schemas import ChatRequest
 from codemill.datasources import retrieval
 from codemill.errors import CodemillError
@@ -141,7 +141,7 @@ async def _ask(resources: Any, principal: Principal, name: str, arguments: dict[
         raise ValueError("message: a non-empty text is required")
     conversation_id = arguments.get("conversation_id")
     body = ChatRequest(text=message, conversation_id=conversation_id if isinstance(conversation_id, str) else "")
-    prepared = await chat.prepare(resources, principal, target.assistant_id, body)
+    prepared = await turn.prepare(resources, principal, target.assistant_id, body)
     final = await turn.execute(prepared, lambda _record: None)
     await turn.store(prepared, final)
     return f"{final['generated']}\n\nConversation_Id: {body.conversation_id}"

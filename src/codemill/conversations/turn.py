@@ -1,35 +1,140 @@
-"""Running a prepared chat turn: the agent's events become NDJSON records (CodeMie's StreamedGenerationResult).
+"""One chat turn, read top to bottom: prepare (checks, the model's input, tools) → run (the agent, its events
+as records) → save (the question before the model runs, the answer and its usage after).
 
-Records, one JSON object per line: `generated_chunk` for answer text, `thought` for each tool call as it
-starts and as it ends, and a final record with `last: true` and the whole answer in `generated`.
-A streamed turn runs in its own task: when the client goes away the task is cancelled, which cancels
-the upstream model call, and the partial answer is stored with status "interrupted". The question is
-stored before the model runs and the answer so far now and then, so a crash of the server loses neither
-(another server marks the turn interrupted when it notices). The final record
-is sent as soon as the answer is complete; the stream ends once the turn is stored.
+Records, one JSON object per line (CodeMie's StreamedGenerationResult): `generated_chunk` for answer text,
+`thought` for each tool call as it starts and as it ends, and a final record with `last: true` and the whole
+answer in `generated`. Chat is a streaming boundary: it opens its own short sessions and commits them here;
+no database connection is held while the model and the tools run. A streamed turn runs in its own task: when
+the client goes away the task is cancelled, which cancels the upstream model call, and the partial answer is
+stored with status "interrupted". The question is stored before the model runs and the answer so far now and
+then, so a crash of the server loses neither (another server marks the turn interrupted when it notices).
+The final record is sent as soon as the answer is complete; the stream ends once the turn is stored.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
+import httpx
 import orjson
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from codemill.agent.loop import AgentRequest, Chunk, Final, ThoughtUpdate, run_agent
+from codemill.agent.loop import AgentRequest, AgentRun, Chunk, Final, ThoughtUpdate, run_agent
 from codemill.agent.records import BASE_RECORD
-from codemill.conversations.chat import Turn, begin, partial_save_due, save, save_partial, usage_totals
+from codemill.assistants import sealing
+from codemill.assistants import service as assistants
+from codemill.auth.principal import Principal
+from codemill.conversations import repository
+from codemill.conversations.assistant_tools import llm_credentials, tools_for
 from codemill.conversations.checkpoints import pause
-from codemill.models import TurnStatus
+from codemill.conversations.prompt import client_history, fit, has_client_history, stored_history, system_prompt
+from codemill.conversations.schemas import ChatRequest
+from codemill.errors import PayloadTooLarge
+from codemill.llm.catalogue import CatalogueModel
+from codemill.llm.gateway import LLMGateway
+from codemill.llm.provider import ChatMessage, LLMProvider
+from codemill.llm.usage import UsageOwner, record_usage, usage_rows
+from codemill.models import Assistant, TurnStatus
+from codemill.models.base import new_id
+from codemill.settings import Settings
+from codemill.tools.base import Tool, ToolContext
 
 log = logging.getLogger("codemill.chat")
-
+NAME_LENGTH = 100
 INTERRUPTED_NOTE = "Agent has been interrupted by client"
+# The answer of a turn interrupted by a crash before any of it was saved.
+INTERRUPTED_BY_CRASH = "The answer was interrupted: the server stopped before it was complete."
 
 Emit = Callable[[dict[str, Any]], None]
+
+
+class ChatResources(Protocol):
+    """What a chat turn uses from the process's Resources."""
+
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    http: httpx.AsyncClient
+    llm: LLMGateway
+    chat_db_slots: asyncio.Semaphore
+
+
+@dataclass(slots=True)
+class Turn:
+    """One chat turn, prepared and then run."""
+
+    resources: ChatResources
+    principal: Principal
+    body: ChatRequest
+    assistant: Assistant
+    model: CatalogueModel
+    provider: LLMProvider
+    messages: list[ChatMessage]
+    tools: list[Tool]
+    tool_context: ToolContext
+    received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    started: float = field(default_factory=time.perf_counter)
+    run: AgentRun = field(default_factory=AgentRun)
+    # Set once the question is stored (begin): the history message the answer goes into.
+    answer_id: str | None = None
+    saved_at: float = 0.0
+
+    @property
+    def conversation_id(self) -> str:
+        """The conversation this turn belongs to."""
+        return self.body.conversation_id
+
+    def elapsed(self) -> float:
+        """Seconds since the turn was received."""
+        return time.perf_counter() - self.started
+
+
+# 1. Prepare: everything that can be refused with a 4xx, and the model's input.
+
+
+async def prepare(resources: ChatResources, principal: Principal, assistant_id: str, body: ChatRequest) -> Turn:
+    """Check everything that can be refused with a 4xx, and gather the model's input."""
+    limit = resources.settings.llm.max_message_chars
+    if len(body.text) > limit:
+        raise PayloadTooLarge(
+            f"text: the message is {len(body.text)} characters long; the limit is {limit}",
+            details={"field": "text", "length": len(body.text), "limit": limit},
+            help="Send a shorter message, or attach the content as a file.",
+        )
+    async with resources.chat_db_slots, resources.sessions() as session:
+        await _autocommit(session)  # only reads here: no BEGIN/ROLLBACK round trips on the hot path
+        assistant = await assistants.get_visible(session, principal, assistant_id)
+        model = resources.llm.model(body.llm_model or assistant.llm_model_type)
+        provider = resources.llm.provider_for(model, await llm_credentials(session, principal, assistant, model))
+        variables = await sealing.prompt_values(session, assistant)  # sensitive values opened here, only
+        stored = await stored_history(session, principal, body)
+    system = await system_prompt(body, assistant, principal, variables)
+    history = client_history(body) if has_client_history(body) else stored
+    messages = [ChatMessage("system", system)] if system.strip() else []
+    messages += fit(history, model)
+    messages.append(ChatMessage("user", body.text))
+    ctx = ToolContext(
+        principal=principal,
+        project=assistant.project,
+        assistant_id=assistant.id,
+        conversation_id=body.conversation_id,
+        sessions=resources.sessions,
+        http=resources.http,
+        resources=resources,
+        # The turn's attachments, and the model that describes attached images (read_attached_file).
+        extra={"file_names": list(body.file_names), "vision": (provider, model) if model.features.vision else None},
+    )
+    tools = await tools_for(assistant, ctx) if model.features.tools else []
+    return Turn(resources, principal, body, assistant, model, provider, messages, tools, ctx)
+
+
+# 2. Run: the agent, its events as records (the turn is begun first: the question is stored before the model runs).
 
 
 def _agent_request(turn: Turn) -> AgentRequest:
@@ -103,30 +208,6 @@ async def execute(turn: Turn, emit: Emit) -> dict[str, Any]:
     return record
 
 
-async def store(turn: Turn, final: dict[str, Any]) -> None:
-    """Store the finished turn (history and usage)."""
-    if final.get("tool_call_pending"):  # toolkits hook: a paused turn is kept (by execute), not stored
-        return
-    status = TurnStatus.SUCCESS if final["success"] else TurnStatus.ERROR
-    # Shielded: the client may leave while the answer is being stored; the answer is still kept.
-    await asyncio.shield(save(turn, status, final["generated"]))
-
-
-def response(turn: Turn, final: dict[str, Any]) -> dict[str, Any]:
-    """The non-streamed answer (the SDK's BaseModelResponse, camelCase as CodeMie sends it)."""
-    return {
-        "generated": final["generated"],
-        "timeElapsed": final["time_elapsed"],
-        "tokensUsed": final["debug"]["output_tokens"],
-        "thoughts": [t.record() for t in turn.run.thoughts],
-        "taskId": None,
-        "success": final["success"],
-        "agentError": final["agent_error"],
-        "toolErrors": final["tool_errors"],
-        "toolCallPending": final["tool_call_pending"],  # toolkits hook
-    }
-
-
 def line(record: dict[str, Any]) -> bytes:
     """One NDJSON line."""
     return orjson.dumps(record) + b"\n"
@@ -174,3 +255,155 @@ async def stream(
         # stores what was said so far as interrupted.
         if not task.done():
             task.cancel()
+
+
+def response(turn: Turn, final: dict[str, Any]) -> dict[str, Any]:
+    """The non-streamed answer (the SDK's BaseModelResponse, camelCase as CodeMie sends it)."""
+    return {
+        "generated": final["generated"],
+        "timeElapsed": final["time_elapsed"],
+        "tokensUsed": final["debug"]["output_tokens"],
+        "thoughts": [t.record() for t in turn.run.thoughts],
+        "taskId": None,
+        "success": final["success"],
+        "agentError": final["agent_error"],
+        "toolErrors": final["tool_errors"],
+        "toolCallPending": final["tool_call_pending"],  # toolkits hook
+    }
+
+
+# 3. Save: the question and an answer in progress before the run, the answer so far now and then, the turn after.
+
+
+async def begin(turn: Turn) -> None:
+    """Store the question, and an empty answer in progress, before the model runs (a crash keeps them)."""
+    if not turn.body.save_history:
+        return
+    answer_id = new_id()
+    async with turn.resources.chat_db_slots, turn.resources.sessions() as session, session.begin():
+        stored = await _append(session, turn, TurnStatus.IN_PROGRESS, "", answer_id, usage=[])
+    if stored:
+        turn.answer_id, turn.saved_at = answer_id, time.perf_counter()
+
+
+def partial_save_due(turn: Turn) -> bool:
+    """True when the answer so far should be saved now (a begun turn, past the interval since the last)."""
+    interval = turn.resources.settings.chat.partial_save_seconds
+    return turn.answer_id is not None and time.perf_counter() - turn.saved_at >= interval
+
+
+async def save_partial(turn: Turn) -> None:
+    """Save the answer so far (one UPDATE, no transaction kept open)."""
+    assert turn.answer_id is not None
+    turn.saved_at = time.perf_counter()
+    async with turn.resources.chat_db_slots, turn.resources.sessions() as session:
+        await _autocommit(session)
+        await repository.save_partial_answer(session, turn.answer_id, turn.run.partial_text, datetime.now(UTC))
+
+
+async def store(turn: Turn, final: dict[str, Any]) -> None:
+    """Store the finished turn (history and usage)."""
+    if final.get("tool_call_pending"):  # toolkits hook: a paused turn is kept (by execute), not stored
+        return
+    status = TurnStatus.SUCCESS if final["success"] else TurnStatus.ERROR
+    # Shielded: the client may leave while the answer is being stored; the answer is still kept.
+    await asyncio.shield(save(turn, status, final["generated"]))
+
+
+async def save(turn: Turn, status: str, answer: str) -> None:
+    """Record the turn: usage rows always; the answer into the begun turn's message, or (not begun: the
+    conversation is someone else's, or history is off) nothing more."""
+    owner = UsageOwner(turn.principal.user_id, turn.assistant.project, turn.assistant.id, turn.conversation_id)
+    if turn.answer_id is None:
+        async with turn.resources.chat_db_slots, turn.resources.sessions() as session, session.begin():
+            await record_usage(session, owner, turn.run.calls)
+        return
+    async with turn.resources.chat_db_slots, turn.resources.sessions() as session:
+        await _autocommit(session)  # one statement (answer, usage rows): atomic on its own, no BEGIN/COMMIT
+        await repository.finish_turn(session, {**_answer_values(turn, status, answer), "usage": _usage(owner, turn)})
+
+
+async def _autocommit(session: AsyncSession) -> None:
+    """The session's statements each commit on their own (for single statements: two round trips fewer)."""
+    await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+async def _append(
+    session: AsyncSession, turn: Turn, status: str, answer: str, answer_id: str, usage: list[dict[str, Any]]
+) -> bool:
+    """Store the turn's messages; False when the conversation id is someone else's."""
+    body, principal, assistant = turn.body, turn.principal, turn.assistant
+    now = datetime.now(UTC)
+    stored = await repository.upsert_for_turn(
+        session,
+        {
+            "id": body.conversation_id,
+            "user_id": principal.user_id,
+            "project": assistant.project,
+            "name": body.text.strip().replace("\n", " ")[:NAME_LENGTH],
+            "assistant_id": assistant.id,
+            "llm_model": turn.model.base_name,
+            "created_at": turn.received_at,
+            "updated_at": now,
+        },
+    )
+    if not stored:
+        log.warning("conversation taken by another user; turn not stored", extra={"conversation": body.conversation_id})
+        return False
+    await repository.append_turn(
+        session,
+        {
+            "conversation_id": body.conversation_id,
+            "history_index": body.history_index,
+            "assistant_id": assistant.id,
+            "question_id": new_id(),
+            "question": body.text,
+            "question_raw": body.content_raw or None,
+            "parent_id": body.parent_id,  # answer versions and edits: the branch this turn continues
+            "asked_at": turn.received_at,
+            "file_names": list(body.file_names),
+            **_answer_values(turn, status, answer, answer_id),
+            "usage": usage,
+        },
+    )
+    return True
+
+
+def _answer_values(turn: Turn, status: str, answer: str, answer_id: str | None = None) -> dict[str, Any]:
+    calls = turn.run.calls
+    return {
+        "answer_id": answer_id or turn.answer_id,
+        "answer": answer,
+        "answered_at": datetime.now(UTC),
+        "response_time": round(turn.elapsed(), 4),
+        "input_tokens": sum(c.usage.input_tokens for c in calls),
+        "output_tokens": sum(c.usage.output_tokens for c in calls),
+        "money_spent": sum(c.cost for c in calls),
+        "thoughts": [t.record() for t in turn.run.thoughts],
+        "status": status,
+    }
+
+
+def _usage(owner: UsageOwner, turn: Turn) -> list[dict[str, Any]]:
+    return [row | {"created_at": row["created_at"].isoformat()} for row in usage_rows(owner, turn.run.calls)]
+
+
+def usage_totals(turn: Turn) -> dict[str, Any]:
+    """Tokens and cost of the turn so far."""
+    calls = turn.run.calls
+    return {
+        "input_tokens": sum(c.usage.input_tokens for c in calls),
+        "output_tokens": sum(c.usage.output_tokens for c in calls),
+        "money_spent": sum(c.cost for c in calls),
+        "model": turn.model.base_name,
+    }
+
+
+async def mark_abandoned_turns(sessions: async_sessionmaker[AsyncSession], settings: Settings) -> int:
+    """Mark turns left in progress by a server that died (silent past interrupted_after_seconds) interrupted."""
+    silent_since = datetime.now(UTC) - timedelta(seconds=settings.chat.interrupted_after_seconds)
+    async with sessions() as session, session.begin():
+        marked = await repository.mark_abandoned_turns(session, silent_since, INTERRUPTED_BY_CRASH)
+    if marked:
+        log.warning("chat turns left in progress by a stopped server marked interrupted", extra={"turns": marked})
+    return marked

@@ -177,6 +177,28 @@ async def of_type(
     return list(rows.scalars())
 
 
+async def of_type_for_caller(
+    session: AsyncSession, credential_type: str, *, owner_id: str, project_name: str
+) -> list[Integration]:
+    """In one round trip, the candidates of all three resolution scopes (the caller's in the project, the
+    caller's global ones, the project's), defaults first, then newest; the caller splits them by scope."""
+    query = select(Integration).where(
+        Integration.credential_type == credential_type,
+        or_(
+            and_(
+                Integration.setting_type == "user",
+                Integration.owner_id == owner_id,
+                or_(Integration.is_global.is_(True), Integration.project_name == project_name),
+            ),
+            and_(Integration.setting_type == "project", Integration.project_name == project_name),
+        ),
+    )
+    rows = await session.execute(
+        query.order_by(Integration.is_default.desc(), Integration.updated_at.desc(), Integration.id)
+    )
+    return list(rows.scalars())
+
+
 async def with_secrets_ids(session: AsyncSession) -> list[str]:
     """Ids of every integration that holds secrets."""
     rows = await session.execute(

@@ -10,6 +10,7 @@ host). A Git credential is never handed out for a repository on another host.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -163,16 +164,25 @@ async def credentials_for(
         if chosen is not None:
             return await _resolved(cipher, chosen, "assistant")
 
-    steps: list[tuple[Source, dict[str, Any]]] = [
+    # One query for the three scopes, then the usual order: theirs in the project, theirs global, the project's.
+    candidates = await repository.of_type_for_caller(
+        session, ctype.name, owner_id=principal.user_id, project_name=project
+    )
+    scopes: list[tuple[Source, Callable[[Integration], bool]]] = [
         (
             "user_project",
-            {"owner_id": principal.user_id, "project_name": project, "is_global": False, "setting_type": "user"},
+            lambda i: (
+                i.setting_type == "user"
+                and i.owner_id == principal.user_id
+                and i.project_name == project
+                and not i.is_global
+            ),
         ),
-        ("user_global", {"owner_id": principal.user_id, "is_global": True, "setting_type": "user"}),
-        ("project", {"project_name": project, "setting_type": "project"}),
+        ("user_global", lambda i: i.setting_type == "user" and i.owner_id == principal.user_id and i.is_global),
+        ("project", lambda i: i.setting_type == "project" and i.project_name == project),
     ]
-    for source, scope in steps:
-        chosen = _pick(await repository.of_type(session, ctype.name, **scope), ctype.url_key, repo_url)
+    for source, in_scope in scopes:
+        chosen = _pick([i for i in candidates if in_scope(i)], ctype.url_key, repo_url)
         if chosen is not None:
             return await _resolved(cipher, chosen, source)
     return None

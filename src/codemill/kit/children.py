@@ -60,3 +60,11 @@ def make_traversable(path: Path) -> None:
         mode = parent.stat().st_mode
         if not mode & 0o001:
             parent.chmod(mode | 0o011)
+
+
+def die_with_parent(death_signal: int = signal.SIGTERM) -> None:
+    """This process gets `death_signal` when its parent dies (a worker must not outlive its supervisor)."""
+    parent = os.getppid()
+    _libc().prctl(_PR_SET_PDEATHSIG, death_signal, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os.kill(os.getpid(), death_signal)

@@ -19,7 +19,7 @@ from codemill.assistants import service as assistants
 from codemill.assistants.filters import ListFilters
 from codemill.assistants.repository import Page
 from codemill.auth.principal import Principal
-from codemill.conversations import chat, turn
+from codemill.conversations import turn
 from codemill.conversations.dependencies import StreamingChatResources
 from codemill.conversations.schemas import CONVERSATION_ID, ChatRequest
 from codemill.errors import NotFound, Unprocessable, UpstreamError
@@ -75,7 +75,7 @@ def _model(assistant: Assistant) -> ModelOut:
 async def assistant_for(resources: StreamingChatResources, principal: Principal, model: str) -> Assistant:
     """The assistant a `model` names (id first, then slug), if the caller may use it; 404 otherwise."""
     async with resources.sessions() as session:
-        # Only reads: no transaction (as chat.prepare does on the hot path).
+        # Only reads: no transaction (as turn.prepare does on the hot path).
         await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         try:
             return await assistants.get_visible(session, principal, model)
@@ -125,7 +125,7 @@ async def complete(
 ) -> ChatCompletionOut:
     """A non-streamed completion; a failed turn is a 502 with the agent's error."""
     assistant = await assistant_for(resources, principal, body.model)
-    prepared = await chat.prepare(resources, principal, assistant.id, chat_request(body, conversation_id))
+    prepared = await turn.prepare(resources, principal, assistant.id, chat_request(body, conversation_id))
     final = await turn.execute(prepared, lambda _record: None)
     await turn.store(prepared, final)
     if not final["success"]:
@@ -149,7 +149,7 @@ async def stream(
     Everything that can be refused is checked before the first byte (so refusals are plain 4xx responses).
     """
     assistant = await assistant_for(resources, principal, body.model)
-    prepared = await chat.prepare(resources, principal, assistant.id, chat_request(body, conversation_id))
+    prepared = await turn.prepare(resources, principal, assistant.id, chat_request(body, conversation_id))
     include_usage = body.stream_options is not None and body.stream_options.include_usage
     return turn.stream(prepared, resources.chat_tasks, _chunk_encoder(body.model, conversation_id, include_usage))
 

@@ -95,7 +95,7 @@ class PluginEngine:
     async def start(self) -> None:
         """Start (embedded NATS when no URL is set), serve the callout, connect the client."""
         try:
-            if self._settings.nats.url is None:
+            if self._settings.nats.url is None and not self._settings.nats.shared_embedded:
                 self._embedded = EmbeddedNats(self._settings)
                 self.credentials = self._embedded.start()
             else:

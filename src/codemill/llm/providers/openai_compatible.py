@@ -1,18 +1,24 @@
-"""OpenAI-compatible chat completions (OpenAI, Azure OpenAI, LiteLLM, vLLM, Ollama) through the `openai` library.
+"""OpenAI-compatible chat completions (OpenAI, Azure OpenAI, LiteLLM, vLLM, Ollama) over a thin streaming client.
 
-Retries with exponential backoff on 429/5xx (honouring Retry-After) are the library's; timeouts are per
-request. Upstream calls always stream, so closing our iterator closes the upstream connection.
+One pooled httpx client per endpoint, built once; the upstream's SSE bytes are split into `data:` lines
+and each is parsed straight into a dict (no object per chunk). Retries with exponential backoff on
+408/409/429/5xx and on connection failures (honouring Retry-After), before any of the answer streams;
+timeouts are per request. Upstream calls always stream, so closing our iterator closes the upstream
+connection.
 """
 
 from __future__ import annotations
 
 import base64
+import asyncio
 import logging
+import random
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
-import openai
+import httpx
+import orjson
 
 from codemill.llm.provider import (
     ChatMessage,
@@ -28,6 +34,11 @@ from codemill.llm.tokens import count_message_tokens, count_tokens
 
 log = logging.getLogger("codemill.llm")
 
+RETRIED_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+AZURE_DEFAULT_API_VERSION = "2024-10-21"
+# Backoff between retries: 0.5 s doubling up to 8 s (with jitter), unless the upstream says how long.
+BACKOFF_START, BACKOFF_MAX, RETRY_AFTER_MAX = 0.5, 8.0, 60.0
+
 
 @dataclass(frozen=True, slots=True)
 class Endpoint:
@@ -41,91 +52,100 @@ class Endpoint:
     max_retries: int = 3
 
 
+class _UpstreamFailed(Exception):
+    """An error answer from the upstream (status and body), before any of the answer streamed."""
+
+    def __init__(self, status: int, body: bytes, headers: httpx.Headers) -> None:
+        super().__init__(status)
+        self.status = status
+        self.body = body
+        self.headers = headers
+
+
 class OpenAICompatibleProvider:
     """A provider speaking the OpenAI chat-completions protocol."""
 
     def __init__(self, endpoint: Endpoint) -> None:
         self.endpoint = endpoint
         self.name = "azure_openai" if endpoint.azure else "openai"
-        # Local servers (vLLM, Ollama) accept any key; the library insists on one.
+        # Local servers (vLLM, Ollama) accept any key; send one anyway, as the openai library does.
         key = endpoint.api_key or "not-needed"
-        self.client: openai.AsyncOpenAI
-        if endpoint.azure:
-            self.client = openai.AsyncAzureOpenAI(
-                azure_endpoint=endpoint.base_url,
-                api_version=endpoint.api_version or "2024-10-21",
-                api_key=key,
-                timeout=endpoint.timeout_seconds,
-                max_retries=endpoint.max_retries,
-            )
-        else:
-            self.client = openai.AsyncOpenAI(
-                base_url=endpoint.base_url,
-                api_key=key,
-                timeout=endpoint.timeout_seconds,
-                max_retries=endpoint.max_retries,
-            )
+        self._headers = {"content-type": "application/json", "accept": "text/event-stream"}
+        self._headers.update({"api-key": key} if endpoint.azure else {"authorization": f"Bearer {key}"})
+        self._base = endpoint.base_url.rstrip("/")
+        timeout = httpx.Timeout(endpoint.timeout_seconds, connect=min(endpoint.timeout_seconds, 10.0))
+        # No cap on connections: the chat turns in flight are bounded elsewhere; a cap here would queue streams.
+        limits = httpx.Limits(max_connections=None, max_keepalive_connections=200, keepalive_expiry=30.0)
+        self.client = httpx.AsyncClient(timeout=timeout, limits=limits, follow_redirects=False)
 
     async def close(self) -> None:
         """Close the connection pool."""
-        await self.client.close()
+        await self.client.aclose()
+
+    def _url(self, model_name: str) -> tuple[str, dict[str, str]]:
+        if self.endpoint.azure:
+            version = self.endpoint.api_version or AZURE_DEFAULT_API_VERSION
+            return f"{self._base}/openai/deployments/{model_name}/chat/completions", {"api-version": version}
+        return f"{self._base}/chat/completions", {}
 
     async def stream(self, request: CompletionRequest) -> AsyncGenerator[ProviderEvent, None]:
         """Stream one completion from the upstream server."""
         model = request.model
-        params: dict[str, Any] = {
-            "model": model.deployment_name or model.base_name,
-            "messages": [to_openai_message(m) for m in request.messages],
-            "stream": True,
-            "stream_options": {"include_usage": True},
-        }
-        if request.tools and model.features.tools:
-            params["tools"] = [
-                {
-                    "type": "function",
-                    "function": {"name": t.name, "description": t.description, "parameters": t.parameters},
-                }
-                for t in request.tools
-            ]
-        if model.features.temperature:
-            if request.temperature is not None:
-                params["temperature"] = request.temperature
-            if request.top_p is not None:
-                params["top_p"] = request.top_p
-        if request.max_tokens is not None and model.features.max_tokens:
-            params["max_tokens"] = request.max_tokens
-        try:
-            upstream = await self.client.chat.completions.create(**params)
-        except openai.APIError as exc:
-            raise as_llm_error(exc) from exc
+        name = model.deployment_name or model.base_name
+        url, query = self._url(name)
+        content = orjson.dumps(request_body(request, name))
         text: list[str] = []
         calls: dict[int, dict[str, str]] = {}
         usage: Usage | None = None
         finish_reason: str | None = None
-        try:
-            async for chunk in upstream:
-                if chunk.usage is not None:
-                    usage = Usage(chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
-                for choice in chunk.choices:
-                    finish_reason = choice.finish_reason or finish_reason
-                    delta = choice.delta
-                    if delta is None:
-                        continue
-                    if delta.content:
-                        text.append(delta.content)
-                        yield TextDelta(delta.content)
-                    for piece in delta.tool_calls or []:
-                        slot = calls.setdefault(piece.index, {"id": "", "name": "", "arguments": ""})
-                        if piece.id:
-                            slot["id"] = piece.id
-                        if piece.function is not None:
-                            slot["name"] += piece.function.name or ""
-                            slot["arguments"] += piece.function.arguments or ""
-        except openai.APIError as exc:
-            raise as_llm_error(exc) from exc
-        finally:
-            # Also on cancellation (the user went away): closing the stream ends the upstream request.
-            await upstream.close()
+        attempt = 0
+        while True:
+            try:
+                async with self.client.stream(
+                    "POST", url, params=query, content=content, headers=self._headers
+                ) as response:
+                    if response.status_code >= 400:
+                        raise _UpstreamFailed(response.status_code, await response.aread(), response.headers)
+                    # Also on cancellation (the user went away): leaving this block closes the upstream request.
+                    async for data in sse_data(response):
+                        if data == b"[DONE]":  # read on to the body's end: the connection then goes back to the pool
+                            continue
+                        chunk = orjson.loads(data)
+                        if not isinstance(chunk, dict):
+                            continue
+                        if chunk.get("error"):
+                            raise LLMError(
+                                f"The model provider failed mid-answer: {_message(chunk)[:300]}", code="llm_unavailable"
+                            )
+                        reported = chunk.get("usage")
+                        if reported:
+                            usage = Usage(reported.get("prompt_tokens") or 0, reported.get("completion_tokens") or 0)
+                        for choice in chunk.get("choices") or ():
+                            finish_reason = choice.get("finish_reason") or finish_reason
+                            delta = choice.get("delta")
+                            if not delta:
+                                continue
+                            piece_text = delta.get("content")
+                            if piece_text:
+                                text.append(piece_text)
+                                yield TextDelta(piece_text)
+                            for piece in delta.get("tool_calls") or ():
+                                _add_tool_call(calls, piece)
+                break
+            except _UpstreamFailed as failed:
+                if text or attempt >= self.endpoint.max_retries or failed.status not in RETRIED_STATUSES:
+                    raise status_error(failed.status, failed.body) from None
+                await asyncio.sleep(_backoff(attempt, failed.headers))
+            except httpx.TimeoutException:
+                if text or attempt >= self.endpoint.max_retries:
+                    raise LLMError("The model provider did not answer in time", code="llm_unavailable") from None
+                await asyncio.sleep(_backoff(attempt, None))
+            except (httpx.TransportError, orjson.JSONDecodeError) as exc:
+                if text or attempt >= self.endpoint.max_retries:
+                    log.warning("llm provider unreachable", extra={"error": type(exc).__name__})
+                    raise LLMError("The model provider cannot be reached", code="llm_unavailable") from None
+                await asyncio.sleep(_backoff(attempt, None))
+            attempt += 1
         answer = "".join(text)
         tool_calls = [
             ToolCall(id=slot["id"] or f"call_{index}", name=slot["name"], arguments=slot["arguments"] or "{}")
@@ -135,6 +155,64 @@ class OpenAICompatibleProvider:
             out = count_tokens(answer) + sum(count_tokens(c.arguments) for c in tool_calls)
             usage = Usage(count_message_tokens(request.messages), out, estimated=True)
         yield Completion(text=answer, tool_calls=tool_calls, usage=usage, finish_reason=finish_reason)
+
+
+async def sse_data(response: httpx.Response) -> AsyncGenerator[bytes, None]:
+    """The `data:` payloads of a server-sent-events body (one per event; multi-line data joined by newlines)."""
+    buffer = b""
+    pending: list[bytes] = []
+    async for block in response.aiter_bytes():
+        buffer += block
+        if b"\n" not in block:
+            continue
+        *lines, buffer = buffer.split(b"\n")
+        for raw in lines:
+            line = raw.rstrip(b"\r")
+            if not line:  # the blank line ending an event
+                if pending:
+                    yield b"\n".join(pending)
+                    pending = []
+            elif line.startswith(b"data:"):
+                pending.append(line[6:] if line[5:6] == b" " else line[5:])
+    line = buffer.rstrip(b"\r")
+    if line.startswith(b"data:"):
+        pending.append(line[6:] if line[5:6] == b" " else line[5:])
+    if pending:
+        yield b"\n".join(pending)
+
+
+def request_body(request: CompletionRequest, model_name: str) -> dict[str, Any]:
+    """The chat-completions request body."""
+    model = request.model
+    body: dict[str, Any] = {
+        "model": model_name,
+        "messages": [to_openai_message(m) for m in request.messages],
+        "stream": True,
+        "stream_options": {"include_usage": True},
+    }
+    if request.tools and model.features.tools:
+        body["tools"] = [
+            {"type": "function", "function": {"name": t.name, "description": t.description, "parameters": t.parameters}}
+            for t in request.tools
+        ]
+    if model.features.temperature:
+        if request.temperature is not None:
+            body["temperature"] = request.temperature
+        if request.top_p is not None:
+            body["top_p"] = request.top_p
+    if request.max_tokens is not None and model.features.max_tokens:
+        body["max_tokens"] = request.max_tokens
+    return body
+
+
+def _add_tool_call(calls: dict[int, dict[str, str]], piece: dict[str, Any]) -> None:
+    slot = calls.setdefault(int(piece.get("index") or 0), {"id": "", "name": "", "arguments": ""})
+    if piece.get("id"):
+        slot["id"] = piece["id"]
+    function = piece.get("function")
+    if function:
+        slot["name"] += function.get("name") or ""
+        slot["arguments"] += function.get("arguments") or ""
 
 
 def to_openai_message(message: ChatMessage) -> dict[str, Any]:
@@ -159,38 +237,52 @@ def to_openai_message(message: ChatMessage) -> dict[str, Any]:
     return {"role": message.role, "content": message.content}
 
 
-def as_llm_error(exc: openai.APIError) -> LLMError:
-    """A provider error in words a user understands, with CodeMie's LLM error codes."""
-    if isinstance(exc, openai.APITimeoutError):
-        return LLMError("The model provider did not answer in time", code="llm_unavailable")
-    if isinstance(exc, openai.APIConnectionError):
-        return LLMError("The model provider cannot be reached", code="llm_unavailable")
-    status = getattr(exc, "status_code", None)
-    detail = _detail(exc)
+def _backoff(attempt: int, headers: httpx.Headers | None) -> float:
+    """Seconds to wait before the next attempt: the upstream's Retry-After(-ms) when sane, else exponential."""
+    if headers is not None:
+        for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+            value = headers.get(name)
+            try:
+                wait = float(value) * scale if value is not None else None
+            except ValueError:
+                wait = None
+            if wait is not None and 0 <= wait <= RETRY_AFTER_MAX:
+                return wait
+    wait = min(BACKOFF_START * float(2**attempt), BACKOFF_MAX)
+    return wait * (1 - 0.25 * random.random())  # noqa: S311 - jitter, not a secret
+
+
+def status_error(status: int, body: bytes) -> LLMError:
+    """A provider error answer in words a user understands, with CodeMie's LLM error codes."""
+    detail = _detail(body)
     log.warning("llm provider error", extra={"status": status, "detail": detail[:500]})
-    if isinstance(exc, openai.RateLimitError):
+    if status == 429:
         return LLMError(
             "The model provider is rate limiting requests; try again shortly", code="llm_rate_limited", status=429
         )
-    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+    if status in (401, 403):
         return LLMError(
             "The model provider refused the configured credentials", code="llm_invalid_request", status=status
         )
-    if isinstance(exc, openai.NotFoundError):
+    if status == 404:
         return LLMError(
             "The model provider does not know this model or deployment", code="llm_invalid_request", status=404
         )
-    if isinstance(exc, openai.BadRequestError):
+    if status in (400, 422):
         code = "llm_context_length" if "context" in detail.lower() else "llm_invalid_request"
         return LLMError(f"The model provider rejected the request: {detail[:300]}", code=code, status=400)
-    return LLMError(f"The model provider failed ({status or 'error'})", code="llm_unavailable", status=status)
+    return LLMError(f"The model provider failed ({status})", code="llm_unavailable", status=status)
 
 
-def _detail(exc: openai.APIError) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        inner = body.get("error")
-        message = inner.get("message") if isinstance(inner, dict) else body.get("message")
-        if message:
-            return str(message)
-    return str(exc.message)
+def _detail(body: bytes) -> str:
+    try:
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return body.decode("utf-8", "replace").strip() or "no details"
+    return _message(parsed) if isinstance(parsed, dict) else str(parsed)
+
+
+def _message(parsed: dict[str, Any]) -> str:
+    inner = parsed.get("error")
+    message = inner.get("message") if isinstance(inner, dict) else parsed.get("message")
+    return str(message or inner or parsed)
