@@ -46,8 +46,8 @@ from codemill.files.router import router as files_router
 from codemill.files.sharing import register_share_check
 from codemill.integrations.router import router as integrations_router
 from codemill.kit.asgi import RequestContext, SecurityHeaders
-from codemill.kit.compression import JSONCompression, PrecompressedAssets
 from codemill.kit.children import die_with_parent
+from codemill.kit.compression import JSONCompression, PrecompressedAssets
 from codemill.kit.logs import configure_logging
 from codemill.llm.router import router as llm_router
 from codemill.mcp.catalogue.router import router as mcp_configs_router

@@ -22,8 +22,8 @@ from codemill.auth.principal import Principal
 from codemill.automation import repository
 from codemill.automation.schemas import RunStatus, Target
 from codemill.conversations import turn
-from codemill.conversations.turn import ChatResources
 from codemill.conversations.schemas import ChatRequest
+from codemill.conversations.turn import ChatResources
 from codemill.datasources import service as datasources
 from codemill.errors import CodemillError
 from codemill.jobs.queue import JobContext, defer_in

@@ -9,8 +9,8 @@ connection.
 
 from __future__ import annotations
 
-import base64
 import asyncio
+import base64
 import logging
 import random
 from collections.abc import AsyncGenerator
