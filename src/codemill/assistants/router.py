@@ -16,11 +16,27 @@ from codemill.assistants import prebuilt, responses, service, version_service
 from codemill.assistants import repository as assistants
 from codemill.assistants.filters import parse_filters
 from codemill.assistants.repository import Page
-from codemill.assistants.schemas import AssistantRequest, PrebuiltCreate, PublishRequest, RollbackRequest
+from codemill.assistants.schemas import (
+    AssistantListOut,
+    AssistantOut,
+    AssistantRequest,
+    AssistantSavedOut,
+    AssistantVersionOut,
+    PrebuiltCreate,
+    PrebuiltOut,
+    PromptValidationOut,
+    PublishRequest,
+    RollbackOut,
+    RollbackRequest,
+    ToolkitOut,
+    VersionCompareOut,
+    VersionHistoryOut,
+)
 from codemill.assistants.service import Scope
 from codemill.assistants.templates import PromptTemplateError, render_prompt_async
 from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.errors import BadRequest
+from codemill.kit.api_schemas import MessageOut
 from codemill.kit.params import PageNumber, PathInt32
 from codemill.llm.catalogue import Catalogue
 from codemill.plugins import assistant_tools as plugin_tools
@@ -39,7 +55,7 @@ def _saved(assistant_id: str) -> dict[str, Any]:
     return {"message": "Specified assistant saved", "assistantId": assistant_id, "validation": None}
 
 
-@router.get("")
+@router.get("", response_model=AssistantListOut)
 async def list_assistants(
     session: Session,
     principal: CurrentPrincipal,
@@ -67,7 +83,7 @@ async def list_assistants(
     }
 
 
-@router.post("")
+@router.post("", response_model=AssistantSavedOut)
 async def create_assistant(
     body: AssistantRequest, request: Request, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -84,7 +100,7 @@ class PromptValidation(BaseModel):
     assistant_id: str | None = None
 
 
-@router.post("/system-prompt/validate")
+@router.post("/system-prompt/validate", response_model=PromptValidationOut)
 async def validate_system_prompt(body: PromptValidation, principal: CurrentPrincipal) -> dict[str, Any]:
     """Render a prompt template with the given variables, as chat would."""
     try:
@@ -100,25 +116,25 @@ async def validate_system_prompt(body: PromptValidation, principal: CurrentPrinc
     return {"rendered_prompt": rendered, "is_valid": True, "message": "System prompt rendered successfully"}
 
 
-@router.get("/tools")
+@router.get("/tools", response_model=list[ToolkitOut])
 async def list_tools(_: CurrentPrincipal) -> list[dict[str, Any]]:
     """The toolkits and tools assistants can enable (CodeMie's ToolKitDetails list, not wrapped)."""
     return [*registry.toolkits(), *toolkit_catalogue.toolkit_details(), plugin_tools.toolkit_details()]
 
 
-@router.get("/prebuilt")
+@router.get("/prebuilt", response_model=list[PrebuiltOut])
 async def list_prebuilt(principal: CurrentPrincipal) -> list[dict[str, Any]]:
     """The shipped templates."""
     return [prebuilt.out(t, principal) for t in prebuilt.templates()]
 
 
-@router.get("/prebuilt/{slug}")
+@router.get("/prebuilt/{slug}", response_model=PrebuiltOut)
 async def get_prebuilt(slug: str, principal: CurrentPrincipal) -> dict[str, Any]:
     """One template."""
     return prebuilt.out(prebuilt.by_slug(slug), principal)
 
 
-@router.post("/prebuilt/{slug}")
+@router.post("/prebuilt/{slug}", response_model=AssistantSavedOut)
 async def create_from_prebuilt(
     slug: str,
     request: Request,
@@ -138,20 +154,20 @@ async def _full_with_history(session: Session, principal: CurrentPrincipal, assi
     return responses.full(assistant, principal, users, responses.prompt_history(rows, assistant, users))
 
 
-@router.get("/id/{assistant_id}")
+@router.get("/id/{assistant_id}", response_model=AssistantOut)
 async def get_assistant(assistant_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, Any]:
     """An assistant by id (404 when missing or not visible to the caller)."""
     return await _full_with_history(session, principal, assistant_id)
 
 
-@router.get("/slug/{slug:path}")
+@router.get("/slug/{slug:path}", response_model=AssistantOut)
 async def get_assistant_by_slug(slug: str, session: Session, principal: CurrentPrincipal) -> dict[str, Any]:
     """An assistant by slug."""
     assistant = await service.get_visible_by_slug(session, principal, slug)
     return await _full_with_history(session, principal, assistant.id)
 
 
-@router.put("/{assistant_id}")
+@router.put("/{assistant_id}", response_model=AssistantSavedOut)
 async def update_assistant(
     assistant_id: str, body: AssistantRequest, request: Request, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -160,14 +176,14 @@ async def update_assistant(
     return {"message": "Specified assistant updated", "validation": None}
 
 
-@router.delete("/{assistant_id}")
+@router.delete("/{assistant_id}", response_model=MessageOut)
 async def delete_assistant(assistant_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
     """Delete an assistant and its versions."""
     await service.delete(session, principal, assistant_id)
     return {"message": "Specified assistant removed"}
 
 
-@router.get("/{assistant_id}/versions")
+@router.get("/{assistant_id}/versions", response_model=VersionHistoryOut)
 async def list_versions(
     assistant_id: str,
     session: Session,
@@ -179,7 +195,7 @@ async def list_versions(
     return await version_service.history(session, principal, assistant_id, page, per_page)
 
 
-@router.get("/{assistant_id}/versions/{version_number}")
+@router.get("/{assistant_id}/versions/{version_number}", response_model=AssistantVersionOut)
 async def get_version(
     assistant_id: str, version_number: PathInt32, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -187,7 +203,7 @@ async def get_version(
     return await version_service.one(session, principal, assistant_id, version_number)
 
 
-@router.get("/{assistant_id}/versions/{version1}/compare/{version2}")
+@router.get("/{assistant_id}/versions/{version1}/compare/{version2}", response_model=VersionCompareOut)
 async def compare_versions(
     assistant_id: str, version1: PathInt32, version2: PathInt32, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -195,7 +211,7 @@ async def compare_versions(
     return await version_service.compare(session, principal, assistant_id, version1, version2)
 
 
-@router.post("/{assistant_id}/versions/{version_number}/rollback")
+@router.post("/{assistant_id}/versions/{version_number}/rollback", response_model=RollbackOut)
 async def rollback_version(
     assistant_id: str,
     version_number: PathInt32,
@@ -215,7 +231,7 @@ async def rollback_version(
     }
 
 
-@router.post("/{assistant_id}/marketplace/publish")
+@router.post("/{assistant_id}/marketplace/publish", response_model=MessageOut)
 async def publish(
     assistant_id: str,
     session: Session,
@@ -228,7 +244,7 @@ async def publish(
     return {"message": f"Assistant {assistant_id} published to marketplace successfully"}
 
 
-@router.post("/{assistant_id}/marketplace/unpublish")
+@router.post("/{assistant_id}/marketplace/unpublish", response_model=MessageOut)
 async def unpublish(assistant_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
     """Withdraw from the marketplace."""
     await service.set_published(session, principal, assistant_id, False)

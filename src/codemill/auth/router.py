@@ -11,9 +11,10 @@ from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
 from codemill.auth.passwords import password_policy, verify_password
 from codemill.auth.service import Authenticator
 from codemill.errors import NotFound, Unauthorized
+from codemill.kit.api_schemas import MessageOut
 from codemill.users import repository as users
 from codemill.users import service as user_service
-from codemill.users.schemas import user_detail_out
+from codemill.users.schemas import LoginOut, PasswordChangedOut, user_detail_out
 
 router = APIRouter(prefix="/v1/local-auth", tags=["auth"])
 
@@ -37,7 +38,7 @@ def _authenticator(request: Request) -> Authenticator:
     return authenticator
 
 
-@router.post("/login")
+@router.post("/login", response_model=LoginOut)
 async def login(body: LoginIn, request: Request, session: Session) -> dict[str, Any]:
     """Exchange email and password for an access token."""
     address = request.client.host if request.client else None
@@ -51,7 +52,7 @@ async def login(body: LoginIn, request: Request, session: Session) -> dict[str, 
     }
 
 
-@router.post("/logout")
+@router.post("/logout", response_model=MessageOut)
 async def logout(request: Request, session: Session, _: CurrentPrincipal) -> dict[str, str]:
     """Revoke the token this request was made with."""
     token = request.headers.get("authorization", "").partition(" ")[2].strip()
@@ -59,7 +60,7 @@ async def logout(request: Request, session: Session, _: CurrentPrincipal) -> dic
     return {"message": "Logged out successfully"}
 
 
-@router.post("/change-password")
+@router.post("/change-password", response_model=PasswordChangedOut)
 async def change_password(
     body: ChangePasswordIn, request: Request, session: Session, principal: CurrentPrincipal, settings: AppSettings
 ) -> dict[str, str]:

@@ -10,7 +10,7 @@ from codemill.assistants import service as assistants
 from codemill.auth.dependencies import CurrentPrincipal
 from codemill.auth.principal import Principal
 from codemill.conversations import accounting, chat, turn
-from codemill.conversations.schemas import ChatRequest
+from codemill.conversations.schemas import CHAT_ANSWER, ChatRequest
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 
@@ -31,7 +31,7 @@ async def _answer(request: Request, principal: Principal, assistant_id: str, bod
     return JSONResponse(allowance.annotate(turn.response(prepared, final)))
 
 
-@router.post("/assistants/{assistant_id}/model", response_model=None)
+@router.post("/assistants/{assistant_id}/model", response_model=None, responses=CHAT_ANSWER)
 async def chat_with_assistant(
     assistant_id: str, body: ChatRequest, request: Request, principal: CurrentPrincipal
 ) -> Response:
@@ -39,7 +39,7 @@ async def chat_with_assistant(
     return await _answer(request, principal, assistant_id, body)
 
 
-@router.post("/assistants/slug/{slug:path}/model", response_model=None)
+@router.post("/assistants/slug/{slug:path}/model", response_model=None, responses=CHAT_ANSWER)
 async def chat_with_assistant_by_slug(
     slug: str, body: ChatRequest, request: Request, principal: CurrentPrincipal
 ) -> Response:

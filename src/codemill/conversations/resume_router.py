@@ -13,6 +13,7 @@ from codemill.assistants import service as assistants
 from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.conversations import turn
 from codemill.conversations.checkpoints import ToolCallCheckpoints, resumed
+from codemill.conversations.schemas import CHAT_ANSWER
 from codemill.errors import Unavailable
 from codemill.tools.approval import ToolCallAction
 
@@ -40,7 +41,7 @@ def _checkpoints(request: Request) -> ToolCallCheckpoints:
 Checkpoints = Annotated[ToolCallCheckpoints, Depends(_checkpoints)]
 
 
-@router.post("/assistants/{assistant_id}/model/tool-call/resume", response_model=None)
+@router.post("/assistants/{assistant_id}/model/tool-call/resume", response_model=None, responses=CHAT_ANSWER)
 async def resume_tool_call(
     assistant_id: str,
     body: ToolCallResumeRequest,

@@ -8,14 +8,20 @@ from fastapi import APIRouter, Request
 
 from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.datasources import service
-from codemill.datasources.schemas import ConfluenceCreate, JiraCreate, KnowledgeBaseUpdate
+from codemill.datasources.schemas import (
+    ConfluenceCreate,
+    ContextOptionOut,
+    IndexingStartedOut,
+    JiraCreate,
+    KnowledgeBaseUpdate,
+)
 from codemill.datasources.sync import CONFLUENCE, GIT, JIRA
 from codemill.errors import Unprocessable
 
 router = APIRouter(prefix="/v1", tags=["Datasources"])
 
 
-@router.post("/index/knowledge_base/confluence", status_code=201)
+@router.post("/index/knowledge_base/confluence", status_code=201, response_model=IndexingStartedOut)
 async def create_confluence(
     request: Request, session: Session, principal: CurrentPrincipal, body: ConfluenceCreate
 ) -> dict[str, Any]:
@@ -26,7 +32,7 @@ async def create_confluence(
     return {"message": f"Indexing of datasource {ds.name} has been started in the background", "id": ds.id}
 
 
-@router.post("/index/knowledge_base/jira")
+@router.post("/index/knowledge_base/jira", response_model=IndexingStartedOut)
 async def create_jira(
     request: Request, session: Session, principal: CurrentPrincipal, body: JiraCreate
 ) -> dict[str, Any]:
@@ -58,7 +64,7 @@ async def _update(
     return {"message": f"Indexing of datasource {ds.name} has been started in the background", "id": ds.id}
 
 
-@router.put("/index/knowledge_base/confluence")
+@router.put("/index/knowledge_base/confluence", response_model=IndexingStartedOut)
 async def update_confluence(
     request: Request, session: Session, principal: CurrentPrincipal, body: KnowledgeBaseUpdate,
     full_reindex: bool = False, resume_indexing: bool = False,
@@ -69,7 +75,7 @@ async def update_confluence(
     )
 
 
-@router.put("/index/knowledge_base/jira")
+@router.put("/index/knowledge_base/jira", response_model=IndexingStartedOut)
 async def update_jira(
     request: Request, session: Session, principal: CurrentPrincipal, body: KnowledgeBaseUpdate,
     full_reindex: bool = False, incremental_reindex: bool = False,
@@ -80,7 +86,7 @@ async def update_jira(
     )
 
 
-@router.get("/assistants/context")
+@router.get("/assistants/context", response_model=list[ContextOptionOut])
 async def assistants_context(session: Session, principal: CurrentPrincipal, project_name: str) -> list[dict[str, Any]]:
     """Datasources of a project the caller may attach to an assistant: {name, context_type, id}."""
     found = await service.visible_in_project(session, principal, project_name)

@@ -11,10 +11,25 @@ from pydantic import ValidationError
 from codemill.auth import policy
 from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.datasources import repository, retrieval, service
-from codemill.datasources.schemas import CodeCreate, CodeUpdate, DatasourceBase, SearchRequest, datasource_out
+from codemill.datasources.schemas import (
+    CancelOut,
+    CodeCreate,
+    CodeUpdate,
+    DatasourceBase,
+    DatasourceIdOut,
+    DatasourceListOut,
+    DatasourceOut,
+    IndexingStartedOut,
+    SearchOut,
+    SearchRequest,
+    StorageStatsOut,
+    UsingAssistantOut,
+    datasource_out,
+)
 from codemill.datasources.service import Upload
 from codemill.datasources.sync import FILE, remove_clone
 from codemill.errors import PayloadTooLarge, Unprocessable
+from codemill.kit.api_schemas import MessageOut
 from codemill.kit.params import PageNumber
 from codemill.settings import Settings
 
@@ -47,7 +62,7 @@ async def read_uploads(settings: Settings, files: list[UploadFile] | None) -> li
     return uploads
 
 
-@router.get("/index")
+@router.get("/index", response_model=DatasourceListOut)
 async def list_datasources(
     session: Session,
     principal: CurrentPrincipal,
@@ -68,7 +83,7 @@ async def list_datasources(
     }
 
 
-@router.get("/index/find_id")
+@router.get("/index/find_id", response_model=DatasourceIdOut)
 async def find_id(
     session: Session, principal: CurrentPrincipal, name: str, index_type: str, project_name: str | None = None
 ) -> dict[str, str]:
@@ -79,7 +94,7 @@ async def find_id(
     return {"id": ds.id}
 
 
-@router.get("/index/{datasource_id}")
+@router.get("/index/{datasource_id}", response_model=DatasourceOut)
 async def get_datasource(session: Session, principal: CurrentPrincipal, datasource_id: str) -> dict[str, Any]:
     """One datasource with its processed files."""
     ds = await service.visible(session, principal, datasource_id)
@@ -87,7 +102,7 @@ async def get_datasource(session: Session, principal: CurrentPrincipal, datasour
     return datasource_out(ds, principal, processed, await repository.skipped_items(session, ds.id, limit=1000))
 
 
-@router.delete("/index/{datasource_id}")
+@router.delete("/index/{datasource_id}", response_model=MessageOut)
 async def delete_datasource(
     request: Request, session: Session, principal: CurrentPrincipal, datasource_id: str
 ) -> dict[str, str]:
@@ -100,7 +115,7 @@ async def delete_datasource(
     return {"message": f"Index {ds.name} was deleted successfully"}
 
 
-@router.post("/index/{datasource_id}/cancel")
+@router.post("/index/{datasource_id}/cancel", response_model=CancelOut)
 async def cancel_indexing(session: Session, principal: CurrentPrincipal, datasource_id: str) -> dict[str, Any]:
     """Stop indexing (status becomes paused; resume_indexing continues without redoing finished items)."""
     ds = policy.ensure_datasource_manageable(principal, await repository.get(session, datasource_id))
@@ -108,7 +123,7 @@ async def cancel_indexing(session: Session, principal: CurrentPrincipal, datasou
     return {"message": "Indexing cancellation requested" if cancelled else "Nothing to cancel", "cancelled": cancelled}
 
 
-@router.post("/index/{datasource_id}/search")
+@router.post("/index/{datasource_id}/search", response_model=SearchOut)
 async def search_datasource(
     request: Request, session: Session, principal: CurrentPrincipal, datasource_id: str, body: SearchRequest
 ) -> dict[str, Any]:
@@ -124,7 +139,7 @@ async def search_datasource(
     }
 
 
-@router.get("/index/{datasource_id}/assistants")
+@router.get("/index/{datasource_id}/assistants", response_model=list[UsingAssistantOut])
 async def assistants_using(session: Session, principal: CurrentPrincipal, datasource_id: str) -> list[dict[str, Any]]:
     """Assistants (visible to the caller) that have this datasource in their context."""
     ds = await service.visible(session, principal, datasource_id)
@@ -136,14 +151,14 @@ async def assistants_using(session: Session, principal: CurrentPrincipal, dataso
     ]
 
 
-@router.get("/index/{datasource_id}/elasticsearch")
+@router.get("/index/{datasource_id}/elasticsearch", response_model=StorageStatsOut)
 async def storage_stats(session: Session, principal: CurrentPrincipal, datasource_id: str) -> dict[str, Any]:
     """Index statistics (CodeMie's name; the chunks live in PostgreSQL)."""
     ds = await service.visible(session, principal, datasource_id)
     return {"index_name": f"datasource_chunks:{ds.id}", "size_in_bytes": await repository.storage_bytes(session, ds.id)}
 
 
-@router.post("/application/{project}/index", status_code=201)
+@router.post("/application/{project}/index", status_code=201, response_model=IndexingStartedOut)
 async def create_code_datasource(
     request: Request, session: Session, principal: CurrentPrincipal, project: str, body: CodeCreate
 ) -> dict[str, Any]:
@@ -153,7 +168,7 @@ async def create_code_datasource(
     return {"message": f"Indexing of datasource {ds.name} has been started in the background", "id": ds.id}
 
 
-@router.put("/application/{project}/index/{name}", status_code=201)
+@router.put("/application/{project}/index/{name}", status_code=201, response_model=IndexingStartedOut)
 async def update_code_datasource(
     request: Request,
     session: Session,
@@ -183,7 +198,7 @@ async def update_code_datasource(
     return {"message": f"{kind} of datasource {name} has been started in the background", "id": ds.id}
 
 
-@router.post("/index/knowledge_base/file")
+@router.post("/index/knowledge_base/file", response_model=IndexingStartedOut)
 async def create_file_datasource(
     request: Request,
     session: Session,
@@ -205,7 +220,7 @@ async def create_file_datasource(
     return {"message": f"Indexing of datasource {ds.name} has been started in the background", "id": ds.id}
 
 
-@router.put("/index/knowledge_base/file")
+@router.put("/index/knowledge_base/file", response_model=IndexingStartedOut)
 async def update_file_datasource(
     request: Request,
     session: Session,

@@ -16,12 +16,13 @@ from sqlalchemy import text
 
 from codemill import __version__
 from codemill.auth.dependencies import OptionalPrincipal
+from codemill.platform.schemas import HEALTH, ConfigComponentOut, InfoOut
 
 router = APIRouter(prefix="/v1", tags=["platform"])
 _process = psutil.Process()
 
 
-@router.get("/healthcheck")
+@router.get("/healthcheck", responses=HEALTH)
 async def healthcheck(request: Request, principal: OptionalPrincipal) -> JSONResponse:
     """Liveness and readiness: 200 when the database answers, 503 otherwise (process figures for admins)."""
     resources = request.app.state.resources
@@ -45,7 +46,7 @@ async def healthcheck(request: Request, principal: OptionalPrincipal) -> JSONRes
     return JSONResponse(body, status_code=200 if failure is None else 503)
 
 
-@router.get("/info")
+@router.get("/info", response_model=InfoOut)
 async def info(request: Request) -> dict[str, Any]:
     """What this server is, and the upload limit it enforces."""
     settings = request.app.state.resources.settings
@@ -57,7 +58,7 @@ async def info(request: Request) -> dict[str, Any]:
     }
 
 
-@router.get("/config")
+@router.get("/config", response_model=list[ConfigComponentOut])
 async def config(request: Request, principal: OptionalPrincipal) -> list[dict[str, Any]]:
     """Client configuration, as a list of components (CodeMie's shape): auth modes, endpoints, plugins."""
     settings = request.app.state.resources.settings

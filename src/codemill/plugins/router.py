@@ -9,11 +9,12 @@ from fastapi import APIRouter, Query, Request
 from codemill.auth.dependencies import CurrentPrincipal
 from codemill.plugins.assistant_tools import listing_key, toolkit_info
 from codemill.plugins.engine import PluginEngine
+from codemill.tools.schemas import ToolkitOut
 
 router = APIRouter(prefix="/v1/assistants", tags=["plugins"])
 
 
-@router.get("/plugin_tools")
+@router.get("/plugin_tools", response_model=list[ToolkitOut])
 async def plugin_tools(
     request: Request,
     principal: CurrentPrincipal,

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from codemill.kit.api_schemas import MessageOut
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -152,3 +154,22 @@ class CsvValidationOut(BaseModel):
 
 class OwnershipIn(Strict):
     user_id: str = Field(min_length=1, max_length=64)
+
+
+class ProjectAckOut(MessageOut):
+    name: str
+
+
+class OwnershipOut(ProjectAckOut):
+    created_by: str
+
+
+class ApplicationOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    name: str
+    display_name: str | None = Field(alias="displayName")
+
+
+class ApplicationsOut(BaseModel):
+    applications: list[ApplicationOut]
