@@ -13,7 +13,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from codemill.datasources import repository
@@ -21,6 +20,7 @@ from codemill.datasources.credentials import credentials_of
 from codemill.datasources.sources.documents import DocumentError, document_text, fetched_text
 from codemill.datasources.sources.git import Repository
 from codemill.datasources.sync import FILE, GIT, SyncResult, sync_items
+from codemill.db.statements import relax_commit_durability
 from codemill.jobs.queue import AbortReason, JobAborted, JobContext
 from codemill.kit.outbound import OutboundClient
 from codemill.models import Datasource
@@ -220,7 +220,7 @@ class Indexer:
                 done[path] = self.totals[path]  # every chunk of the item is stored now (earlier runs' too)
         async with self.env.sessions() as session:
             # A crash may lose the last batches' commits: they are redone (idempotently) when the job resumes.
-            await session.execute(text("SET LOCAL synchronous_commit = off"))
+            await relax_commit_durability(session)
             inserted = await repository.insert_chunks(session, ds.id, dims, rows)
             await repository.mark_items_done(session, ds.id, done)
             await repository.advance_progress(session, ds.id, dims, inserted, len(done))

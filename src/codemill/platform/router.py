@@ -12,10 +12,10 @@ from typing import Any
 import psutil
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from codemill import __version__
 from codemill.auth.dependencies import OptionalPrincipal
+from codemill.db.statements import ping
 from codemill.platform.schemas import HEALTH, ConfigComponentOut, InfoOut
 
 router = APIRouter(prefix="/v1", tags=["platform"])
@@ -28,8 +28,7 @@ async def healthcheck(request: Request, principal: OptionalPrincipal) -> JSONRes
     resources = request.app.state.resources
     failure: str | None = None
     try:
-        async with resources.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        await ping(resources.engine)
     except Exception as exc:
         failure = type(exc).__name__
     body: dict[str, Any] = {
