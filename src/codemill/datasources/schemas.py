@@ -11,7 +11,7 @@ from codemill.auth import policy
 from codemill.auth.principal import Principal
 from codemill.kit.api_schemas import IdMessageOut, MessageOut, OpenOut, Pagination
 from codemill.kit.params import INT32_MAX
-from codemill.models import Datasource
+from codemill.models import Datasource, DatasourceStatus
 
 NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 BRANCH = re.compile(r"^(?!-)(?!.*\.\.)[A-Za-z0-9._/+-]+$")
@@ -127,10 +127,10 @@ class SearchRequest(BaseModel):
 def sdk_status(ds: Datasource) -> dict[str, bool]:
     """CodeMie's flags, from which the SDK derives its status."""
     return {
-        "completed": ds.status == "indexed",
-        "error": ds.status == "failed",
-        "is_fetching": ds.status == "indexing" and ds.items_total == 0,
-        "is_queued": ds.status == "pending",
+        "completed": ds.status == DatasourceStatus.INDEXED,
+        "error": ds.status == DatasourceStatus.FAILED,
+        "is_fetching": ds.status == DatasourceStatus.INDEXING and ds.items_total == 0,
+        "is_queued": ds.status == DatasourceStatus.PENDING,
     }
 
 

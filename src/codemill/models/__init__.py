@@ -15,7 +15,7 @@ from codemill.models.api_access import A2ATask, ApiKey
 from codemill.models.assistants import Assistant, AssistantVersion
 from codemill.models.base import Base
 from codemill.models.conversations import Conversation, ConversationFolder, ConversationMessage, TurnStatus
-from codemill.models.datasources import Datasource, DatasourceChunk, DatasourceItem
+from codemill.models.datasources import Datasource, DatasourceChunk, DatasourceItem, DatasourceStatus, IndexingMode
 from codemill.models.integrations import Integration
 from codemill.models.mcp_configs import MCPConfig
 from codemill.models.projects import Project, ProjectMember
@@ -45,6 +45,8 @@ __all__ = [
     "Datasource",
     "DatasourceChunk",
     "DatasourceItem",
+    "DatasourceStatus",
+    "IndexingMode",
     "Integration",
     "LLMUsage",
     "LoginThrottle",
