@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from codemill.assistants import prebuilt, responses, service, version_service
@@ -38,17 +38,12 @@ from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.errors import BadRequest
 from codemill.kit.api_schemas import MessageOut
 from codemill.kit.params import PageNumber, PathInt32
-from codemill.llm.catalogue import Catalogue
+from codemill.llm.dependencies import AppCatalogue
 from codemill.plugins import assistant_tools as plugin_tools
 from codemill.toolkits import catalogue as toolkit_catalogue
 from codemill.tools import registry
 
 router = APIRouter(prefix="/v1/assistants", tags=["assistants"])
-
-
-def _catalogue(request: Request) -> Catalogue:
-    catalogue: Catalogue = request.app.state.resources.catalogue
-    return catalogue
 
 
 def _saved(assistant_id: str) -> dict[str, Any]:
@@ -85,10 +80,10 @@ async def list_assistants(
 
 @router.post("", response_model=AssistantSavedOut)
 async def create_assistant(
-    body: AssistantRequest, request: Request, session: Session, principal: CurrentPrincipal
+    body: AssistantRequest, catalogue: AppCatalogue, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     """Create an assistant (version 1)."""
-    assistant = await service.create(session, principal, _catalogue(request), body)
+    assistant = await service.create(session, principal, catalogue, body)
     return _saved(assistant.id)
 
 
@@ -137,13 +132,13 @@ async def get_prebuilt(slug: str, principal: CurrentPrincipal) -> dict[str, Any]
 @router.post("/prebuilt/{slug}", response_model=AssistantSavedOut)
 async def create_from_prebuilt(
     slug: str,
-    request: Request,
+    catalogue: AppCatalogue,
     session: Session,
     principal: CurrentPrincipal,
     body: Annotated[PrebuiltCreate | None, Body()] = None,
 ) -> dict[str, Any]:
     """Create an assistant from a template (Codemill's addition; the CodeMie UI copies templates client-side)."""
-    assistant = await prebuilt.create_from(session, principal, _catalogue(request), slug, body or PrebuiltCreate())
+    assistant = await prebuilt.create_from(session, principal, catalogue, slug, body or PrebuiltCreate())
     return _saved(assistant.id)
 
 
@@ -169,10 +164,10 @@ async def get_assistant_by_slug(slug: str, session: Session, principal: CurrentP
 
 @router.put("/{assistant_id}", response_model=AssistantSavedOut)
 async def update_assistant(
-    assistant_id: str, body: AssistantRequest, request: Request, session: Session, principal: CurrentPrincipal
+    assistant_id: str, body: AssistantRequest, catalogue: AppCatalogue, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     """Change an assistant; the fields sent replace the stored ones, and a new version is recorded."""
-    await service.update(session, principal, _catalogue(request), assistant_id, body)
+    await service.update(session, principal, catalogue, assistant_id, body)
     return {"message": "Specified assistant updated", "validation": None}
 
 
@@ -215,16 +210,14 @@ async def compare_versions(
 async def rollback_version(
     assistant_id: str,
     version_number: PathInt32,
-    request: Request,
+    catalogue: AppCatalogue,
     session: Session,
     principal: CurrentPrincipal,
     body: Annotated[RollbackRequest | None, Body()] = None,
 ) -> dict[str, Any]:
     """Make an earlier version current again (recorded as a new version)."""
     notes = body.change_notes if body else None
-    created = await version_service.rollback(
-        session, principal, _catalogue(request), assistant_id, version_number, notes
-    )
+    created = await version_service.rollback(session, principal, catalogue, assistant_id, version_number, notes)
     return {
         "message": f"Rolled back to version {version_number}. Created new version {created}",
         "version_number": created,
