@@ -10,6 +10,8 @@ UV := $(BIN)/uv
 PORT ?= 8080
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n 2 --dist loadfile
+# The line-coverage gate on src/codemill (whole suite), reported per package by scripts/coverage_report.py.
+COVERAGE_MIN ?= 85
 
 .PHONY: help install run test check lint format typecheck layers pytest ui ui-test ui-check ui-lint ui-types ui-types-check ui-size bench lock clean deploy-tools plugins-cli chromium wrk api-coverage
 
@@ -113,7 +115,9 @@ wrk:
 	$(call apt_need,wrk,The API benchmark needs wrk)
 
 pytest: install ui plugins-cli deploy-tools chromium
-	$(BIN)/pytest $(PYTEST_ARGS)
+	rm -f .coverage .coverage.*
+	COVERAGE_CORE=sysmon $(BIN)/pytest $(PYTEST_ARGS) --cov=codemill --cov-report=
+	$(BIN)/python scripts/coverage_report.py --fail-under $(COVERAGE_MIN)
 
 ui-test: $(if $(wildcard ui/package.json),ui/node_modules/.installed,)
 	$(if $(wildcard ui/package.json),cd ui && npm test,@true)
