@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 
 class OpenOut(BaseModel):
@@ -28,14 +28,13 @@ class IdMessageOut(MessageOut):
 
 
 class Pagination(BaseModel):
-    """The one pagination block of every paged list: page (from 0), per_page, total, pages."""
+    """The one pagination block of every paged list: page (from 0), per_page, total, and pages (derived)."""
 
     page: int
     per_page: int
     total: int
-    pages: int
 
-
-def pagination(page: int, per_page: int, total: int) -> Pagination:
-    """The block for one page of `total` items."""
-    return Pagination(page=page, per_page=per_page, total=total, pages=-(-total // per_page))
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def pages(self) -> int:
+        return -(-self.total // self.per_page) if self.per_page > 0 else 0

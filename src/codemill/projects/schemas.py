@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from codemill.kit.api_schemas import MessageOut
+from codemill.kit.api_schemas import Pagination as Pagination
 
 
 class Strict(BaseModel):
@@ -74,12 +75,6 @@ class ProjectListItem(BaseModel):
     cost_center_id: str | None = None
     cost_center_name: str | None = None
     budgets: list[dict[str, object]] = Field(default_factory=list)
-
-
-class Pagination(BaseModel):
-    total: int
-    page: int
-    per_page: int
 
 
 class ProjectListOut(BaseModel):

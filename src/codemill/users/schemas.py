@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from codemill.auth.principal import Principal
 from codemill.kit.api_schemas import MessageOut, OpenOut
+from codemill.kit.api_schemas import Pagination as Pagination
 from codemill.kit.params import INT32_MAX
 from codemill.models import Project, ProjectMember, User
 
@@ -66,12 +67,6 @@ class UserDetailOut(BaseModel):
     date: str | None
     update_date: str | None
     deleted_at: str | None = None
-
-
-class Pagination(BaseModel):
-    total: int
-    page: int
-    per_page: int
 
 
 class UserListOut(BaseModel):

@@ -2983,7 +2983,7 @@ export interface components {
         AssistantListOut: {
             /** Data */
             data: (components["schemas"]["AssistantOut"] | components["schemas"]["AssistantListItemOut"])[];
-            pagination: components["schemas"]["codemill__kit__api_schemas__Pagination"];
+            pagination: components["schemas"]["Pagination"];
         };
         /**
          * AssistantOut
@@ -3929,7 +3929,7 @@ export interface components {
         DatasourceListOut: {
             /** Data */
             data: components["schemas"]["DatasourceOut"][];
-            pagination: components["schemas"]["codemill__kit__api_schemas__Pagination"];
+            pagination: components["schemas"]["Pagination"];
         };
         /**
          * DatasourceOut
@@ -4045,7 +4045,7 @@ export interface components {
         ExecutionListOut: {
             /** Data */
             data: components["schemas"]["ExecutionOut"][];
-            pagination: components["schemas"]["codemill__projects__schemas__Pagination"];
+            pagination: components["schemas"]["Pagination"];
         };
         /**
          * ExecutionOut
@@ -4087,7 +4087,7 @@ export interface components {
         ExecutionStateListOut: {
             /** Data */
             data: components["schemas"]["ExecutionStateOut"][];
-            pagination: components["schemas"]["codemill__projects__schemas__Pagination"];
+            pagination: components["schemas"]["Pagination"];
         };
         /**
          * ExecutionStateOut
@@ -4337,7 +4337,7 @@ export interface components {
         IntegrationList: {
             /** Data */
             data: components["schemas"]["IntegrationOut"][];
-            pagination: components["schemas"]["codemill__integrations__schemas__Pagination"];
+            pagination: components["schemas"]["Pagination"];
         };
         /**
          * IntegrationOut
@@ -4907,6 +4907,20 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * Pagination
+         * @description The one pagination block of every paged list: page (from 0), per_page, total, and pages (derived).
+         */
+        Pagination: {
+            /** Page */
+            page: number;
+            /** Pages */
+            readonly pages: number;
+            /** Per Page */
+            per_page: number;
+            /** Total */
+            total: number;
+        };
         /** PaginationMetadata */
         PaginationMetadata: {
             /** Has More */
@@ -5086,7 +5100,7 @@ export interface components {
         ProjectListOut: {
             /** Data */
             data: components["schemas"]["ProjectListItem"][];
-            pagination: components["schemas"]["codemill__projects__schemas__Pagination"];
+            pagination: components["schemas"]["Pagination"];
         };
         /**
          * ProjectOut
@@ -5788,7 +5802,7 @@ export interface components {
         UserListOut: {
             /** Data */
             data: components["schemas"]["UserDetailOut"][];
-            pagination: components["schemas"]["codemill__users__schemas__Pagination"];
+            pagination: components["schemas"]["Pagination"];
         };
         /** UserProjectAckOut */
         UserProjectAckOut: {
@@ -6012,7 +6026,7 @@ export interface components {
         WorkflowListOut: {
             /** Data */
             data: components["schemas"]["WorkflowOut"][];
-            pagination: components["schemas"]["codemill__projects__schemas__Pagination"];
+            pagination: components["schemas"]["Pagination"];
         };
         /**
          * WorkflowMode
@@ -6128,17 +6142,6 @@ export interface components {
             /** Value */
             value?: unknown;
         };
-        /** Pagination */
-        codemill__integrations__schemas__Pagination: {
-            /** Page */
-            page: number;
-            /** Pages */
-            pages: number;
-            /** Per Page */
-            per_page: number;
-            /** Total */
-            total: number;
-        };
         /**
          * MessageOut
          * @description CodeMie's acknowledgement: `{"message": ...}` (some routes add the id they acted on).
@@ -6148,29 +6151,6 @@ export interface components {
             message: string;
         } & {
             [key: string]: unknown;
-        };
-        /**
-         * Pagination
-         * @description The one pagination block of every paged list: page (from 0), per_page, total, pages.
-         */
-        codemill__kit__api_schemas__Pagination: {
-            /** Page */
-            page: number;
-            /** Pages */
-            pages: number;
-            /** Per Page */
-            per_page: number;
-            /** Total */
-            total: number;
-        };
-        /** Pagination */
-        codemill__projects__schemas__Pagination: {
-            /** Page */
-            page: number;
-            /** Per Page */
-            per_page: number;
-            /** Total */
-            total: number;
         };
         /** ToolOut */
         codemill__tools__schemas__ToolOut: {
@@ -6189,15 +6169,6 @@ export interface components {
             user_description?: string | null;
         } & {
             [key: string]: unknown;
-        };
-        /** Pagination */
-        codemill__users__schemas__Pagination: {
-            /** Page */
-            page: number;
-            /** Per Page */
-            per_page: number;
-            /** Total */
-            total: number;
         };
         /**
          * UserOut
