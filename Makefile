@@ -10,8 +10,10 @@ UV := $(BIN)/uv
 PORT ?= 8080
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n 2 --dist loadfile
+# The line-coverage gate on src/codemill (whole suite), reported per package by scripts/coverage_report.py.
+COVERAGE_MIN ?= 85
 
-.PHONY: help install run test check lint format typecheck layers pytest ui ui-test bench lock clean deploy-tools plugins-cli chromium wrk api-coverage
+.PHONY: help install run test check lint format typecheck layers pytest ui ui-test ui-check ui-lint ui-types ui-types-check ui-size bench lock clean deploy-tools plugins-cli chromium wrk api-coverage
 
 help:
 	@echo "make run    - install everything and run Codemill (embedded PostgreSQL + NATS, UI) on :$(PORT)"
@@ -55,7 +57,29 @@ typecheck: install
 layers: install
 	$(BIN)/lint-imports
 
-check: lint typecheck layers
+check: lint typecheck layers ui-check
+
+# The UI's API types, generated from Codemill's OpenAPI document (no server started): ui/src/api/schema.gen.ts.
+UI_TYPES := ui/src/api/schema.gen.ts
+OPENAPI_TMP := $(shell mktemp -u /tmp/codemill-openapi-XXXXXX)
+ui-types: install ui/node_modules/.installed
+	$(BIN)/python scripts/openapi_document.py $(OPENAPI_TMP).json
+	cd ui && npx openapi-typescript $(OPENAPI_TMP).json -o src/api/schema.gen.ts >/dev/null
+	rm -f $(OPENAPI_TMP).json
+
+# Fails when the checked-in types differ from a fresh generation (run `make ui-types` and commit).
+ui-types-check: install ui/node_modules/.installed
+	$(BIN)/python scripts/openapi_document.py $(OPENAPI_TMP).json
+	cd ui && npx openapi-typescript $(OPENAPI_TMP).json -o $(OPENAPI_TMP).ts >/dev/null
+	@diff -u $(UI_TYPES) $(OPENAPI_TMP).ts >/dev/null || { diff -u $(UI_TYPES) $(OPENAPI_TMP).ts | head -40; \
+		rm -f $(OPENAPI_TMP).json $(OPENAPI_TMP).ts; echo "$(UI_TYPES) is stale: run 'make ui-types' and commit it" >&2; exit 1; }
+	@rm -f $(OPENAPI_TMP).json $(OPENAPI_TMP).ts
+
+# ESLint (typescript-eslint, react-hooks) and Prettier on ui/.
+ui-lint: ui/node_modules/.installed
+	cd ui && npm run lint
+
+ui-check: $(if $(wildcard ui/package.json),ui-lint ui-types-check,)
 
 # docs/api-coverage.md: CodeMie's /v1 routes against Codemill's OpenAPI (tests/api/test_route_coverage.py keeps it true).
 api-coverage: install
@@ -91,12 +115,18 @@ wrk:
 	$(call apt_need,wrk,The API benchmark needs wrk)
 
 pytest: install ui plugins-cli deploy-tools chromium
-	$(BIN)/pytest $(PYTEST_ARGS)
+	rm -f .coverage .coverage.*
+	COVERAGE_CORE=sysmon $(BIN)/pytest $(PYTEST_ARGS) --cov=codemill --cov-report=
+	$(BIN)/python scripts/coverage_report.py --fail-under $(COVERAGE_MIN)
 
 ui-test: $(if $(wildcard ui/package.json),ui/node_modules/.installed,)
 	$(if $(wildcard ui/package.json),cd ui && npm test,@true)
 
-test: check ui-test pytest
+# The built bundle stays within its size budget (ui/scripts/check-size.mjs).
+ui-size: ui
+	$(if $(wildcard ui/package.json),cd ui && npm run size,@true)
+
+test: check ui-test ui-size pytest
 
 bench: install ui chromium wrk
 	$(BIN)/python -m bench $(BENCH)

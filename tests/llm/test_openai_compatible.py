@@ -125,14 +125,17 @@ async def test_cancelling_the_consumer_cancels_the_upstream_request(fake_openai:
     fake_openai.script.chunk_delay = 0.2
     words = " ".join(f"word{i}" for i in range(50))
 
+    first_delta = asyncio.Event()
+
     async def consume() -> None:
         async for event in provider.stream(ask(words)):
             assert isinstance(event, TextDelta)
+            first_delta.set()
 
     task = asyncio.create_task(consume())
     try:
         await asyncio.to_thread(fake_openai.script.streaming_started.wait, 10)
-        await asyncio.sleep(0.3)
+        await asyncio.wait_for(first_delta.wait(), 10)  # mid-stream: the consumer has text, more is coming
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task

@@ -9,20 +9,36 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from codemill.assistants import prebuilt, responses, service, version_service
 from codemill.assistants import repository as assistants
 from codemill.assistants.filters import parse_filters
 from codemill.assistants.repository import Page
-from codemill.assistants.schemas import AssistantRequest, PrebuiltCreate, PublishRequest, RollbackRequest
+from codemill.assistants.schemas import (
+    AssistantListOut,
+    AssistantOut,
+    AssistantRequest,
+    AssistantSavedOut,
+    AssistantVersionOut,
+    PrebuiltCreate,
+    PrebuiltOut,
+    PromptValidationOut,
+    PublishRequest,
+    RollbackOut,
+    RollbackRequest,
+    ToolkitOut,
+    VersionCompareOut,
+    VersionHistoryOut,
+)
 from codemill.assistants.service import Scope
 from codemill.assistants.templates import PromptTemplateError, render_prompt_async
 from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
 from codemill.errors import BadRequest
+from codemill.kit.api_schemas import MessageOut
 from codemill.kit.params import PageNumber, PathInt32
-from codemill.llm.catalogue import Catalogue
+from codemill.llm.dependencies import AppCatalogue
 from codemill.plugins import assistant_tools as plugin_tools
 from codemill.toolkits import catalogue as toolkit_catalogue
 from codemill.tools import registry
@@ -31,16 +47,11 @@ from codemill.workspaces import tools as workspace_tools
 router = APIRouter(prefix="/v1/assistants", tags=["assistants"])
 
 
-def _catalogue(request: Request) -> Catalogue:
-    catalogue: Catalogue = request.app.state.resources.catalogue
-    return catalogue
-
-
 def _saved(assistant_id: str) -> dict[str, Any]:
     return {"message": "Specified assistant saved", "assistantId": assistant_id, "validation": None}
 
 
-@router.get("")
+@router.get("", response_model=AssistantListOut)
 async def list_assistants(
     session: Session,
     principal: CurrentPrincipal,
@@ -68,12 +79,12 @@ async def list_assistants(
     }
 
 
-@router.post("")
+@router.post("", response_model=AssistantSavedOut)
 async def create_assistant(
-    body: AssistantRequest, request: Request, session: Session, principal: CurrentPrincipal
+    body: AssistantRequest, catalogue: AppCatalogue, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     """Create an assistant (version 1)."""
-    assistant = await service.create(session, principal, _catalogue(request), body)
+    assistant = await service.create(session, principal, catalogue, body)
     return _saved(assistant.id)
 
 
@@ -85,7 +96,7 @@ class PromptValidation(BaseModel):
     assistant_id: str | None = None
 
 
-@router.post("/system-prompt/validate")
+@router.post("/system-prompt/validate", response_model=PromptValidationOut)
 async def validate_system_prompt(body: PromptValidation, principal: CurrentPrincipal) -> dict[str, Any]:
     """Render a prompt template with the given variables, as chat would."""
     try:
@@ -101,7 +112,7 @@ async def validate_system_prompt(body: PromptValidation, principal: CurrentPrinc
     return {"rendered_prompt": rendered, "is_valid": True, "message": "System prompt rendered successfully"}
 
 
-@router.get("/tools")
+@router.get("/tools", response_model=list[ToolkitOut])
 async def list_tools(_: CurrentPrincipal, settings: AppSettings) -> list[dict[str, Any]]:
     """The toolkits and tools assistants can enable (CodeMie's ToolKitDetails list, not wrapped)."""
     return [
@@ -112,28 +123,28 @@ async def list_tools(_: CurrentPrincipal, settings: AppSettings) -> list[dict[st
     ]
 
 
-@router.get("/prebuilt")
+@router.get("/prebuilt", response_model=list[PrebuiltOut])
 async def list_prebuilt(principal: CurrentPrincipal) -> list[dict[str, Any]]:
     """The shipped templates."""
     return [prebuilt.out(t, principal) for t in prebuilt.templates()]
 
 
-@router.get("/prebuilt/{slug}")
+@router.get("/prebuilt/{slug}", response_model=PrebuiltOut)
 async def get_prebuilt(slug: str, principal: CurrentPrincipal) -> dict[str, Any]:
     """One template."""
     return prebuilt.out(prebuilt.by_slug(slug), principal)
 
 
-@router.post("/prebuilt/{slug}")
+@router.post("/prebuilt/{slug}", response_model=AssistantSavedOut)
 async def create_from_prebuilt(
     slug: str,
-    request: Request,
+    catalogue: AppCatalogue,
     session: Session,
     principal: CurrentPrincipal,
     body: Annotated[PrebuiltCreate | None, Body()] = None,
 ) -> dict[str, Any]:
     """Create an assistant from a template (Codemill's addition; the CodeMie UI copies templates client-side)."""
-    assistant = await prebuilt.create_from(session, principal, _catalogue(request), slug, body or PrebuiltCreate())
+    assistant = await prebuilt.create_from(session, principal, catalogue, slug, body or PrebuiltCreate())
     return _saved(assistant.id)
 
 
@@ -144,13 +155,13 @@ async def _full_with_history(session: Session, principal: CurrentPrincipal, assi
     return responses.full(assistant, principal, users, responses.prompt_history(rows, assistant, users))
 
 
-@router.get("/id/{assistant_id}")
+@router.get("/id/{assistant_id}", response_model=AssistantOut)
 async def get_assistant(assistant_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, Any]:
     """An assistant by id (404 when missing or not visible to the caller)."""
     return await _full_with_history(session, principal, assistant_id)
 
 
-@router.get("/slug/{slug:path}")
+@router.get("/slug/{slug:path}", response_model=AssistantOut)
 async def get_assistant_by_slug(
     slug: str,
     session: Session,
@@ -162,23 +173,23 @@ async def get_assistant_by_slug(
     return await _full_with_history(session, principal, assistant.id)
 
 
-@router.put("/{assistant_id}")
+@router.put("/{assistant_id}", response_model=AssistantSavedOut)
 async def update_assistant(
-    assistant_id: str, body: AssistantRequest, request: Request, session: Session, principal: CurrentPrincipal
+    assistant_id: str, body: AssistantRequest, catalogue: AppCatalogue, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     """Change an assistant; the fields sent replace the stored ones, and a new version is recorded."""
-    await service.update(session, principal, _catalogue(request), assistant_id, body)
+    await service.update(session, principal, catalogue, assistant_id, body)
     return {"message": "Specified assistant updated", "validation": None}
 
 
-@router.delete("/{assistant_id}")
+@router.delete("/{assistant_id}", response_model=MessageOut)
 async def delete_assistant(assistant_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
     """Delete an assistant and its versions."""
     await service.delete(session, principal, assistant_id)
     return {"message": "Specified assistant removed"}
 
 
-@router.get("/{assistant_id}/versions")
+@router.get("/{assistant_id}/versions", response_model=VersionHistoryOut)
 async def list_versions(
     assistant_id: str,
     session: Session,
@@ -190,7 +201,7 @@ async def list_versions(
     return await version_service.history(session, principal, assistant_id, page, per_page)
 
 
-@router.get("/{assistant_id}/versions/{version_number}")
+@router.get("/{assistant_id}/versions/{version_number}", response_model=AssistantVersionOut)
 async def get_version(
     assistant_id: str, version_number: PathInt32, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -198,7 +209,7 @@ async def get_version(
     return await version_service.one(session, principal, assistant_id, version_number)
 
 
-@router.get("/{assistant_id}/versions/{version1}/compare/{version2}")
+@router.get("/{assistant_id}/versions/{version1}/compare/{version2}", response_model=VersionCompareOut)
 async def compare_versions(
     assistant_id: str, version1: PathInt32, version2: PathInt32, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -206,27 +217,25 @@ async def compare_versions(
     return await version_service.compare(session, principal, assistant_id, version1, version2)
 
 
-@router.post("/{assistant_id}/versions/{version_number}/rollback")
+@router.post("/{assistant_id}/versions/{version_number}/rollback", response_model=RollbackOut)
 async def rollback_version(
     assistant_id: str,
     version_number: PathInt32,
-    request: Request,
+    catalogue: AppCatalogue,
     session: Session,
     principal: CurrentPrincipal,
     body: Annotated[RollbackRequest | None, Body()] = None,
 ) -> dict[str, Any]:
     """Make an earlier version current again (recorded as a new version)."""
     notes = body.change_notes if body else None
-    created = await version_service.rollback(
-        session, principal, _catalogue(request), assistant_id, version_number, notes
-    )
+    created = await version_service.rollback(session, principal, catalogue, assistant_id, version_number, notes)
     return {
         "message": f"Rolled back to version {version_number}. Created new version {created}",
         "version_number": created,
     }
 
 
-@router.post("/{assistant_id}/marketplace/publish")
+@router.post("/{assistant_id}/marketplace/publish", response_model=MessageOut)
 async def publish(
     assistant_id: str,
     session: Session,
@@ -239,7 +248,7 @@ async def publish(
     return {"message": f"Assistant {assistant_id} published to marketplace successfully"}
 
 
-@router.post("/{assistant_id}/marketplace/unpublish")
+@router.post("/{assistant_id}/marketplace/unpublish", response_model=MessageOut)
 async def unpublish(assistant_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
     """Withdraw from the marketplace."""
     await service.set_published(session, principal, assistant_id, False)

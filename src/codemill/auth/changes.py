@@ -6,8 +6,9 @@ the change also evicts locally right after its commit (see auth.dependencies.ses
 
 from __future__ import annotations
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from codemill.db.statements import notify
 
 CHANNEL = "codemill_auth"
 SESSION_KEY = "auth_changes"
@@ -20,7 +21,7 @@ async def announce(session: AsyncSession, *keys: str) -> None:
         if key in pending:
             continue
         pending.add(key)
-        await session.execute(text("SELECT pg_notify(:channel, :key)"), {"channel": CHANNEL, "key": key})
+        await notify(session, CHANNEL, key)
 
 
 async def user_changed(session: AsyncSession, user_id: str) -> None:

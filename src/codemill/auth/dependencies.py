@@ -12,6 +12,7 @@ from codemill.auth.changes import pending_changes
 from codemill.auth.principal import Principal
 from codemill.auth.service import Authenticator
 from codemill.errors import CodemillError
+from codemill.kit.outbound import OutboundClient
 from codemill.settings import Settings
 
 
@@ -67,7 +68,28 @@ def app_sessions(request: Request) -> async_sessionmaker[AsyncSession]:
     return sessions
 
 
+def authenticator(request: Request) -> Authenticator:
+    """The process's authenticator (local login, tokens, OIDC)."""
+    found: Authenticator = request.app.state.resources.authenticator
+    return found
+
+
+def outbound_client(request: Request) -> OutboundClient:
+    """The guarded outbound HTTP client (SSRF guard) for user-steerable requests."""
+    client: OutboundClient = request.app.state.resources.outbound
+    return client
+
+
+def plugin_engine_uri(request: Request) -> str | None:
+    """Where users' plugins connect (None while the plugin engine is down)."""
+    uri: str | None = request.app.state.resources.plugin_engine_uri
+    return uri
+
+
 AppSettings = Annotated[Settings, Depends(app_settings)]
+AppAuthenticator = Annotated[Authenticator, Depends(authenticator)]
+Outbound = Annotated[OutboundClient, Depends(outbound_client)]
+PluginEngineUri = Annotated[str | None, Depends(plugin_engine_uri)]
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 Engine = Annotated[AsyncEngine, Depends(database_engine)]
 AppSessions = Annotated[async_sessionmaker[AsyncSession], Depends(app_sessions)]

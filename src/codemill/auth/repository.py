@@ -9,7 +9,7 @@ from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from codemill.models import LoginThrottle
+from codemill.models import LoginThrottle, RevokedToken
 
 
 async def locked_until(session: AsyncSession, keys: Sequence[str], now: datetime) -> datetime | None:
@@ -61,3 +61,9 @@ async def forget_stale(session: AsyncSession, window_start: datetime, now: datet
         .limit(limit)
     )
     await session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(stale)))
+
+
+async def revoked_token(session: AsyncSession, jti: str) -> RevokedToken | None:
+    """The revocation of a local token, if it is revoked."""
+    found = await session.execute(select(RevokedToken).where(RevokedToken.jti == jti))
+    return found.scalar_one_or_none()

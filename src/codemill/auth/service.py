@@ -7,11 +7,11 @@ import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from codemill.api_keys import service as api_keys
 from codemill.audit import service as audit
+from codemill.auth import repository
 from codemill.auth.cache import AuthCache
 from codemill.auth.changes import announce, pending_changes
 from codemill.auth.local_tokens import LocalClaims, LocalTokenService, unverified_issuer
@@ -208,8 +208,7 @@ class Authenticator:
         if self.local_tokens is None:
             return
         claims = self.local_tokens.verify(token)
-        existing = await session.execute(select(RevokedToken).where(RevokedToken.jti == claims.token_id))
-        if existing.scalar_one_or_none() is None:
+        if await repository.revoked_token(session, claims.token_id) is None:
             session.add(RevokedToken(jti=claims.token_id, expires_at=datetime.fromtimestamp(claims.expires_at, UTC)))
             await session.flush()
         await announce(session, f"token:{claims.token_id}")

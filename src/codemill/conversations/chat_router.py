@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from codemill.agent.records import NDJSON
@@ -10,13 +10,15 @@ from codemill.assistants import service as assistants
 from codemill.auth.dependencies import CurrentPrincipal
 from codemill.auth.principal import Principal
 from codemill.conversations import accounting, turn
-from codemill.conversations.schemas import ChatRequest
+from codemill.conversations.dependencies import ChatResourcesDep, StreamingChatResources
+from codemill.conversations.schemas import CHAT_ANSWER, ChatRequest
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 
 
-async def _answer(request: Request, principal: Principal, assistant_id: str, body: ChatRequest) -> Response:
-    resources = request.app.state.resources
+async def _answer(
+    resources: StreamingChatResources, principal: Principal, assistant_id: str, body: ChatRequest
+) -> Response:
     prepared = await turn.prepare(resources, principal, assistant_id, body)
     allowance = await accounting.admit(prepared)  # analytics: budgets refuse (hard) or warn (soft) here
     if body.stream:
@@ -31,19 +33,19 @@ async def _answer(request: Request, principal: Principal, assistant_id: str, bod
     return JSONResponse(allowance.annotate(turn.response(prepared, final)))
 
 
-@router.post("/assistants/{assistant_id}/model", response_model=None)
+@router.post("/assistants/{assistant_id}/model", response_model=None, responses=CHAT_ANSWER)
 async def chat_with_assistant(
-    assistant_id: str, body: ChatRequest, request: Request, principal: CurrentPrincipal
+    assistant_id: str, body: ChatRequest, resources: ChatResourcesDep, principal: CurrentPrincipal
 ) -> Response:
     """One chat turn; `conversation_id` continues a conversation (a new id starts one)."""
-    return await _answer(request, principal, assistant_id, body)
+    return await _answer(resources, principal, assistant_id, body)
 
 
-@router.post("/assistants/slug/{slug:path}/model", response_model=None)
+@router.post("/assistants/slug/{slug:path}/model", response_model=None, responses=CHAT_ANSWER)
 async def chat_with_assistant_by_slug(
-    slug: str, body: ChatRequest, request: Request, principal: CurrentPrincipal
+    slug: str, body: ChatRequest, resources: ChatResourcesDep, principal: CurrentPrincipal
 ) -> Response:
     """The same, naming the assistant by its slug."""
-    async with request.app.state.resources.sessions() as session:
+    async with resources.sessions() as session:
         assistant = await assistants.get_visible_by_slug(session, principal, slug)
-    return await _answer(request, principal, assistant.id, body)
+    return await _answer(resources, principal, assistant.id, body)

@@ -7,7 +7,9 @@ from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
 
+from codemill.conversations.checkpoints import ToolCallCheckpoints
 from codemill.conversations.turn import ChatResources
+from codemill.errors import Unavailable
 
 
 class StreamingChatResources(ChatResources):
@@ -22,3 +24,14 @@ def chat_resources(request: Request) -> StreamingChatResources:
 
 
 ChatResourcesDep = Annotated[StreamingChatResources, Depends(chat_resources)]
+
+
+def tool_call_checkpoints(request: Request) -> ToolCallCheckpoints:
+    """The process's paused turns, waiting for the user to allow or deny a tool call (503 when absent)."""
+    found = getattr(request.app.state.resources, "tool_call_checkpoints", None)
+    if not isinstance(found, ToolCallCheckpoints):
+        raise Unavailable("Tool-call approvals are not available in this process")
+    return found
+
+
+Checkpoints = Annotated[ToolCallCheckpoints, Depends(tool_call_checkpoints)]

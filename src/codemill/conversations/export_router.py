@@ -14,7 +14,10 @@ from codemill.kit.params import PathInt32
 router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 
 _FILE: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The exported file", "content": {"application/octet-stream": {}}}
+    200: {
+        "description": "The exported file",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
 }
 FormatQuery = Annotated[str, Query(max_length=16, description="json (default), md or docx")]
 

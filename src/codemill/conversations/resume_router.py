@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,8 +10,9 @@ from codemill.agent.records import NDJSON
 from codemill.assistants import service as assistants
 from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.conversations import turn
-from codemill.conversations.checkpoints import ToolCallCheckpoints, resumed
-from codemill.errors import Unavailable
+from codemill.conversations.checkpoints import resumed
+from codemill.conversations.dependencies import ChatResourcesDep, Checkpoints
+from codemill.conversations.schemas import CHAT_ANSWER
 from codemill.tools.approval import ToolCallAction
 
 router = APIRouter(prefix="/v1", tags=["chat"])
@@ -30,21 +29,11 @@ class ToolCallResumeRequest(BaseModel):
     stream: bool = True
 
 
-def _checkpoints(request: Request) -> ToolCallCheckpoints:
-    found = getattr(request.app.state.resources, "tool_call_checkpoints", None)
-    if not isinstance(found, ToolCallCheckpoints):
-        raise Unavailable("Tool-call approvals are not available in this process")
-    return found
-
-
-Checkpoints = Annotated[ToolCallCheckpoints, Depends(_checkpoints)]
-
-
-@router.post("/assistants/{assistant_id}/model/tool-call/resume", response_model=None)
+@router.post("/assistants/{assistant_id}/model/tool-call/resume", response_model=None, responses=CHAT_ANSWER)
 async def resume_tool_call(
     assistant_id: str,
     body: ToolCallResumeRequest,
-    request: Request,
+    resources: ChatResourcesDep,
     principal: CurrentPrincipal,
     session: Session,
     checkpoints: Checkpoints,
@@ -53,7 +42,6 @@ async def resume_tool_call(
     await assistants.get_visible(session, principal, assistant_id)
     checkpoint = checkpoints.take(principal.user_id, assistant_id, body.conversation_id, body.pending_tool_call_id)
     paused = resumed(checkpoint, body.action)
-    resources = request.app.state.resources
     if body.stream:
         return StreamingResponse(
             turn.stream(paused, resources.chat_tasks),

@@ -10,17 +10,23 @@ from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.conversations import service
 from codemill.conversations.schemas import (
     ConversationCreate,
+    ConversationOut,
+    ConversationSummaryOut,
     ConversationUpdate,
+    FinishedOut,
+    FolderOut,
     FolderRequest,
     HistoryEdit,
     HistoryUpsert,
+    HistoryUpsertOut,
 )
+from codemill.kit.api_schemas import MessageOut
 from codemill.kit.params import PathInt32
 
 router = APIRouter(prefix="/v1", tags=["conversations"])
 
 
-@router.get("/conversations")
+@router.get("/conversations", response_model=list[ConversationSummaryOut])
 async def list_conversations(
     session: Session,
     principal: CurrentPrincipal,
@@ -30,7 +36,7 @@ async def list_conversations(
     return await service.list_conversations(session, principal, is_finished)
 
 
-@router.post("/conversations")
+@router.post("/conversations", response_model=ConversationOut)
 async def create_conversation(
     body: ConversationCreate, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -39,27 +45,27 @@ async def create_conversation(
     return await service.details(session, principal, conversation)
 
 
-@router.delete("/conversations")
+@router.delete("/conversations", response_model=MessageOut)
 async def delete_all_conversations(session: Session, principal: CurrentPrincipal) -> dict[str, str]:
     """Remove all of the caller's conversations and folders."""
     await service.delete_all(session, principal)
     return {"message": "Conversation history cleared"}
 
 
-@router.get("/conversations/folders/list")
+@router.get("/conversations/folders/list", response_model=list[FolderOut])
 async def list_folders(session: Session, principal: CurrentPrincipal) -> list[dict[str, Any]]:
     """The caller's folders."""
     return await service.list_folders(session, principal)
 
 
-@router.post("/conversations/folder")
+@router.post("/conversations/folder", response_model=MessageOut)
 async def create_folder(body: FolderRequest, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
     """A new folder."""
     await service.create_folder(session, principal, body.folder)
     return {"message": "Folder created"}
 
 
-@router.put("/conversations/folder/{folder:path}")
+@router.put("/conversations/folder/{folder:path}", response_model=MessageOut)
 async def rename_folder(
     folder: str, body: FolderRequest, session: Session, principal: CurrentPrincipal
 ) -> dict[str, str]:
@@ -68,7 +74,7 @@ async def rename_folder(
     return {"message": "Folder name updated"}
 
 
-@router.delete("/conversations/folder/{folder:path}")
+@router.delete("/conversations/folder/{folder:path}", response_model=MessageOut)
 async def delete_folder(
     folder: str, session: Session, principal: CurrentPrincipal, remove_conversations: bool = False
 ) -> dict[str, str]:
@@ -77,14 +83,14 @@ async def delete_folder(
     return {"message": "Folder removed"}
 
 
-@router.get("/conversations/{conversation_id}")
+@router.get("/conversations/{conversation_id}", response_model=ConversationOut)
 async def get_conversation(conversation_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, Any]:
     """A conversation with its history."""
     conversation = await service.get_owned(session, principal, conversation_id)
     return await service.details(session, principal, conversation)
 
 
-@router.put("/conversations/{conversation_id}")
+@router.put("/conversations/{conversation_id}", response_model=ConversationOut)
 async def update_conversation(
     conversation_id: str, body: ConversationUpdate, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -93,7 +99,7 @@ async def update_conversation(
     return await service.details(session, principal, conversation)
 
 
-@router.delete("/conversations/{conversation_id}")
+@router.delete("/conversations/{conversation_id}", response_model=MessageOut)
 async def delete_conversation(conversation_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
     """Remove a conversation."""
     await service.delete(session, principal, conversation_id)
@@ -106,13 +112,13 @@ async def conversation_files(conversation_id: str, session: Session, principal: 
     return await service.files(session, principal, conversation_id)
 
 
-@router.post("/conversations/{conversation_id}/finish")
+@router.post("/conversations/{conversation_id}/finish", response_model=FinishedOut)
 async def finish_conversation(conversation_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, Any]:
     """Mark the conversation finished."""
     return await service.finish(session, principal, conversation_id)
 
 
-@router.put("/conversations/{conversation_id}/history")
+@router.put("/conversations/{conversation_id}/history", response_model=HistoryUpsertOut)
 async def upsert_history(
     conversation_id: str, body: HistoryUpsert, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -120,14 +126,14 @@ async def upsert_history(
     return await service.upsert_history(session, principal, conversation_id, body)
 
 
-@router.delete("/conversations/{conversation_id}/history")
+@router.delete("/conversations/{conversation_id}/history", response_model=ConversationOut)
 async def clear_history(conversation_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, Any]:
     """Remove every message."""
     conversation = await service.clear_history(session, principal, conversation_id)
     return await service.details(session, principal, conversation)
 
 
-@router.delete("/conversations/{conversation_id}/history/{history_index}")
+@router.delete("/conversations/{conversation_id}/history/{history_index}", response_model=ConversationOut)
 async def delete_history_index(
     conversation_id: str, history_index: PathInt32, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -136,7 +142,7 @@ async def delete_history_index(
     return await service.details(session, principal, conversation)
 
 
-@router.put("/conversations/{conversation_id}/history/{history_index}")
+@router.put("/conversations/{conversation_id}/history/{history_index}", response_model=ConversationOut)
 async def edit_history(
     conversation_id: str, history_index: PathInt32, body: HistoryEdit, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:

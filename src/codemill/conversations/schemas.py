@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
+from codemill.kit.api_schemas import OpenOut
 from codemill.kit.params import INT32_MAX
 
 CONVERSATION_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
@@ -119,3 +120,113 @@ class HistoryUpsert(Lenient):
     history: list[UpsertItem] = Field(max_length=10_000)
     assistant_id: str | None = None
     folder: str | None = Field(default=None, max_length=200)
+
+
+# Responses (what `views.py` shapes; the SDK's Conversation, ConversationDetails, HistoryItem, ConversationFolder).
+class ConversationSummaryOut(OpenOut):
+    """A list entry."""
+
+    id: str
+    name: str | None
+    folder: str | None
+    pinned: bool
+    date: str
+    assistant_ids: list[str]
+    initial_assistant_id: str | None
+    finished_at: str | None
+    project: str | None
+
+
+class HistoryItemOut(OpenOut):
+    """One history message (camelCase, as CodeMie stores them)."""
+
+    role: str
+    message: str | None
+    history_index: int | None = Field(alias="historyIndex")
+    date: str
+    response_time: float | None = Field(alias="responseTime")
+    input_tokens: int | None = Field(alias="inputTokens")
+    output_tokens: int | None = Field(alias="outputTokens")
+    money_spent: float | None = Field(alias="moneySpent")
+    file_names: list[str] = Field(alias="fileNames")
+    assistant_id: str | None = Field(alias="assistantId")
+    thoughts: list[Any]
+    status: str | None
+
+
+class ConversationAssistantOut(OpenOut):
+    assistant_id: str
+    assistant_name: str
+    assistant_icon: str | None
+    assistant_type: str
+    context: list[Any]
+    tools: list[dict[str, Any]]
+    conversation_starters: list[str]
+
+
+class ConversationOut(OpenOut):
+    """The whole conversation with its history (CodeMie's ConversationDetails)."""
+
+    id: str
+    conversation_id: str
+    date: str
+    update_date: str
+    conversation_name: str | None
+    llm_model: str | None
+    folder: str | None
+    pinned: bool
+    history: list[HistoryItemOut]
+    user_id: str
+    user_name: str | None
+    project: str | None
+    assistant_ids: list[str]
+    assistant_data: list[ConversationAssistantOut]
+    initial_assistant_id: str
+    user_abilities: list[str]
+    is_workflow_conversation: bool
+    finished_at: str | None
+
+
+class FolderOut(OpenOut):
+    """A folder (the SDK's ConversationFolder)."""
+
+    id: str
+    user_id: str
+    folder_name: str
+    date: str
+    update_date: str
+    user_abilities: list[str]
+
+
+class FinishedOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    conversation_id: str = Field(alias="conversationId")
+    finished_at: str = Field(alias="finishedAt")
+
+
+class HistoryUpsertOut(BaseModel):
+    conversation_id: str
+    new_messages: int
+    total_messages: int
+    created: bool
+
+
+class ChatAnswerOut(OpenOut):
+    """A non-streamed chat answer (the SDK's BaseModelResponse); `stream=true` answers NDJSON records instead."""
+
+    generated: Any
+    time_elapsed: float | None = Field(default=None, alias="timeElapsed")
+    tokens_used: int | None = Field(default=None, alias="tokensUsed")
+    thoughts: list[dict[str, Any]] = Field(default_factory=list)
+    task_id: str | None = Field(default=None, alias="taskId")
+    success: bool | None = None
+    agent_error: Any = Field(default=None, alias="agentError")
+    tool_errors: Any = Field(default=None, alias="toolErrors")
+    tool_call_pending: Any = Field(default=None, alias="toolCallPending")
+
+
+# The chat routes answer JSON (ChatAnswerOut) or, with `stream=true`, NDJSON records: documented, not validated.
+CHAT_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {"model": ChatAnswerOut, "content": {"application/x-ndjson": {}}, "description": "The answer"}
+}

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from codemill.auth import policy
 from codemill.datasources import repository, retrieval
 from codemill.datasources.sync import GIT
-from codemill.models import Assistant, Datasource
+from codemill.models import Assistant, Datasource, DatasourceStatus
 from codemill.search.embeddings import Embedder
 from codemill.tools.base import Tool, ToolContext, ToolError
 
@@ -40,7 +40,10 @@ class DatasourceTool:
         ds = await repository.get(session, self.datasource_id)
         if ds is None or not policy.can_view_datasource(ctx.principal, ds):
             raise ToolError(f"Datasource {self.datasource_name} is not available.")
-        if ds.status not in ("indexed", "indexing", "paused") or ds.embedding_dims == 0:
+        if (
+            ds.status not in (DatasourceStatus.INDEXED, DatasourceStatus.INDEXING, DatasourceStatus.PAUSED)
+            or ds.embedding_dims == 0
+        ):
             raise ToolError(f"Datasource {self.datasource_name} is not indexed yet (status: {ds.status}).")
         return ds
 

@@ -13,7 +13,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from codemill.datasources import repository
@@ -21,9 +20,10 @@ from codemill.datasources.credentials import credentials_of
 from codemill.datasources.sources.documents import DocumentError, document_text, fetched_text
 from codemill.datasources.sources.git import Repository
 from codemill.datasources.sync import FILE, GIT, SyncResult, sync_items
+from codemill.db.statements import relax_commit_durability
 from codemill.jobs.queue import AbortReason, JobAborted, JobContext
 from codemill.kit.outbound import OutboundClient
-from codemill.models import Datasource
+from codemill.models import Datasource, DatasourceStatus, IndexingMode
 from codemill.models.base import utcnow
 from codemill.search.chunking import Chunk, chunk_item
 from codemill.search.embeddings import Embedder
@@ -47,14 +47,14 @@ class IndexingEnv:
     outbound: OutboundClient
 
 
-async def index_datasource(context: JobContext, datasource_id: str, mode: str = "full") -> None:
+async def index_datasource(context: JobContext, datasource_id: str, mode: str = IndexingMode.FULL) -> None:
     """The procrastinate task."""
     env: IndexingEnv = context.additional_context["indexing"]
     job = context.job
     last_attempt = job is None or (job.attempts + 1) >= env.settings.jobs.max_attempts
-    if job is not None and job.attempts > 0 and mode == "full":
+    if job is not None and job.attempts > 0 and mode == IndexingMode.FULL:
         # A retried full reindex already cleared the datasource in its first attempt: carry on from there.
-        mode = "resume"
+        mode = IndexingMode.RESUME
     await Indexer(env, datasource_id, mode, context).run(last_attempt=last_attempt)
 
 
@@ -78,23 +78,24 @@ class Indexer:
             await self._embed_all(ds, pending)
             await self._finish()
         except JobAborted:
-            await self._set_status("paused", "Indexing was cancelled; resume to continue.")
+            await self._set_status(DatasourceStatus.PAUSED, "Indexing was cancelled; resume to continue.")
             raise
         except asyncio.CancelledError:
             # procrastinate cancels an async job when a user aborts it, or when its worker shuts down
             # (then the job is retried and resumes where it stopped).
             reason = self.context.abort_reason() if self.context is not None else None
             if reason == AbortReason.USER_REQUEST:
-                await self._set_status("paused", "Indexing was cancelled; resume to continue.")
+                await self._set_status(DatasourceStatus.PAUSED, "Indexing was cancelled; resume to continue.")
                 raise JobAborted() from None  # not retried (a CancelledError would be)
             else:
-                await self._set_status("pending", "Worker stopped; indexing will resume.")
+                await self._set_status(DatasourceStatus.PENDING, "Worker stopped; indexing will resume.")
             raise
         except Exception as exc:
             log.exception("indexing failed", extra={"datasource_id": self.datasource_id})
             message = f"{type(exc).__name__}: {exc}"
             await self._set_status(
-                "failed" if last_attempt else "pending", message if last_attempt else f"retrying: {message}"
+                DatasourceStatus.FAILED if last_attempt else DatasourceStatus.PENDING,
+                message if last_attempt else f"retrying: {message}",
             )
             raise
 
@@ -109,9 +110,9 @@ class Indexer:
                 return None
             model = self.env.embedder.model
             if ds.embeddings_model and ds.embeddings_model != model:
-                self.mode = "full"  # never mix vectors of two models
+                self.mode = IndexingMode.FULL  # never mix vectors of two models
             ds.embeddings_model = model
-            ds.status, ds.error_message = "indexing", None
+            ds.status, ds.error_message = DatasourceStatus.INDEXING, None
             await session.commit()
             return ds
 
@@ -220,7 +221,7 @@ class Indexer:
                 done[path] = self.totals[path]  # every chunk of the item is stored now (earlier runs' too)
         async with self.env.sessions() as session:
             # A crash may lose the last batches' commits: they are redone (idempotently) when the job resumes.
-            await session.execute(text("SET LOCAL synchronous_commit = off"))
+            await relax_commit_durability(session)
             inserted = await repository.insert_chunks(session, ds.id, dims, rows)
             await repository.mark_items_done(session, ds.id, done)
             await repository.advance_progress(session, ds.id, dims, inserted, len(done))
@@ -244,7 +245,7 @@ class Indexer:
             ds.job_id = None
             await session.commit()
 
-    async def _set_status(self, status: str, message: str | None) -> None:
+    async def _set_status(self, status: DatasourceStatus, message: str | None) -> None:
         async with self.env.sessions() as session:
             ds = await repository.get_for_update(session, self.datasource_id)
             if ds is not None:
@@ -252,16 +253,16 @@ class Indexer:
                 await session.commit()
 
 
-def outcome(done: int, skipped: int, reasons: list[tuple[str, str]]) -> tuple[str, str | None]:
+def outcome(done: int, skipped: int, reasons: list[tuple[str, str]]) -> tuple[DatasourceStatus, str | None]:
     """The finished job's status and message: skipped files are named with their reasons, and a datasource
     of which nothing could be indexed has failed (never "indexed" with nothing in it)."""
     if not skipped:
-        return "indexed", None
+        return DatasourceStatus.INDEXED, None
     listed = "; ".join(reason if reason.startswith(path) else f"{path}: {reason}" for path, reason in reasons)
     more = f" (and {skipped - len(reasons)} more)" if skipped > len(reasons) else ""
     if not done:
-        return "failed", f"Nothing was indexed: {skipped} file(s) skipped: {listed}{more}"
-    return "indexed", f"{skipped} of {done + skipped} file(s) skipped: {listed}{more}"
+        return DatasourceStatus.FAILED, f"Nothing was indexed: {skipped} file(s) skipped: {listed}{more}"
+    return DatasourceStatus.INDEXED, f"{skipped} of {done + skipped} file(s) skipped: {listed}{more}"
 
 
 def _read_repository_files(repo: Repository, paths: list[str]) -> dict[str, str | Exception]:

@@ -4,41 +4,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
-from codemill.auth.dependencies import CurrentPrincipal, Session
+from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
 from codemill.datasources import service
-from codemill.datasources.schemas import ConfluenceCreate, JiraCreate, KnowledgeBaseUpdate
+from codemill.datasources.schemas import (
+    ConfluenceCreate,
+    ContextOptionOut,
+    IndexingStartedOut,
+    JiraCreate,
+    KnowledgeBaseUpdate,
+)
 from codemill.datasources.sync import CONFLUENCE, GIT, JIRA
 from codemill.errors import Unprocessable
 
 router = APIRouter(prefix="/v1", tags=["Datasources"])
 
 
-@router.post("/index/knowledge_base/confluence", status_code=201)
+@router.post("/index/knowledge_base/confluence", status_code=201, response_model=IndexingStartedOut)
 async def create_confluence(
-    request: Request, session: Session, principal: CurrentPrincipal, body: ConfluenceCreate
+    settings: AppSettings, session: Session, principal: CurrentPrincipal, body: ConfluenceCreate
 ) -> dict[str, Any]:
     """Index the Confluence pages a CQL query finds."""
-    ds = await service.create_knowledge_base(
-        session, principal, CONFLUENCE, body.model_dump(), request.app.state.resources.settings
-    )
+    ds = await service.create_knowledge_base(session, principal, CONFLUENCE, body.model_dump(), settings)
     return {"message": f"Indexing of datasource {ds.name} has been started in the background", "id": ds.id}
 
 
-@router.post("/index/knowledge_base/jira")
+@router.post("/index/knowledge_base/jira", response_model=IndexingStartedOut)
 async def create_jira(
-    request: Request, session: Session, principal: CurrentPrincipal, body: JiraCreate
+    settings: AppSettings, session: Session, principal: CurrentPrincipal, body: JiraCreate
 ) -> dict[str, Any]:
     """Index the Jira issues a JQL query finds."""
-    ds = await service.create_knowledge_base(
-        session, principal, JIRA, body.model_dump(), request.app.state.resources.settings
-    )
+    ds = await service.create_knowledge_base(session, principal, JIRA, body.model_dump(), settings)
     return {"message": f"Indexing of datasource {ds.name} has been started in the background", "id": ds.id}
 
 
 async def _update(
-    request: Request,
+    settings: AppSettings,
     session: Session,
     principal: CurrentPrincipal,
     index_type: str,
@@ -54,33 +56,33 @@ async def _update(
         mode = "full"
     if mode is None:
         return {"message": "Edit successful", "id": ds.id}
-    await service.schedule(session, ds, mode, request.app.state.resources.settings)
+    await service.schedule(session, ds, mode, settings)
     return {"message": f"Indexing of datasource {ds.name} has been started in the background", "id": ds.id}
 
 
-@router.put("/index/knowledge_base/confluence")
+@router.put("/index/knowledge_base/confluence", response_model=IndexingStartedOut)
 async def update_confluence(
-    request: Request, session: Session, principal: CurrentPrincipal, body: KnowledgeBaseUpdate,
+    settings: AppSettings, session: Session, principal: CurrentPrincipal, body: KnowledgeBaseUpdate,
     full_reindex: bool = False, resume_indexing: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
     """Update; full_reindex or resume_indexing start a job."""
     return await _update(
-        request, session, principal, CONFLUENCE, body, service.reindex_mode(full_reindex, False, resume_indexing, None)
+        settings, session, principal, CONFLUENCE, body, service.reindex_mode(full_reindex, False, resume_indexing, None)
     )
 
 
-@router.put("/index/knowledge_base/jira")
+@router.put("/index/knowledge_base/jira", response_model=IndexingStartedOut)
 async def update_jira(
-    request: Request, session: Session, principal: CurrentPrincipal, body: KnowledgeBaseUpdate,
+    settings: AppSettings, session: Session, principal: CurrentPrincipal, body: KnowledgeBaseUpdate,
     full_reindex: bool = False, incremental_reindex: bool = False,
 ) -> dict[str, Any]:  # fmt: skip
     """Update; full_reindex or incremental_reindex (changed issues only) start a job."""
     return await _update(
-        request, session, principal, JIRA, body, service.reindex_mode(full_reindex, incremental_reindex, False, None)
+        settings, session, principal, JIRA, body, service.reindex_mode(full_reindex, incremental_reindex, False, None)
     )
 
 
-@router.get("/assistants/context")
+@router.get("/assistants/context", response_model=list[ContextOptionOut])
 async def assistants_context(session: Session, principal: CurrentPrincipal, project_name: str) -> list[dict[str, Any]]:
     """Datasources of a project the caller may attach to an assistant: {name, context_type, id}."""
     found = await service.visible_in_project(session, principal, project_name)

@@ -10,7 +10,7 @@ from sqlalchemy import Select, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.auth.principal import Principal
-from codemill.models import Assistant, Datasource, DatasourceChunk, DatasourceItem
+from codemill.models import Assistant, Datasource, DatasourceChunk, DatasourceItem, DatasourceStatus
 
 
 async def get(session: AsyncSession, datasource_id: str) -> Datasource | None:
@@ -86,12 +86,13 @@ async def list_visible(
 
 
 def _statuses(sdk_status: str) -> list[str]:
-    return {
-        "completed": ["indexed"],
-        "failed": ["failed"],
-        "in_progress": ["pending", "indexing", "paused"],
-        "fetching": ["indexing"],
-    }.get(sdk_status, [sdk_status])
+    by_flag: dict[str, list[str]] = {
+        "completed": [DatasourceStatus.INDEXED],
+        "failed": [DatasourceStatus.FAILED],
+        "in_progress": [DatasourceStatus.PENDING, DatasourceStatus.INDEXING, DatasourceStatus.PAUSED],
+        "fetching": [DatasourceStatus.INDEXING],
+    }
+    return by_flag.get(sdk_status, [sdk_status])
 
 
 async def items(session: AsyncSession, datasource_id: str) -> dict[str, DatasourceItem]:

@@ -5,27 +5,37 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, File, Query, UploadFile
 from pydantic import ValidationError
 
-from codemill.auth import policy
-from codemill.auth.dependencies import CurrentPrincipal, Session
-from codemill.datasources import repository, retrieval, service
-from codemill.datasources.schemas import CodeCreate, CodeUpdate, DatasourceBase, SearchRequest, datasource_out
+from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
+from codemill.datasources import retrieval, service
+from codemill.datasources.dependencies import AppEmbedder
+from codemill.datasources.schemas import (
+    CancelOut,
+    CodeCreate,
+    CodeUpdate,
+    DatasourceBase,
+    DatasourceIdOut,
+    DatasourceListOut,
+    DatasourceOut,
+    IndexingStartedOut,
+    SearchOut,
+    SearchRequest,
+    StorageStatsOut,
+    UsingAssistantOut,
+    datasource_out,
+)
 from codemill.datasources.service import Upload
 from codemill.datasources.sync import FILE, remove_clone
 from codemill.errors import PayloadTooLarge, Unprocessable
+from codemill.kit.api_schemas import MessageOut
 from codemill.kit.params import PageNumber
 from codemill.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["Datasources"])
 
 FilesParam = Annotated[list[UploadFile] | None, File()]
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.resources.settings
-    return settings
 
 
 async def read_uploads(settings: Settings, files: list[UploadFile] | None) -> list[Upload]:
@@ -47,7 +57,7 @@ async def read_uploads(settings: Settings, files: list[UploadFile] | None) -> li
     return uploads
 
 
-@router.get("/index")
+@router.get("/index", response_model=DatasourceListOut)
 async def list_datasources(
     session: Session,
     principal: CurrentPrincipal,
@@ -58,63 +68,58 @@ async def list_datasources(
     per_page: Annotated[int, Query(ge=1, le=1000)] = 10,
 ) -> dict[str, Any]:
     """Datasources the caller may see, with status and progress."""
-    found, total = await repository.list_visible(
-        session, principal, policy.is_platform_admin(principal), filters=service.parse_filters(filters),
-        sort_key=sort_key, descending=sort_order != "asc", page=page, per_page=per_page,
-    )  # fmt: skip
+    found, total = await service.list_visible(
+        session, principal, filters, sort_key, sort_order != "asc", page, per_page
+    )
     return {
         "data": [datasource_out(ds, principal) for ds in found],
         "pagination": {"page": page, "per_page": per_page, "total": total, "pages": -(-total // per_page)},
     }
 
 
-@router.get("/index/find_id")
+@router.get("/index/find_id", response_model=DatasourceIdOut)
 async def find_id(
     session: Session, principal: CurrentPrincipal, name: str, index_type: str, project_name: str | None = None
 ) -> dict[str, str]:
     """A datasource's id by name."""
     project = project_name or principal.current_project
-    ds = await repository.by_name(session, project, name)
-    ds = policy.ensure_datasource_visible(principal, ds if ds is None or ds.index_type == index_type else None)
+    ds = await service.find_visible_by_name(session, principal, project, name, index_type)
     return {"id": ds.id}
 
 
-@router.get("/index/{datasource_id}")
+@router.get("/index/{datasource_id}", response_model=DatasourceOut)
 async def get_datasource(session: Session, principal: CurrentPrincipal, datasource_id: str) -> dict[str, Any]:
     """One datasource with its processed files."""
     ds = await service.visible(session, principal, datasource_id)
-    processed = await repository.item_paths(session, ds.id, "done", limit=1000)
-    return datasource_out(ds, principal, processed, await repository.skipped_items(session, ds.id, limit=1000))
+    processed, skipped = await service.files_of(session, ds)
+    return datasource_out(ds, principal, processed, skipped)
 
 
-@router.delete("/index/{datasource_id}")
+@router.delete("/index/{datasource_id}", response_model=MessageOut)
 async def delete_datasource(
-    request: Request, session: Session, principal: CurrentPrincipal, datasource_id: str
+    settings: AppSettings, session: Session, principal: CurrentPrincipal, datasource_id: str
 ) -> dict[str, str]:
     """Delete a datasource and everything indexed from it."""
-    ds = policy.ensure_datasource_manageable(principal, await repository.get(session, datasource_id))
-    await service.delete(session, ds)
-    await session.commit()
+    ds = await service.delete_committed(session, principal, datasource_id)
     # The clone on this machine goes now; workers on other machines sweep theirs when they start.
-    await asyncio.to_thread(remove_clone, _settings(request), ds.id)
+    await asyncio.to_thread(remove_clone, settings, ds.id)
     return {"message": f"Index {ds.name} was deleted successfully"}
 
 
-@router.post("/index/{datasource_id}/cancel")
+@router.post("/index/{datasource_id}/cancel", response_model=CancelOut)
 async def cancel_indexing(session: Session, principal: CurrentPrincipal, datasource_id: str) -> dict[str, Any]:
     """Stop indexing (status becomes paused; resume_indexing continues without redoing finished items)."""
-    ds = policy.ensure_datasource_manageable(principal, await repository.get(session, datasource_id))
+    ds = await service.manageable(session, principal, datasource_id)
     cancelled = await service.cancel(session, ds)
     return {"message": "Indexing cancellation requested" if cancelled else "Nothing to cancel", "cancelled": cancelled}
 
 
-@router.post("/index/{datasource_id}/search")
+@router.post("/index/{datasource_id}/search", response_model=SearchOut)
 async def search_datasource(
-    request: Request, session: Session, principal: CurrentPrincipal, datasource_id: str, body: SearchRequest
+    embedder: AppEmbedder, session: Session, principal: CurrentPrincipal, datasource_id: str, body: SearchRequest
 ) -> dict[str, Any]:
     """Hybrid search in one datasource: the chunks, each with its fused, vector and text scores."""
     ds = await service.visible(session, principal, datasource_id)
-    embedder = request.app.state.resources.indexing.embedder
     hits = await retrieval.search(session, principal, embedder, [ds], body.query, body.limit)
     names = {ds.id: ds.name}
     return {
@@ -124,38 +129,34 @@ async def search_datasource(
     }
 
 
-@router.get("/index/{datasource_id}/assistants")
+@router.get("/index/{datasource_id}/assistants", response_model=list[UsingAssistantOut])
 async def assistants_using(session: Session, principal: CurrentPrincipal, datasource_id: str) -> list[dict[str, Any]]:
     """Assistants (visible to the caller) that have this datasource in their context."""
     ds = await service.visible(session, principal, datasource_id)
-    found = await repository.assistants_using(session, ds)
-    return [
-        {"id": a.id, "name": a.name, "slug": a.slug, "created_by": {"user_id": a.created_by}}
-        for a in found
-        if policy.can_view_assistant(principal, a)
-    ]
+    found = await service.assistants_using(session, principal, ds)
+    return [{"id": a.id, "name": a.name, "slug": a.slug, "created_by": {"user_id": a.created_by}} for a in found]
 
 
-@router.get("/index/{datasource_id}/elasticsearch")
+@router.get("/index/{datasource_id}/elasticsearch", response_model=StorageStatsOut)
 async def storage_stats(session: Session, principal: CurrentPrincipal, datasource_id: str) -> dict[str, Any]:
     """Index statistics (CodeMie's name; the chunks live in PostgreSQL)."""
     ds = await service.visible(session, principal, datasource_id)
-    return {"index_name": f"datasource_chunks:{ds.id}", "size_in_bytes": await repository.storage_bytes(session, ds.id)}
+    return {"index_name": f"datasource_chunks:{ds.id}", "size_in_bytes": await service.storage_bytes(session, ds)}
 
 
-@router.post("/application/{project}/index", status_code=201)
+@router.post("/application/{project}/index", status_code=201, response_model=IndexingStartedOut)
 async def create_code_datasource(
-    request: Request, session: Session, principal: CurrentPrincipal, project: str, body: CodeCreate
+    settings: AppSettings, session: Session, principal: CurrentPrincipal, project: str, body: CodeCreate
 ) -> dict[str, Any]:
     """A git repository datasource; indexing starts in the background."""
     data = body.model_dump()
-    ds = await service.create_code(session, principal, project, data, _settings(request))
+    ds = await service.create_code(session, principal, project, data, settings)
     return {"message": f"Indexing of datasource {ds.name} has been started in the background", "id": ds.id}
 
 
-@router.put("/application/{project}/index/{name}", status_code=201)
+@router.put("/application/{project}/index/{name}", status_code=201, response_model=IndexingStartedOut)
 async def update_code_datasource(
-    request: Request,
+    settings: AppSettings,
     session: Session,
     principal: CurrentPrincipal,
     project: str,
@@ -178,14 +179,14 @@ async def update_code_datasource(
     default = "full" if moved else "reconcile" if source_changed else "incremental"
     mode = service.reindex_mode(full_reindex, False, resume_indexing, default)
     assert mode is not None
-    await service.schedule(session, ds, mode, _settings(request))
+    await service.schedule(session, ds, mode, settings)
     kind = {"full": "Full reindexing", "resume": "Indexing"}.get(mode, "Incremental reindexing")
     return {"message": f"{kind} of datasource {name} has been started in the background", "id": ds.id}
 
 
-@router.post("/index/knowledge_base/file")
+@router.post("/index/knowledge_base/file", response_model=IndexingStartedOut)
 async def create_file_datasource(
-    request: Request,
+    settings: AppSettings,
     session: Session,
     principal: CurrentPrincipal,
     name: str,
@@ -200,14 +201,14 @@ async def create_file_datasource(
                                 project_space_visible=project_space_visible).model_dump()  # fmt: skip
     except ValidationError as exc:
         raise Unprocessable("Invalid datasource", details=exc.errors(include_url=False, include_context=False)) from exc
-    uploads = await read_uploads(_settings(request), files)
-    ds = await service.create_files(session, principal, fields, uploads, _settings(request))
+    uploads = await read_uploads(settings, files)
+    ds = await service.create_files(session, principal, fields, uploads, settings)
     return {"message": f"Indexing of datasource {ds.name} has been started in the background", "id": ds.id}
 
 
-@router.put("/index/knowledge_base/file")
+@router.put("/index/knowledge_base/file", response_model=IndexingStartedOut)
 async def update_file_datasource(
-    request: Request,
+    settings: AppSettings,
     session: Session,
     principal: CurrentPrincipal,
     name: str,
@@ -225,12 +226,12 @@ async def update_file_datasource(
     if ds.index_type != FILE:
         raise Unprocessable(f"Datasource {name} is not a file datasource")
     service.apply_update(ds, {"description": description, "project_space_visible": project_space_visible})
-    changed = await service.add_files(session, ds, await read_uploads(_settings(request), files))
+    changed = await service.add_files(session, ds, await read_uploads(settings, files))
     default = "incremental" if changed else None
     mode = None if skip_reindex else service.reindex_mode(full_reindex, incremental_reindex, resume_indexing, default)
     if mode is None:
         return {"message": "Edit successful", "id": ds.id}
-    await service.schedule(session, ds, mode, _settings(request))
+    await service.schedule(session, ds, mode, settings)
     return {
         "message": f"Indexing of datasource {name} has been started in the background",
         "id": ds.id,

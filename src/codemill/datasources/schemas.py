@@ -9,8 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from codemill.auth import policy
 from codemill.auth.principal import Principal
+from codemill.kit.api_schemas import IdMessageOut, MessageOut, OpenOut, Pagination
 from codemill.kit.params import INT32_MAX
-from codemill.models import Datasource
+from codemill.models import Datasource, DatasourceStatus
 
 NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 BRANCH = re.compile(r"^(?!-)(?!.*\.\.)[A-Za-z0-9._/+-]+$")
@@ -126,10 +127,10 @@ class SearchRequest(BaseModel):
 def sdk_status(ds: Datasource) -> dict[str, bool]:
     """CodeMie's flags, from which the SDK derives its status."""
     return {
-        "completed": ds.status == "indexed",
-        "error": ds.status == "failed",
-        "is_fetching": ds.status == "indexing" and ds.items_total == 0,
-        "is_queued": ds.status == "pending",
+        "completed": ds.status == DatasourceStatus.INDEXED,
+        "error": ds.status == DatasourceStatus.FAILED,
+        "is_fetching": ds.status == DatasourceStatus.INDEXING and ds.items_total == 0,
+        "is_queued": ds.status == DatasourceStatus.PENDING,
     }
 
 
@@ -196,3 +197,113 @@ def datasource_out(
     elif ds.index_type == "knowledge_base_jira":
         out["jira"] = {"jql": conf.get("jql")}
     return out
+
+
+# Responses (what `datasource_out` shapes: CodeMie's IndexInfo plus Codemill's progress).
+class DatasourceCreatorOut(OpenOut):
+    user_id: str | None
+    username: str
+    name: str
+
+
+class DatasourceProgressOut(BaseModel):
+    items_done: int
+    items_total: int
+    items_skipped: int
+    chunks_done: int
+    chunks_total: int
+
+
+class SkippedFileOut(BaseModel):
+    path: str
+    reason: str
+
+
+class DatasourceOut(OpenOut):
+    """A datasource; per type it adds link/branch/files_filter (code), `confluence` or `jira`."""
+
+    id: str
+    project_name: str
+    repo_name: str
+    full_name: str
+    description: str | None
+    index_type: str
+    embeddings_model: str | None
+    setting_id: str | None
+    date: str
+    update_date: str
+    created_by: DatasourceCreatorOut
+    project_space_visible: bool
+    text: str
+    status: str
+    progress: DatasourceProgressOut
+    processing_info: dict[str, int]
+    processed_files: list[str]
+    skipped_files: list[SkippedFileOut]
+    user_abilities: list[str]
+    last_commit: str | None
+    indexed_at: str | None
+    completed: bool
+    error: bool
+    is_fetching: bool
+    is_queued: bool
+
+
+class DatasourceListOut(BaseModel):
+    data: list[DatasourceOut]
+    pagination: Pagination
+
+
+class DatasourceIdOut(BaseModel):
+    id: str
+
+
+class IndexingStartedOut(IdMessageOut):
+    """Create or update: indexing runs in the background (plus `changed_files`, a count, when files were uploaded)."""
+
+
+class CancelOut(MessageOut):
+    cancelled: bool
+
+
+class SearchHitOut(OpenOut):
+    chunk_id: int
+    datasource_id: str
+    datasource_name: str
+    item_path: str
+    ordinal: int
+    content: str
+    meta: dict[str, Any]
+    score: float
+    vector_score: float | None
+    text_score: float | None
+
+
+class SearchMetadataOut(BaseModel):
+    results: list[SearchHitOut]
+
+
+class SearchOut(BaseModel):
+    output: str
+    error: str | None
+    metadata: SearchMetadataOut
+
+
+class UsingAssistantOut(BaseModel):
+    id: str
+    name: str
+    slug: str | None
+    created_by: dict[str, str | None]
+
+
+class StorageStatsOut(BaseModel):
+    index_name: str
+    size_in_bytes: int
+
+
+class ContextOptionOut(BaseModel):
+    """A datasource an assistant may use as context."""
+
+    name: str
+    context_type: str
+    id: str

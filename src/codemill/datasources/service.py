@@ -17,7 +17,7 @@ from codemill.datasources.sources.documents import SUPPORTED, is_supported
 from codemill.datasources.sync import CONFLUENCE, FILE, GIT, content_hash
 from codemill.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, Unprocessable
 from codemill.jobs.queue import cancel_in, defer_in
-from codemill.models import Datasource, DatasourceItem
+from codemill.models import Assistant, Datasource, DatasourceItem, DatasourceStatus, IndexingMode
 from codemill.settings import Settings
 
 
@@ -62,7 +62,7 @@ async def _new(
         index_type=index_type,
         created_by=principal.user_id,
         creator={"username": principal.username, "name": principal.name},
-        status="pending",
+        status=DatasourceStatus.PENDING,
         items_total=0,
         items_done=0,
         items_skipped=0,
@@ -79,9 +79,9 @@ async def _new(
 
 async def schedule(session: AsyncSession, ds: Datasource, mode: str, settings: Settings) -> int:
     """Queue an indexing job in this transaction (the job and the status change commit together)."""
-    if mode not in ("full", "incremental", "resume", "reconcile"):
+    if mode not in tuple(IndexingMode):
         raise BadRequest(f"Unknown reindex mode {mode!r}")
-    ds.status, ds.error_message = "pending", None
+    ds.status, ds.error_message = DatasourceStatus.PENDING, None
     ds.job_id = await defer_in(
         session, settings.jobs.queue, TASK, {"datasource_id": ds.id, "mode": mode}, lock=f"datasource:{ds.id}"
     )
@@ -106,7 +106,7 @@ async def create_code(
         setting_id=body.get("setting_id"),
         config={"link": link, "branch": body.get("branch") or "main", "files_filter": body.get("files_filter") or ""},
     )  # fmt: skip
-    await schedule(session, ds, "full", settings)
+    await schedule(session, ds, IndexingMode.FULL, settings)
     return ds
 
 
@@ -125,7 +125,7 @@ async def create_files(
         config={},
     )  # fmt: skip
     await add_files(session, ds, uploads)
-    await schedule(session, ds, "full", settings)
+    await schedule(session, ds, IndexingMode.FULL, settings)
     return ds
 
 
@@ -169,7 +169,7 @@ async def create_knowledge_base(
         setting_id=body.get("setting_id"),
         config=config,
     )  # fmt: skip
-    await schedule(session, ds, "full", settings)
+    await schedule(session, ds, IndexingMode.FULL, settings)
     return ds
 
 
@@ -204,21 +204,21 @@ def apply_update(ds: Datasource, changes: dict[str, Any]) -> bool:
 def reindex_mode(full: bool, incremental: bool, resume: bool, default: str | None) -> str | None:
     """Which job an update asks for (None: metadata only)."""
     if full:
-        return "full"
+        return IndexingMode.FULL
     if resume:
-        return "resume"
+        return IndexingMode.RESUME
     if incremental:
-        return "incremental"
+        return IndexingMode.INCREMENTAL
     return default
 
 
 async def cancel(session: AsyncSession, ds: Datasource) -> bool:
     """Stop indexing: a queued job is cancelled, a running one aborts at its next batch (status paused)."""
-    if ds.job_id is None or ds.status not in ("pending", "indexing"):
+    if ds.job_id is None or ds.status not in (DatasourceStatus.PENDING, DatasourceStatus.INDEXING):
         return False
     cancelled = await cancel_in(session, ds.job_id)
-    if ds.status == "pending":
-        ds.status, ds.error_message = "paused", "Indexing was cancelled; resume to continue."
+    if ds.status == DatasourceStatus.PENDING:
+        ds.status, ds.error_message = DatasourceStatus.PAUSED, "Indexing was cancelled; resume to continue."
     await session.flush()
     return cancelled
 
@@ -259,3 +259,56 @@ def require_found(ds: Datasource | None, what: str) -> Datasource:
     if ds is None:
         raise NotFound(f"{what} not found")
     return ds
+
+
+async def list_visible(
+    session: AsyncSession,
+    principal: Principal,
+    filters: str | None,
+    sort_key: str,
+    descending: bool,
+    page: int,
+    per_page: int,
+) -> tuple[list[Datasource], int]:
+    """One page of the datasources the caller may see, and how many there are."""
+    return await repository.list_visible(
+        session, principal, policy.is_platform_admin(principal), filters=parse_filters(filters),
+        sort_key=sort_key, descending=descending, page=page, per_page=per_page,
+    )  # fmt: skip
+
+
+async def find_visible_by_name(
+    session: AsyncSession, principal: Principal, project: str, name: str, index_type: str
+) -> Datasource:
+    """A datasource of this type by name (404 when missing or not visible)."""
+    ds = await repository.by_name(session, project, name)
+    return policy.ensure_datasource_visible(principal, ds if ds is None or ds.index_type == index_type else None)
+
+
+async def files_of(session: AsyncSession, ds: Datasource) -> tuple[list[str], list[tuple[str, str]]]:
+    """The processed files and the skipped ones with their reasons (first 1000 of each)."""
+    processed = await repository.item_paths(session, ds.id, "done", limit=1000)
+    return processed, await repository.skipped_items(session, ds.id, limit=1000)
+
+
+async def manageable(session: AsyncSession, principal: Principal, datasource_id: str) -> Datasource:
+    """A datasource the caller may change (404/403 otherwise)."""
+    return policy.ensure_datasource_manageable(principal, await repository.get(session, datasource_id))
+
+
+async def delete_committed(session: AsyncSession, principal: Principal, datasource_id: str) -> Datasource:
+    """Delete a datasource and commit at once: its clone on disk may go only once the delete is durable."""
+    ds = await manageable(session, principal, datasource_id)
+    await delete(session, ds)
+    await session.commit()
+    return ds
+
+
+async def assistants_using(session: AsyncSession, principal: Principal, ds: Datasource) -> list[Assistant]:
+    """Assistants visible to the caller that have the datasource in their context."""
+    return [a for a in await repository.assistants_using(session, ds) if policy.can_view_assistant(principal, a)]
+
+
+async def storage_bytes(session: AsyncSession, ds: Datasource) -> int:
+    """How much the datasource's chunks take in PostgreSQL."""
+    return await repository.storage_bytes(session, ds.id)

@@ -20,7 +20,7 @@ from codemill.datasources import repository
 from codemill.datasources.sources import atlassian
 from codemill.datasources.sources.git import Repository, check_repo_url, files_filter
 from codemill.kit.outbound import OutboundClient
-from codemill.models import Datasource, DatasourceItem
+from codemill.models import Datasource, DatasourceItem, IndexingMode
 from codemill.settings import Settings
 
 GIT = "code"
@@ -79,7 +79,7 @@ async def sync_items(
     creds: Credentials | None,
 ) -> SyncResult:
     """Mark new/changed items pending, drop deleted ones. `mode`: full | incremental | resume | reconcile."""
-    if mode == "full":
+    if mode == IndexingMode.FULL:
         await repository.delete_chunks(session, ds.id)
         await repository.reset_items(session, ds.id)
     if ds.index_type == GIT:
@@ -109,7 +109,7 @@ async def _sync_git(
     )
     head = await repo.fetch()
     # A resumed job indexes the commit its first attempt chose, so its chunks line up.
-    target = str(ds.config.get("target_commit") or head) if mode == "resume" else head
+    target = str(ds.config.get("target_commit") or head) if mode == IndexingMode.RESUME else head
     if not await repo.has_commit(target):
         target = head
     ds.config = {**ds.config, "target_commit": target}
@@ -120,7 +120,7 @@ async def _sync_git(
     wanted = {p: v for p, v in tree.items() if v[1] <= limit and not (spec and spec.match_file(p))}
     known = await repository.items(session, ds.id)
     last = ds.last_commit
-    if mode == "incremental" and last and last != target and await repo.has_commit(last):
+    if mode == IndexingMode.INCREMENTAL and last and last != target and await repo.has_commit(last):
         changes = await repo.diff(last, target)
         for change in changes:
             if change.old_path:
@@ -133,7 +133,7 @@ async def _sync_git(
             await _upsert_pending(session, ds.id, known, change.path, wanted[change.path][0])
         await session.flush()
         return SyncResult(target, repo)
-    if mode == "incremental" and last == target:
+    if mode == IndexingMode.INCREMENTAL and last == target:
         return SyncResult(target, repo)
     gone = [p for p in known if p not in wanted]
     await repository.delete_items(session, ds.id, gone)

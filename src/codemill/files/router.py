@@ -65,7 +65,12 @@ async def upload_files(
 @router.get(
     "/files/{file_name}",
     response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}, "description": "The file's bytes"}},
+    responses={
+        200: {
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The file's bytes",
+        }
+    },
 )
 async def download_file(
     file_name: str,

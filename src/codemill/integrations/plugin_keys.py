@@ -15,10 +15,11 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from codemill.db.statements import notify
 from codemill.errors import Unprocessable
+from codemill.integrations import repository
 from codemill.models import Integration
 
 # One NATS subject token (the CLI puts the key first in every subject), long enough to be a secret.
@@ -59,17 +60,12 @@ async def find_by_key(session: AsyncSession, key: str) -> Integration | None:
     """The Plugin integration holding this key, if any."""
     if not _KEY_SHAPE.match(key):
         return None
-    found = await session.execute(
-        select(Integration).where(
-            Integration.plugin_key_hash == hash_plugin_key(key), Integration.credential_type == "Plugin"
-        )
-    )
-    return found.scalars().first()
+    return await repository.plugin_integration_by_key_hash(session, hash_plugin_key(key))
 
 
 async def announce_revoked(session: AsyncSession, key_id: str) -> None:
     """Tell every process, once this transaction commits, that the key of `key_id` is revoked."""
-    await session.execute(text("SELECT pg_notify(:channel, :key_id)"), {"channel": REVOKED_CHANNEL, "key_id": key_id})
+    await notify(session, REVOKED_CHANNEL, key_id)
 
 
 class PluginKeyStore:

@@ -239,3 +239,11 @@ async def type_taken_in_project(
         Integration.id != excluding_id,
     )
     return (await session.execute(query.limit(1))).first() is not None
+
+
+async def plugin_integration_by_key_hash(session: AsyncSession, key_hash: str) -> Integration | None:
+    """The Plugin integration whose key hashes to `key_hash`, if any."""
+    found = await session.execute(
+        select(Integration).where(Integration.plugin_key_hash == key_hash, Integration.credential_type == "Plugin")
+    )
+    return found.scalars().first()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
-from codemill.auth.dependencies import CurrentPrincipal, Session
+from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Outbound, PluginEngineUri, Session
 from codemill.integrations import check_service, service, transfer
 from codemill.integrations.checking import CheckContext
 from codemill.integrations.schemas import (
@@ -70,28 +70,30 @@ def _saved(message: str, integration_id: str, plugin_key: str | None = None) -> 
     return SavedOut(message=message, id=integration_id, plugin_key=plugin_key)
 
 
-def _created(request: Request, integration: Integration, plugin_key: str | None) -> SavedOut:
+def _created(engine_uri: str | None, integration: Integration, plugin_key: str | None) -> SavedOut:
     """A plugin key comes with the URL its plugin connects to, so the start command is complete."""
     saved = _saved(service.SAVED, integration.id, plugin_key)
     if integration.plugin_key_hash is not None:
-        saved.plugin_engine_uri = request.app.state.resources.plugin_engine_uri
+        saved.plugin_engine_uri = engine_uri
     return saved
 
 
 @router.post("/user", response_model=SavedOut, response_model_exclude_none=True)
-async def create_user(body: IntegrationIn, request: Request, session: Session, principal: CurrentPrincipal) -> SavedOut:
+async def create_user(
+    body: IntegrationIn, engine_uri: PluginEngineUri, session: Session, principal: CurrentPrincipal
+) -> SavedOut:
     """Create a user integration (one project, or all the caller's projects with is_global)."""
     integration, plugin_key = await service.create(session, principal, "user", body)
-    return _created(request, integration, plugin_key)
+    return _created(engine_uri, integration, plugin_key)
 
 
 @router.post("/project", response_model=SavedOut, response_model_exclude_none=True)
 async def create_project(
-    body: IntegrationIn, request: Request, session: Session, principal: CurrentPrincipal
+    body: IntegrationIn, engine_uri: PluginEngineUri, session: Session, principal: CurrentPrincipal
 ) -> SavedOut:
     """Create a project integration (project admins and platform admins)."""
     integration, plugin_key = await service.create(session, principal, "project", body)
-    return _created(request, integration, plugin_key)
+    return _created(engine_uri, integration, plugin_key)
 
 
 @router.put("/user/{integration_id}", response_model=SavedOut, response_model_exclude_none=True)
@@ -127,10 +129,11 @@ async def delete_project(integration_id: str, session: Session, principal: Curre
 
 
 @router.post("/test/", response_model=TestOut)
-async def test_integration(body: TestIn, request: Request, session: Session, principal: CurrentPrincipal) -> TestOut:
+async def test_integration(
+    body: TestIn, outbound: Outbound, settings: AppSettings, session: Session, principal: CurrentPrincipal
+) -> TestOut:
     """Check credentials against the real service (through the guarded outbound client)."""
-    resources = request.app.state.resources
-    ctx = CheckContext(resources.outbound, resources.settings.integration_check_timeout_seconds)
+    ctx = CheckContext(outbound, settings.integration_check_timeout_seconds)
     return await check_service.run_check(session, principal, body, ctx)
 
 

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from codemill.kit.api_schemas import Pagination as Pagination
+
 SettingType = Literal["user", "project"]
 
 
@@ -62,13 +64,6 @@ class IntegrationOut(BaseModel):
     credential_values: list[CredentialValue]
     setting_type: SettingType
     created_by: CreatedBy | None = None
-
-
-class Pagination(BaseModel):
-    page: int
-    per_page: int
-    total: int
-    pages: int
 
 
 class IntegrationList(BaseModel):

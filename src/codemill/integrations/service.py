@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from math import ceil
 from typing import Any
 
 import orjson
@@ -287,7 +286,7 @@ async def list_page(
     )
     return IntegrationList(
         data=await to_out(session, rows),
-        pagination=Pagination(page=page, per_page=per_page, total=total, pages=ceil(total / per_page)),
+        pagination=Pagination(page=page, per_page=per_page, total=total),
     )
 
 

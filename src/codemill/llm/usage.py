@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.kit.metrics import metrics
+from codemill.llm import repository
 from codemill.llm.catalogue import CatalogueModel
 from codemill.llm.provider import Usage
 from codemill.models.base import new_id, utcnow
-from codemill.models.usage import LLMUsage
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +75,7 @@ async def record_usage(session: AsyncSession, owner: UsageOwner, calls: list[Mod
     """Insert one usage row per call, in one statement (the caller's transaction commits them)."""
     rows = usage_rows(owner, calls)
     if rows:
-        await session.execute(insert(LLMUsage), rows)
+        await repository.insert_usage_rows(session, rows)
     return len(rows)
 
 

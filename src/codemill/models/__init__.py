@@ -24,7 +24,7 @@ from codemill.models.conversations import (
     MessageFeedback,
     TurnStatus,
 )
-from codemill.models.datasources import Datasource, DatasourceChunk, DatasourceItem
+from codemill.models.datasources import Datasource, DatasourceChunk, DatasourceItem, DatasourceStatus, IndexingMode
 from codemill.models.files import StoredFile
 from codemill.models.integrations import Integration
 from codemill.models.mcp_configs import MCPConfig
@@ -60,6 +60,8 @@ __all__ = [
     "Datasource",
     "DatasourceChunk",
     "DatasourceItem",
+    "DatasourceStatus",
+    "IndexingMode",
     "Integration",
     "LLMUsage",
     "LoginThrottle",

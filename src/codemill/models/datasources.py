@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from pgvector.sqlalchemy import VECTOR
@@ -30,6 +31,25 @@ from codemill.models.base import Base, Timestamps, new_id
 INDEXED_DIMENSIONS = (384, 768, 1024, 1536)
 
 
+class DatasourceStatus(StrEnum):
+    """Where a datasource's indexing stands (stored as its value; CodeMie's flags derive from it)."""
+
+    PENDING = "pending"
+    INDEXING = "indexing"
+    INDEXED = "indexed"
+    FAILED = "failed"
+    PAUSED = "paused"
+
+
+class IndexingMode(StrEnum):
+    """How an indexing job treats what is already indexed."""
+
+    FULL = "full"  # start over
+    INCREMENTAL = "incremental"  # only what changed since the last indexed commit / content hash
+    RECONCILE = "reconcile"  # walk the whole tree again; unchanged files stay
+    RESUME = "resume"  # continue an interrupted run without redoing finished items
+
+
 class Datasource(Timestamps, Base):
     """A datasource: what to index (config), how far indexing got (status, counters) and with which model."""
 
@@ -53,7 +73,7 @@ class Datasource(Timestamps, Base):
     embeddings_model: Mapped[str] = mapped_column(String(200), default="")
     embedding_dims: Mapped[int] = mapped_column(Integer, default=0)
     # pending | indexing | indexed | failed | paused
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=DatasourceStatus.PENDING.value)
     error_message: Mapped[str | None] = mapped_column(Text, default=None)
     items_total: Mapped[int] = mapped_column(Integer, default=0)
     items_done: Mapped[int] = mapped_column(Integer, default=0)

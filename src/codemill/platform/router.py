@@ -10,25 +10,24 @@ import os
 from typing import Any
 
 import psutil
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from codemill import __version__
-from codemill.auth.dependencies import OptionalPrincipal
+from codemill.auth.dependencies import AppSettings, Engine, OptionalPrincipal, PluginEngineUri
+from codemill.db.statements import ping
+from codemill.platform.schemas import HEALTH, ConfigComponentOut, InfoOut
 
 router = APIRouter(prefix="/v1", tags=["platform"])
 _process = psutil.Process()
 
 
-@router.get("/healthcheck")
-async def healthcheck(request: Request, principal: OptionalPrincipal) -> JSONResponse:
+@router.get("/healthcheck", responses=HEALTH)
+async def healthcheck(engine: Engine, principal: OptionalPrincipal) -> JSONResponse:
     """Liveness and readiness: 200 when the database answers, 503 otherwise (process figures for admins)."""
-    resources = request.app.state.resources
     failure: str | None = None
     try:
-        async with resources.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        await ping(engine)
     except Exception as exc:
         failure = type(exc).__name__
     body: dict[str, Any] = {
@@ -45,10 +44,9 @@ async def healthcheck(request: Request, principal: OptionalPrincipal) -> JSONRes
     return JSONResponse(body, status_code=200 if failure is None else 503)
 
 
-@router.get("/info")
-async def info(request: Request) -> dict[str, Any]:
+@router.get("/info", response_model=InfoOut)
+async def info(settings: AppSettings) -> dict[str, Any]:
     """What this server is, and the upload limit it enforces."""
-    settings = request.app.state.resources.settings
     return {
         "message": "Codemill",
         "version": __version__,
@@ -57,10 +55,11 @@ async def info(request: Request) -> dict[str, Any]:
     }
 
 
-@router.get("/config")
-async def config(request: Request, principal: OptionalPrincipal) -> list[dict[str, Any]]:
+@router.get("/config", response_model=list[ConfigComponentOut])
+async def config(
+    settings: AppSettings, engine_uri: PluginEngineUri, principal: OptionalPrincipal
+) -> list[dict[str, Any]]:
     """Client configuration, as a list of components (CodeMie's shape): auth modes, endpoints, plugins."""
-    settings = request.app.state.resources.settings
     auth: dict[str, Any] = {"local": settings.local_auth.enabled, "proxy": settings.proxy_auth.enabled}
     if settings.oidc.issuer:
         auth["oidc"] = {"issuer": settings.oidc.issuer, "client_id": settings.oidc.client_id}
@@ -70,7 +69,6 @@ async def config(request: Request, principal: OptionalPrincipal) -> list[dict[st
     ]
     # Where users' plugins connect: `PLUGIN_ENGINE_URI=… codemie-plugins …` (absent while NATS is down).
     # An internal address: signed-in users only (they get it when creating a Plugin integration too).
-    engine_uri = request.app.state.resources.plugin_engine_uri
     plugins: dict[str, Any] = {"enabled": engine_uri is not None}
     if engine_uri is not None and principal is not None:
         plugins["plugin_engine_uri"] = engine_uri

@@ -9,9 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from codemill.auth import policy
 from codemill.auth.dependencies import CurrentPrincipal, Session
+from codemill.kit.api_schemas import MessageOut
 from codemill.projects import repository as projects
 from codemill.projects import service
-from codemill.projects.schemas import ProjectCreate
+from codemill.projects.schemas import ApplicationsOut, ProjectCreate
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
 
@@ -22,7 +23,7 @@ class ApplicationIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
 
 
-@router.get("/applications")
+@router.get("/applications", response_model=ApplicationsOut)
 async def list_applications(
     session: Session,
     principal: CurrentPrincipal,
@@ -35,7 +36,7 @@ async def list_applications(
     return {"applications": [{"name": p.name, "displayName": p.display_name} for p in found]}
 
 
-@router.post("/application")
+@router.post("/application", response_model=MessageOut)
 async def create_application(body: ApplicationIn, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
     """Create a project (admins)."""
     policy.require_admin(principal)

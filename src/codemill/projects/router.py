@@ -27,7 +27,9 @@ from codemill.projects.schemas import (
     CsvValidationOut,
     MemberOut,
     OwnershipIn,
+    OwnershipOut,
     Pagination,
+    ProjectAckOut,
     ProjectCreate,
     ProjectDetailOut,
     ProjectListItem,
@@ -134,14 +136,14 @@ async def update_project(
     return project_out(await service.update(session, principal, project_name, body))
 
 
-@router.delete("/{project_name}")
+@router.delete("/{project_name}", response_model=ProjectAckOut)
 async def delete_project(project_name: str, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
     """Delete an empty project (project admins)."""
     await service.delete(session, principal, project_name)
     return {"message": f"Project '{project_name}' deleted successfully", "name": project_name}
 
 
-@router.put("/{project_name}/ownership")
+@router.put("/{project_name}/ownership", response_model=OwnershipOut)
 async def transfer_ownership(
     project_name: str, body: OwnershipIn, session: Session, principal: CurrentPrincipal
 ) -> dict[str, str]:

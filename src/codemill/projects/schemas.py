@@ -6,6 +6,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from codemill.kit.api_schemas import MessageOut
+from codemill.kit.api_schemas import Pagination as Pagination
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -72,12 +75,6 @@ class ProjectListItem(BaseModel):
     cost_center_id: str | None = None
     cost_center_name: str | None = None
     budgets: list[dict[str, object]] = Field(default_factory=list)
-
-
-class Pagination(BaseModel):
-    total: int
-    page: int
-    per_page: int
 
 
 class ProjectListOut(BaseModel):
@@ -152,3 +149,22 @@ class CsvValidationOut(BaseModel):
 
 class OwnershipIn(Strict):
     user_id: str = Field(min_length=1, max_length=64)
+
+
+class ProjectAckOut(MessageOut):
+    name: str
+
+
+class OwnershipOut(ProjectAckOut):
+    created_by: str
+
+
+class ApplicationOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    name: str
+    display_name: str | None = Field(alias="displayName")
+
+
+class ApplicationsOut(BaseModel):
+    applications: list[ApplicationOut]

@@ -206,7 +206,14 @@ async def companion_file(
 @router.get(
     "/skills/{skill_id}/export",
     response_class=Response,
-    responses={200: {"content": {"text/markdown": {}, "application/zip": {}}}},
+    responses={
+        200: {
+            "content": {
+                "text/markdown": {"schema": {"type": "string"}},
+                "application/zip": {"schema": {"type": "string", "format": "binary"}},
+            }
+        }
+    },
 )
 async def export_skill(
     skill_id: str,

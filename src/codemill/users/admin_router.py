@@ -13,6 +13,7 @@ from codemill.auth.changes import user_changed
 from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
 from codemill.auth.passwords import password_policy
 from codemill.errors import BadRequest, Forbidden
+from codemill.kit.api_schemas import MessageOut
 from codemill.kit.params import PageNumber
 from codemill.users import admin_service
 from codemill.users import repository as users
@@ -20,9 +21,12 @@ from codemill.users import service as user_service
 from codemill.users.schemas import (
     Pagination,
     PasswordSet,
+    UserChangedOut,
     UserCreate,
     UserDetailOut,
     UserListOut,
+    UserProjectAckOut,
+    UserProjectChangedOut,
     UserProjectGrant,
     UserProjectRole,
     UserProjectsOut,
@@ -124,7 +128,7 @@ async def update_user(user_id: str, body: UserUpdate, session: Session, principa
     return await _detail(session, user_id)
 
 
-@router.delete("/{user_id}")
+@router.delete("/{user_id}", response_model=UserChangedOut)
 async def deactivate_user(user_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
     """Deactivate (soft-delete) a user (admins only)."""
     policy.require_admin(principal)
@@ -136,7 +140,7 @@ async def deactivate_user(user_id: str, session: Session, principal: CurrentPrin
     return {"message": "User deactivated successfully", "user_id": user_id}
 
 
-@router.put("/{user_id}/password")
+@router.put("/{user_id}/password", response_model=MessageOut)
 async def set_password(
     user_id: str, body: PasswordSet, session: Session, principal: CurrentPrincipal, settings: AppSettings
 ) -> dict[str, str]:
@@ -160,7 +164,7 @@ async def user_projects(user_id: str, session: Session, principal: CurrentPrinci
     return UserProjectsOut(projects=[user_project_out(m) for m, _ in rows])
 
 
-@router.post("/{user_id}/projects")
+@router.post("/{user_id}/projects", response_model=UserProjectChangedOut)
 async def grant_project(
     user_id: str, body: UserProjectGrant, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -171,7 +175,7 @@ async def grant_project(
     return {"message": "Project access granted", **user_project_out(member).model_dump()}
 
 
-@router.put("/{user_id}/projects/{project_name}")
+@router.put("/{user_id}/projects/{project_name}", response_model=UserProjectChangedOut)
 async def update_project_role(
     user_id: str, project_name: str, body: UserProjectRole, session: Session, principal: CurrentPrincipal
 ) -> dict[str, Any]:
@@ -185,7 +189,7 @@ async def update_project_role(
     return {"message": "Project role updated", **user_project_out(member).model_dump()}
 
 
-@router.delete("/{user_id}/projects/{project_name}")
+@router.delete("/{user_id}/projects/{project_name}", response_model=UserProjectAckOut)
 async def revoke_project(
     user_id: str, project_name: str, session: Session, principal: CurrentPrincipal
 ) -> dict[str, str]:
@@ -210,7 +214,7 @@ async def _mark_default(
     return {"message": message, "user_id": user_id, "project_name": project_name}
 
 
-@router.put("/{user_id}/projects/{project_name}/default")
+@router.put("/{user_id}/projects/{project_name}/default", response_model=UserProjectAckOut)
 async def set_default_project(
     user_id: str, project_name: str, session: Session, principal: CurrentPrincipal
 ) -> dict[str, str]:
@@ -218,7 +222,7 @@ async def set_default_project(
     return await _mark_default(session, principal, user_id, project_name, True)
 
 
-@router.delete("/{user_id}/projects/{project_name}/default")
+@router.delete("/{user_id}/projects/{project_name}/default", response_model=UserProjectAckOut)
 async def clear_default_project(
     user_id: str, project_name: str, session: Session, principal: CurrentPrincipal
 ) -> dict[str, str]:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.errors import NotFound
 from codemill.users import repository as users
-from codemill.users.schemas import UserOut, user_out
+from codemill.users.schemas import UserDataOut, UserOut, user_out
 
 router = APIRouter(prefix="/v1", tags=["user"])
 
@@ -48,13 +48,13 @@ async def _user_data(session: Session, principal: CurrentPrincipal) -> dict[str,
     }
 
 
-@router.get("/user/data")
+@router.get("/user/data", response_model=UserDataOut)
 async def get_user_data(session: Session, principal: CurrentPrincipal) -> dict[str, Any]:
     """The caller's UI preferences."""
     return await _user_data(session, principal)
 
 
-@router.put("/user/data")
+@router.put("/user/data", response_model=UserDataOut)
 async def put_user_data(body: UserDataIn, session: Session, principal: CurrentPrincipal) -> dict[str, Any]:
     """Update the caller's UI preferences."""
     user = await users.get(session, principal.user_id)

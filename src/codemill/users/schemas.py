@@ -7,6 +7,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from codemill.auth.principal import Principal
+from codemill.kit.api_schemas import MessageOut, OpenOut
+from codemill.kit.api_schemas import Pagination as Pagination
 from codemill.kit.params import INT32_MAX
 from codemill.models import Project, ProjectMember, User
 
@@ -65,12 +67,6 @@ class UserDetailOut(BaseModel):
     date: str | None
     update_date: str | None
     deleted_at: str | None = None
-
-
-class Pagination(BaseModel):
-    total: int
-    page: int
-    per_page: int
 
 
 class UserListOut(BaseModel):
@@ -195,3 +191,44 @@ def user_project_out(member: ProjectMember) -> UserProjectOut:
         is_default=member.is_default,
         date=_iso(member.created_at),
     )
+
+
+# Acknowledgements and the caller's own data.
+class UserChangedOut(MessageOut):
+    user_id: str
+
+
+class UserProjectChangedOut(MessageOut):
+    """A grant or role change, with the membership as it now is."""
+
+    project_name: str
+    is_project_admin: bool
+    is_default: bool
+    date: str | None
+
+
+class UserProjectAckOut(MessageOut):
+    user_id: str
+    project_name: str
+
+
+class LoginOut(BaseModel):
+    access_token: str
+    token_type: str
+    expires_in: int
+    user: UserDetailOut
+
+
+class PasswordChangedOut(MessageOut):
+    access_token: str
+
+
+class UserDataOut(OpenOut):
+    """The caller's UI preferences: these fields plus whatever preferences the UI stored (free-form)."""
+
+    id: str
+    user_id: str
+    date: str
+    update_date: str
+    stt_support: bool
+    sidebar_view: str

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 
 from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
 from codemill.sandbox.channel import ChannelRefusal, ToolChannel
-from codemill.sandbox.runner import Sandbox
 from codemill.workspaces import service
+from codemill.workspaces.dependencies import AppSandbox
 from codemill.workspaces.schemas import (
     WorkspaceCreate,
     WorkspaceDeleteFileOut,
@@ -28,15 +28,6 @@ NO_CONTEXT = (
     "Tool calls need an assistant's context: this script was run directly (POST /v1/workspaces/{id}/execute), "
     "so it may call no tool. Run it through an assistant's workspace_run_script tool."
 )
-
-
-def app_sandbox(request: Request) -> Sandbox:
-    """The process's code sandbox."""
-    sandbox: Sandbox = request.app.state.resources.sandbox
-    return sandbox
-
-
-AppSandbox = Annotated[Sandbox, Depends(app_sandbox)]
 
 
 async def _refuse_every_tool(name: str, args: dict[str, Any]) -> str:

@@ -1,5 +1,10 @@
 // Shapes of the CodeMie `/v1` API as the CodeMie SDK models describe them.
-// Fields the UI does not depend on are optional: the server may send more or fewer.
+// Response types come from the server's OpenAPI document (schema.gen.ts, `make ui-types`) where the UI
+// reads them as sent; the rest are hand-written until their server models are precise enough.
+
+import type { components } from './schema.gen'
+
+type Schemas = components['schemas']
 
 export interface UserProject {
   name: string
@@ -24,14 +29,7 @@ export interface Me {
   picture?: string
 }
 
-export interface LlmModel {
-  base_name: string
-  deployment_name?: string | null
-  label?: string | null
-  enabled?: boolean
-  default?: boolean | null
-  multimodal?: boolean | null
-}
+export type LlmModel = Schemas['ModelEntryOut']
 
 export interface UserRef {
   user_id?: string
@@ -193,11 +191,7 @@ export interface ConversationDetails {
   project?: string | null
 }
 
-export interface ConversationFolder {
-  id?: string
-  folder_name: string
-  date?: string
-}
+export type ConversationFolder = Schemas['FolderOut']
 
 /** One NDJSON record of a streamed chat answer. */
 export interface StreamRecord {
@@ -280,15 +274,7 @@ export interface Integration {
   setting_type?: SettingType
 }
 
-export interface ProjectListItem {
-  name: string
-  display_name?: string | null
-  description?: string | null
-  project_type?: string
-  user_count?: number
-  admin_count?: number
-  created_at?: string | null
-}
+export type ProjectListItem = Schemas['ProjectListItem']
 
 export interface ProjectMember {
   user_id: string
@@ -298,19 +284,9 @@ export interface ProjectMember {
   email?: string | null
 }
 
-export interface ProjectDetail extends ProjectListItem {
-  members: ProjectMember[]
-}
+export type ProjectDetail = Schemas['ProjectDetailOut']
 
-export interface AdminUser {
-  id: string
-  username: string
-  email: string
-  name?: string | null
-  is_active?: boolean
-  is_admin?: boolean
-  projects?: UserProject[]
-}
+export type AdminUser = Schemas['UserDetailOut']
 
 // Workflows (SDK: models/workflow*.py). Hand-written until the types are generated from the API.
 
@@ -378,32 +354,10 @@ export interface TokensUsage {
   money_spent?: number | null
 }
 
-export interface WorkflowExecution {
-  id: string
-  execution_id: string
-  workflow_id: string
-  overall_status: ExecutionStatus
-  date: string
-  prompt: string
-  update_date?: string | null
-  created_by?: UserRef | null
-  conversation_id?: string | null
-  tokens_usage?: TokensUsage | null
-  /** Codemill: why a run failed, its final output, and the states an interrupted run waits before. */
-  error?: string | null
-  output?: string | null
-  waiting_states?: string[]
-}
+export type WorkflowExecution = Schemas['ExecutionOut']
 
 /** POST /v1/workflows/validate: whether the YAML would be accepted, each problem with its line. */
-export interface WorkflowValidation {
-  valid: boolean
-  message?: string | null
-  error_type?: string | null
-  errors?: { message: string; line?: number | null; where?: string | null }[]
-  states?: string[]
-  mermaid?: string | null
-}
+export type WorkflowValidation = Schemas['ValidationOut']
 
 export interface WorkflowExecutionCreateRequest {
   user_input?: string | null
