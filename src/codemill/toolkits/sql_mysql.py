@@ -58,6 +58,7 @@ async def run_mysql(
         program_name="codemill-sql",
     )
     try:
+        # aiomysql.connect() would build the connection with multi-statements on; this is its own body.
         await connection._connect()
     except (OSError, TimeoutError, pymysql.MySQLError) as exc:
         connection.close()
