@@ -13,7 +13,7 @@ PYTEST_ARGS ?= -n 2 --dist loadfile
 # The line-coverage gate on src/codemill (whole suite), reported per package by scripts/coverage_report.py.
 COVERAGE_MIN ?= 85
 
-.PHONY: help install run test check lint format typecheck layers pytest ui ui-test ui-check ui-lint ui-types ui-types-check ui-size bench lock clean deploy-tools plugins-cli chromium wrk api-coverage
+.PHONY: help install run test check lint format typecheck layers pytest ui ui-test ui-check ui-lint ui-types ui-types-check ui-size bench lock clean deploy-tools plugins-cli chromium mariadb wrk api-coverage
 
 help:
 	@echo "make run    - install everything and run Codemill (embedded PostgreSQL + NATS, UI) on :$(PORT)"
@@ -100,21 +100,26 @@ deploy-tools: install
 	$(BIN)/python -m tests.deploy.tools
 
 # Debian packages: installed when missing (as root, with apt), else a clear message. Never `playwright
-# install` for the browser tests: it downloads a browser.
+# install` for the browser tests: it downloads a browser. $(1) the program, $(2) the message, $(3) the
+# package when its name differs from the program's.
 define apt_need
-	@command -v $(1) >/dev/null || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
-	else echo "$(2): install your distribution's '$(1)' package." >&2; exit 1; fi; }
+	@PATH="$$PATH:/usr/sbin" command -v $(1) >/dev/null || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(or $(3),$(1)) >/dev/null; \
+	else echo "$(2): install your distribution's '$(or $(3),$(1))' package." >&2; exit 1; fi; }
 endef
 
 chromium:
 	$(call apt_need,chromium,The browser tests need Chromium)
 
+# A real MariaDB server for the `sql` tool's MySQL tests (tests/toolkits/mariadb.py starts its own).
+mariadb:
+	$(call apt_need,mariadbd,The SQL tool tests need MariaDB,mariadb-server)
+
 # wrk drives the API benchmark (bench/api_user.py).
 wrk:
 	$(call apt_need,wrk,The API benchmark needs wrk)
 
-pytest: install ui plugins-cli deploy-tools chromium
+pytest: install ui plugins-cli deploy-tools chromium mariadb
 	rm -f .coverage .coverage.*
 	COVERAGE_CORE=sysmon $(BIN)/pytest $(PYTEST_ARGS) --cov=codemill --cov-report=
 	$(BIN)/python scripts/coverage_report.py --fail-under $(COVERAGE_MIN)

@@ -82,6 +82,17 @@ def scripted_server(
 
 
 @pytest.fixture(scope="module")
+def guarded_scripted_server(
+    server_env: dict[str, str], scripted_server: LiveServer, artifacts_dir: Path
+) -> Iterator[LiveServer]:
+    """The scripted replica's settings with private networks refused (the default outside tests)."""
+    env = {**scripted_server.env, "CODEMILL_ALLOW_PRIVATE_NETWORK": "false"}
+    server = start_server(env, artifacts_dir / "logs" / "toolkits-guarded-server.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
 def atlassian() -> Iterator[AtlassianRest]:
     server = AtlassianRest(JIRA_AUTH)
     yield server

@@ -8,7 +8,6 @@ import asyncio
 import json
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import asyncpg
 import pytest
@@ -22,7 +21,7 @@ from codemill.db.embedded import EmbeddedPostgres
 from tests.conftest import TestUser
 from tests.plugins.scripted_model import ScriptedModelServer
 from tests.support.openai_server import ThreadedServer
-from tests.support.server import LiveServer, start_server
+from tests.support.server import LiveServer
 
 from .live import chat, create_assistant, create_integration, ended_thoughts, server_http
 
@@ -156,17 +155,6 @@ def test_web_scraper_reads_a_page_as_text(
         lines = chat(http, assistant_id, f"web-{user.id[:8]}", "What is new?")
     (page,) = ended_thoughts(lines)
     assert page["message"] == "Release notes\nVersion 2.4 adds refunds."
-
-
-@pytest.fixture(scope="module")
-def guarded_scripted_server(
-    server_env: dict[str, str], scripted_server: LiveServer, artifacts_dir: Path
-) -> Iterator[LiveServer]:
-    """The scripted replica's settings with private networks refused (the default outside tests)."""
-    env = {**scripted_server.env, "CODEMILL_ALLOW_PRIVATE_NETWORK": "false"}
-    server = start_server(env, artifacts_dir / "logs" / "toolkits-guarded-server.log")
-    yield server
-    server.stop()
 
 
 def test_web_scraper_refuses_loopback_link_local_and_mapped_addresses(

@@ -5,7 +5,8 @@ in a READ ONLY transaction unless the integration sets `allow_writes`; PostgreSQ
 any write, whatever the statement looks like. One statement per call (a prepared statement cannot
 hold two), a statement timeout, and at most `row_limit` rows come back. The host is checked by the
 SSRF guard (private addresses only when the settings allow them) and the connection goes to the
-checked address. MySQL and SQL Server integrations are refused with a clear message (not built yet).
+checked address. MySQL and MariaDB (dialect `mysql` or `mariadb`) run in `sql_mysql.py` with the same
+guarantees. SQL Server integrations are refused with a clear message (no driver or server to test it here).
 """
 
 from __future__ import annotations
@@ -19,17 +20,19 @@ import asyncpg
 
 from codemill.kit.outbound import OutboundFailed, OutboundRefused
 from codemill.toolkits.base import Binding, cut, integration, outbound
+from codemill.toolkits.sql_mysql import run_mysql
 from codemill.tools.base import ToolContext, ToolError
 
 ROW_LIMIT = 200
 STATEMENT_TIMEOUT_MS = 30_000
 CONNECT_TIMEOUT_SECONDS = 10.0
+_POSTGRES, _MYSQL = ("postgres", "postgresql"), ("mysql", "mariadb")
 _READING = re.compile(r"^\s*(select|with|show|explain|values|table)\b", re.I)
 SQL_DESCRIPTION = (
-    "Run one SQL statement on the database of the SQL integration (PostgreSQL) and get the rows back as JSON "
+    "Run one SQL statement on the database of the SQL integration (PostgreSQL, MySQL or MariaDB) and get the rows back as JSON "
     "(at most 200 rows). The database is read-only unless the integration allows writes. "
     "List tables with: SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN "
-    "('pg_catalog', 'information_schema')."
+    "('pg_catalog', 'information_schema') (PostgreSQL), or SHOW TABLES (MySQL, MariaDB)."
 )
 _PARAMETERS: dict[str, Any] = {
     "type": "object",
@@ -66,10 +69,25 @@ class SqlTool:
         found = await integration(ctx, self.binding, "SQL")
         values = found.values
         dialect = str(values.get("dialect") or "postgres").lower()
-        if dialect not in ("postgres", "postgresql"):
-            raise ToolError(f"The SQL tool supports PostgreSQL integrations only for now, not {dialect}.")
-        host, port = str(values.get("url") or ""), int(values.get("port") or 5432)
+        if dialect not in _POSTGRES + _MYSQL:
+            raise ToolError(
+                f"The SQL tool supports PostgreSQL, MySQL and MariaDB integrations, not {dialect}"
+                + (" (SQL Server is not supported yet)." if dialect == "mssql" else ".")
+            )
+        host = str(values.get("url") or "")
+        port = int(values.get("port") or (3306 if dialect in _MYSQL else 5432))
         address = await _checked_address(ctx, host, port)
+        if dialect in _MYSQL:
+            return await run_mysql(
+                values,
+                address,
+                port,
+                query,
+                read_only=not allows_writes(values),
+                row_limit=ROW_LIMIT,
+                timeout_ms=STATEMENT_TIMEOUT_MS,
+                connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            )
         try:
             connection = await asyncpg.connect(
                 host=address,
