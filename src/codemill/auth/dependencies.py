@@ -67,7 +67,14 @@ def app_sessions(request: Request) -> async_sessionmaker[AsyncSession]:
     return sessions
 
 
+def app_authenticator(request: Request) -> Authenticator:
+    """The process's authenticator (issues local sign-in tokens)."""
+    authenticator: Authenticator = request.app.state.resources.authenticator
+    return authenticator
+
+
 AppSettings = Annotated[Settings, Depends(app_settings)]
+AppAuthenticator = Annotated[Authenticator, Depends(app_authenticator)]
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 Engine = Annotated[AsyncEngine, Depends(database_engine)]
 AppSessions = Annotated[async_sessionmaker[AsyncSession], Depends(app_sessions)]

@@ -239,3 +239,20 @@ async def type_taken_in_project(
         Integration.id != excluding_id,
     )
     return (await session.execute(query.limit(1))).first() is not None
+
+
+async def global_of_admins(session: AsyncSession, credential_type: str) -> list[Integration]:
+    """Global (all-projects) user integrations of one type owned by active platform admins: defaults first."""
+    rows = await session.execute(
+        select(Integration)
+        .join(User, User.id == Integration.owner_id)
+        .where(
+            Integration.credential_type == credential_type,
+            Integration.setting_type == "user",
+            Integration.is_global.is_(True),
+            User.is_admin.is_(True),
+            User.is_active.is_(True),
+        )
+        .order_by(Integration.is_default.desc(), Integration.updated_at.desc(), Integration.id)
+    )
+    return list(rows.scalars())
