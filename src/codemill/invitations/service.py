@@ -48,7 +48,7 @@ async def invite(session: AsyncSession, principal: Principal, body: InvitationCr
     if user is None:
         user = await user_service.create_user(session, email=email, name=body.name)
         user.is_active = False
-    elif user.is_active or user.password_hash is not None:
+    elif user.is_active or user.password_hash is not None or user.auth_source != "local":
         raise Conflict("A user with this email already exists", details={"field": "email"})
     elif body.name:
         user.name = body.name

@@ -310,6 +310,9 @@ export interface AdminUser {
   is_active?: boolean
   is_admin?: boolean
   projects?: UserProject[]
+  auth_source?: string
+  /** false for a local user who has not set a password yet (invited). */
+  email_verified?: boolean
 }
 
 // Workflows (SDK: models/workflow*.py). Hand-written until the types are generated from the API.
