@@ -45,6 +45,8 @@ from codemill.errors_http import install_error_handlers
 from codemill.files.router import router as files_router
 from codemill.files.sharing import register_share_check
 from codemill.integrations.router import router as integrations_router
+from codemill.invitations.router import admin_router as invitations_admin_router
+from codemill.invitations.router import router as invitations_router
 from codemill.kit.asgi import RequestContext, SecurityHeaders
 from codemill.kit.children import die_with_parent
 from codemill.kit.compression import JSONCompression, PrecompressedAssets
@@ -70,6 +72,8 @@ ROUTERS = [
     platform_router,
     auth_router,
     users_router,
+    invitations_router,
+    invitations_admin_router,  # /v1/admin/users/invitations, before /v1/admin/users/{id}
     admin_users_router,
     projects_router,
     applications_router,

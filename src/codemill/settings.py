@@ -59,6 +59,17 @@ class LoginSettings(BaseModel):
     refuse_common_passwords: bool = True
 
 
+class UsersSettings(BaseModel):
+    """Invitations and self-registration (local accounts)."""
+
+    # Anyone may create an account at POST /v1/auth/register (and the sign-in page offers it).
+    self_registration: bool = False
+    # An invitation link works once, until this many hours after it was made.
+    invitation_ttl_hours: int = 7 * 24
+    # The sender of invitation mail; default: the Email integration's user name, else codemill@<public host>.
+    mail_from: str | None = None
+
+
 class NatsSettings(BaseModel):
     """The plugin engine's NATS. Unset url: the embedded default starts one."""
 
@@ -349,6 +360,7 @@ class Settings(BaseSettings):
     proxy_auth: ProxyAuthSettings = Field(default_factory=ProxyAuthSettings)
     local_auth: LocalAuthSettings = Field(default_factory=LocalAuthSettings)
     login: LoginSettings = Field(default_factory=LoginSettings)
+    users: UsersSettings = Field(default_factory=UsersSettings)
     nats: NatsSettings = Field(default_factory=NatsSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     chat: ChatSettings = Field(default_factory=ChatSettings)

@@ -41,6 +41,10 @@ NOT_COVERED = {
     "shared view (tests/api/test_conversation_sharing.py covers revocation and the read-only view)",
     ("GET", "/v1/skills/events/{skill_slug}/stats"): "counts of the caller's own skill events (everyone's for "
     "platform admins): no object stands behind the slug",
+    ("GET", "/v1/auth/invitations/{token}"): "public: the one-time invitation token is the credential "
+    "(tests/api/test_invitations.py covers single use, expiry and unknown tokens)",
+    ("POST", "/v1/auth/invitations/{token}/accept"): "public: the one-time invitation token is the credential "
+    "(tests/api/test_invitations.py)",
     ("GET", "/v1/skills/{skill_id}/companion-files/content"): "needs ?path=: tests/api/test_skills.py checks "
     "readers and outsiders (404)",
 }

@@ -22,6 +22,8 @@ const UsersPage = lazy(() => import('./features/admin/UsersPage'))
 const ProfilePage = lazy(() => import('./features/profile/ProfilePage'))
 const AnalyticsPage = lazy(() => import('./features/analytics/AnalyticsPage'))
 const OidcCallback = lazy(() => import('./auth/OidcCallback'))
+const InvitePage = lazy(() => import('./auth/InvitePage'))
+const RegisterPage = lazy(() => import('./auth/InvitePage').then((m) => ({ default: m.RegisterPage })))
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { status } = useAuth()
@@ -51,6 +53,8 @@ export default function App() {
       <Routes>
         <Route path="/login" element={status === 'loading' ? <Spinner label="Starting…" /> : <SignIn />} />
         <Route path="/auth/callback" element={<OidcCallback />} />
+        <Route path="/invite/:token" element={<InvitePage />} />
+        <Route path="/register" element={<RegisterPage />} />
         <Route
           element={
             <RequireAuth>

@@ -247,3 +247,20 @@ async def plugin_integration_by_key_hash(session: AsyncSession, key_hash: str) -
         select(Integration).where(Integration.plugin_key_hash == key_hash, Integration.credential_type == "Plugin")
     )
     return found.scalars().first()
+
+
+async def global_of_admins(session: AsyncSession, credential_type: str) -> list[Integration]:
+    """Global (all-projects) user integrations of one type owned by active platform admins: defaults first."""
+    rows = await session.execute(
+        select(Integration)
+        .join(User, User.id == Integration.owner_id)
+        .where(
+            Integration.credential_type == credential_type,
+            Integration.setting_type == "user",
+            Integration.is_global.is_(True),
+            User.is_admin.is_(True),
+            User.is_active.is_(True),
+        )
+        .order_by(Integration.is_default.desc(), Integration.updated_at.desc(), Integration.id)
+    )
+    return list(rows.scalars())

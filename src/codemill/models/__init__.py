@@ -31,7 +31,7 @@ from codemill.models.mcp_configs import MCPConfig
 from codemill.models.projects import Project, ProjectMember
 from codemill.models.skills import AssistantSkill, Skill, SkillEvent, SkillReaction, SkillVisibility
 from codemill.models.usage import LLMUsage
-from codemill.models.users import LoginThrottle, RevokedToken, User
+from codemill.models.users import Invitation, LoginThrottle, RevokedToken, User
 from codemill.models.workflows import (
     Workflow,
     WorkflowExecution,
@@ -63,6 +63,7 @@ __all__ = [
     "DatasourceStatus",
     "IndexingMode",
     "Integration",
+    "Invitation",
     "LLMUsage",
     "LoginThrottle",
     "MCPConfig",

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from codemill.models import Project, ProjectMember, User
+from codemill.models import Invitation, Project, ProjectMember, User
 
 
 async def get(session: AsyncSession, user_id: str) -> User | None:
@@ -113,3 +113,17 @@ async def memberships(session: AsyncSession, user_ids: Sequence[str]) -> dict[st
     for member, project in rows.tuples():
         out[member.user_id].append((member, project))
     return out
+
+
+async def invitation_by_hash(session: AsyncSession, token_hash: str, *, for_update: bool = False) -> Invitation | None:
+    """The invitation with this token hash (locked for the acceptance when asked)."""
+    query = select(Invitation).where(Invitation.token_hash == token_hash)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def open_invitations_of(session: AsyncSession, user_id: str) -> list[Invitation]:
+    """A user's unused invitations (a new one replaces them)."""
+    rows = await session.execute(select(Invitation).where(Invitation.user_id == user_id, Invitation.used_at.is_(None)))
+    return list(rows.scalars())

@@ -18,6 +18,16 @@ async function paged<T>(path: string, page: number, search?: string, perPage = P
   return { items, total: typeof total === 'number' ? total : items.length, page, perPage }
 }
 
+export interface InvitationMade {
+  message: string
+  user_id: string
+  email: string
+  expires_at: string
+  email_sent: boolean
+  mail_configured: boolean
+  invite_url?: string | null
+}
+
 export const adminApi = {
   projects: (search?: string, page = 0) => paged<ProjectListItem>('/v1/projects', page, search),
   project: (name: string) => api.get<ProjectDetail>(`/v1/projects/${encodeURIComponent(name)}`),
@@ -37,6 +47,8 @@ export const adminApi = {
   users: (search?: string, page = 0, perPage = PAGE_SIZE) => paged<AdminUser>('/v1/admin/users', page, search, perPage),
   createUser: (body: { email: string; name?: string; password: string; is_admin?: boolean }) =>
     api.post<AdminUser>('/v1/admin/users', body, { unwrap: false }),
+  inviteUser: (body: { email: string; name?: string }) =>
+    api.post<InvitationMade>('/v1/admin/users/invitations', body, { unwrap: false }),
   updateUser: (id: string, changes: { is_admin?: boolean; is_active?: boolean; name?: string }) =>
     api.put<AdminUser>(`/v1/admin/users/${encodeURIComponent(id)}`, changes, { unwrap: false }),
 }

@@ -6,7 +6,27 @@ export interface LoginResponse {
   user?: unknown
 }
 
+export interface AuthOptions {
+  local_auth: boolean
+  self_registration: boolean
+}
+
+export interface InvitationStatus {
+  valid: boolean
+  email?: string | null
+  name?: string | null
+  expires_at?: string | null
+  message: string
+}
+
 export const authApi = {
+  options: () => api.get<AuthOptions>('/v1/auth/options', undefined, { anonymous: true, unwrap: false }),
+  invitation: (token: string) =>
+    api.get<InvitationStatus>(`/v1/auth/invitations/${encodeURIComponent(token)}`, undefined, { anonymous: true, unwrap: false }),
+  acceptInvitation: (token: string, password: string) =>
+    api.post<LoginResponse>(`/v1/auth/invitations/${encodeURIComponent(token)}/accept`, { password }, { anonymous: true, unwrap: false }),
+  register: (body: { email: string; name: string; password: string }) =>
+    api.post<LoginResponse>('/v1/auth/register', body, { anonymous: true, unwrap: false }),
   login: (email: string, password: string) =>
     api.post<LoginResponse>('/v1/local-auth/login', { email, password }, { anonymous: true, unwrap: false }),
   logout: () => api.post<unknown>('/v1/local-auth/logout', {}, { anonymous: true }).catch(() => undefined),

@@ -416,6 +416,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/users/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Invitation
+         * @description Invite a user (platform admins): mailed when an Email integration is set up, else the link is returned.
+         */
+        post: operations["create_invitation_v1_admin_users_invitations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/users/{user_id}": {
         parameters: {
             query?: never;
@@ -1450,6 +1470,86 @@ export interface paths {
          * @description Make an earlier version current again (recorded as a new version).
          */
         post: operations["rollback_version_v1_assistants__assistant_id__versions__version_number__rollback_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/invitations/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invitation Status
+         * @description Whether an invitation link still works, and for which email (public: the token is the credential).
+         */
+        get: operations["invitation_status_v1_auth_invitations__token__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/invitations/{token}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Invitation
+         * @description Set the password of an invited user, activate them, burn the link, and sign them in (public).
+         */
+        post: operations["accept_invitation_v1_auth_invitations__token__accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Auth Options
+         * @description What the sign-in page offers (public).
+         */
+        get: operations["auth_options_v1_auth_options_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register
+         * @description Create an account (only when self-registration is on) and sign in.
+         */
+        post: operations["register_v1_auth_register_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4155,6 +4255,16 @@ export interface components {
             /** Skill Id */
             skill_id: string;
         };
+        /**
+         * AuthOptions
+         * @description GET /v1/auth/options: what the sign-in page offers.
+         */
+        AuthOptions: {
+            /** Local Auth */
+            local_auth: boolean;
+            /** Self Registration */
+            self_registration: boolean;
+        };
         /** AutomationRunList */
         AutomationRunList: {
             /** Data */
@@ -5852,6 +5962,73 @@ export interface components {
             user_id?: string | null;
         };
         /**
+         * InvitationCreate
+         * @description POST /v1/admin/users/invitations.
+         */
+        InvitationCreate: {
+            /** Email */
+            email: string;
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /** Projects */
+            projects?: components["schemas"]["InvitedProject"][];
+        };
+        /**
+         * InvitationOut
+         * @description The invitation made: sent by mail, or the link for the admin to pass on.
+         */
+        InvitationOut: {
+            /** Email */
+            email: string;
+            /** Email Sent */
+            email_sent: boolean;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Invite Url */
+            invite_url?: string | null;
+            /** Mail Configured */
+            mail_configured: boolean;
+            /** Message */
+            message: string;
+            /** User Id */
+            user_id: string;
+        };
+        /**
+         * InvitationStatus
+         * @description GET /v1/auth/invitations/{token}: whether the link still works, and for whom.
+         */
+        InvitationStatus: {
+            /** Email */
+            email?: string | null;
+            /** Expires At */
+            expires_at?: string | null;
+            /** Message */
+            message: string;
+            /** Name */
+            name?: string | null;
+            /** Valid */
+            valid: boolean;
+        };
+        /**
+         * InvitedProject
+         * @description A project the invited user joins (as a member, or as its admin).
+         */
+        InvitedProject: {
+            /**
+             * Is Project Admin
+             * @default false
+             */
+            is_project_admin: boolean;
+            /** Project Name */
+            project_name: string;
+        };
+        /**
          * JiraCreate
          * @description POST /v1/index/knowledge_base/jira.
          */
@@ -6400,6 +6577,14 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * PasswordIn
+         * @description The password an invited user chooses.
+         */
+        PasswordIn: {
+            /** Password */
+            password: string;
+        };
         /** PasswordSet */
         PasswordSet: {
             /** New Password */
@@ -6690,6 +6875,21 @@ export interface components {
             /** Message */
             message: string;
         };
+        /**
+         * RegisterIn
+         * @description POST /v1/auth/register (self-registration).
+         */
+        RegisterIn: {
+            /** Email */
+            email: string;
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /** Password */
+            password: string;
+        };
         /** ResponseMetadata */
         ResponseMetadata: {
             /** Data As Of */
@@ -6846,6 +7046,22 @@ export interface components {
             created_at: string;
             /** Shared By */
             shared_by: string;
+        };
+        /**
+         * SignInOut
+         * @description A local sign-in token, as POST /v1/local-auth/login returns it.
+         */
+        SignInOut: {
+            /** Access Token */
+            access_token: string;
+            /** Expires In */
+            expires_in: number;
+            /**
+             * Token Type
+             * @default bearer
+             */
+            token_type: string;
+            user: components["schemas"]["UserDetailOut"];
         };
         /**
          * SkillAssistantOut
@@ -9252,6 +9468,39 @@ export interface operations {
             };
         };
     };
+    create_invitation_v1_admin_users_invitations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     get_user_v1_admin_users__user_id__get: {
         parameters: {
             query?: never;
@@ -11248,6 +11497,125 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RollbackOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    invitation_status_v1_auth_invitations__token__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationStatus"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    accept_invitation_v1_auth_invitations__token__accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    auth_options_v1_auth_options_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthOptions"];
+                };
+            };
+        };
+    };
+    register_v1_auth_register_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInOut"];
                 };
             };
             /** @description Validation Error */

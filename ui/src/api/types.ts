@@ -286,7 +286,8 @@ export interface ProjectMember {
 
 export type ProjectDetail = Schemas['ProjectDetailOut']
 
-export type AdminUser = Schemas['UserDetailOut']
+/** `email_verified` is false for a local user who has not set a password yet (invited). */
+export type AdminUser = Schemas['UserDetailOut'] & { email_verified?: boolean }
 
 // Workflows (SDK: models/workflow*.py). Hand-written until the types are generated from the API.
 

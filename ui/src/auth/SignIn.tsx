@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react'
+import { useQuery } from '@tanstack/react-query'
 import { Navigate, useLocation } from 'react-router'
 import { useAuth, userKey } from './AuthContext'
+import { authApi } from '../api/auth'
 import { describeError } from '../api/errors'
 import { useTheme } from '../lib/theme'
 
@@ -84,6 +86,7 @@ export default function SignIn() {
   const location = useLocation()
   const [theme, toggleTheme] = useTheme()
   const [ssoError, setSsoError] = useState<string | null>(null)
+  const options = useQuery({ queryKey: ['auth-options'], queryFn: authApi.options, retry: false, staleTime: 60_000 })
   const state = location.state as { from?: string; owner?: string | null } | null
   const from = state?.from ?? '/chat'
 
@@ -117,6 +120,11 @@ export default function SignIn() {
           </>
         )}
         {showLocal && <LocalLoginForm onSubmit={login} />}
+        {showLocal && options.data?.self_registration && (
+          <p className="muted small" style={{ textAlign: 'center' }}>
+            No account yet? <a href="/register" data-testid="create-account">Create an account</a>
+          </p>
+        )}
       </section>
     </main>
   )

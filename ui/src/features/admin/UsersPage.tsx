@@ -8,6 +8,7 @@ import { useAuth } from '../../auth/AuthContext'
 import { ConfirmDialog } from '../../components/Dialog'
 import { EmptyState, ErrorBox, PageHeader, Pager, Spinner } from '../../components/ui'
 import { useToast } from '../../components/Toasts'
+import { InviteUserDialog } from './InviteUserDialog'
 import { NewUserDialog } from './NewUserDialog'
 
 export default function UsersPage() {
@@ -17,6 +18,7 @@ export default function UsersPage() {
   const [search, setSearch] = useState('')
   const [page, setPage] = useState(0)
   const [creating, setCreating] = useState(false)
+  const [inviting, setInviting] = useState(false)
   const [confirm, setConfirm] = useState<{ user: AdminUser; change: { is_admin?: boolean; is_active?: boolean }; text: string } | null>(null)
   const users = useQuery({
     queryKey: ['admin-users', search, page],
@@ -42,9 +44,14 @@ export default function UsersPage() {
         title="Users"
         subtitle="Everyone who can sign in, their platform role and their projects."
         actions={
-          <button type="button" className="button button-primary" onClick={() => setCreating(true)} data-testid="new-user">
-            + New user
-          </button>
+          <div className="row" style={{ gap: '0.5rem' }}>
+            <button type="button" className="button" onClick={() => setInviting(true)} data-testid="invite-user">
+              Invite user
+            </button>
+            <button type="button" className="button button-primary" onClick={() => setCreating(true)} data-testid="new-user">
+              + New user
+            </button>
+          </div>
         }
       />
       {creating && (
@@ -55,6 +62,12 @@ export default function UsersPage() {
             toast.info(`${email} can now sign in.`)
             void queryClient.invalidateQueries({ queryKey: ['admin-users'] })
           }}
+        />
+      )}
+      {inviting && (
+        <InviteUserDialog
+          onClose={() => setInviting(false)}
+          onInvited={() => void queryClient.invalidateQueries({ queryKey: ['admin-users'] })}
         />
       )}
       <input type="search" className="search" placeholder="Search by name or email" aria-label="Search users" value={search} onChange={(e) => { setSearch(e.target.value); setPage(0) }} />
@@ -74,7 +87,7 @@ export default function UsersPage() {
                     <td>{u.email}</td>
                     <td>{u.is_admin ? <span className="badge badge-info">admin</span> : 'user'}</td>
                     <td className="small">{(u.projects ?? []).map((p) => `${p.name}${p.is_project_admin ? ' (admin)' : ''}`).join(', ') || '—'}</td>
-                    <td>{u.is_active === false ? <span className="badge badge-danger">deactivated</span> : <span className="badge badge-success">active</span>}</td>
+                    <td>{u.is_active === false && u.auth_source === 'local' && u.email_verified === false ? <span className="badge badge-info">invited</span> : u.is_active === false ? <span className="badge badge-danger">deactivated</span> : <span className="badge badge-success">active</span>}</td>
                     <td>
                       <div className="row" style={{ gap: '0.35rem' }}>
                         <button type="button" className="button button-small" disabled={self}

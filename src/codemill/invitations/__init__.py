@@ -1,0 +1,1 @@
+"""Invitations (one-time links that set a password) and self-registration."""

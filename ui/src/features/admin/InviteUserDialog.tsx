@@ -1,0 +1,96 @@
+import { useState, type FormEvent } from 'react'
+import { adminApi, type InvitationMade } from '../../api/admin'
+import { ApiError, describeError } from '../../api/errors'
+import { Dialog } from '../../components/Dialog'
+import { CopyButton, Field } from '../../components/ui'
+
+interface Props {
+  onClose: () => void
+  onInvited: () => void
+}
+
+type Errors = Partial<Record<'email' | 'name', string>>
+
+/** An administrator invites someone: the link is mailed, or shown here to pass on when mail is not set up. */
+export function InviteUserDialog({ onClose, onInvited }: Props) {
+  const [email, setEmail] = useState('')
+  const [name, setName] = useState('')
+  const [errors, setErrors] = useState<Errors>({})
+  const [failure, setFailure] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const [made, setMade] = useState<InvitationMade | null>(null)
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    setFailure(null)
+    if (!email.includes('@')) {
+      setErrors({ email: 'Enter the email address of the person to invite.' })
+      return
+    }
+    setErrors({})
+    setBusy(true)
+    try {
+      setMade(await adminApi.inviteUser({ email: email.trim(), name: name.trim() || undefined }))
+      onInvited()
+    } catch (err) {
+      const fields = err instanceof ApiError ? err.fieldErrors : {}
+      const known = Object.fromEntries(Object.entries(fields).filter(([k]) => k === 'email' || k === 'name'))
+      setErrors(known)
+      if (!Object.keys(known).length) setFailure(describeError(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  if (made) {
+    return (
+      <Dialog title="Invitation" onClose={onClose} testId="invite-user-dialog">
+        {made.email_sent ? (
+          <p data-testid="invite-sent">Invitation sent to {made.email}.</p>
+        ) : (
+          <div className="form">
+            <p data-testid="invite-message">{made.message}</p>
+            <Field label={`One-time link for ${made.email}`} htmlFor="invite-url" hint="It works once and expires; only its hash is stored, so copy it now.">
+              <input id="invite-url" readOnly value={made.invite_url ?? ''} onFocus={(e) => e.target.select()} data-testid="invite-url" />
+            </Field>
+            <div className="row">
+              <CopyButton text={made.invite_url ?? ''} label="Copy link" testId="invite-copy" />
+            </div>
+          </div>
+        )}
+        <div className="row" style={{ justifyContent: 'flex-end' }}>
+          <button type="button" className="button button-primary" onClick={onClose} data-testid="invite-done">
+            Done
+          </button>
+        </div>
+      </Dialog>
+    )
+  }
+
+  return (
+    <Dialog title="Invite user" onClose={onClose} testId="invite-user-dialog">
+      <form className="form" onSubmit={submit} noValidate>
+        <Field label="Email" htmlFor="iu-email" error={errors.email}>
+          <input id="iu-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" data-testid="invite-email" />
+        </Field>
+        <Field label="Name" htmlFor="iu-name" error={errors.name}>
+          <input id="iu-name" value={name} onChange={(e) => setName(e.target.value)} data-testid="invite-name" />
+        </Field>
+        <p className="muted small">They get a one-time link to choose their password (mailed when an administrator's global Email integration is set up).</p>
+        {failure && (
+          <div className="error-box" role="alert" data-testid="invite-error">
+            {failure}
+          </div>
+        )}
+        <div className="row" style={{ justifyContent: 'flex-end' }}>
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy} data-testid="invite-submit">
+            Send invitation
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  )
+}
