@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react'
+import i18n from '../i18n'
 
 interface DialogProps {
   title: string
@@ -58,7 +59,7 @@ export function Dialog({ title, onClose, children, footer, wide, testId }: Dialo
         <header className="dialog-header">
           <h2 id={titleId}>{title}</h2>
           {onClose && (
-            <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+            <button type="button" className="icon-button" aria-label={i18n.t('common.close')} onClick={onClose}>
               ×
             </button>
           )}
@@ -89,7 +90,7 @@ export function ConfirmDialog({ title, message, confirmLabel, danger, busy, onCo
       footer={
         <>
           <button type="button" className="button" onClick={onCancel} autoFocus>
-            Cancel
+            {i18n.t('common.cancel')}
           </button>
           <button
             type="button"
@@ -98,7 +99,7 @@ export function ConfirmDialog({ title, message, confirmLabel, danger, busy, onCo
             disabled={busy}
             data-testid="confirm-button"
           >
-            {busy ? 'Working…' : confirmLabel}
+            {busy ? i18n.t('common.working') : confirmLabel}
           </button>
         </>
       }

@@ -1,6 +1,7 @@
 import '@testing-library/jest-dom/vitest'
 import { afterEach } from 'vitest'
 import { cleanup, configure } from '@testing-library/react'
+import '../i18n'
 
 // Lazy route chunks load on first use; allow for a busy CI machine.
 configure({ asyncUtilTimeout: 5000 })

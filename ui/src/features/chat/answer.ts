@@ -1,4 +1,5 @@
 import type { PendingToolCall, StreamRecord, Thought } from '../../api/types'
+import i18n from '../../i18n'
 
 /** A tool call or reasoning step, as a tree (a thought may start sub-thoughts). */
 export interface ThoughtNode {
@@ -85,11 +86,11 @@ export function mergeThought(nodes: ThoughtNode[], t: Thought): ThoughtNode[] {
 function errorText(r: StreamRecord): string | undefined {
   if (r.error) {
     if (typeof r.error === 'string') return r.error
-    return [r.error.message, r.error.details, r.error.help].filter(Boolean).join(' — ') || 'The answer failed.'
+    return [r.error.message, r.error.details, r.error.help].filter(Boolean).join(' — ') || i18n.t('answer.failed')
   }
-  if (r.agent_error) return r.agent_error.message || r.agent_error.details || 'The assistant could not finish.'
+  if (r.agent_error) return r.agent_error.message || r.agent_error.details || i18n.t('answer.couldNotFinish')
   if (r.execution_error) return `The assistant stopped: ${r.execution_error}`
-  if (r.success === false) return 'The assistant could not finish this answer.'
+  if (r.success === false) return i18n.t('answer.couldNotFinishThis')
   return undefined
 }
 

@@ -7,6 +7,7 @@ import { ApiError, describeError } from '../../api/errors'
 import type { ChatHistoryEntry, ConversationDetails, HistoryItem, PendingToolCall, StreamRecord } from '../../api/types'
 import { applyRecord, closeAnswer, emptyAnswer, type Answer, type ThoughtNode } from './answer'
 import { activePath, pathMessages, ROOT, switchVersion, turnsFromHistory, type Selection, type Turn } from './branches'
+import i18n from '../../i18n'
 
 export interface ChatMessage {
   id: string
@@ -189,7 +190,7 @@ export function useChat({ conversationId, assistantId, settings, onConversationC
           answer = applyRecord(answer, record)
           schedule()
         }, controller.signal)
-        if (!answer.done) answer = closeAnswer(answer, answer.text ? undefined : 'The answer ended before it was complete.')
+        if (!answer.done) answer = closeAnswer(answer, answer.text ? undefined : i18n.t('answer.incomplete'))
         if (frame) cancelAnimationFrame(frame)
         // The stream ends once the turn is stored: show the stored turns (their ids name the parents of the
         // next ones). The answer counts as being written until then, so nothing is sent in between.
