@@ -9,6 +9,7 @@ import { useAuth } from '../../auth/AuthContext'
 import { ErrorBox, Field, PageHeader } from '../../components/ui'
 import { useToast } from '../../components/Toasts'
 import { validateName } from './status'
+import { formatFixed, formatNumber } from '../../i18n/format'
 
 type Kind = 'file' | 'git' | 'confluence' | 'jira'
 
@@ -22,9 +23,9 @@ const KINDS: { kind: Kind; label: string; credential?: string }[] = [
 const MAX_FILE_MB = 100
 
 function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
+  if (bytes < 1024) return `${formatNumber(bytes)} B`
+  if (bytes < 1024 * 1024) return `${formatFixed(bytes / 1024)} KB`
+  return `${formatFixed(bytes / 1024 / 1024)} MB`
 }
 
 export function FileDrop({ files, onChange }: { files: File[]; onChange: (f: File[]) => void }) {
