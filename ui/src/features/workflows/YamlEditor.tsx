@@ -1,5 +1,6 @@
 import { forwardRef, useImperativeHandle, useMemo, useRef, useState } from 'react'
 import type { EditorProblem } from './yamlModel'
+import i18n from '../../i18n'
 
 // Fixed metrics so a line number maps to a pixel row (the textarea does not wrap lines).
 const LINE_PX = 20
@@ -122,7 +123,7 @@ export const YamlEditor = forwardRef<YamlEditorHandle, Props>(function YamlEdito
         </div>
       </div>
       {problems.length > 0 && (
-        <ul className="yaml-problems" id={listId} role="alert" aria-label="Problems in the YAML" data-testid="yaml-problems">
+        <ul className="yaml-problems" id={listId} role="alert" aria-label={i18n.t('yamlHistory.problems')} data-testid="yaml-problems">
           {[...byLine.entries()].flatMap(([line, list]) =>
             list.map((p, i) => (
               <li key={`${line}-${i}`}>
