@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument } from 'yaml'
 import { ApiError } from '../../api/errors'
 import type { WorkflowValidation, WorkflowValidationError } from '../../api/types'
+import i18n from '../../i18n'
 
 /** A problem shown in the editor; `line` is 1-based, null when it belongs to no line. */
 export interface EditorProblem {
@@ -101,7 +102,7 @@ function numberIn(text: string): number | null {
 export function validationProblems(result: WorkflowValidation): EditorProblem[] {
   if (result.valid) return []
   const errors = result.errors ?? []
-  if (errors.length === 0) return [{ line: null, message: result.message || 'The workflow is not valid.', source: 'server' }]
+  if (errors.length === 0) return [{ line: null, message: result.message || i18n.t('workflowForm.invalid'), source: 'server' }]
   return errors.map((e) => ({ line: e.line ?? numberIn(e.message), message: withWhere(e.where, e.message), source: 'server' as const }))
 }
 
