@@ -4,6 +4,7 @@ import en from './en.json'
 import de from './de.json'
 import i18n, { setLanguage } from './index'
 import { formatDateTime, formatFixed } from './format'
+import { CREDENTIAL_SCHEMAS, FIELD_LABEL_KEYS } from '../features/integrations/schemas'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -38,6 +39,16 @@ describe('translations', () => {
       // A plural key (`t('x', { count })`) is stored as x_one / x_other.
       const has = (k: string) => keys.has(k) || (keys.has(`${k}_one`) && keys.has(`${k}_other`))
       expect([...used].filter((k) => !has(k)), `missing in ${lang}.json`).toEqual([])
+    }
+  })
+
+  it('has a translated label for every integration field', () => {
+    const labels = Object.values(CREDENTIAL_SCHEMAS).flatMap((fields) => fields.map((f) => f.label))
+    for (const label of labels) {
+      const key = FIELD_LABEL_KEYS[label]
+      expect(key, label).toBeTruthy()
+      expect(languages.en.get(key), label).toBe(label)
+      expect(languages.de.get(key), label).toBeTruthy()
     }
   })
 

@@ -4,7 +4,7 @@ import { describeError } from '../../api/errors'
 import type { Integration, SettingType } from '../../api/types'
 import { Dialog } from '../../components/Dialog'
 import { ErrorBox, Field } from '../../components/ui'
-import { buildValues, CREDENTIAL_SCHEMAS, CREDENTIAL_TYPES, generatePluginKey, isSecretKey, valueOf } from './schemas'
+import { buildValues, CREDENTIAL_SCHEMAS, CREDENTIAL_TYPES, fieldLabel, generatePluginKey, isSecretKey, valueOf } from './schemas'
 import { useTranslation } from 'react-i18next'
 
 interface Props {
@@ -65,7 +65,7 @@ export function IntegrationForm({ settingType, projects, defaultProjectName, exi
     for (const f of schema ?? []) {
       const v = entered[f.key]
       const keepsSecret = f.secret && editing && valueOf(existing?.credential_values, f.key) != null
-      if (f.required && f.kind !== 'bool' && !String(v ?? '').trim() && !keepsSecret) e[f.key] = `${f.label} is required.`
+      if (f.required && f.kind !== 'bool' && !String(v ?? '').trim() && !keepsSecret) e[f.key] = t('fields.required', { label: fieldLabel(f) })
       if (f.kind === 'url' && v && !/^https?:\/\//.test(String(v))) e[f.key] = t('integrationForm.fullUrl')
     }
     setErrors(e)
@@ -157,7 +157,7 @@ export function IntegrationForm({ settingType, projects, defaultProjectName, exi
             return (
               <label key={f.key} className="checkbox">
                 <input type="checkbox" checked={Boolean(entered[f.key])} onChange={(e) => setEntered({ ...entered, [f.key]: e.target.checked })} data-testid={`integration-field-${f.key}`} />
-                {f.label}
+                {fieldLabel(f)}
               </label>
             )
           }
@@ -165,7 +165,7 @@ export function IntegrationForm({ settingType, projects, defaultProjectName, exi
             const saved = savedSecret(f.key)
             if (type === 'Plugin' && !editing) return null
             return (
-              <Field key={f.key} label={f.label} htmlFor={id} error={errors[f.key]} hint={saved ? t('integrationForm.savedHidden') : t('integrationForm.storedEncrypted')}>
+              <Field key={f.key} label={fieldLabel(f)} htmlFor={id} error={errors[f.key]} hint={saved ? t('integrationForm.savedHidden') : t('integrationForm.storedEncrypted')}>
                 {f.kind === 'textarea' ? (
                   <textarea id={id} rows={4} value={String(entered[f.key] ?? '')} placeholder={saved ? t('integrationForm.savedPlaceholder') : ''} onChange={(e) => setEntered({ ...entered, [f.key]: e.target.value })} data-testid="integration-secret" data-key={f.key} autoComplete="off" spellCheck={false} />
                 ) : (
@@ -175,7 +175,7 @@ export function IntegrationForm({ settingType, projects, defaultProjectName, exi
             )
           }
           return (
-            <Field key={f.key} label={f.label} htmlFor={id} error={errors[f.key]}>
+            <Field key={f.key} label={fieldLabel(f)} htmlFor={id} error={errors[f.key]}>
               {f.kind === 'textarea' ? (
                 <textarea id={id} rows={4} value={String(entered[f.key] ?? '')} onChange={(e) => setEntered({ ...entered, [f.key]: e.target.value })} data-testid={`integration-field-${f.key}`} />
               ) : (

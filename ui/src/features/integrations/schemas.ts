@@ -1,4 +1,5 @@
 import type { CredentialValue, Integration } from '../../api/types'
+import i18n from '../../i18n'
 
 export interface CredentialField {
   key: string
@@ -233,4 +234,95 @@ export function generatePluginKey(): string {
 
 export function pluginCommand(key: string, engineUri: string): string {
   return `PLUGIN_KEY=${key} PLUGIN_ENGINE_URI=${engineUri} uvx codemie-plugins development run --repo-path .`
+}
+
+/** Each field label's translation key (the labels above stay the English source). */
+export const FIELD_LABEL_KEYS: Record<string, string> = {
+  'API URL': 'fields.apiUrl',
+  'API access token': 'fields.apiAccessToken',
+  'API key': 'fields.apiKey',
+  'API key ID': 'fields.apiKeyId',
+  'API key header': 'fields.apiKeyHeader',
+  'API key or bearer token': 'fields.apiKeyOrBearerToken',
+  'API key, header value or password': 'fields.apiKeyHeaderValueOrPassword',
+  'API server URL': 'fields.apiServerUrl',
+  'API token': 'fields.apiToken',
+  'API version': 'fields.apiVersion',
+  'Access key ID': 'fields.accessKeyId',
+  'Access token': 'fields.accessToken',
+  'Account email (Confluence Cloud)': 'fields.accountEmailConfluenceCloud',
+  'Account email (Jira Cloud)': 'fields.accountEmailJiraCloud',
+  'Activate command (optional)': 'fields.activateCommandOptional',
+  'Agent URL (for testing)': 'fields.agentUrlForTesting',
+  'Authentication (apikey, basic, bearer or aws_signature)': 'fields.authenticationApikeyBasicBearerOrAwsSignature',
+  'Base URL': 'fields.baseUrl',
+  'Basic authorization': 'fields.basicAuthorization',
+  'Bearer token': 'fields.bearerToken',
+  'Bot token': 'fields.botToken',
+  'Client ID': 'fields.clientId',
+  'Client secret': 'fields.clientSecret',
+  'Confluence Cloud': 'fields.confluenceCloud',
+  'Confluence URL': 'fields.confluenceUrl',
+  'Cron expression': 'fields.cronExpression',
+  'Database': 'fields.database',
+  'Dialect (postgres, mysql, mssql or influxdb)': 'fields.dialectPostgresMysqlMssqlOrInfluxdb',
+  'Elasticsearch URL': 'fields.elasticsearchUrl',
+  'Enabled': 'fields.enabled',
+  'Endpoint override (optional)': 'fields.endpointOverrideOptional',
+  'GitHub webhook secret': 'fields.githubWebhookSecret',
+  'Header name (default Authorization)': 'fields.headerNameDefaultAuthorization',
+  'Host': 'fields.host',
+  'Instance URL': 'fields.instanceUrl',
+  'Jira Cloud': 'fields.jiraCloud',
+  'Jira URL': 'fields.jiraUrl',
+  'Mailbox': 'fields.mailbox',
+  'OpenAI-compatible base URL': 'fields.openaiCompatibleBaseUrl',
+  'Organization': 'fields.organization',
+  'Organization URL': 'fields.organizationUrl',
+  'Password': 'fields.password',
+  'Password (basic)': 'fields.passwordBasic',
+  'Password or token': 'fields.passwordOrToken',
+  'Personal access token': 'fields.personalAccessToken',
+  'Plugin key': 'fields.pluginKey',
+  'Port': 'fields.port',
+  'Project': 'fields.project',
+  'Project (optional)': 'fields.projectOptional',
+  'Project key': 'fields.projectKey',
+  'Prompt (assistants and workflows)': 'fields.promptAssistantsAndWorkflows',
+  'Realm': 'fields.realm',
+  'Region': 'fields.region',
+  'ReportPortal URL': 'fields.reportportalUrl',
+  'Repository or host URL': 'fields.repositoryOrHostUrl',
+  'Resource ID': 'fields.resourceId',
+  'Resource type (assistant, workflow or datasource)': 'fields.resourceTypeAssistantWorkflowOrDatasource',
+  'Results per query (default 100)': 'fields.resultsPerQueryDefault100',
+  'Root directory': 'fields.rootDirectory',
+  'SMTP password': 'fields.smtpPassword',
+  'SMTP server (host:port)': 'fields.smtpServerHostPort',
+  'SMTP user name': 'fields.smtpUserName',
+  'Secret access key': 'fields.secretAccessKey',
+  'Secure header name (optional)': 'fields.secureHeaderNameOptional',
+  'Secure header value': 'fields.secureHeaderValue',
+  'Service account key (JSON)': 'fields.serviceAccountKeyJson',
+  'Session token (optional)': 'fields.sessionTokenOptional',
+  'Site URL': 'fields.siteUrl',
+  'Sonar URL': 'fields.sonarUrl',
+  'Specification (or its URL)': 'fields.specificationOrItsUrl',
+  'Subscription ID': 'fields.subscriptionId',
+  'Tenant ID': 'fields.tenantId',
+  'Token': 'fields.token',
+  'URL': 'fields.url',
+  'User name': 'fields.userName',
+  'User name (basic authorization)': 'fields.userNameBasicAuthorization',
+  'User name (basic)': 'fields.userNameBasic',
+  'User name sent with the token (optional)': 'fields.userNameSentWithTheTokenOptional',
+  'Webhook ID': 'fields.webhookId',
+  'XWiki URL': 'fields.xwikiUrl',
+  'Xray URL': 'fields.xrayUrl',
+}
+
+/** A credential field's label in the UI's language. */
+export function fieldLabel(f: CredentialField): string {
+  const key = FIELD_LABEL_KEYS[f.label]
+  return key ? i18n.t(key) : f.label
 }
