@@ -89,7 +89,7 @@ function errorText(r: StreamRecord): string | undefined {
     return [r.error.message, r.error.details, r.error.help].filter(Boolean).join(' — ') || i18n.t('answer.failed')
   }
   if (r.agent_error) return r.agent_error.message || r.agent_error.details || i18n.t('answer.couldNotFinish')
-  if (r.execution_error) return `The assistant stopped: ${r.execution_error}`
+  if (r.execution_error) return i18n.t('answer.stopped', { error: r.execution_error })
   if (r.success === false) return i18n.t('answer.couldNotFinishThis')
   return undefined
 }
