@@ -77,7 +77,7 @@ ui-types-check: install ui/node_modules/.installed
 
 # ESLint (typescript-eslint, react-hooks) and Prettier on ui/.
 ui-lint: ui/node_modules/.installed
-	cd ui && npm run lint
+	cd ui && npm run lint && npm run format:check
 
 ui-check: $(if $(wildcard ui/package.json),ui-lint ui-types-check,)
 

@@ -42,7 +42,14 @@ const kb = (n) => (n / 1024).toFixed(1)
 console.log('initial JS chunk'.padEnd(52), 'raw KB'.padStart(9), 'gzip KB'.padStart(9))
 for (const r of rows) console.log(r.file.padEnd(52), kb(r.raw).padStart(9), kb(r.gzip).padStart(9))
 console.log('total'.padEnd(52), kb(rows.reduce((s, r) => s + r.raw, 0)).padStart(9), kb(total).padStart(9))
-console.log(JSON.stringify({ metric: 'ui_initial_js_gzip_kb', value: Number(kb(total)), budget_kb: BUDGET_KB, files: rows.length }))
+console.log(
+  JSON.stringify({
+    metric: 'ui_initial_js_gzip_kb',
+    value: Number(kb(total)),
+    budget_kb: BUDGET_KB,
+    files: rows.length,
+  }),
+)
 if (total > BUDGET_KB * 1024) {
   console.error(`Initial JavaScript is ${kb(total)} KB gzipped, over the ${BUDGET_KB} KB budget.`)
   process.exit(1)

@@ -4,6 +4,7 @@ import { lastSignedIn, useAuth } from './auth/AuthContext'
 import { Layout } from './components/Layout'
 import { Spinner } from './components/ui'
 import SignIn from './auth/SignIn'
+import { useTranslation } from 'react-i18next'
 
 // Route-level code splitting: each screen is its own chunk, loaded when first visited.
 const ChatPage = lazy(() => import('./features/chat/ChatPage'))
@@ -28,7 +29,8 @@ const RegisterPage = lazy(() => import('./auth/InvitePage').then((m) => ({ defau
 function RequireAuth({ children }: { children: ReactNode }) {
   const { status } = useAuth()
   const location = useLocation()
-  if (status === 'loading') return <Spinner label="Starting…" />
+  const { t } = useTranslation()
+  if (status === 'loading') return <Spinner label={t('app.starting')} />
   if (status !== 'authenticated') {
     return <Navigate to="/login" replace state={{ from: location.pathname + location.search, owner: lastSignedIn() }} />
   }
@@ -36,11 +38,12 @@ function RequireAuth({ children }: { children: ReactNode }) {
 }
 
 function NotFound() {
+  const { t } = useTranslation()
   return (
     <div className="empty-state">
-      <h1>Page not found</h1>
+      <h1>{t('app.notFound')}</h1>
       <p>
-        The address does not match any page. <a href="/chat">Go to chat</a>.
+        {t('app.notFoundText')} <a href="/chat">{t('app.goToChat')}</a>.
       </p>
     </div>
   )
@@ -48,10 +51,11 @@ function NotFound() {
 
 export default function App() {
   const { status } = useAuth()
+  const { t } = useTranslation()
   return (
     <Suspense fallback={<Spinner />}>
       <Routes>
-        <Route path="/login" element={status === 'loading' ? <Spinner label="Starting…" /> : <SignIn />} />
+        <Route path="/login" element={status === 'loading' ? <Spinner label={t('app.starting')} /> : <SignIn />} />
         <Route path="/auth/callback" element={<OidcCallback />} />
         <Route path="/invite/:token" element={<InvitePage />} />
         <Route path="/register" element={<RegisterPage />} />

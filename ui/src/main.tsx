@@ -6,6 +6,7 @@ import { AuthProvider } from './auth/AuthContext'
 import { ToastProvider } from './components/Toasts'
 import { ApiError } from './api/errors'
 import App from './App'
+import { startI18n } from './i18n'
 import './styles/global.css'
 
 const queryClient = new QueryClient({
@@ -19,16 +20,19 @@ const queryClient = new QueryClient({
   },
 })
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <BrowserRouter>
-        <ToastProvider>
-          <AuthProvider>
-            <App />
-          </AuthProvider>
-        </ToastProvider>
-      </BrowserRouter>
-    </QueryClientProvider>
-  </StrictMode>,
+// The chosen language's texts load first (English is bundled; another is one small request).
+void startI18n().finally(() =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <ToastProvider>
+            <AuthProvider>
+              <App />
+            </AuthProvider>
+          </ToastProvider>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </StrictMode>,
+  ),
 )

@@ -1,12 +1,5 @@
 import { api, asList } from './client'
-import type {
-  Assistant,
-  AssistantRequest,
-  AssistantSummary,
-  AssistantVersion,
-  ContextRef,
-  ToolKit,
-} from './types'
+import type { Assistant, AssistantRequest, AssistantSummary, AssistantVersion, ContextRef, ToolKit } from './types'
 
 export interface SaveResult {
   message?: string
@@ -36,7 +29,11 @@ export const assistantsApi = {
     asList<ContextRef>(await api.get<unknown>('/v1/assistants/context', { project_name: project })),
   versions: async (id: string) =>
     asList<AssistantVersion>(
-      await api.get<unknown>(`/v1/assistants/${encodeURIComponent(id)}/versions`, { page: 0, per_page: 100 }, { unwrap: false }),
+      await api.get<unknown>(
+        `/v1/assistants/${encodeURIComponent(id)}/versions`,
+        { page: 0, per_page: 100 },
+        { unwrap: false },
+      ),
       'versions',
     ),
   version: (id: string, n: number) =>

@@ -22,9 +22,16 @@ export interface InvitationStatus {
 export const authApi = {
   options: () => api.get<AuthOptions>('/v1/auth/options', undefined, { anonymous: true, unwrap: false }),
   invitation: (token: string) =>
-    api.get<InvitationStatus>(`/v1/auth/invitations/${encodeURIComponent(token)}`, undefined, { anonymous: true, unwrap: false }),
+    api.get<InvitationStatus>(`/v1/auth/invitations/${encodeURIComponent(token)}`, undefined, {
+      anonymous: true,
+      unwrap: false,
+    }),
   acceptInvitation: (token: string, password: string) =>
-    api.post<LoginResponse>(`/v1/auth/invitations/${encodeURIComponent(token)}/accept`, { password }, { anonymous: true, unwrap: false }),
+    api.post<LoginResponse>(
+      `/v1/auth/invitations/${encodeURIComponent(token)}/accept`,
+      { password },
+      { anonymous: true, unwrap: false },
+    ),
   register: (body: { email: string; name: string; password: string }) =>
     api.post<LoginResponse>('/v1/auth/register', body, { anonymous: true, unwrap: false }),
   login: (email: string, password: string) =>

@@ -59,7 +59,10 @@ export const datasourcesApi = {
       },
       files,
     ),
-  createGit: (base: DatasourceBase, git: { link: string; branch: string; filesFilter?: string; embeddingsModel?: string }) =>
+  createGit: (
+    base: DatasourceBase,
+    git: { link: string; branch: string; filesFilter?: string; embeddingsModel?: string },
+  ) =>
     api.post<Record<string, unknown>>(`/v1/application/${encodeURIComponent(base.project_name)}/index`, {
       name: base.name,
       project_name: base.project_name,

@@ -3,7 +3,9 @@ import { ApiError, describeError, errorFromBody } from './errors'
 
 describe('errorFromBody', () => {
   it('reads the Codemill/CodeMie error shape', () => {
-    const e = errorFromBody(404, { error: { message: 'Assistant not found', details: 'id abc', help: 'Check the link' } })
+    const e = errorFromBody(404, {
+      error: { message: 'Assistant not found', details: 'id abc', help: 'Check the link' },
+    })
     expect(e.status).toBe(404)
     expect(e.message).toBe('Assistant not found')
     expect(describeError(e)).toBe('Assistant not found — id abc — Check the link')
@@ -35,7 +37,9 @@ describe('errorFromBody', () => {
   })
 
   it('says a repeated message once', () => {
-    expect(describeError(new ApiError(400, 'Connection refused', { details: 'Connection refused' }))).toBe('Connection refused')
+    expect(describeError(new ApiError(400, 'Connection refused', { details: 'Connection refused' }))).toBe(
+      'Connection refused',
+    )
   })
 
   it('falls back to plain words per status, never to an HTML page', () => {

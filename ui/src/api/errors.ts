@@ -1,3 +1,4 @@
+import i18n from '../i18n'
 /** An API failure, with the server's words when it gave any. */
 export class ApiError extends Error {
   readonly status: number
@@ -28,7 +29,9 @@ function fieldMessages(items: unknown): Record<string, string> {
   if (!Array.isArray(items)) return out
   for (const d of items) {
     const item = (d ?? {}) as Json
-    const loc = Array.isArray(item.loc) ? item.loc.filter((x) => x !== 'body' && x !== 'query' && typeof x === 'string') : []
+    const loc = Array.isArray(item.loc)
+      ? item.loc.filter((x) => x !== 'body' && x !== 'query' && typeof x === 'string')
+      : []
     const name = loc[loc.length - 1]
     const msg = asText(item.msg)
     if (typeof name === 'string' && msg && !out[name]) out[name] = msg.replace(/^Value error, /, '')
@@ -48,23 +51,23 @@ const asText = (v: unknown): string | undefined => {
   }
 }
 
-const STATUS_WORDS: Record<number, string> = {
-  400: 'The request was not accepted.',
-  401: 'Your session has ended. Please sign in again.',
-  403: 'You do not have permission to do that.',
-  404: 'That item was not found. It may have been deleted.',
-  409: 'That conflicts with something that already exists.',
-  413: 'That upload is too large.',
-  422: 'Some fields are not valid.',
-  429: 'Too many requests. Please wait a moment and try again.',
-  500: 'The server ran into a problem. Please try again.',
-  502: 'The server is not reachable right now.',
-  503: 'The service is temporarily unavailable.',
+const STATUS_WORDS: Record<number, () => string> = {
+  400: () => i18n.t('errors.s400'),
+  401: () => i18n.t('errors.s401'),
+  403: () => i18n.t('errors.s403'),
+  404: () => i18n.t('errors.s404'),
+  409: () => i18n.t('errors.s409'),
+  413: () => i18n.t('errors.s413'),
+  422: () => i18n.t('errors.s422'),
+  429: () => i18n.t('errors.s429'),
+  500: () => i18n.t('errors.s500'),
+  502: () => i18n.t('errors.s502'),
+  503: () => i18n.t('errors.s503'),
 }
 
 /** Reads Codemill/CodeMie `{"error": {message, details, help}}`, FastAPI `{"detail": ...}` or plain text. */
 export function errorFromBody(status: number, body: unknown): ApiError {
-  const fallback = STATUS_WORDS[status] ?? `Request failed (HTTP ${status}).`
+  const fallback = STATUS_WORDS[status]?.() ?? i18n.t('errors.failed', { status })
   if (body && typeof body === 'object') {
     const obj = body as Json
     const err = obj.error
@@ -72,7 +75,8 @@ export function errorFromBody(status: number, body: unknown): ApiError {
       const e = err as Json
       const message = asText(e.message) || fallback
       const fieldErrors = fieldMessages(e.details)
-      const named = e.details && typeof e.details === 'object' && !Array.isArray(e.details) ? (e.details as Json).field : undefined
+      const named =
+        e.details && typeof e.details === 'object' && !Array.isArray(e.details) ? (e.details as Json).field : undefined
       const field = typeof e.field === 'string' ? e.field : typeof named === 'string' ? named : undefined
       if (field && !fieldErrors[field]) fieldErrors[field] = message
       return new ApiError(status, message, { details: asText(e.details), help: asText(e.help), field, fieldErrors })
@@ -110,7 +114,7 @@ export function describeError(err: unknown): string {
     }
     return parts.join(' — ')
   }
-  if (err instanceof TypeError) return 'Could not reach the server. Check your connection and try again.'
+  if (err instanceof TypeError) return i18n.t('errors.network')
   if (err instanceof Error) return err.message
-  return 'Something went wrong.'
+  return i18n.t('errors.unknown')
 }

@@ -20,7 +20,12 @@ interface BulkAnswer {
 export async function uploadFiles(files: File[]): Promise<UploadResult> {
   const form = new FormData()
   for (const f of files) form.append('files', f, f.name)
-  const res = await fetch('/v1/files/bulk', { method: 'POST', headers: authHeaders(), body: form, credentials: 'same-origin' })
+  const res = await fetch('/v1/files/bulk', {
+    method: 'POST',
+    headers: authHeaders(),
+    body: form,
+    credentials: 'same-origin',
+  })
   await ensureOk(res)
   const answer = (await res.json()) as BulkAnswer
   const failed = (answer.failed_files ?? []).map((f) => ({ name: f.file_name, reason: f.message }))

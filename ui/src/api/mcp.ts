@@ -56,7 +56,11 @@ export interface McpConfigCreate {
 
 export const mcpApi = {
   list: (page = 0, perPage = 50, search?: string) =>
-    api.get<McpConfigList>('/v1/mcp-configs', { page, per_page: perPage, search: search || undefined }, { unwrap: false }),
+    api.get<McpConfigList>(
+      '/v1/mcp-configs',
+      { page, per_page: perPage, search: search || undefined },
+      { unwrap: false },
+    ),
   create: (body: McpConfigCreate) => api.post<McpConfig>('/v1/mcp-configs', body, { unwrap: false }),
   remove: (id: string) => api.delete<unknown>(`/v1/mcp-configs/${encodeURIComponent(id)}`),
   /** The server's tools, listed through MCP Connect (422 with the reason when it cannot be listed). */

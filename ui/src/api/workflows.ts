@@ -38,7 +38,10 @@ function paged<T>(body: unknown, page: number, perPage: number): WorkflowPage<T>
 }
 
 /** The list query for a scope, in the SDK's words: `filter_by_user`, `project`, and JSON `filters`. */
-export function listQuery(scope: WorkflowScope, opts: { page: number; perPage: number; search?: string; project?: string }): Query {
+export function listQuery(
+  scope: WorkflowScope,
+  opts: { page: number; perPage: number; search?: string; project?: string },
+): Query {
   const filters: Record<string, unknown> = {}
   if (opts.search?.trim()) filters.search = opts.search.trim()
   if (scope === 'shared') filters.shared = true
@@ -66,7 +69,8 @@ export const workflowsApi = {
       page,
       perPage,
     ),
-  prebuilt: async () => asList<Workflow>(await api.get<unknown>('/v1/workflows/prebuilt', undefined, { unwrap: false })),
+  prebuilt: async () =>
+    asList<Workflow>(await api.get<unknown>('/v1/workflows/prebuilt', undefined, { unwrap: false })),
   get: (id: string) => api.get<Workflow>(`/v1/workflows/id/${enc(id)}`, undefined, { unwrap: false }),
   // error_format=json asks for structured validation errors (each with its YAML line).
   create: (body: WorkflowCreateRequest) =>
@@ -82,7 +86,9 @@ export const workflowsApi = {
       perPage,
     ),
   run: (workflowId: string, userInput?: string) =>
-    api.post<WorkflowExecution>(`${base(workflowId)}/executions`, userInput ? { user_input: userInput } : {}, { unwrap: false }),
+    api.post<WorkflowExecution>(`${base(workflowId)}/executions`, userInput ? { user_input: userInput } : {}, {
+      unwrap: false,
+    }),
   execution: (workflowId: string, executionId: string) =>
     api.get<WorkflowExecution>(exec(workflowId, executionId), undefined, { unwrap: false }),
   states: async (workflowId: string, executionId: string) =>

@@ -6,6 +6,7 @@ import { authApi } from '../api/auth'
 import type { Me } from '../api/types'
 import { readAuthConfig, type AuthConfig } from './config'
 import { beginLogin } from './pkce'
+import i18n from '../i18n'
 
 type Status = 'loading' | 'anonymous' | 'authenticated'
 
@@ -114,7 +115,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     async (email: string, password: string) => {
       const res = await authApi.login(email.trim(), password)
       const token = res?.access_token
-      if (!token) throw new Error('The server did not return a session token.')
+      if (!token) throw new Error(i18n.t('errors.noToken'))
       await acceptToken(token)
     },
     [acceptToken],
@@ -122,7 +123,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const loginWithOidc = useCallback(
     async (returnTo?: string) => {
-      if (!config.oidc) throw new Error('Single sign-on is not configured on this server.')
+      if (!config.oidc) throw new Error(i18n.t('errors.noSso'))
       const target = returnTo ?? window.location.pathname + window.location.search
       window.location.assign(await beginLogin(config.oidc, target))
     },

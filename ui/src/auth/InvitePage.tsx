@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next'
 import { useState, type FormEvent } from 'react'
 import { useQuery } from '@tanstack/react-query'
 import { Navigate, useNavigate, useParams } from 'react-router'
@@ -24,6 +25,7 @@ export function PasswordCard({
   submitLabel: string
   onSubmit: (password: string) => Promise<void>
 }) {
+  const { t } = useTranslation()
   const [password, setPassword] = useState('')
   const [repeat, setRepeat] = useState('')
   const [errors, setErrors] = useState<Record<string, string>>({})
@@ -34,9 +36,9 @@ export function PasswordCard({
     e.preventDefault()
     setFailure(null)
     const found: Record<string, string> = {}
-    if (onEmail && !email.includes('@')) found.email = 'Enter your email address.'
-    if (!password) found.password = 'Choose a password.'
-    else if (password !== repeat) found.repeat = 'The two passwords differ.'
+    if (onEmail && !email.includes('@')) found.email = t('invitePage.emailNeeded')
+    if (!password) found.password = t('invitePage.passwordNeeded')
+    else if (password !== repeat) found.repeat = t('invitePage.passwordsDiffer')
     setErrors(found)
     if (Object.keys(found).length) return
     setBusy(true)
@@ -59,31 +61,69 @@ export function PasswordCard({
         </div>
         <h1 id="password-title">{title}</h1>
         <form className="form" onSubmit={submit} noValidate>
-          <Field label="Email" htmlFor="pw-email" error={errors.email}>
-            <input id="pw-email" type="email" autoComplete="username" value={email} readOnly={!onEmail} onChange={(e) => onEmail?.(e.target.value)} data-testid="password-email" />
+          <Field label={t('invitePage.email')} htmlFor="pw-email" error={errors.email}>
+            <input
+              id="pw-email"
+              type="email"
+              autoComplete="username"
+              value={email}
+              readOnly={!onEmail}
+              onChange={(e) => onEmail?.(e.target.value)}
+              data-testid="password-email"
+            />
           </Field>
           {onName && (
-            <Field label="Name" htmlFor="pw-name" error={errors.name}>
-              <input id="pw-name" autoComplete="name" value={name ?? ''} onChange={(e) => onName(e.target.value)} data-testid="password-name" />
+            <Field label={t('invitePage.name')} htmlFor="pw-name" error={errors.name}>
+              <input
+                id="pw-name"
+                autoComplete="name"
+                value={name ?? ''}
+                onChange={(e) => onName(e.target.value)}
+                data-testid="password-name"
+              />
             </Field>
           )}
-          <Field label="Password" htmlFor="pw-new" error={errors.password} hint="A long passphrase of several unrelated words.">
-            <input id="pw-new" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} data-testid="password-new" />
+          <Field
+            label={t('invitePage.password')}
+            htmlFor="pw-new"
+            error={errors.password}
+            hint={t('invitePage.passwordHint')}
+          >
+            <input
+              id="pw-new"
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              data-testid="password-new"
+            />
           </Field>
-          <Field label="Repeat the password" htmlFor="pw-repeat" error={errors.repeat}>
-            <input id="pw-repeat" type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} data-testid="password-repeat" />
+          <Field label={t('invitePage.repeat')} htmlFor="pw-repeat" error={errors.repeat}>
+            <input
+              id="pw-repeat"
+              type="password"
+              autoComplete="new-password"
+              value={repeat}
+              onChange={(e) => setRepeat(e.target.value)}
+              data-testid="password-repeat"
+            />
           </Field>
           {failure && (
             <div className="error-box" role="alert" data-testid="password-error">
               {failure}
             </div>
           )}
-          <button type="submit" className="button button-primary button-block" disabled={busy} data-testid="password-submit">
+          <button
+            type="submit"
+            className="button button-primary button-block"
+            disabled={busy}
+            data-testid="password-submit"
+          >
             {submitLabel}
           </button>
         </form>
         <p className="muted small">
-          <a href="/login">Back to sign-in</a>
+          <a href="/login">{t('invitePage.back')}</a>
         </p>
       </section>
     </main>
@@ -91,22 +131,23 @@ export function PasswordCard({
 }
 
 export default function InvitePage() {
+  const { t } = useTranslation()
   const { token = '' } = useParams()
   const { acceptToken } = useAuth()
   const navigate = useNavigate()
   const status = useQuery({ queryKey: ['invitation', token], queryFn: () => authApi.invitation(token), retry: false })
 
-  if (status.isLoading) return <Spinner label="Checking the invitation…" />
+  if (status.isLoading) return <Spinner label={t('invitePage.checking')} />
   if (status.error || !status.data?.valid) {
     return (
       <main className="signin-page">
         <section className="signin-card" aria-labelledby="invite-title">
-          <h1 id="invite-title">Invitation</h1>
+          <h1 id="invite-title">{t('invite.title')}</h1>
           <div className="error-box" role="alert" data-testid="invite-invalid">
             {status.data?.message ?? describeError(status.error)}
           </div>
           <p className="muted small">
-            <a href="/login">Go to sign-in</a>
+            <a href="/login">{t('invitePage.toSignIn')}</a>
           </p>
         </section>
       </main>
@@ -114,9 +155,9 @@ export default function InvitePage() {
   }
   return (
     <PasswordCard
-      title="Welcome to Codemill"
+      title={t('invitePage.welcome')}
       email={status.data.email ?? ''}
-      submitLabel="Set password and sign in"
+      submitLabel={t('invitePage.setPassword')}
       onSubmit={async (password) => {
         const res = await authApi.acceptInvitation(token, password)
         await acceptToken(res.access_token)
@@ -127,6 +168,7 @@ export default function InvitePage() {
 }
 
 export function RegisterPage() {
+  const { t } = useTranslation()
   const { acceptToken, status } = useAuth()
   const navigate = useNavigate()
   const [email, setEmail] = useState('')
@@ -134,12 +176,12 @@ export function RegisterPage() {
   if (status === 'authenticated') return <Navigate to="/chat" replace />
   return (
     <PasswordCard
-      title="Create an account"
+      title={t('signIn.createAccount')}
       email={email}
       onEmail={setEmail}
       name={name}
       onName={setName}
-      submitLabel="Create account"
+      submitLabel={t('invitePage.createAccount')}
       onSubmit={async (password) => {
         const res = await authApi.register({ email: email.trim(), name: name.trim(), password })
         await acceptToken(res.access_token)

@@ -4,10 +4,12 @@ import { completeLogin } from './pkce'
 import { useAuth } from './AuthContext'
 import { describeError } from '../api/errors'
 import { Spinner } from '../components/ui'
+import { useTranslation } from 'react-i18next'
 
 export default function OidcCallback() {
   const { acceptToken } = useAuth()
   const navigate = useNavigate()
+  const { t } = useTranslation()
   const [error, setError] = useState<string | null>(null)
   const started = useRef(false)
 
@@ -27,12 +29,16 @@ export default function OidcCallback() {
       <section className="signin-card">
         {error ? (
           <>
-            <h1>Sign-in did not complete</h1>
-            <div className="error-box" role="alert">{error}</div>
-            <Link className="button" to="/login">Back to sign in</Link>
+            <h1>{t('signIn.notCompleted')}</h1>
+            <div className="error-box" role="alert">
+              {error}
+            </div>
+            <Link className="button" to="/login">
+              {t('signIn.back')}
+            </Link>
           </>
         ) : (
-          <Spinner label="Finishing sign-in…" />
+          <Spinner label={t('signIn.finishing')} />
         )}
       </section>
     </main>

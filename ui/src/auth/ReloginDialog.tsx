@@ -3,6 +3,7 @@ import { useAuth } from './AuthContext'
 import { Dialog } from '../components/Dialog'
 import { LocalLoginForm } from './SignIn'
 import { describeError } from '../api/errors'
+import { useTranslation } from 'react-i18next'
 
 /**
  * Shown over the current page when the session ends mid-work. The page stays mounted,
@@ -10,11 +11,12 @@ import { describeError } from '../api/errors'
  */
 export function ReloginDialog() {
   const { sessionExpired, status, login, loginWithOidc, config, me, logout } = useAuth()
+  const { t } = useTranslation()
   const [error, setError] = useState<string | null>(null)
   if (!sessionExpired || status !== 'authenticated') return null
   return (
-    <Dialog title="Your session has ended" testId="relogin-dialog">
-      <p>Sign in again to continue. Nothing you typed on this page is lost.</p>
+    <Dialog title={t('signIn.sessionEnded')} testId="relogin-dialog">
+      <p>{t('signIn.sessionEndedText')}</p>
       {config.oidc && !config.localLogin ? (
         <>
           <button
@@ -22,15 +24,19 @@ export function ReloginDialog() {
             className="button button-primary button-block"
             onClick={() => loginWithOidc().catch((e) => setError(describeError(e)))}
           >
-            Sign in again with single sign-on
+            {t('signIn.ssoAgain')}
           </button>
-          {error && <div className="error-box" role="alert">{error}</div>}
+          {error && (
+            <div className="error-box" role="alert">
+              {error}
+            </div>
+          )}
         </>
       ) : (
-        <LocalLoginForm onSubmit={login} initialEmail={me?.email ?? ''} submitLabel="Sign in again" />
+        <LocalLoginForm onSubmit={login} initialEmail={me?.email ?? ''} submitLabel={t('signIn.again')} />
       )}
       <button type="button" className="button button-link" onClick={() => void logout()}>
-        Sign out instead
+        {t('signIn.signOutInstead')}
       </button>
     </Dialog>
   )

@@ -41,9 +41,13 @@ describe('sign-in', () => {
     expect(await screen.findByText('No assistants yet')).toBeInTheDocument()
     expect(screen.getByTestId('user-name')).toHaveTextContent('Ada Admin')
     expect(localStorage.getItem('codemill.token')).toBe('jwt-1')
-    const loginCall = calls.find((c) => c.path === '/v1/local-auth/login' && (c.body as { password: string }).password === 'secret')
+    const loginCall = calls.find(
+      (c) => c.path === '/v1/local-auth/login' && (c.body as { password: string }).password === 'secret',
+    )
     expect(loginCall?.body).toEqual({ email: 'ada@example.com', password: 'secret' })
-    await waitFor(() => expect(calls.some((c) => c.path === '/v1/assistants' && c.headers.Authorization === 'Bearer jwt-1')).toBe(true))
+    await waitFor(() =>
+      expect(calls.some((c) => c.path === '/v1/assistants' && c.headers.Authorization === 'Bearer jwt-1')).toBe(true),
+    )
   })
 
   it('offers single sign-on when the server reports an OIDC issuer', async () => {

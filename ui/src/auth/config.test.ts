@@ -3,9 +3,17 @@ import { readAuthConfig } from './config'
 
 describe('readAuthConfig', () => {
   it('finds an OIDC issuer and client id in a nested object', () => {
-    const c = readAuthConfig({ auth: { mode: 'oidc', oidc: { issuer: 'https://kc.example/realms/x/', client_id: 'codemill-ui' } }, other: 1 })
+    const c = readAuthConfig({
+      auth: { mode: 'oidc', oidc: { issuer: 'https://kc.example/realms/x/', client_id: 'codemill-ui' } },
+      other: 1,
+    })
     expect(c.mode).toBe('oidc')
-    expect(c.oidc).toEqual({ issuer: 'https://kc.example/realms/x', clientId: 'codemill-ui', scope: 'openid profile email', audience: undefined })
+    expect(c.oidc).toEqual({
+      issuer: 'https://kc.example/realms/x',
+      clientId: 'codemill-ui',
+      scope: 'openid profile email',
+      audience: undefined,
+    })
   })
 
   it('reads a CodeMie-style list of config items', () => {
@@ -21,7 +29,12 @@ describe('readAuthConfig', () => {
 
   it('is local without an issuer, and tolerates junk', () => {
     expect(readAuthConfig({ auth_mode: 'local' }).mode).toBe('local')
-    expect(readAuthConfig(null)).toEqual({ mode: 'unknown', localLogin: true, oidc: undefined, pluginEngineUri: undefined })
+    expect(readAuthConfig(null)).toEqual({
+      mode: 'unknown',
+      localLogin: true,
+      oidc: undefined,
+      pluginEngineUri: undefined,
+    })
     expect(readAuthConfig('nonsense').oidc).toBeUndefined()
   })
 
@@ -31,7 +44,10 @@ describe('readAuthConfig', () => {
       { id: 'features:models', settings: { mock_llm: true } },
     ])
     expect(c).toMatchObject({ mode: 'oidc', localLogin: true, oidc: { issuer: 'https://kc/realms/r', clientId: 'ui' } })
-    expect(readAuthConfig([{ id: 'auth', settings: { local: false, oidc: { issuer: 'https://kc', client_id: 'ui' } } }]).localLogin).toBe(false)
+    expect(
+      readAuthConfig([{ id: 'auth', settings: { local: false, oidc: { issuer: 'https://kc', client_id: 'ui' } } }])
+        .localLogin,
+    ).toBe(false)
     expect(readAuthConfig({ oidc: { issuer: 'https://kc', client_id: 'ui' } }).localLogin).toBe(false)
   })
 

@@ -1,3 +1,4 @@
+import i18n from '../i18n'
 // OIDC authorization code flow with PKCE (RFC 7636) for a public browser client.
 
 const STATE_KEY = 'codemill.oidc'
@@ -77,12 +78,12 @@ export async function completeLogin(search: string): Promise<{ accessToken: stri
   const error = q.get('error')
   if (error) throw new Error(q.get('error_description') ?? `Sign-in was refused (${error}).`)
   const raw = sessionStorage.getItem(STATE_KEY)
-  if (!raw) throw new Error('This sign-in link has expired. Please start again.')
+  if (!raw) throw new Error(i18n.t('errors.linkExpired'))
   const pending = JSON.parse(raw) as PendingLogin
   sessionStorage.removeItem(STATE_KEY)
-  if (q.get('state') !== pending.state) throw new Error('The sign-in response did not match this browser. Please start again.')
+  if (q.get('state') !== pending.state) throw new Error(i18n.t('errors.stateMismatch'))
   const code = q.get('code')
-  if (!code) throw new Error('The sign-in provider returned no code.')
+  if (!code) throw new Error(i18n.t('errors.noCode'))
   const res = await fetch(pending.tokenEndpoint, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -96,6 +97,6 @@ export async function completeLogin(search: string): Promise<{ accessToken: stri
   })
   if (!res.ok) throw new Error(`The sign-in provider refused the code (HTTP ${res.status}).`)
   const tokens = (await res.json()) as { access_token?: string }
-  if (!tokens.access_token) throw new Error('The sign-in provider returned no access token.')
+  if (!tokens.access_token) throw new Error(i18n.t('errors.noAccessToken'))
   return { accessToken: tokens.access_token, returnTo: pending.returnTo || '/' }
 }

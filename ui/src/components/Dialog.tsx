@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react'
+import i18n from '../i18n'
 
 interface DialogProps {
   title: string
@@ -9,7 +10,8 @@ interface DialogProps {
   testId?: string
 }
 
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])'
 
 /** A modal dialog: traps focus, closes on Escape (when closable), restores focus afterwards. */
 export function Dialog({ title, onClose, children, footer, wide, testId }: DialogProps) {
@@ -19,7 +21,9 @@ export function Dialog({ title, onClose, children, footer, wide, testId }: Dialo
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null
     const node = ref.current
-    const first = node?.querySelector<HTMLElement>('[autofocus], input, textarea, select') ?? node?.querySelector<HTMLElement>(FOCUSABLE)
+    const first =
+      node?.querySelector<HTMLElement>('[autofocus], input, textarea, select') ??
+      node?.querySelector<HTMLElement>(FOCUSABLE)
     first?.focus()
     return () => previous?.focus?.()
   }, [])
@@ -58,7 +62,7 @@ export function Dialog({ title, onClose, children, footer, wide, testId }: Dialo
         <header className="dialog-header">
           <h2 id={titleId}>{title}</h2>
           {onClose && (
-            <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+            <button type="button" className="icon-button" aria-label={i18n.t('common.close')} onClick={onClose}>
               ×
             </button>
           )}
@@ -89,7 +93,7 @@ export function ConfirmDialog({ title, message, confirmLabel, danger, busy, onCo
       footer={
         <>
           <button type="button" className="button" onClick={onCancel} autoFocus>
-            Cancel
+            {i18n.t('common.cancel')}
           </button>
           <button
             type="button"
@@ -98,7 +102,7 @@ export function ConfirmDialog({ title, message, confirmLabel, danger, busy, onCo
             disabled={busy}
             data-testid="confirm-button"
           >
-            {busy ? 'Working…' : confirmLabel}
+            {busy ? i18n.t('common.working') : confirmLabel}
           </button>
         </>
       }

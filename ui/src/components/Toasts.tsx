@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react'
+import i18n from '../i18n'
 
 interface Toast {
   id: number
@@ -33,7 +34,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
             <button
               type="button"
               className="icon-button"
-              aria-label="Dismiss"
+              aria-label={i18n.t('common.dismiss')}
               onClick={() => setToasts((all) => all.filter((x) => x.id !== t.id))}
             >
               ×

@@ -1,11 +1,14 @@
 import { useState, type ReactNode } from 'react'
 import { describeError } from '../api/errors'
+import { formatNumber } from '../i18n/format'
+import { useTranslation } from 'react-i18next'
 
-export function Spinner({ label = 'Loading…' }: { label?: string }) {
+export function Spinner({ label }: { label?: string }) {
+  const { t } = useTranslation()
   return (
     <div className="spinner" role="status" aria-live="polite">
       <span className="spinner-dot" aria-hidden="true" />
-      <span>{label}</span>
+      <span>{label ?? t('common.loading')}</span>
     </div>
   )
 }
@@ -21,13 +24,14 @@ export function EmptyState({ title, children, action }: { title: string; childre
 }
 
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useTranslation()
   if (!error) return null
   return (
     <div className="error-box" role="alert" data-testid="error-box">
       <span>{describeError(error)}</span>
       {onRetry && (
         <button type="button" className="button button-small" onClick={onRetry}>
-          Try again
+          {t('common.tryAgain')}
         </button>
       )}
     </div>
@@ -76,7 +80,8 @@ export async function copyText(text: string): Promise<boolean> {
   }
 }
 
-export function CopyButton({ text, label = 'Copy', testId }: { text: string; label?: string; testId?: string }) {
+export function CopyButton({ text, label, testId }: { text: string; label?: string; testId?: string }) {
+  const { t } = useTranslation()
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle')
   return (
     <button
@@ -88,7 +93,11 @@ export function CopyButton({ text, label = 'Copy', testId }: { text: string; lab
         setTimeout(() => setState('idle'), 2000)
       }}
     >
-      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}
+      {state === 'copied'
+        ? t('common.copied')
+        : state === 'failed'
+          ? t('common.copyFailed')
+          : (label ?? t('common.copy'))}
     </button>
   )
 }
@@ -133,15 +142,36 @@ export function PageHeader({ title, subtitle, actions }: { title: string; subtit
 }
 
 /** Previous / next buttons and "21–40 of 130" for a server-paginated list; hidden when one page holds everything. */
-export function Pager({ page, perPage, total, onPage, label }: { page: number; perPage: number; total: number; onPage: (page: number) => void; label: string }) {
+export function Pager({
+  page,
+  perPage,
+  total,
+  onPage,
+  label,
+}: {
+  page: number
+  perPage: number
+  total: number
+  onPage: (page: number) => void
+  label: string
+}) {
+  const { t } = useTranslation()
   if (total <= perPage && page === 0) return null
   const first = page * perPage + 1
   const last = Math.min(total, (page + 1) * perPage)
   return (
     <nav className="row pager" aria-label={label}>
-      <button type="button" className="button button-small" disabled={page === 0} onClick={() => onPage(page - 1)}>Previous</button>
-      <span className="muted small" aria-live="polite">{total === 0 ? 'Nothing here' : `${first}–${last} of ${total}`}</span>
-      <button type="button" className="button button-small" disabled={last >= total} onClick={() => onPage(page + 1)}>Next</button>
+      <button type="button" className="button button-small" disabled={page === 0} onClick={() => onPage(page - 1)}>
+        {t('common.previous')}
+      </button>
+      <span className="muted small" aria-live="polite">
+        {total === 0
+          ? t('common.nothingHere')
+          : t('common.range', { first: formatNumber(first), last: formatNumber(last), total: formatNumber(total) })}
+      </span>
+      <button type="button" className="button button-small" disabled={last >= total} onClick={() => onPage(page + 1)}>
+        {t('common.next')}
+      </button>
     </nav>
   )
 }

@@ -18,7 +18,7 @@ function savedTheme(): Theme | null {
 
 export function currentTheme(): Theme {
   const t = document.documentElement.dataset.theme
-  return t === 'dark' || t === 'light' ? t : savedTheme() ?? systemTheme()
+  return t === 'dark' || t === 'light' ? t : (savedTheme() ?? systemTheme())
 }
 
 /** Light/dark theme: follows the system until the user picks one, then remembers the choice. */

@@ -1,6 +1,11 @@
 import { vi } from 'vitest'
 
-export type Handler = (req: { url: URL; method: string; body: unknown; init: RequestInit }) => Response | Promise<Response>
+export type Handler = (req: {
+  url: URL
+  method: string
+  body: unknown
+  init: RequestInit
+}) => Response | Promise<Response>
 
 export const json = (data: unknown, status = 200) =>
   new Response(JSON.stringify(data), { status, headers: { 'Content-Type': 'application/json' } })

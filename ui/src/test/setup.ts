@@ -1,6 +1,7 @@
 import '@testing-library/jest-dom/vitest'
 import { afterEach } from 'vitest'
 import { cleanup, configure } from '@testing-library/react'
+import '../i18n'
 
 // Lazy route chunks load on first use; allow for a busy CI machine.
 configure({ asyncUtilTimeout: 5000 })
@@ -18,10 +19,30 @@ const sizeOf = (el: HTMLElement, axis: 'height' | 'width'): number => {
   if (el.classList?.contains('message-row')) return axis === 'height' ? 100 : 800
   return 0
 }
-Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get() { return sizeOf(this, 'height') } })
-Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get() { return sizeOf(this, 'width') } })
-Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get() { return sizeOf(this, 'height') } })
-Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { configurable: true, get() { return sizeOf(this, 'width') } })
+Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+  configurable: true,
+  get() {
+    return sizeOf(this, 'height')
+  },
+})
+Object.defineProperty(HTMLElement.prototype, 'clientWidth', {
+  configurable: true,
+  get() {
+    return sizeOf(this, 'width')
+  },
+})
+Object.defineProperty(HTMLElement.prototype, 'offsetHeight', {
+  configurable: true,
+  get() {
+    return sizeOf(this, 'height')
+  },
+})
+Object.defineProperty(HTMLElement.prototype, 'offsetWidth', {
+  configurable: true,
+  get() {
+    return sizeOf(this, 'width')
+  },
+})
 
 // jsdom keeps scrollTop at 0; remember what a scroll sets, bounded like a browser, and fire `scroll`.
 const scrollTops = new WeakMap<HTMLElement, number>()

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react'
+import { useTranslation } from 'react-i18next'
 import { adminApi, type InvitationMade } from '../../api/admin'
 import { ApiError, describeError } from '../../api/errors'
 import { Dialog } from '../../components/Dialog'
@@ -13,6 +14,7 @@ type Errors = Partial<Record<'email' | 'name', string>>
 
 /** An administrator invites someone: the link is mailed, or shown here to pass on when mail is not set up. */
 export function InviteUserDialog({ onClose, onInvited }: Props) {
+  const { t } = useTranslation()
   const [email, setEmail] = useState('')
   const [name, setName] = useState('')
   const [errors, setErrors] = useState<Errors>({})
@@ -24,7 +26,7 @@ export function InviteUserDialog({ onClose, onInvited }: Props) {
     e.preventDefault()
     setFailure(null)
     if (!email.includes('@')) {
-      setErrors({ email: 'Enter the email address of the person to invite.' })
+      setErrors({ email: t('invite.emailNeeded') })
       return
     }
     setErrors({})
@@ -44,23 +46,29 @@ export function InviteUserDialog({ onClose, onInvited }: Props) {
 
   if (made) {
     return (
-      <Dialog title="Invitation" onClose={onClose} testId="invite-user-dialog">
+      <Dialog title={t('invite.title')} onClose={onClose} testId="invite-user-dialog">
         {made.email_sent ? (
-          <p data-testid="invite-sent">Invitation sent to {made.email}.</p>
+          <p data-testid="invite-sent">{t('invite.sent', { email: made.email })}</p>
         ) : (
           <div className="form">
             <p data-testid="invite-message">{made.message}</p>
-            <Field label={`One-time link for ${made.email}`} htmlFor="invite-url" hint="It works once and expires; only its hash is stored, so copy it now.">
-              <input id="invite-url" readOnly value={made.invite_url ?? ''} onFocus={(e) => e.target.select()} data-testid="invite-url" />
+            <Field label={t('invite.linkFor', { email: made.email })} htmlFor="invite-url" hint={t('invite.linkHint')}>
+              <input
+                id="invite-url"
+                readOnly
+                value={made.invite_url ?? ''}
+                onFocus={(e) => e.target.select()}
+                data-testid="invite-url"
+              />
             </Field>
             <div className="row">
-              <CopyButton text={made.invite_url ?? ''} label="Copy link" testId="invite-copy" />
+              <CopyButton text={made.invite_url ?? ''} label={t('invite.copyLink')} testId="invite-copy" />
             </div>
           </div>
         )}
         <div className="row" style={{ justifyContent: 'flex-end' }}>
           <button type="button" className="button button-primary" onClick={onClose} data-testid="invite-done">
-            Done
+            {t('invite.done')}
           </button>
         </div>
       </Dialog>
@@ -68,15 +76,22 @@ export function InviteUserDialog({ onClose, onInvited }: Props) {
   }
 
   return (
-    <Dialog title="Invite user" onClose={onClose} testId="invite-user-dialog">
+    <Dialog title={t('users.invite')} onClose={onClose} testId="invite-user-dialog">
       <form className="form" onSubmit={submit} noValidate>
-        <Field label="Email" htmlFor="iu-email" error={errors.email}>
-          <input id="iu-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" data-testid="invite-email" />
+        <Field label={t('invite.email')} htmlFor="iu-email" error={errors.email}>
+          <input
+            id="iu-email"
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            autoComplete="off"
+            data-testid="invite-email"
+          />
         </Field>
-        <Field label="Name" htmlFor="iu-name" error={errors.name}>
+        <Field label={t('invite.name')} htmlFor="iu-name" error={errors.name}>
           <input id="iu-name" value={name} onChange={(e) => setName(e.target.value)} data-testid="invite-name" />
         </Field>
-        <p className="muted small">They get a one-time link to choose their password (mailed when an administrator's global Email integration is set up).</p>
+        <p className="muted small">{t('invite.explain')}</p>
         {failure && (
           <div className="error-box" role="alert" data-testid="invite-error">
             {failure}
@@ -84,10 +99,10 @@ export function InviteUserDialog({ onClose, onInvited }: Props) {
         )}
         <div className="row" style={{ justifyContent: 'flex-end' }}>
           <button type="button" className="button" onClick={onClose}>
-            Cancel
+            {t('invite.cancel')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy} data-testid="invite-submit">
-            Send invitation
+            {t('invite.send')}
           </button>
         </div>
       </form>

@@ -3,6 +3,7 @@ import { adminApi } from '../../api/admin'
 import { ApiError, describeError } from '../../api/errors'
 import { Dialog } from '../../components/Dialog'
 import { Field } from '../../components/ui'
+import { useTranslation } from 'react-i18next'
 
 interface Props {
   onClose: () => void
@@ -13,6 +14,7 @@ type Errors = Partial<Record<'email' | 'name' | 'password', string>>
 
 /** An administrator adds a user with a first password (to be changed by them after signing in). */
 export function NewUserDialog({ onClose, onCreated }: Props) {
+  const { t } = useTranslation()
   const [email, setEmail] = useState('')
   const [name, setName] = useState('')
   const [password, setPassword] = useState('')
@@ -24,8 +26,8 @@ export function NewUserDialog({ onClose, onCreated }: Props) {
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     const found: Errors = {}
-    if (!email.includes('@')) found.email = 'Enter the email address the user signs in with.'
-    if (!password) found.password = 'Give a first password.'
+    if (!email.includes('@')) found.email = t('users.emailNeeded')
+    if (!password) found.password = t('users.passwordNeeded')
     setErrors(found)
     setFailure(null)
     if (Object.keys(found).length) return
@@ -35,7 +37,9 @@ export function NewUserDialog({ onClose, onCreated }: Props) {
       onCreated(email.trim())
     } catch (err) {
       const fields = err instanceof ApiError ? err.fieldErrors : {}
-      const known = Object.fromEntries(Object.entries(fields).filter(([k]) => k === 'email' || k === 'name' || k === 'password'))
+      const known = Object.fromEntries(
+        Object.entries(fields).filter(([k]) => k === 'email' || k === 'name' || k === 'password'),
+      )
       setErrors(known)
       // Said next to its field when the server named one; otherwise once, below the form.
       if (!Object.keys(known).length) setFailure(describeError(err))
@@ -45,19 +49,44 @@ export function NewUserDialog({ onClose, onCreated }: Props) {
   }
 
   return (
-    <Dialog title="New user" onClose={onClose} testId="new-user-dialog">
+    <Dialog title={t('users.newTitle')} onClose={onClose} testId="new-user-dialog">
       <form className="form" onSubmit={submit} noValidate>
-        <Field label="Email" htmlFor="nu-email" error={errors.email}>
-          <input id="nu-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" data-testid="new-user-email" />
+        <Field label={t('signIn.email')} htmlFor="nu-email" error={errors.email}>
+          <input
+            id="nu-email"
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            autoComplete="off"
+            data-testid="new-user-email"
+          />
         </Field>
-        <Field label="Name" htmlFor="nu-name" error={errors.name}>
+        <Field label={t('common.name')} htmlFor="nu-name" error={errors.name}>
           <input id="nu-name" value={name} onChange={(e) => setName(e.target.value)} data-testid="new-user-name" />
         </Field>
-        <Field label="First password" htmlFor="nu-password" error={errors.password} hint="Share it with the user; they can change it on their profile.">
-          <input id="nu-password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" data-testid="new-user-password" />
+        <Field
+          label={t('users.firstPassword')}
+          htmlFor="nu-password"
+          error={errors.password}
+          hint={t('users.firstPasswordHint')}
+        >
+          <input
+            id="nu-password"
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="new-password"
+            data-testid="new-user-password"
+          />
         </Field>
         <label className="row">
-          <input type="checkbox" checked={isAdmin} onChange={(e) => setIsAdmin(e.target.checked)} data-testid="new-user-admin" /> Administrator of the whole platform
+          <input
+            type="checkbox"
+            checked={isAdmin}
+            onChange={(e) => setIsAdmin(e.target.checked)}
+            data-testid="new-user-admin"
+          />{' '}
+          {t('users.platformAdmin')}
         </label>
         {failure && (
           <div className="error-box" role="alert" data-testid="new-user-error">
@@ -66,10 +95,10 @@ export function NewUserDialog({ onClose, onCreated }: Props) {
         )}
         <div className="row" style={{ justifyContent: 'flex-end' }}>
           <button type="button" className="button" onClick={onClose}>
-            Cancel
+            {t('common.cancel')}
           </button>
           <button type="submit" className="button button-primary" disabled={busy} data-testid="new-user-create">
-            Create user
+            {t('users.create')}
           </button>
         </div>
       </form>

@@ -8,10 +8,12 @@ import { useAuth } from '../../auth/AuthContext'
 import { ConfirmDialog, Dialog } from '../../components/Dialog'
 import { EmptyState, ErrorBox, Field, PageHeader, Pager, Spinner } from '../../components/ui'
 import { useToast } from '../../components/Toasts'
+import { useTranslation } from 'react-i18next'
 
 function Members({ project, isAdmin }: { project: string; isAdmin: boolean }) {
   const { me } = useAuth()
   const toast = useToast()
+  const { t } = useTranslation()
   const queryClient = useQueryClient()
   const detail = useQuery({ queryKey: ['project', project], queryFn: () => adminApi.project(project) })
   // Platform admins look people up by name or email; project admins add members by their user id.
@@ -35,7 +37,13 @@ function Members({ project, isAdmin }: { project: string; isAdmin: boolean }) {
       return adminApi.unassign(project, op.user)
     },
     onSuccess: (_d, op) => {
-      toast.info(op.kind === 'add' ? 'Member added.' : op.kind === 'role' ? 'Role changed.' : 'Member removed.')
+      toast.info(
+        op.kind === 'add'
+          ? t('projects.memberAdded')
+          : op.kind === 'role'
+            ? t('projects.roleChanged')
+            : t('projects.memberRemoved'),
+      )
       setRemoving(null)
       setNewMember('')
       if (op.kind === 'add') setFind('')
@@ -54,60 +62,114 @@ function Members({ project, isAdmin }: { project: string; isAdmin: boolean }) {
   const members = detail.data?.members ?? []
   const memberIds = new Set(members.map((m) => m.user_id))
   return (
-    <section className="card" aria-label={`Members of ${project}`} data-testid="project-members">
+    <section className="card" aria-label={t('projects.membersOf', { project })} data-testid="project-members">
       <h2>{detail.data?.display_name || project}</h2>
       {detail.data?.description && <p className="muted">{detail.data.description}</p>}
       {members.length === 0 ? (
-        <p className="muted">No members yet. Add the first one below.</p>
+        <p className="muted">{t('projects.noMembers')}</p>
       ) : (
         <div className="table-wrap">
           <table className="table">
-            <thead><tr><th>Member</th><th>Role</th><th /></tr></thead>
+            <thead>
+              <tr>
+                <th>{t('projects.member')}</th>
+                <th>{t('users.role')}</th>
+                <th />
+              </tr>
+            </thead>
             <tbody>
               {members.map((m) => (
                 <tr key={m.user_id}>
-                  <td>{nameOf(m)}{m.email && m.email !== nameOf(m) && <span className="muted small"> · {m.email}</span>}{m.user_id === userId(me) && <span className="badge" style={{ marginLeft: '0.4rem' }}>you</span>}</td>
+                  <td>
+                    {nameOf(m)}
+                    {m.email && m.email !== nameOf(m) && <span className="muted small"> · {m.email}</span>}
+                    {m.user_id === userId(me) && (
+                      <span className="badge" style={{ marginLeft: '0.4rem' }}>
+                        you
+                      </span>
+                    )}
+                  </td>
                   <td>
                     <select
-                      aria-label={`Role of ${nameOf(m)}`}
+                      aria-label={t('projects.roleOf', { name: nameOf(m) })}
                       value={m.is_project_admin ? 'admin' : 'member'}
-                      onChange={(e) => change.mutate({ kind: 'role', user: m.user_id, admin: e.target.value === 'admin' })}
+                      onChange={(e) =>
+                        change.mutate({ kind: 'role', user: m.user_id, admin: e.target.value === 'admin' })
+                      }
                       style={{ width: 'auto' }}
                     >
-                      <option value="member">Member</option>
-                      <option value="admin">Project admin</option>
+                      <option value="member">{t('projects.member')}</option>
+                      <option value="admin">{t('projects.projectAdmin')}</option>
                     </select>
                   </td>
-                  <td><button type="button" className="button button-small" onClick={() => setRemoving(m)}>Remove</button></td>
+                  <td>
+                    <button type="button" className="button button-small" onClick={() => setRemoving(m)}>
+                      {t('projects.remove')}
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
-      <form className="row" onSubmit={add} style={{ marginTop: '1rem' }} aria-label="Add a member">
+      <form className="row" onSubmit={add} style={{ marginTop: '1rem' }} aria-label={t('projects.addAMember')}>
         {isAdmin ? (
           <>
-            <input type="search" aria-label="Find a user" placeholder="Find by name or email" value={find}
-              onChange={(e) => { setFind(e.target.value); setNewMember('') }} style={{ maxWidth: 240 }} />
-            <select aria-label="User to add" value={newMember} onChange={(e) => setNewMember(e.target.value)} className="grow" style={{ maxWidth: 360 }}>
-              <option value="">{users.data && users.data.total > users.data.items.length ? `Choose a user (${users.data.total} match — narrow the search)…` : 'Choose a user…'}</option>
-              {(users.data?.items ?? []).filter((u) => !memberIds.has(u.id)).map((u) => (
-                <option key={u.id} value={u.id}>{u.name || u.username} ({u.email})</option>
-              ))}
+            <input
+              type="search"
+              aria-label={t('projects.findUser')}
+              placeholder={t('projects.findPlaceholder')}
+              value={find}
+              onChange={(e) => {
+                setFind(e.target.value)
+                setNewMember('')
+              }}
+              style={{ maxWidth: 240 }}
+            />
+            <select
+              aria-label={t('projects.userToAdd')}
+              value={newMember}
+              onChange={(e) => setNewMember(e.target.value)}
+              className="grow"
+              style={{ maxWidth: 360 }}
+            >
+              <option value="">
+                {users.data && users.data.total > users.data.items.length
+                  ? t('projects.chooseMany', { count: users.data.total })
+                  : t('projects.choose')}
+              </option>
+              {(users.data?.items ?? [])
+                .filter((u) => !memberIds.has(u.id))
+                .map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name || u.username} ({u.email})
+                  </option>
+                ))}
             </select>
           </>
         ) : (
-          <input aria-label="User id to add" placeholder="User id" value={newMember} onChange={(e) => setNewMember(e.target.value)} style={{ maxWidth: 360 }} />
+          <input
+            aria-label={t('projects.userIdToAdd')}
+            placeholder={t('projects.userId')}
+            value={newMember}
+            onChange={(e) => setNewMember(e.target.value)}
+            style={{ maxWidth: 360 }}
+          />
         )}
-        <label className="checkbox"><input type="checkbox" checked={newIsAdmin} onChange={(e) => setNewIsAdmin(e.target.checked)} /> Project admin</label>
-        <button type="submit" className="button button-primary" disabled={!newMember.trim() || change.isPending}>Add member</button>
+        <label className="checkbox">
+          <input type="checkbox" checked={newIsAdmin} onChange={(e) => setNewIsAdmin(e.target.checked)} />{' '}
+          {t('projects.projectAdmin')}
+        </label>
+        <button type="submit" className="button button-primary" disabled={!newMember.trim() || change.isPending}>
+          {t('projects.addMember')}
+        </button>
       </form>
       {removing && (
         <ConfirmDialog
-          title="Remove member?"
-          message={`${nameOf(removing)} will lose access to ${project}’s assistants, datasources and integrations.`}
-          confirmLabel="Remove"
+          title={t('projects.removeTitle')}
+          message={t('projects.removeMessage', { name: nameOf(removing), project })}
+          confirmLabel={t('projects.remove')}
           danger
           busy={change.isPending}
           onConfirm={() => change.mutate({ kind: 'remove', user: removing.user_id })}
@@ -123,6 +185,7 @@ export default function ProjectsPage() {
   const isAdmin = userIsAdmin(me)
   const managed = adminProjects(me)
   const toast = useToast()
+  const { t } = useTranslation()
   const queryClient = useQueryClient()
   const [search, setSearch] = useState('')
   const [page, setPage] = useState(0)
@@ -140,7 +203,7 @@ export default function ProjectsPage() {
   const create = useMutation({
     mutationFn: () => adminApi.createProject(name.trim(), description.trim()),
     onSuccess: () => {
-      toast.info(`Project “${name}” created.`)
+      toast.info(t('projects.created', { name }))
       setCreating(false)
       setSelected(name.trim())
       setSearch(name.trim())
@@ -153,50 +216,102 @@ export default function ProjectsPage() {
   })
 
   if (!isAdmin && managed.length === 0) {
-    return <EmptyState title="No projects to manage">Only administrators and project admins can manage members here.</EmptyState>
+    return <EmptyState title={t('projects.noneToManage')}>{t('projects.noneToManageText')}</EmptyState>
   }
   return (
     <div className="page">
       <PageHeader
-        title="Projects"
-        subtitle="Who belongs to each project, and who can administer it."
-        actions={isAdmin && <button type="button" className="button button-primary" onClick={() => setCreating(true)}>+ New project</button>}
+        title={t('nav.projects')}
+        subtitle={t('projects.subtitle')}
+        actions={
+          isAdmin && (
+            <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+              {t('projects.new')}
+            </button>
+          )
+        }
       />
-      <input type="search" className="search" placeholder="Search projects" aria-label="Search projects" value={search} onChange={(e) => { setSearch(e.target.value); setPage(0) }} />
+      <input
+        type="search"
+        className="search"
+        placeholder={t('projects.search')}
+        aria-label={t('projects.search')}
+        value={search}
+        onChange={(e) => {
+          setSearch(e.target.value)
+          setPage(0)
+        }}
+      />
       {projects.isLoading && <Spinner />}
       <ErrorBox error={projects.error} onRetry={() => void projects.refetch()} />
-      {projects.data && visible.length === 0 && <p className="muted">No project matches.</p>}
+      {projects.data && visible.length === 0 && <p className="muted">{t('projects.noMatch')}</p>}
       {visible.length > 0 && (
         <div className="table-wrap">
           <table className="table" data-testid="project-list">
-            <thead><tr><th>Project</th><th>Members</th><th>Admins</th><th /></tr></thead>
+            <thead>
+              <tr>
+                <th>{t('projects.project')}</th>
+                <th>{t('projects.members')}</th>
+                <th>{t('projects.admins')}</th>
+                <th />
+              </tr>
+            </thead>
             <tbody>
               {visible.map((p) => (
                 <tr key={p.name} aria-selected={p.name === selected}>
-                  <td><strong>{p.display_name || p.name}</strong>{p.project_type === 'personal' && <span className="badge" style={{ marginLeft: '0.4rem' }}>personal</span>}</td>
+                  <td>
+                    <strong>{p.display_name || p.name}</strong>
+                    {p.project_type === 'personal' && (
+                      <span className="badge" style={{ marginLeft: '0.4rem' }}>
+                        {t('projects.personal')}
+                      </span>
+                    )}
+                  </td>
                   <td>{p.user_count ?? '—'}</td>
                   <td>{p.admin_count ?? '—'}</td>
-                  <td><button type="button" className="button button-small" onClick={() => setSelected(p.name)}>Manage members</button></td>
+                  <td>
+                    <button type="button" className="button button-small" onClick={() => setSelected(p.name)}>
+                      {t('projects.manage')}
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
-      {projects.data && <Pager label="Project pages" page={projects.data.page} perPage={projects.data.perPage} total={projects.data.total} onPage={setPage} />}
+      {projects.data && (
+        <Pager
+          label={t('projects.pages')}
+          page={projects.data.page}
+          perPage={projects.data.perPage}
+          total={projects.data.total}
+          onPage={setPage}
+        />
+      )}
       {selected && <Members key={selected} project={selected} isAdmin={isAdmin} />}
       {creating && (
-        <Dialog title="New project" onClose={() => setCreating(false)}>
-          <form className="form" onSubmit={(e) => { e.preventDefault(); if (name.trim()) create.mutate() }}>
-            <Field label="Name" htmlFor="p-name" hint="Lowercase, no spaces; it appears in URLs.">
+        <Dialog title={t('projects.newTitle')} onClose={() => setCreating(false)}>
+          <form
+            className="form"
+            onSubmit={(e) => {
+              e.preventDefault()
+              if (name.trim()) create.mutate()
+            }}
+          >
+            <Field label={t('common.name')} htmlFor="p-name" hint={t('projects.nameHint')}>
               <input id="p-name" value={name} onChange={(e) => setName(e.target.value)} autoFocus />
             </Field>
-            <Field label="Description" htmlFor="p-desc">
+            <Field label={t('common.description')} htmlFor="p-desc">
               <input id="p-desc" value={description} onChange={(e) => setDescription(e.target.value)} />
             </Field>
             <div className="row" style={{ justifyContent: 'flex-end' }}>
-              <button type="button" className="button" onClick={() => setCreating(false)}>Cancel</button>
-              <button type="submit" className="button button-primary" disabled={!name.trim() || create.isPending}>Create</button>
+              <button type="button" className="button" onClick={() => setCreating(false)}>
+                {t('common.cancel')}
+              </button>
+              <button type="submit" className="button button-primary" disabled={!name.trim() || create.isPending}>
+                {t('common.create')}
+              </button>
             </div>
           </form>
         </Dialog>

@@ -26,7 +26,10 @@ function fakeUsers() {
       const perPage = Number(url.searchParams.get('per_page'))
       const search = url.searchParams.get('search') ?? ''
       const found = people.filter((p) => p.email.includes(search))
-      return json({ data: found.slice(page * perPage, (page + 1) * perPage), pagination: { total: found.length, page, per_page: perPage } })
+      return json({
+        data: found.slice(page * perPage, (page + 1) * perPage),
+        pagination: { total: found.length, page, per_page: perPage },
+      })
     },
   })
 }

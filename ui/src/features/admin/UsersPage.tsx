@@ -10,16 +10,22 @@ import { EmptyState, ErrorBox, PageHeader, Pager, Spinner } from '../../componen
 import { useToast } from '../../components/Toasts'
 import { InviteUserDialog } from './InviteUserDialog'
 import { NewUserDialog } from './NewUserDialog'
+import { useTranslation } from 'react-i18next'
 
 export default function UsersPage() {
   const { me } = useAuth()
   const toast = useToast()
+  const { t } = useTranslation()
   const queryClient = useQueryClient()
   const [search, setSearch] = useState('')
   const [page, setPage] = useState(0)
   const [creating, setCreating] = useState(false)
   const [inviting, setInviting] = useState(false)
-  const [confirm, setConfirm] = useState<{ user: AdminUser; change: { is_admin?: boolean; is_active?: boolean }; text: string } | null>(null)
+  const [confirm, setConfirm] = useState<{
+    user: AdminUser
+    change: { is_admin?: boolean; is_active?: boolean }
+    text: string
+  } | null>(null)
   const users = useQuery({
     queryKey: ['admin-users', search, page],
     queryFn: () => adminApi.users(search || undefined, page),
@@ -28,28 +34,34 @@ export default function UsersPage() {
   })
 
   const update = useMutation({
-    mutationFn: ({ user, change }: { user: AdminUser; change: { is_admin?: boolean; is_active?: boolean } }) => adminApi.updateUser(user.id, change),
+    mutationFn: ({ user, change }: { user: AdminUser; change: { is_admin?: boolean; is_active?: boolean } }) =>
+      adminApi.updateUser(user.id, change),
     onSuccess: () => {
-      toast.info('User updated.')
+      toast.info(t('users.updated'))
       setConfirm(null)
       void queryClient.invalidateQueries({ queryKey: ['admin-users'] })
     },
     onError: (e) => toast.error(describeError(e)),
   })
 
-  if (!userIsAdmin(me)) return <EmptyState title="Administrators only">Ask an administrator to manage users.</EmptyState>
+  if (!userIsAdmin(me)) return <EmptyState title={t('users.adminsOnly')}>{t('users.askAdmin')}</EmptyState>
   return (
     <div className="page">
       <PageHeader
-        title="Users"
-        subtitle="Everyone who can sign in, their platform role and their projects."
+        title={t('nav.users')}
+        subtitle={t('users.subtitle')}
         actions={
           <div className="row" style={{ gap: '0.5rem' }}>
             <button type="button" className="button" onClick={() => setInviting(true)} data-testid="invite-user">
-              Invite user
+              {t('users.invite')}
             </button>
-            <button type="button" className="button button-primary" onClick={() => setCreating(true)} data-testid="new-user">
-              + New user
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => setCreating(true)}
+              data-testid="new-user"
+            >
+              {t('users.new')}
             </button>
           </div>
         }
@@ -59,7 +71,7 @@ export default function UsersPage() {
           onClose={() => setCreating(false)}
           onCreated={(email) => {
             setCreating(false)
-            toast.info(`${email} can now sign in.`)
+            toast.info(t('users.canSignIn', { email }))
             void queryClient.invalidateQueries({ queryKey: ['admin-users'] })
           }}
         />
@@ -70,14 +82,33 @@ export default function UsersPage() {
           onInvited={() => void queryClient.invalidateQueries({ queryKey: ['admin-users'] })}
         />
       )}
-      <input type="search" className="search" placeholder="Search by name or email" aria-label="Search users" value={search} onChange={(e) => { setSearch(e.target.value); setPage(0) }} />
+      <input
+        type="search"
+        className="search"
+        placeholder={t('users.searchPlaceholder')}
+        aria-label={t('users.search')}
+        value={search}
+        onChange={(e) => {
+          setSearch(e.target.value)
+          setPage(0)
+        }}
+      />
       {users.isLoading && <Spinner />}
       <ErrorBox error={users.error} onRetry={() => void users.refetch()} />
-      {users.data?.items.length === 0 && <p className="muted">No user matches.</p>}
+      {users.data?.items.length === 0 && <p className="muted">{t('users.noMatch')}</p>}
       {users.data && users.data.items.length > 0 && (
         <div className="table-wrap">
           <table className="table" data-testid="user-list">
-            <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Projects</th><th>Status</th><th /></tr></thead>
+            <thead>
+              <tr>
+                <th>{t('common.name')}</th>
+                <th>{t('signIn.email')}</th>
+                <th>{t('users.role')}</th>
+                <th>{t('nav.projects')}</th>
+                <th>{t('users.status')}</th>
+                <th />
+              </tr>
+            </thead>
             <tbody>
               {users.data.items.map((u) => {
                 const self = u.id === userId(me)
@@ -85,19 +116,58 @@ export default function UsersPage() {
                   <tr key={u.id}>
                     <td>{u.name || u.username}</td>
                     <td>{u.email}</td>
-                    <td>{u.is_admin ? <span className="badge badge-info">admin</span> : 'user'}</td>
-                    <td className="small">{(u.projects ?? []).map((p) => `${p.name}${p.is_project_admin ? ' (admin)' : ''}`).join(', ') || '—'}</td>
-                    <td>{u.is_active === false && u.auth_source === 'local' && u.email_verified === false ? <span className="badge badge-info">invited</span> : u.is_active === false ? <span className="badge badge-danger">deactivated</span> : <span className="badge badge-success">active</span>}</td>
+                    <td>
+                      {u.is_admin ? <span className="badge badge-info">{t('users.admin')}</span> : t('users.user')}
+                    </td>
+                    <td className="small">
+                      {(u.projects ?? [])
+                        .map((p) => `${p.name}${p.is_project_admin ? t('users.projectAdmin') : ''}`)
+                        .join(', ') || '—'}
+                    </td>
+                    <td>
+                      {u.is_active === false && u.auth_source === 'local' && u.email_verified === false ? (
+                        <span className="badge badge-info">{t('users.invited')}</span>
+                      ) : u.is_active === false ? (
+                        <span className="badge badge-danger">{t('users.deactivated')}</span>
+                      ) : (
+                        <span className="badge badge-success">{t('users.active')}</span>
+                      )}
+                    </td>
                     <td>
                       <div className="row" style={{ gap: '0.35rem' }}>
-                        <button type="button" className="button button-small" disabled={self}
-                          title={self ? 'You cannot change your own role' : undefined}
-                          onClick={() => setConfirm({ user: u, change: { is_admin: !u.is_admin }, text: u.is_admin ? `Remove administrator rights from ${u.email}?` : `Make ${u.email} an administrator of the whole platform?` })}>
-                          {u.is_admin ? 'Remove admin' : 'Make admin'}
+                        <button
+                          type="button"
+                          className="button button-small"
+                          disabled={self}
+                          title={self ? t('users.ownRole') : undefined}
+                          onClick={() =>
+                            setConfirm({
+                              user: u,
+                              change: { is_admin: !u.is_admin },
+                              text: u.is_admin
+                                ? t('users.removeAdminConfirm', { email: u.email })
+                                : t('users.makeAdminConfirm', { email: u.email }),
+                            })
+                          }
+                        >
+                          {u.is_admin ? t('users.removeAdmin') : t('users.makeAdmin')}
                         </button>
-                        <button type="button" className="button button-small" disabled={self}
-                          onClick={() => setConfirm({ user: u, change: { is_active: u.is_active === false }, text: u.is_active === false ? `Reactivate ${u.email}?` : `Deactivate ${u.email}? They will no longer be able to sign in.` })}>
-                          {u.is_active === false ? 'Reactivate' : 'Deactivate'}
+                        <button
+                          type="button"
+                          className="button button-small"
+                          disabled={self}
+                          onClick={() =>
+                            setConfirm({
+                              user: u,
+                              change: { is_active: u.is_active === false },
+                              text:
+                                u.is_active === false
+                                  ? t('users.reactivateConfirm', { email: u.email })
+                                  : t('users.deactivateConfirm', { email: u.email }),
+                            })
+                          }
+                        >
+                          {u.is_active === false ? t('users.reactivate') : t('users.deactivate')}
                         </button>
                       </div>
                     </td>
@@ -108,19 +178,29 @@ export default function UsersPage() {
           </table>
         </div>
       )}
-      {users.data && <Pager label="User pages" page={users.data.page} perPage={users.data.perPage} total={users.data.total} onPage={setPage} />}
+      {users.data && (
+        <Pager
+          label={t('users.pages')}
+          page={users.data.page}
+          perPage={users.data.perPage}
+          total={users.data.total}
+          onPage={setPage}
+        />
+      )}
       {confirm && (
         <ConfirmDialog
-          title="Change user"
+          title={t('users.change')}
           message={confirm.text}
-          confirmLabel="Confirm"
+          confirmLabel={t('common.confirm')}
           danger={confirm.change.is_active === false || confirm.change.is_admin === false}
           busy={update.isPending}
           onConfirm={() => update.mutate(confirm)}
           onCancel={() => setConfirm(null)}
         />
       )}
-      <p className="muted small">To add someone to a project, open <a href="/admin/projects">Projects</a>.</p>
+      <p className="muted small">
+        {t('users.toProject')} <a href="/admin/projects">{t('nav.projects')}</a>.
+      </p>
     </div>
   )
 }

@@ -2,12 +2,25 @@ import { useMemo, useState } from 'react'
 import { useQuery } from '@tanstack/react-query'
 import { useAuth } from '../../auth/AuthContext'
 import { adminProjects, userIsAdmin } from '../../api/auth'
-import { analyticsApi, BREAKDOWNS, PERIODS, type Breakdown, type Column, type Period, type Row, type TimelinePoint } from '../../api/analytics'
+import {
+  analyticsApi,
+  BREAKDOWNS,
+  PERIODS,
+  type Breakdown,
+  type Column,
+  type Period,
+  type Row,
+  type TimelinePoint,
+} from '../../api/analytics'
 import { ErrorBox, PageHeader, Spinner } from '../../components/ui'
 import { UsageChart } from './Chart'
+import { formatDate, formatDateTime, formatNumber, formatTime } from '../../i18n/format'
+import { useTranslation } from 'react-i18next'
 
-const money = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD', maximumFractionDigits: 4 })
-const count = new Intl.NumberFormat()
+const money = {
+  format: (value: number) => formatNumber(value, { style: 'currency', currency: 'USD', maximumFractionDigits: 4 }),
+}
+const count = { format: (value: number) => formatNumber(value) }
 const formatMoney = (value: number) => money.format(value)
 const MEASURES = [
   { id: 'cost', label: 'Cost', format: formatMoney },
@@ -19,34 +32,64 @@ type Measure = (typeof MEASURES)[number]
 function measureOf(measure: Measure, row: Row | TimelinePoint): number {
   const r = row as Record<string, unknown>
   if (measure.id === 'cost') return Number(r.total_cost_usd ?? 0)
-  if (measure.id === 'tokens') return Number(r.input_tokens ?? 0) + Number(r.output_tokens ?? 0) || Number(r.total_tokens ?? 0)
+  if (measure.id === 'tokens')
+    return Number(r.input_tokens ?? 0) + Number(r.output_tokens ?? 0) || Number(r.total_tokens ?? 0)
   return Number(r.total_requests ?? r.total_invocations ?? 0)
 }
-const SUMMARY_CARDS = ['total_money_spent', 'total_tokens', 'total_requests', 'total_errors', 'unique_active_users', 'unique_assistants_invoked']
+const SUMMARY_CARDS = [
+  'total_money_spent',
+  'total_tokens',
+  'total_requests',
+  'total_errors',
+  'unique_active_users',
+  'unique_assistants_invoked',
+]
 
 function cell(column: Column, value: Row[string]): string {
   if (value === null || value === undefined) return '—'
   if (typeof value === 'number') return column.format === 'currency' ? money.format(value) : count.format(value)
-  if (column.format === 'timestamp') return new Date(value).toLocaleString()
+  if (column.format === 'timestamp') return formatDateTime(value)
   return String(value)
 }
 
 function bucketLabel(bucket: string, grain: 'hour' | 'day'): string {
   const when = new Date(bucket)
   return grain === 'hour'
-    ? when.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-    : when.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })
+    ? formatTime(when, { hour: '2-digit', minute: '2-digit' })
+    : formatDate(when, { month: 'short', day: 'numeric' })
 }
 
 /** Spending and usage: everyone sees their own; project admins their projects; platform admins everything. */
 export default function AnalyticsPage() {
   const { me } = useAuth()
   const wide = userIsAdmin(me) || adminProjects(me).length > 0
+  const { t } = useTranslation()
+  const measureLabel = (id: Measure['id']) =>
+    id === 'cost' ? t('analytics.cost') : id === 'tokens' ? t('analytics.tokens') : t('analytics.calls')
+  const periodLabel: Record<Period, string> = {
+    last_24_hours: t('analytics.last24Hours'),
+    last_7_days: t('analytics.last7Days'),
+    last_30_days: t('analytics.last30Days'),
+    last_90_days: t('analytics.last90Days'),
+  }
+  const breakdownLabel: Record<string, string> = {
+    projects: t('analytics.byProject'),
+    users: t('analytics.byUser'),
+    models: t('analytics.byModel'),
+    assistants: t('analytics.byAssistant'),
+  }
+  const grainLabel = (grain: string) => (grain === 'hour' ? t('analytics.hour') : t('analytics.day'))
   const [period, setPeriod] = useState<Period>('last_30_days')
   const [measure, setMeasure] = useState<Measure>(MEASURES[0])
   const [breakdown, setBreakdown] = useState<Breakdown>(wide ? BREAKDOWNS[0] : BREAKDOWNS[2])
-  const summary = useQuery({ queryKey: ['analytics', 'summaries', period], queryFn: () => analyticsApi.summaries(period) })
-  const timeline = useQuery({ queryKey: ['analytics', 'timeline', period], queryFn: () => analyticsApi.timeline(period) })
+  const summary = useQuery({
+    queryKey: ['analytics', 'summaries', period],
+    queryFn: () => analyticsApi.summaries(period),
+  })
+  const timeline = useQuery({
+    queryKey: ['analytics', 'timeline', period],
+    queryFn: () => analyticsApi.timeline(period),
+  })
   const report = useQuery({
     queryKey: ['analytics', breakdown.report, period],
     queryFn: () => analyticsApi.report(breakdown.report, period),
@@ -74,34 +117,38 @@ export default function AnalyticsPage() {
   return (
     <div className="page" data-testid="analytics-page">
       <PageHeader
-        title={wide ? 'Analytics' : 'My spending'}
-        subtitle={wide ? 'Spending and usage of the projects you administer' : 'Your own model usage and its cost'}
+        title={wide ? t('nav.analytics') : t('nav.mySpending')}
+        subtitle={wide ? t('analytics.subtitleWide') : t('analytics.subtitleOwn')}
         actions={
           <div className="page-actions">
-          <label className="inline-field">
-            <span>Show</span>
-            <select
-              value={measure.id}
-              onChange={(e) => setMeasure(MEASURES.find((m) => m.id === e.target.value) ?? MEASURES[0])}
-              data-testid="analytics-measure"
-            >
-              {MEASURES.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="inline-field">
-            <span>Period</span>
-            <select value={period} onChange={(e) => setPeriod(e.target.value as Period)} data-testid="analytics-period">
-              {PERIODS.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.label}
-                </option>
-              ))}
-            </select>
-          </label>
+            <label className="inline-field">
+              <span>{t('analytics.show')}</span>
+              <select
+                value={measure.id}
+                onChange={(e) => setMeasure(MEASURES.find((m) => m.id === e.target.value) ?? MEASURES[0])}
+                data-testid="analytics-measure"
+              >
+                {MEASURES.map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {measureLabel(m.id)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="inline-field">
+              <span>{t('analytics.period')}</span>
+              <select
+                value={period}
+                onChange={(e) => setPeriod(e.target.value as Period)}
+                data-testid="analytics-period"
+              >
+                {PERIODS.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {periodLabel[p.id] ?? p.label}
+                  </option>
+                ))}
+              </select>
+            </label>
           </div>
         }
       />
@@ -117,7 +164,9 @@ export default function AnalyticsPage() {
             return (
               <div className="card stat" key={id} data-testid={`metric-${id}`}>
                 <div className="stat-label">{metric.label}</div>
-                <div className="stat-value">{metric.format === 'currency' ? money.format(value) : count.format(value)}</div>
+                <div className="stat-value">
+                  {metric.format === 'currency' ? money.format(value) : count.format(value)}
+                </div>
               </div>
             )
           })}
@@ -125,21 +174,28 @@ export default function AnalyticsPage() {
       )}
       <section className="card" aria-labelledby="trend-title">
         <h2 id="trend-title" className="section-title">
-          {measure.label} per {trend?.grain ?? 'day'}
+          {t('analytics.per', { measure: measureLabel(measure.id), grain: grainLabel(trend?.grain ?? 'day') })}
         </h2>
         {timeline.isError ? (
           <ErrorBox error={timeline.error} onRetry={() => void timeline.refetch()} />
         ) : trend ? (
-          <UsageChart type="line" labels={trend.labels} values={trend.values} label={`${measure.label} per ${trend.grain}`} format={measure.format} testId="analytics-trend" />
+          <UsageChart
+            type="line"
+            labels={trend.labels}
+            values={trend.values}
+            label={t('analytics.per', { measure: measureLabel(measure.id), grain: grainLabel(trend.grain) })}
+            format={measure.format}
+            testId="analytics-trend"
+          />
         ) : (
           <Spinner />
         )}
       </section>
       <section className="card" aria-labelledby="breakdown-title">
         <h2 id="breakdown-title" className="section-title">
-          Breakdown
+          {t('analytics.breakdown')}
         </h2>
-        <div className="tabs" role="tablist" aria-label="Breakdown">
+        <div className="tabs" role="tablist" aria-label={t('analytics.breakdown')}>
           {BREAKDOWNS.map((b) => (
             <button
               key={b.id}
@@ -150,7 +206,7 @@ export default function AnalyticsPage() {
               onClick={() => setBreakdown(b)}
               data-testid={`breakdown-${b.id}`}
             >
-              {b.label}
+              {breakdownLabel[b.id] ?? b.label}
             </button>
           ))}
         </div>
@@ -159,10 +215,20 @@ export default function AnalyticsPage() {
         ) : report.isPending ? (
           <Spinner />
         ) : report.data.data.rows.length === 0 ? (
-          <p className="muted" data-testid="breakdown-empty">No usage in this period.</p>
+          <p className="muted" data-testid="breakdown-empty">
+            {t('analytics.noUsage')}
+          </p>
         ) : (
           <>
-            <UsageChart type="bar" horizontal labels={top.labels} values={top.values} label={`${measure.label}, ${breakdown.label.toLowerCase()}`} format={measure.format} testId="analytics-breakdown-chart" />
+            <UsageChart
+              type="bar"
+              horizontal
+              labels={top.labels}
+              values={top.values}
+              label={`${measureLabel(measure.id)}, ${(breakdownLabel[breakdown.id] ?? breakdown.label).toLowerCase()}`}
+              format={measure.format}
+              testId="analytics-breakdown-chart"
+            />
             <div className="table-wrap">
               <table className="table" data-testid="breakdown-table">
                 <thead>

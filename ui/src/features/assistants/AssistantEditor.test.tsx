@@ -16,8 +16,13 @@ describe('assistant editor', () => {
     installFakeApi({
       'GET /v1/config': () => json({}),
       'GET /v1/user': () => json(me),
-      'GET /v1/llm_models': () => json([{ base_name: 'mock-small', label: 'Mock small', enabled: true }, { base_name: 'mock-large', label: 'Mock large', enabled: true, default: true }]),
-      'GET /v1/assistants/tools': () => json([{ toolkit: 'research', label: 'Research', tools: [{ name: 'web_search', label: 'Web search' }] }]),
+      'GET /v1/llm_models': () =>
+        json([
+          { base_name: 'mock-small', label: 'Mock small', enabled: true },
+          { base_name: 'mock-large', label: 'Mock large', enabled: true, default: true },
+        ]),
+      'GET /v1/assistants/tools': () =>
+        json([{ toolkit: 'research', label: 'Research', tools: [{ name: 'web_search', label: 'Web search' }] }]),
       'GET /v1/assistants/context': () => json([{ context_type: 'knowledge_base', name: 'handbook' }]),
       'POST /v1/assistants': ({ body }) => {
         saved.push(body as AssistantRequest)

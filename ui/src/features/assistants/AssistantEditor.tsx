@@ -7,9 +7,20 @@ import { ApiError, describeError } from '../../api/errors'
 import { useAuth } from '../../auth/AuthContext'
 import { ErrorBox, Field, PageHeader, Spinner } from '../../components/ui'
 import { useToast } from '../../components/Toasts'
+import { formatFixed } from '../../i18n/format'
 import { ToolPicker } from './ToolPicker'
 import { McpServersField } from '../mcp/McpServersField'
-import { contextKey, emptyForm, fromAssistant, syncVariables, toRequest, validate, type AssistantForm, type FormErrors } from './form'
+import {
+  contextKey,
+  emptyForm,
+  fromAssistant,
+  syncVariables,
+  toRequest,
+  validate,
+  type AssistantForm,
+  type FormErrors,
+} from './form'
+import { useTranslation } from 'react-i18next'
 
 export default function AssistantEditor() {
   const { assistantId } = useParams()
@@ -20,7 +31,11 @@ export default function AssistantEditor() {
   const queryClient = useQueryClient()
   const projects = userProjects(me)
 
-  const existing = useQuery({ queryKey: ['assistant', assistantId], queryFn: () => assistantsApi.get(assistantId!), enabled: editing })
+  const existing = useQuery({
+    queryKey: ['assistant', assistantId],
+    queryFn: () => assistantsApi.get(assistantId!),
+    enabled: editing,
+  })
   const models = useQuery({ queryKey: ['llm-models'], queryFn: authApi.llmModels })
   const tools = useQuery({ queryKey: ['assistant-tools'], queryFn: assistantsApi.tools })
 
@@ -29,6 +44,7 @@ export default function AssistantEditor() {
   const [saveError, setSaveError] = useState<unknown>(null)
   const [saving, setSaving] = useState(false)
   const [notice, setNotice] = useState<string | null>(null)
+  const { t } = useTranslation()
 
   useEffect(() => {
     if (editing && existing.data && !form) setForm(fromAssistant(existing.data))
@@ -55,7 +71,7 @@ export default function AssistantEditor() {
 
   const modelOptions = useMemo(() => (models.data ?? []).filter((m) => m.enabled !== false), [models.data])
 
-  if (editing && existing.isLoading) return <Spinner label="Loading assistant…" />
+  if (editing && existing.isLoading) return <Spinner label={t('assistantEditor.loading')} />
   if (editing && existing.error) return <ErrorBox error={existing.error} onRetry={() => void existing.refetch()} />
   if (!form) return <Spinner />
 
@@ -81,7 +97,7 @@ export default function AssistantEditor() {
       await queryClient.invalidateQueries({ queryKey: ['assistants'] })
       await queryClient.invalidateQueries({ queryKey: ['assistant', assistantId] })
       const missing = result?.validation?.has_missing_integrations ? result.validation.message : null
-      toast.info(editing ? 'Assistant saved.' : 'Assistant created.')
+      toast.info(editing ? t('assistantEditor.saved') : t('assistantEditor.created'))
       if (missing) {
         setNotice(missing)
         return
@@ -91,7 +107,14 @@ export default function AssistantEditor() {
     } catch (err) {
       if (err instanceof ApiError) {
         // Each message the server gave for a field goes next to that field.
-        const map: Record<string, keyof AssistantForm> = { name: 'name', description: 'description', system_prompt: 'systemPrompt', llm_model_type: 'model', temperature: 'temperature', project: 'project' }
+        const map: Record<string, keyof AssistantForm> = {
+          name: 'name',
+          description: 'description',
+          system_prompt: 'systemPrompt',
+          llm_model_type: 'model',
+          temperature: 'temperature',
+          project: 'project',
+        }
         const found = Object.entries(err.fieldErrors).filter(([field]) => map[field])
         if (found.length) {
           setErrors((x) => ({ ...x, ...Object.fromEntries(found.map(([field, msg]) => [map[field], msg])) }))
@@ -109,43 +132,110 @@ export default function AssistantEditor() {
   return (
     <div className="page page-narrow">
       <PageHeader
-        title={editing ? `Edit ${existing.data?.name ?? 'assistant'}` : 'New assistant'}
-        subtitle="An assistant is a model with instructions, tools and knowledge it can use."
-        actions={editing && <Link className="button" to={`/assistants/${assistantId}/versions`}>Versions</Link>}
+        title={
+          editing
+            ? t('assistantEditor.editTitle', { name: existing.data?.name ?? t('assistantEditor.assistant') })
+            : t('assistantEditor.newTitle')
+        }
+        subtitle={t('assistantEditor.subtitle')}
+        actions={
+          editing && (
+            <Link className="button" to={`/assistants/${assistantId}/versions`}>
+              {t('assistants.versions')}
+            </Link>
+          )
+        }
       />
       <form className="form card" onSubmit={submit} noValidate data-testid="assistant-form">
-        <Field label="Name" htmlFor="a-name" error={errors.name}>
-          <input id="a-name" data-field="name" value={form.name} onChange={(e) => set('name', e.target.value)} data-testid="assistant-name" maxLength={100} required />
+        <Field label={t('common.name')} htmlFor="a-name" error={errors.name}>
+          <input
+            id="a-name"
+            data-field="name"
+            value={form.name}
+            onChange={(e) => set('name', e.target.value)}
+            data-testid="assistant-name"
+            maxLength={100}
+            required
+          />
         </Field>
-        <Field label="Description" htmlFor="a-desc" error={errors.description} hint="Shown in the assistant list and at the top of a new chat.">
-          <input id="a-desc" data-field="description" value={form.description} onChange={(e) => set('description', e.target.value)} data-testid="assistant-description" />
+        <Field
+          label={t('common.description')}
+          htmlFor="a-desc"
+          error={errors.description}
+          hint={t('assistantEditor.descriptionHint')}
+        >
+          <input
+            id="a-desc"
+            data-field="description"
+            value={form.description}
+            onChange={(e) => set('description', e.target.value)}
+            data-testid="assistant-description"
+          />
         </Field>
         <div className="grid-2">
-          <Field label="Project" htmlFor="a-project" error={errors.project}>
+          <Field label={t('projects.project')} htmlFor="a-project" error={errors.project}>
             {projects.length > 0 ? (
-              <select id="a-project" data-field="project" value={form.project} onChange={(e) => set('project', e.target.value)} disabled={editing} data-testid="assistant-project">
+              <select
+                id="a-project"
+                data-field="project"
+                value={form.project}
+                onChange={(e) => set('project', e.target.value)}
+                disabled={editing}
+                data-testid="assistant-project"
+              >
                 {!projects.includes(form.project) && <option value={form.project}>{form.project}</option>}
-                {projects.map((p) => <option key={p} value={p}>{p}</option>)}
+                {projects.map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                  </option>
+                ))}
               </select>
             ) : (
-              <input id="a-project" data-field="project" value={form.project} onChange={(e) => set('project', e.target.value)} disabled={editing} data-testid="assistant-project" />
+              <input
+                id="a-project"
+                data-field="project"
+                value={form.project}
+                onChange={(e) => set('project', e.target.value)}
+                disabled={editing}
+                data-testid="assistant-project"
+              />
             )}
           </Field>
-          <Field label="Model" htmlFor="a-model" error={errors.model} hint={models.error ? describeError(models.error) : undefined}>
-            <select id="a-model" data-field="model" value={form.model} onChange={(e) => set('model', e.target.value)} data-testid="assistant-model">
-              {modelOptions.length === 0 && <option value="">Server default</option>}
-              {form.model && !modelOptions.some((m) => m.base_name === form.model) && <option value={form.model}>{form.model}</option>}
+          <Field
+            label={t('chatSettings.model')}
+            htmlFor="a-model"
+            error={errors.model}
+            hint={models.error ? describeError(models.error) : undefined}
+          >
+            <select
+              id="a-model"
+              data-field="model"
+              value={form.model}
+              onChange={(e) => set('model', e.target.value)}
+              data-testid="assistant-model"
+            >
+              {modelOptions.length === 0 && <option value="">{t('assistantEditor.serverDefault')}</option>}
+              {form.model && !modelOptions.some((m) => m.base_name === form.model) && (
+                <option value={form.model}>{form.model}</option>
+              )}
               {modelOptions.map((m) => (
-                <option key={m.base_name} value={m.base_name}>{m.label || m.base_name}{m.default ? ' (default)' : ''}</option>
+                <option key={m.base_name} value={m.base_name}>
+                  {m.label || m.base_name}
+                  {m.default ? ' (default)' : ''}
+                </option>
               ))}
             </select>
           </Field>
         </div>
         <Field
-          label="System prompt"
+          label={t('assistantEditor.systemPrompt')}
           htmlFor="a-prompt"
           error={errors.systemPrompt}
-          hint={<>Instructions the assistant always follows. Use <code>{'{{name}}'}</code> for a prompt variable.</>}
+          hint={
+            <>
+              {t('assistantEditor.promptHintUse')} <code>{'{{name}}'}</code> {t('assistantEditor.promptHintFor')}
+            </>
+          }
         >
           <textarea
             id="a-prompt"
@@ -162,26 +252,65 @@ export default function AssistantEditor() {
         </Field>
         {variables.length > 0 && (
           <fieldset data-testid="prompt-variables">
-            <legend>Prompt variables</legend>
+            <legend>{t('assistantEditor.variables')}</legend>
             {errors.variables && <p className="field-message">{errors.variables}</p>}
             {variables.map((v, i) => (
               <div key={v.key} className="grid-2" style={{ marginBottom: '0.5rem' }}>
-                <Field label={`{{${v.key}}} default value`} htmlFor={`var-${i}`}>
-                  <input id={`var-${i}`} value={v.default_value} onChange={(e) => set('variables', variables.map((x, j) => (j === i ? { ...x, default_value: e.target.value } : x)))} />
+                <Field label={t('assistantEditor.variableDefault', { key: `{{${v.key}}}` })} htmlFor={`var-${i}`}>
+                  <input
+                    id={`var-${i}`}
+                    value={v.default_value}
+                    onChange={(e) =>
+                      set(
+                        'variables',
+                        variables.map((x, j) => (j === i ? { ...x, default_value: e.target.value } : x)),
+                      )
+                    }
+                  />
                 </Field>
-                <Field label="Description" htmlFor={`var-d-${i}`}>
-                  <input id={`var-d-${i}`} value={v.description ?? ''} onChange={(e) => set('variables', variables.map((x, j) => (j === i ? { ...x, description: e.target.value } : x)))} />
+                <Field label={t('common.description')} htmlFor={`var-d-${i}`}>
+                  <input
+                    id={`var-d-${i}`}
+                    value={v.description ?? ''}
+                    onChange={(e) =>
+                      set(
+                        'variables',
+                        variables.map((x, j) => (j === i ? { ...x, description: e.target.value } : x)),
+                      )
+                    }
+                  />
                 </Field>
               </div>
             ))}
           </fieldset>
         )}
-        <Field label={`Temperature: ${form.temperature == null ? 'model default' : form.temperature.toFixed(1)}`} htmlFor="a-temp" error={errors.temperature} hint="Lower is more focused, higher is more varied.">
+        <Field
+          label={t('chatSettings.temperature', {
+            value: form.temperature == null ? t('chatSettings.modelDefault') : formatFixed(form.temperature),
+          })}
+          htmlFor="a-temp"
+          error={errors.temperature}
+          hint={t('assistantEditor.temperatureHint')}
+        >
           <div className="row">
-            <input id="a-temp" type="range" min={0} max={2} step={0.1} className="grow" value={form.temperature ?? 0.7} onChange={(e) => set('temperature', Number(e.target.value))} data-testid="assistant-temperature" />
+            <input
+              id="a-temp"
+              type="range"
+              min={0}
+              max={2}
+              step={0.1}
+              className="grow"
+              value={form.temperature ?? 0.7}
+              onChange={(e) => set('temperature', Number(e.target.value))}
+              data-testid="assistant-temperature"
+            />
             <label className="checkbox">
-              <input type="checkbox" checked={form.temperature == null} onChange={(e) => set('temperature', e.target.checked ? null : 0.7)} />
-              Model default
+              <input
+                type="checkbox"
+                checked={form.temperature == null}
+                onChange={(e) => set('temperature', e.target.checked ? null : 0.7)}
+              />
+              {t('assistantEditor.modelDefault')}
             </label>
           </div>
         </Field>
@@ -194,11 +323,14 @@ export default function AssistantEditor() {
         />
         <McpServersField servers={form.mcpServers} onChange={(v) => set('mcpServers', v)} />
         <fieldset data-testid="assistant-datasources">
-          <legend>Datasources</legend>
+          <legend>{t('nav.datasources')}</legend>
           {contexts.isLoading && <Spinner />}
           <ErrorBox error={contexts.error} />
           {contexts.data?.length === 0 && (
-            <p className="muted small">No datasources in this project yet. <Link to="/datasources/new">Add one</Link> and it will appear here.</p>
+            <p className="muted small">
+              {t('assistantEditor.noDatasources')} <Link to="/datasources/new">{t('assistantEditor.addOne')}</Link>{' '}
+              {t('assistantEditor.willAppear')}
+            </p>
           )}
           <div className="chips">
             {(contexts.data ?? []).map((c) => {
@@ -208,7 +340,12 @@ export default function AssistantEditor() {
                   <input
                     type="checkbox"
                     checked={form.contexts.includes(key)}
-                    onChange={(e) => set('contexts', e.target.checked ? [...form.contexts, key] : form.contexts.filter((k) => k !== key))}
+                    onChange={(e) =>
+                      set(
+                        'contexts',
+                        e.target.checked ? [...form.contexts, key] : form.contexts.filter((k) => k !== key),
+                      )
+                    }
                     data-testid={`context-${c.name}`}
                   />
                   {c.name} <span className="badge">{c.context_type}</span>
@@ -218,30 +355,67 @@ export default function AssistantEditor() {
           </div>
         </fieldset>
         <fieldset>
-          <legend>Conversation starters</legend>
-          <p className="muted small">Suggested first questions, shown as buttons in a new chat.</p>
+          <legend>{t('chat.starters')}</legend>
+          <p className="muted small">{t('assistantEditor.startersHint')}</p>
           {form.starters.map((s, i) => (
             <div key={i} className="row" style={{ marginBottom: '0.4rem' }}>
-              <input aria-label={`Starter ${i + 1}`} className="grow" value={s} onChange={(e) => set('starters', form.starters.map((x, j) => (j === i ? e.target.value : x)))} data-testid="assistant-starter-input" />
-              <button type="button" className="button button-small" onClick={() => set('starters', form.starters.filter((_, j) => j !== i))} aria-label={`Remove starter ${i + 1}`}>
-                Remove
+              <input
+                aria-label={t('assistantEditor.starter', { n: i + 1 })}
+                className="grow"
+                value={s}
+                onChange={(e) =>
+                  set(
+                    'starters',
+                    form.starters.map((x, j) => (j === i ? e.target.value : x)),
+                  )
+                }
+                data-testid="assistant-starter-input"
+              />
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() =>
+                  set(
+                    'starters',
+                    form.starters.filter((_, j) => j !== i),
+                  )
+                }
+                aria-label={t('assistantEditor.removeStarter', { n: i + 1 })}
+              >
+                {t('projects.remove')}
               </button>
             </div>
           ))}
-          <button type="button" className="button button-small" onClick={() => set('starters', [...form.starters, ''])} data-testid="add-starter">
-            + Add starter
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => set('starters', [...form.starters, ''])}
+            data-testid="add-starter"
+          >
+            {t('assistantEditor.addStarter')}
           </button>
         </fieldset>
         <label className="checkbox">
-          <input type="checkbox" checked={form.shared} onChange={(e) => set('shared', e.target.checked)} data-testid="assistant-shared" />
-          Share with everyone in the project
+          <input
+            type="checkbox"
+            checked={form.shared}
+            onChange={(e) => set('shared', e.target.checked)}
+            data-testid="assistant-shared"
+          />
+          {t('assistantEditor.share')}
         </label>
-        {notice && <div className="notice" role="status">{notice} <Link to="/integrations">Open integrations</Link></div>}
+        {notice && (
+          <div className="notice" role="status">
+            {notice} <Link to="/integrations">{t('assistantEditor.openIntegrations')}</Link>
+          </div>
+        )}
         <ErrorBox error={saveError} />
         <div className="row" style={{ justifyContent: 'flex-end' }}>
-          <Link className="button" to="/assistants">Cancel</Link>
+          <Link className="button" to="/assistants">
+            {t('common.cancel')}
+          </Link>
           <button type="submit" className="button button-primary" disabled={saving} data-testid="assistant-save">
-            {saving ? 'Saving…' : editing ? 'Save changes' : 'Create assistant'}
+            {saving ? t('common.saving') : editing ? t('common.saveChanges') : t('assistantEditor.create')}
           </button>
         </div>
       </form>

@@ -7,6 +7,7 @@ import type { Assistant } from '../../api/types'
 import { ConfirmDialog } from '../../components/Dialog'
 import { EmptyState, ErrorBox, PageHeader, Spinner } from '../../components/ui'
 import { useToast } from '../../components/Toasts'
+import { useTranslation } from 'react-i18next'
 
 export function filterAssistants(list: Assistant[], search: string): Assistant[] {
   const q = search.trim().toLowerCase()
@@ -20,6 +21,7 @@ export default function AssistantsPage() {
   const [search, setSearch] = useState('')
   const [deleting, setDeleting] = useState<Assistant | null>(null)
   const toast = useToast()
+  const { t } = useTranslation()
   const queryClient = useQueryClient()
   const assistants = useQuery({ queryKey: ['assistants'], queryFn: () => assistantsApi.list() })
   const shown = useMemo(() => filterAssistants(assistants.data ?? [], search), [assistants.data, search])
@@ -27,7 +29,7 @@ export default function AssistantsPage() {
   const remove = useMutation({
     mutationFn: (a: Assistant) => assistantsApi.remove(a.id),
     onSuccess: (_d, a) => {
-      toast.info(`“${a.name}” was deleted.`)
+      toast.info(t('assistants.deleted', { name: a.name }))
       setDeleting(null)
       void queryClient.invalidateQueries({ queryKey: ['assistants'] })
     },
@@ -37,45 +39,85 @@ export default function AssistantsPage() {
   return (
     <div className="page">
       <PageHeader
-        title="Assistants"
-        subtitle="Models with instructions, tools and knowledge. Start a chat with any of them."
-        actions={<Link className="button button-primary" to="/assistants/new" data-testid="new-assistant">+ New assistant</Link>}
+        title={t('nav.assistants')}
+        subtitle={t('assistants.subtitle')}
+        actions={
+          <Link className="button button-primary" to="/assistants/new" data-testid="new-assistant">
+            {t('assistants.new')}
+          </Link>
+        }
       />
       {(assistants.data?.length ?? 0) > 0 && (
-        <input type="search" className="search" placeholder="Search assistants" aria-label="Search assistants" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="assistant-search" />
+        <input
+          type="search"
+          className="search"
+          placeholder={t('assistants.search')}
+          aria-label={t('assistants.search')}
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          data-testid="assistant-search"
+        />
       )}
       {assistants.isLoading && <Spinner />}
       <ErrorBox error={assistants.error} onRetry={() => void assistants.refetch()} />
       {assistants.data?.length === 0 && (
-        <EmptyState title="No assistants yet" action={<Link className="button button-primary" to="/assistants/new">Create your first assistant</Link>}>
-          An assistant needs a name, a model and a system prompt. You can add tools and datasources later.
+        <EmptyState
+          title={t('chat.noAssistants')}
+          action={
+            <Link className="button button-primary" to="/assistants/new">
+              {t('assistants.createFirst')}
+            </Link>
+          }
+        >
+          {t('assistants.emptyText')}
         </EmptyState>
       )}
-      {search && shown.length === 0 && (assistants.data?.length ?? 0) > 0 && <p className="muted">No assistant matches “{search}”.</p>}
+      {search && shown.length === 0 && (assistants.data?.length ?? 0) > 0 && (
+        <p className="muted">{t('assistants.noMatch', { search })}</p>
+      )}
       <ul className="card-grid" style={{ listStyle: 'none', padding: 0, margin: 0 }} data-testid="assistant-list">
         {shown.map((a) => (
-          <li key={a.id} className="card" data-testid="assistant-card" style={a.id === createdId ? { borderColor: 'var(--primary)' } : undefined}>
+          <li
+            key={a.id}
+            className="card"
+            data-testid="assistant-card"
+            style={a.id === createdId ? { borderColor: 'var(--primary)' } : undefined}
+          >
             <h3>{a.name}</h3>
-            <p className="muted small" style={{ margin: 0 }}>{a.description}</p>
+            <p className="muted small" style={{ margin: 0 }}>
+              {a.description}
+            </p>
             <div className="chips" style={{ marginTop: '0.5rem' }}>
               {a.llm_model_type && <span className="badge">{a.llm_model_type}</span>}
-              {a.shared && <span className="badge badge-info">shared</span>}
+              {a.shared && <span className="badge badge-info">{t('assistants.shared')}</span>}
               {a.project && <span className="badge">{a.project}</span>}
             </div>
             <div className="card-actions">
-              <Link className="button button-primary button-small" to={`/chat?assistant=${encodeURIComponent(a.id)}`} data-testid="start-chat">Start chat</Link>
-              <Link className="button button-small" to={`/assistants/${a.id}/edit`}>Edit</Link>
-              <Link className="button button-small" to={`/assistants/${a.id}/versions`}>Versions</Link>
-              <button type="button" className="button button-small" onClick={() => setDeleting(a)}>Delete</button>
+              <Link
+                className="button button-primary button-small"
+                to={`/chat?assistant=${encodeURIComponent(a.id)}`}
+                data-testid="start-chat"
+              >
+                {t('assistants.startChat')}
+              </Link>
+              <Link className="button button-small" to={`/assistants/${a.id}/edit`}>
+                {t('message.edit')}
+              </Link>
+              <Link className="button button-small" to={`/assistants/${a.id}/versions`}>
+                {t('assistants.versions')}
+              </Link>
+              <button type="button" className="button button-small" onClick={() => setDeleting(a)}>
+                {t('common.delete')}
+              </button>
             </div>
           </li>
         ))}
       </ul>
       {deleting && (
         <ConfirmDialog
-          title="Delete assistant?"
-          message={`“${deleting.name}” will be deleted for everyone it is shared with. Conversations with it stay readable.`}
-          confirmLabel="Delete assistant"
+          title={t('assistants.deleteTitle')}
+          message={t('assistants.deleteMessage', { name: deleting.name })}
+          confirmLabel={t('assistants.delete')}
           danger
           busy={remove.isPending}
           onConfirm={() => remove.mutate(deleting)}

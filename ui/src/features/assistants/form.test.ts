@@ -5,7 +5,10 @@ import { emptyForm, promptVariableNames, syncVariables, toRequest, toolKey, vali
 describe('assistant form', () => {
   it('finds prompt variables and keeps what was typed for them', () => {
     expect(promptVariableNames('Hi {{ user }}, see {{team}} and {{user}}')).toEqual(['user', 'team'])
-    const vars = syncVariables('{{a}} {{b}}', [{ key: 'a', default_value: 'x', description: 'd' }, { key: 'gone', default_value: '' }])
+    const vars = syncVariables('{{a}} {{b}}', [
+      { key: 'a', default_value: 'x', description: 'd' },
+      { key: 'gone', default_value: '' },
+    ])
     expect(vars).toEqual([
       { key: 'a', default_value: 'x', description: 'd' },
       { key: 'b', default_value: '', description: '' },
@@ -17,7 +20,10 @@ describe('assistant form', () => {
     expect(e.name).toBeTruthy()
     expect(e.systemPrompt).toBeTruthy()
     expect(e.model).toBeTruthy()
-    expect(validate({ ...emptyForm('p', 'm'), name: 'n', description: 'd', systemPrompt: 's', temperature: 3 }, true).temperature).toBeTruthy()
+    expect(
+      validate({ ...emptyForm('p', 'm'), name: 'n', description: 'd', systemPrompt: 's', temperature: 3 }, true)
+        .temperature,
+    ).toBeTruthy()
   })
 
   it('sends only the chosen tools, grouped by toolkit, and trimmed starters', () => {

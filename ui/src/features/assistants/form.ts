@@ -1,5 +1,6 @@
 import type { McpServer } from '../../api/mcp'
 import type { Assistant, AssistantRequest, ContextRef, PromptVariable, ToolKit } from '../../api/types'
+import i18n from '../../i18n'
 
 export interface AssistantForm {
   name: string
@@ -73,14 +74,15 @@ export type FormErrors = Partial<Record<keyof AssistantForm, string>>
 
 export function validate(f: AssistantForm, modelsAvailable: boolean): FormErrors {
   const e: FormErrors = {}
-  if (!f.name.trim()) e.name = 'Give the assistant a name.'
-  else if (f.name.length > 100) e.name = 'Keep the name under 100 characters.'
-  if (!f.description.trim()) e.description = 'Describe in a sentence what the assistant is for.'
-  if (!f.systemPrompt.trim()) e.systemPrompt = 'Write the instructions the assistant follows.'
-  if (!f.project) e.project = 'Choose a project.'
-  if (modelsAvailable && !f.model) e.model = 'Choose a model.'
-  if (f.temperature != null && (f.temperature < 0 || f.temperature > 2)) e.temperature = 'Temperature is between 0 and 2.'
-  if (f.variables.some((v) => !v.key.trim())) e.variables = 'Every prompt variable needs a name.'
+  if (!f.name.trim()) e.name = i18n.t('assistantForm.nameNeeded')
+  else if (f.name.length > 100) e.name = i18n.t('assistantForm.nameLong')
+  if (!f.description.trim()) e.description = i18n.t('assistantForm.descriptionNeeded')
+  if (!f.systemPrompt.trim()) e.systemPrompt = i18n.t('assistantForm.promptNeeded')
+  if (!f.project) e.project = i18n.t('dsCreate.chooseProject')
+  if (modelsAvailable && !f.model) e.model = i18n.t('assistantForm.modelNeeded')
+  if (f.temperature != null && (f.temperature < 0 || f.temperature > 2))
+    e.temperature = i18n.t('assistantForm.temperatureRange')
+  if (f.variables.some((v) => !v.key.trim())) e.variables = i18n.t('assistantForm.variableName')
   return e
 }
 

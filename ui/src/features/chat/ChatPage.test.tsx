@@ -12,7 +12,12 @@ async function readyComposer() {
   return composer
 }
 
-const assistant = { id: 'a1', name: 'Helper', description: 'Answers questions', conversation_starters: ['What can you do?'] }
+const assistant = {
+  id: 'a1',
+  name: 'Helper',
+  description: 'Answers questions',
+  conversation_starters: ['What can you do?'],
+}
 
 function chatRoutes(model: Handler, extra: Record<string, Handler> = {}) {
   return installFakeApi({
@@ -61,12 +66,20 @@ describe('chat', () => {
     expect(composer).toHaveValue('')
 
     const chatCall = calls.find((c) => c.path === '/v1/assistants/a1/model')
-    expect(chatCall?.body).toMatchObject({ text: 'Hi there', conversation_id: 'c1', stream: true, history: [], history_index: 0 })
+    expect(chatCall?.body).toMatchObject({
+      text: 'Hi there',
+      conversation_id: 'c1',
+      stream: true,
+      history: [],
+      history_index: 0,
+    })
 
     // A second message carries the first exchange as history.
     await user.type(composer, 'And more?{Enter}')
     await waitFor(() => expect(screen.getAllByTestId('message-assistant')).toHaveLength(2))
-    await waitFor(() => expect(screen.getAllByTestId('message-assistant')[1]).toHaveAttribute('data-streaming', 'false'))
+    await waitFor(() =>
+      expect(screen.getAllByTestId('message-assistant')[1]).toHaveAttribute('data-streaming', 'false'),
+    )
     const second = calls.filter((c) => c.path === '/v1/assistants/a1/model')[1]
     expect(second.body).toMatchObject({
       text: 'And more?',
@@ -106,7 +119,10 @@ describe('chat', () => {
     setToken('expired')
     let valid = false
     chatRoutes(
-      () => (valid ? ndjsonStream([{ last: true, generated: 'Back again' }]) : json({ error: { message: 'Token expired' } }, 401)),
+      () =>
+        valid
+          ? ndjsonStream([{ last: true, generated: 'Back again' }])
+          : json({ error: { message: 'Token expired' } }, 401),
       {
         'POST /v1/local-auth/login': () => {
           valid = true
@@ -153,7 +169,13 @@ describe('chat', () => {
           initial_assistant_id: 'a1',
           history: [
             { role: 'User', message: 'First question', historyIndex: 0 },
-            { role: 'Assistant', message: 'First answer', historyIndex: 0, assistantId: 'a1', thoughts: [{ id: 'x', author_name: 'lookup', message: 'ok' }] },
+            {
+              role: 'Assistant',
+              message: 'First answer',
+              historyIndex: 0,
+              assistantId: 'a1',
+              thoughts: [{ id: 'x', author_name: 'lookup', message: 'ok' }],
+            },
           ],
         }),
     })

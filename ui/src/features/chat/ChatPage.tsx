@@ -9,6 +9,7 @@ import { Composer, NEW_KEY, type ComposerHandle } from './Composer'
 import { MessageList } from './MessageList'
 import { useChat } from './useChat'
 import { ChatSettings, loadChatSettings, saveChatSettings, type ChatSettingsValue } from './ChatSettings'
+import { useTranslation } from 'react-i18next'
 
 const LAST_ASSISTANT = 'codemill.lastAssistant'
 
@@ -24,6 +25,7 @@ export default function ChatPage() {
   const { conversationId } = useParams()
   const [params, setParams] = useSearchParams()
   const navigate = useNavigate()
+  const { t } = useTranslation()
   const composer = useRef<ComposerHandle>(null)
   const assistants = useQuery({ queryKey: ['assistants'], queryFn: () => assistantsApi.list() })
   const [chosen, setChosen] = useState<string | null>(params.get('assistant'))
@@ -128,39 +130,53 @@ export default function ChatPage() {
   }, [stop, streaming])
 
   let body
-  if (assistants.isLoading) body = <div className="messages"><Spinner label="Loading assistants…" /></div>
-  else if (assistants.error) body = <div className="messages"><ErrorBox error={assistants.error} onRetry={() => void assistants.refetch()} /></div>
+  if (assistants.isLoading)
+    body = (
+      <div className="messages">
+        <Spinner label={t('chat.loadingAssistants')} />
+      </div>
+    )
+  else if (assistants.error)
+    body = (
+      <div className="messages">
+        <ErrorBox error={assistants.error} onRetry={() => void assistants.refetch()} />
+      </div>
+    )
   else if (list.length === 0) {
     body = (
       <div className="messages">
-      <EmptyState
-        title="No assistants yet"
-        action={
-          <Link className="button button-primary" to="/assistants/new">
-            Create an assistant
-          </Link>
-        }
-      >
-        To chat, first create an assistant: give it a name, a model and a system prompt.
-      </EmptyState>
+        <EmptyState
+          title={t('chat.noAssistants')}
+          action={
+            <Link className="button button-primary" to="/assistants/new">
+              {t('chat.createAssistant')}
+            </Link>
+          }
+        >
+          {t('chat.noAssistantsText')}
+        </EmptyState>
       </div>
     )
-  } else if (chat.loading) body = <div className="messages"><Spinner label="Loading conversation…" /></div>
+  } else if (chat.loading)
+    body = (
+      <div className="messages">
+        <Spinner label={t('chat.loadingConversation')} />
+      </div>
+    )
   else if (chat.loadError) {
     body = (
       <div className="messages">
         <ErrorBox error={chat.loadError} onRetry={() => conversationId && void chat.reload(conversationId)} />
       </div>
     )
-  }
-  else if (chat.messages.length === 0) {
+  } else if (chat.messages.length === 0) {
     body = (
       <div className="messages">
-        <EmptyState title={assistant ? `Chat with ${assistant.name}` : 'Start a conversation'}>
-          {assistant?.description || 'Type a message below. Answers stream in as they are written.'}
+        <EmptyState title={assistant ? t('chat.chatWith', { name: assistant.name }) : t('chat.start')}>
+          {assistant?.description || t('chat.startText')}
         </EmptyState>
         {assistant?.conversation_starters && assistant.conversation_starters.length > 0 && (
-          <div className="starters" aria-label="Conversation starters">
+          <div className="starters" aria-label={t('chat.starters')}>
             {assistant.conversation_starters.map((s) => (
               <button key={s} type="button" className="button" onClick={() => void chat.send(s)} data-testid="starter">
                 {s}
@@ -196,7 +212,7 @@ export default function ChatPage() {
         }}
         onDeleted={(id) => id === conversationId && navigate('/chat')}
       />
-      <section className="chat-main" aria-label="Chat">
+      <section className="chat-main" aria-label={t('chat.chat')}>
         <div className="chat-toolbar" hidden={list.length === 0}>
           <button
             type="button"
@@ -206,10 +222,10 @@ export default function ChatPage() {
             onClick={() => setListOpen((o) => !o)}
             data-testid="conversations-toggle"
           >
-            {listOpen ? '✕ Conversations' : '☰ Conversations'}
+            {listOpen ? t('chat.conversationsClose') : t('chat.conversationsOpen')}
           </button>
           <label htmlFor="assistant-picker" className="muted">
-            Assistant
+            {t('chat.assistant')}
           </label>
           <select
             id="assistant-picker"
@@ -224,10 +240,17 @@ export default function ChatPage() {
               </option>
             ))}
           </select>
-          {assistant && <ChatSettings assistantId={assistant.id} value={settings} onChange={changeSettings} disabled={chat.streaming} />}
+          {assistant && (
+            <ChatSettings
+              assistantId={assistant.id}
+              value={settings}
+              onChange={changeSettings}
+              disabled={chat.streaming}
+            />
+          )}
           {assistant && (
             <Link className="button button-small" to={`/assistants/${assistant.id}/edit`}>
-              Edit assistant
+              {t('chat.editAssistant')}
             </Link>
           )}
         </div>
@@ -241,7 +264,7 @@ export default function ChatPage() {
           ref={composer}
           draftKey={conversationId ?? NEW_KEY}
           disabled={!assistantId}
-          disabledReason="Create an assistant to start chatting"
+          disabledReason={t('chat.createToChat')}
           streaming={chat.streaming}
           onSend={send}
           onStop={chat.stop}

@@ -1,6 +1,8 @@
 import { useQuery } from '@tanstack/react-query'
 import { assistantsApi } from '../../api/assistants'
 import { authApi } from '../../api/auth'
+import { formatFixed } from '../../i18n/format'
+import { useTranslation } from 'react-i18next'
 
 /** A conversation's own choices; unset means the assistant's. */
 export interface ChatSettingsValue {
@@ -36,6 +38,7 @@ interface Props {
 
 /** Model, temperature and the assistant's prompt, for this conversation. */
 export function ChatSettings({ assistantId, value, onChange, disabled }: Props) {
+  const { t } = useTranslation()
   const models = useQuery({ queryKey: ['llm-models'], queryFn: authApi.llmModels })
   const assistant = useQuery({ queryKey: ['assistant', assistantId], queryFn: () => assistantsApi.get(assistantId) })
   const own = assistant.data
@@ -44,10 +47,10 @@ export function ChatSettings({ assistantId, value, onChange, disabled }: Props) 
   const temperature = value.temperature ?? own?.temperature ?? null
   return (
     <details className="chat-settings" data-testid="chat-settings">
-      <summary>Chat settings</summary>
+      <summary>{t('chatSettings.title')}</summary>
       <div className="chat-settings-body">
         <div className="field">
-          <label htmlFor="chat-model">Model</label>
+          <label htmlFor="chat-model">{t('chatSettings.model')}</label>
           <select
             id="chat-model"
             value={value.model ?? defaultModel}
@@ -55,18 +58,22 @@ export function ChatSettings({ assistantId, value, onChange, disabled }: Props) 
             disabled={disabled}
             data-testid="chat-model"
           >
-            {!enabled.some((m) => m.base_name === defaultModel) && defaultModel && <option value={defaultModel}>{defaultModel}</option>}
+            {!enabled.some((m) => m.base_name === defaultModel) && defaultModel && (
+              <option value={defaultModel}>{defaultModel}</option>
+            )}
             {enabled.map((m) => (
               <option key={m.base_name} value={m.base_name}>
-                {(m.label || m.base_name) + (m.base_name === defaultModel ? ' (assistant default)' : '')}
+                {(m.label || m.base_name) + (m.base_name === defaultModel ? t('chatSettings.assistantDefault') : '')}
               </option>
             ))}
           </select>
         </div>
         <div className="field">
           <label htmlFor="chat-temperature">
-            Temperature: {temperature == null ? 'model default' : temperature.toFixed(1)}
-            {value.temperature != null && ' (this chat)'}
+            {t('chatSettings.temperature', {
+              value: temperature == null ? t('chatSettings.modelDefault') : formatFixed(temperature),
+            })}
+            {value.temperature != null && t('chatSettings.thisChat')}
           </label>
           <div className="row">
             <input
@@ -82,16 +89,25 @@ export function ChatSettings({ assistantId, value, onChange, disabled }: Props) 
               data-testid="chat-temperature"
             />
             {value.temperature != null && (
-              <button type="button" className="button button-small" onClick={() => onChange({ ...value, temperature: null })}>
-                Reset
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => onChange({ ...value, temperature: null })}
+              >
+                {t('chatSettings.reset')}
               </button>
             )}
           </div>
         </div>
         <div className="field">
-          <span className="label">Assistant's prompt</span>
-          <pre className="prompt-preview" tabIndex={0} aria-label="The assistant's prompt" data-testid="assistant-prompt">
-            {own ? own.system_prompt || '(no prompt)' : 'Loading…'}
+          <span className="label">{t('chatSettings.prompt')}</span>
+          <pre
+            className="prompt-preview"
+            tabIndex={0}
+            aria-label={t('chatSettings.promptLabel')}
+            data-testid="assistant-prompt"
+          >
+            {own ? own.system_prompt || t('chatSettings.noPrompt') : t('common.loading')}
           </pre>
         </div>
       </div>

@@ -1,5 +1,6 @@
 import { memo, useEffect, useState } from 'react'
 import { CopyButton } from '../../components/ui'
+import i18n from '../../i18n'
 
 type Highlighter = (code: string, language: string | undefined) => string | null
 let highlighter: Promise<Highlighter> | null = null
@@ -32,7 +33,7 @@ export const CodeBlock = memo(function CodeBlock({ code, language }: { code: str
         )}
       </pre>
       <span className="code-copy">
-        <CopyButton text={code} label="Copy code" />
+        <CopyButton text={code} label={i18n.t('common.copyCode')} />
       </span>
     </div>
   )

@@ -1,6 +1,16 @@
-import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type ChangeEvent, type FormEvent, type KeyboardEvent } from 'react'
+import {
+  forwardRef,
+  useEffect,
+  useImperativeHandle,
+  useRef,
+  useState,
+  type ChangeEvent,
+  type FormEvent,
+  type KeyboardEvent,
+} from 'react'
 import { describeError } from '../../api/errors'
 import { uploadFiles, type AttachedFile } from '../../api/files'
+import { useTranslation } from 'react-i18next'
 
 export interface ComposerHandle {
   setText: (text: string) => void
@@ -45,6 +55,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(
   { draftKey, disabled, disabledReason, streaming, onSend, onStop },
   ref,
 ) {
+  const { t } = useTranslation()
   const [text, setText] = useState(() => readDraft(draftKey))
   const [files, setFiles] = useState<AttachedFile[]>([])
   const [uploading, setUploading] = useState(false)
@@ -123,36 +134,57 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(
   return (
     <div className="composer">
       {(files.length > 0 || uploadError || uploading) && (
-        <div className="chips" aria-label="Files to send" data-testid="composer-files">
+        <div className="chips" aria-label={t('composer.filesToSend')} data-testid="composer-files">
           {files.map((f) => (
             <span key={f.id} className="chip">
               📎 {f.name}
-              <button type="button" className="button button-small" aria-label={`Remove ${f.name}`}
-                onClick={() => setFiles((all) => all.filter((x) => x.id !== f.id))}>
+              <button
+                type="button"
+                className="button button-small"
+                aria-label={t('composer.remove', { name: f.name })}
+                onClick={() => setFiles((all) => all.filter((x) => x.id !== f.id))}
+              >
                 ×
               </button>
             </span>
           ))}
-          {uploading && <span className="muted small">Uploading…</span>}
-          {uploadError && <span className="message-error small" role="alert" data-testid="composer-upload-error">{uploadError}</span>}
+          {uploading && <span className="muted small">{t('composer.uploading')}</span>}
+          {uploadError && (
+            <span className="message-error small" role="alert" data-testid="composer-upload-error">
+              {uploadError}
+            </span>
+          )}
         </div>
       )}
-      <form onSubmit={submit} aria-label="Send a message">
-        <input ref={picker} type="file" multiple hidden onChange={(e) => void attach(e)} data-testid="composer-file-input"
-          accept=".pdf,.docx,.pptx,.xlsx,.txt,.md,.csv,.json,.yaml,.yml,.xml,.log,.png,.jpg,.jpeg,.gif,.webp" />
-        <button type="button" className="button" onClick={() => picker.current?.click()} disabled={disabled || streaming || uploading}
-          aria-label="Attach files" data-testid="composer-attach">
+      <form onSubmit={submit} aria-label={t('composer.sendAMessage')}>
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          onChange={(e) => void attach(e)}
+          data-testid="composer-file-input"
+          accept=".pdf,.docx,.pptx,.xlsx,.txt,.md,.csv,.json,.yaml,.yml,.xml,.log,.png,.jpg,.jpeg,.gif,.webp"
+        />
+        <button
+          type="button"
+          className="button"
+          onClick={() => picker.current?.click()}
+          disabled={disabled || streaming || uploading}
+          aria-label={t('composer.attach')}
+          data-testid="composer-attach"
+        >
           📎
         </button>
         <label htmlFor="chat-input" className="visually-hidden">
-          Message
+          {t('composer.message')}
         </label>
         <textarea
           id="chat-input"
           ref={area}
           rows={2}
           value={text}
-          placeholder={disabled ? disabledReason : 'Ask something… (Enter to send, Shift+Enter for a new line)'}
+          placeholder={disabled ? disabledReason : t('composer.placeholder')}
           onChange={(e) => update(e.target.value)}
           onKeyDown={onKeyDown}
           disabled={disabled}
@@ -161,11 +193,16 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer(
         />
         {streaming ? (
           <button type="button" className="button" onClick={onStop} aria-keyshortcuts="Escape" data-testid="chat-stop">
-            Stop
+            {t('composer.stop')}
           </button>
         ) : (
-          <button type="submit" className="button button-primary" disabled={disabled || uploading || !text.trim()} data-testid="chat-send">
-            Send
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={disabled || uploading || !text.trim()}
+            data-testid="chat-send"
+          >
+            {t('composer.send')}
           </button>
         )}
       </form>

@@ -7,6 +7,8 @@ import type { ConversationSummary } from '../../api/types'
 import { ConfirmDialog, Dialog } from '../../components/Dialog'
 import { ErrorBox, Spinner } from '../../components/ui'
 import { useToast } from '../../components/Toasts'
+import i18n from '../../i18n'
+import { useTranslation } from 'react-i18next'
 
 interface Props {
   activeId?: string
@@ -33,7 +35,7 @@ export function plainTitle(name: string | null | undefined): string {
     .replace(/`+/g, '')
     .replace(/\s+/g, ' ')
     .trim()
-  return text || 'New chat'
+  return text || i18n.t('conversations.newChatTitle')
 }
 
 export function groupByFolder(list: ConversationSummary[], search: string): [string, ConversationSummary[]][] {
@@ -50,6 +52,7 @@ export function groupByFolder(list: ConversationSummary[], search: string): [str
 export function ConversationList({ activeId, onNewChat, onDeleted, open: drawerOpen = false }: Props) {
   const queryClient = useQueryClient()
   const toast = useToast()
+  const { t } = useTranslation()
   const [search, setSearch] = useState('')
   const [editing, setEditing] = useState<Editing | null>(null)
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set())
@@ -87,7 +90,7 @@ export function ConversationList({ activeId, onNewChat, onDeleted, open: drawerO
     },
     onSuccess: (_d, e) => {
       if (e.kind === 'delete') {
-        toast.info('Conversation deleted.')
+        toast.info(t('conversations.deleted'))
         onDeleted(e.conv.id)
       }
       setEditing(null)
@@ -115,34 +118,49 @@ export function ConversationList({ activeId, onNewChat, onDeleted, open: drawerO
   }
 
   return (
-    <aside className={`conv-panel${drawerOpen ? ' open' : ''}`} id="conv-panel" aria-label="Conversations" data-testid="conversation-list">
+    <aside
+      className={`conv-panel${drawerOpen ? ' open' : ''}`}
+      id="conv-panel"
+      aria-label={t('conversations.label')}
+      data-testid="conversation-list"
+    >
       <div className="conv-panel-header">
-        <button type="button" className="button button-primary" onClick={onNewChat} aria-keyshortcuts="Control+Shift+O Meta+Shift+O" data-testid="new-chat">
-          + New chat
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={onNewChat}
+          aria-keyshortcuts="Control+Shift+O Meta+Shift+O"
+          data-testid="new-chat"
+        >
+          {t('conversations.newChat')}
         </button>
         <input
           type="search"
           id="conversation-search"
-          placeholder="Search conversations"
-          aria-label="Search conversations"
+          placeholder={t('conversations.search')}
+          aria-label={t('conversations.search')}
           aria-keyshortcuts="Control+K Meta+K"
           value={search}
           onChange={(e) => setSearch(e.target.value)}
           data-testid="conversation-search"
         />
         <button type="button" className="button button-small" onClick={() => open({ kind: 'new-folder' })}>
-          + New folder
+          {t('conversations.newFolderButton')}
         </button>
       </div>
       <div className="conv-list">
         {conversations.isLoading && <Spinner />}
         <ErrorBox error={conversations.error} onRetry={() => void conversations.refetch()} />
         {conversations.data && conversations.data.length === 0 && (
-          <p className="muted small">No conversations yet. Pick an assistant and ask something to start one.</p>
+          <p className="muted small">{t('conversations.none')}</p>
         )}
-        {search && groups.length === 0 && <p className="muted small">No conversation matches “{search}”.</p>}
+        {search && groups.length === 0 && <p className="muted small">{t('conversations.noMatch', { search })}</p>}
         {groups.map(([folder, items]) => (
-          <section key={folder || '__none'} className="conv-folder" aria-label={folder ? `Folder ${folder}` : 'Not in a folder'}>
+          <section
+            key={folder || '__none'}
+            className="conv-folder"
+            aria-label={folder ? t('conversations.folder', { folder }) : t('conversations.notInFolder')}
+          >
             {folder ? (
               <div className="conv-folder-name">
                 <button
@@ -158,10 +176,20 @@ export function ConversationList({ activeId, onNewChat, onDeleted, open: drawerO
                   {folder}
                 </button>
                 <span>
-                  <button type="button" className="icon-button" aria-label={`Rename folder ${folder}`} onClick={() => open({ kind: 'rename-folder', folder }, folder)}>
+                  <button
+                    type="button"
+                    className="icon-button"
+                    aria-label={t('conversations.renameFolderNamed', { folder })}
+                    onClick={() => open({ kind: 'rename-folder', folder }, folder)}
+                  >
                     ✎
                   </button>
-                  <button type="button" className="icon-button" aria-label={`Delete folder ${folder}`} onClick={() => open({ kind: 'delete-folder', folder })}>
+                  <button
+                    type="button"
+                    className="icon-button"
+                    aria-label={t('conversations.deleteFolderNamed', { folder })}
+                    onClick={() => open({ kind: 'delete-folder', folder })}
+                  >
                     ✕
                   </button>
                 </span>
@@ -169,33 +197,53 @@ export function ConversationList({ activeId, onNewChat, onDeleted, open: drawerO
             ) : (
               groups.length > 1 && (
                 <div className="conv-folder-name" data-testid="no-folder-label">
-                  <span>Not in a folder</span>
+                  <span>{t('conversations.notInFolder')}</span>
                 </div>
               )
             )}
             {folder && collapsed.has(folder) ? null : (
               <>
-            {folder && items.length === 0 && <p className="muted small">Empty. Use “Move” on a conversation to file it here.</p>}
-            <ul className="list" style={{ gap: 0 }}>
-              {items.map((c) => (
-                <li key={c.id} className={`conv-item${c.id === activeId ? ' active' : ''}`}>
-                  <Link className="conv-link" to={`/chat/${c.id}`} aria-current={c.id === activeId ? 'page' : undefined} title={plainTitle(c.name)}>
-                    {plainTitle(c.name)}
-                  </Link>
-                  <span className="conv-actions">
-                    <button type="button" className="icon-button" aria-label={`Rename ${plainTitle(c.name)}`} onClick={() => open({ kind: 'rename', conv: c }, c.name)}>
-                      ✎
-                    </button>
-                    <button type="button" className="icon-button" aria-label={`Move ${plainTitle(c.name)} to a folder`} onClick={() => open({ kind: 'move', conv: c }, c.folder ?? '')}>
-                      ⇄
-                    </button>
-                    <button type="button" className="icon-button" aria-label={`Delete ${plainTitle(c.name)}`} onClick={() => open({ kind: 'delete', conv: c })}>
-                      ✕
-                    </button>
-                  </span>
-                </li>
-              ))}
-            </ul>
+                {folder && items.length === 0 && <p className="muted small">{t('conversations.emptyFolder')}</p>}
+                <ul className="list" style={{ gap: 0 }}>
+                  {items.map((c) => (
+                    <li key={c.id} className={`conv-item${c.id === activeId ? ' active' : ''}`}>
+                      <Link
+                        className="conv-link"
+                        to={`/chat/${c.id}`}
+                        aria-current={c.id === activeId ? 'page' : undefined}
+                        title={plainTitle(c.name)}
+                      >
+                        {plainTitle(c.name)}
+                      </Link>
+                      <span className="conv-actions">
+                        <button
+                          type="button"
+                          className="icon-button"
+                          aria-label={t('conversations.renameNamed', { name: plainTitle(c.name) })}
+                          onClick={() => open({ kind: 'rename', conv: c }, c.name)}
+                        >
+                          ✎
+                        </button>
+                        <button
+                          type="button"
+                          className="icon-button"
+                          aria-label={t('conversations.moveNamed', { name: plainTitle(c.name) })}
+                          onClick={() => open({ kind: 'move', conv: c }, c.folder ?? '')}
+                        >
+                          ⇄
+                        </button>
+                        <button
+                          type="button"
+                          className="icon-button"
+                          aria-label={t('conversations.deleteNamed', { name: plainTitle(c.name) })}
+                          onClick={() => open({ kind: 'delete', conv: c })}
+                        >
+                          ✕
+                        </button>
+                      </span>
+                    </li>
+                  ))}
+                </ul>
               </>
             )}
           </section>
@@ -204,9 +252,9 @@ export function ConversationList({ activeId, onNewChat, onDeleted, open: drawerO
 
       {editing?.kind === 'delete' && (
         <ConfirmDialog
-          title="Delete conversation?"
-          message={`“${plainTitle(editing.conv.name)}” and all its messages will be deleted. This cannot be undone.`}
-          confirmLabel="Delete"
+          title={t('conversations.deleteTitle')}
+          message={t('conversations.deleteMessage', { name: plainTitle(editing.conv.name) })}
+          confirmLabel={t('common.delete')}
           danger
           busy={action.isPending}
           onConfirm={() => action.mutate(editing)}
@@ -215,9 +263,9 @@ export function ConversationList({ activeId, onNewChat, onDeleted, open: drawerO
       )}
       {editing?.kind === 'delete-folder' && (
         <ConfirmDialog
-          title="Delete folder?"
-          message={`The folder “${editing.folder}” will be deleted.`}
-          confirmLabel="Delete folder"
+          title={t('conversations.deleteFolderTitle')}
+          message={t('conversations.deleteFolderMessage', { folder: editing.folder })}
+          confirmLabel={t('conversations.deleteFolder')}
           danger
           busy={action.isPending}
           onConfirm={() => action.mutate(editing)}
@@ -226,7 +274,13 @@ export function ConversationList({ activeId, onNewChat, onDeleted, open: drawerO
       )}
       {editing && (editing.kind === 'rename' || editing.kind === 'new-folder' || editing.kind === 'rename-folder') && (
         <Dialog
-          title={editing.kind === 'rename' ? 'Rename conversation' : editing.kind === 'new-folder' ? 'New folder' : 'Rename folder'}
+          title={
+            editing.kind === 'rename'
+              ? t('conversations.renameTitle')
+              : editing.kind === 'new-folder'
+                ? t('conversations.newFolder')
+                : t('conversations.renameFolder')
+          }
           onClose={() => setEditing(null)}
         >
           <form
@@ -237,34 +291,60 @@ export function ConversationList({ activeId, onNewChat, onDeleted, open: drawerO
             }}
           >
             <div className="field">
-              <label htmlFor="edit-name">Name</label>
-              <input id="edit-name" value={value} onChange={(e) => setValue(e.target.value)} maxLength={200} autoFocus data-testid="rename-input" />
+              <label htmlFor="edit-name">{t('common.name')}</label>
+              <input
+                id="edit-name"
+                value={value}
+                onChange={(e) => setValue(e.target.value)}
+                maxLength={200}
+                autoFocus
+                data-testid="rename-input"
+              />
             </div>
             <div className="row" style={{ justifyContent: 'flex-end' }}>
-              <button type="button" className="button" onClick={() => setEditing(null)}>Cancel</button>
-              <button type="submit" className="button button-primary" disabled={!value.trim() || action.isPending} data-testid="rename-save">
-                Save
+              <button type="button" className="button" onClick={() => setEditing(null)}>
+                {t('common.cancel')}
+              </button>
+              <button
+                type="submit"
+                className="button button-primary"
+                disabled={!value.trim() || action.isPending}
+                data-testid="rename-save"
+              >
+                {t('common.save')}
               </button>
             </div>
           </form>
         </Dialog>
       )}
       {editing?.kind === 'move' && (
-        <Dialog title="Move to folder" onClose={() => setEditing(null)}>
-          <form className="form" onSubmit={(e) => { e.preventDefault(); action.mutate(editing) }}>
+        <Dialog title={t('conversations.moveTitle')} onClose={() => setEditing(null)}>
+          <form
+            className="form"
+            onSubmit={(e) => {
+              e.preventDefault()
+              action.mutate(editing)
+            }}
+          >
             <div className="field">
-              <label htmlFor="move-folder">Folder</label>
+              <label htmlFor="move-folder">{t('conversations.folderLabel')}</label>
               <select id="move-folder" value={value} onChange={(e) => setValue(e.target.value)}>
-                <option value="">No folder</option>
+                <option value="">{t('conversations.noFolder')}</option>
                 {folderNames.map((f) => (
-                  <option key={f} value={f}>{f}</option>
+                  <option key={f} value={f}>
+                    {f}
+                  </option>
                 ))}
               </select>
-              {folderNames.length === 0 && <small className="hint">No folders yet: create one with “+ New folder”.</small>}
+              {folderNames.length === 0 && <small className="hint">{t('conversations.noFolders')}</small>}
             </div>
             <div className="row" style={{ justifyContent: 'flex-end' }}>
-              <button type="button" className="button" onClick={() => setEditing(null)}>Cancel</button>
-              <button type="submit" className="button button-primary" disabled={action.isPending}>Move</button>
+              <button type="button" className="button" onClick={() => setEditing(null)}>
+                {t('common.cancel')}
+              </button>
+              <button type="submit" className="button button-primary" disabled={action.isPending}>
+                {t('conversations.move')}
+              </button>
             </div>
           </form>
         </Dialog>

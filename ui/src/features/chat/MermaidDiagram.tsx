@@ -58,7 +58,12 @@ export const MermaidDiagram = memo(function MermaidDiagram({ code }: { code: str
       </div>
     )
   }
-  if (!svg) return <div className="mermaid-diagram muted" data-testid="mermaid-loading">Drawing diagram…</div>
+  if (!svg)
+    return (
+      <div className="mermaid-diagram muted" data-testid="mermaid-loading">
+        Drawing diagram…
+      </div>
+    )
   // securityLevel "strict" makes mermaid sanitize the SVG it returns.
   return <div className="mermaid-diagram" data-testid="mermaid-diagram" dangerouslySetInnerHTML={{ __html: svg }} />
 })

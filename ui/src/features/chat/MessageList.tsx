@@ -2,6 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { MessageView } from './MessageView'
 import type { ChatMessage } from './useChat'
+import { useTranslation } from 'react-i18next'
 
 interface Props {
   messages: ChatMessage[]
@@ -30,6 +31,7 @@ export function MessageList({
   onEdit,
   onShowVersion,
 }: Props) {
+  const { t } = useTranslation()
   const scrollRef = useRef<HTMLDivElement>(null)
   const stick = useRef(true)
   const [showJump, setShowJump] = useState(false)
@@ -81,7 +83,7 @@ export function MessageList({
       role="log"
       aria-live="polite"
       aria-relevant="additions"
-      aria-label="Conversation"
+      aria-label={t('message.conversation')}
       tabIndex={0}
     >
       <div className="messages-inner" style={{ height: virtualizer.getTotalSize() }}>
@@ -119,7 +121,7 @@ export function MessageList({
             requestAnimationFrame(toBottom)
           }}
         >
-          ↓ Jump to latest
+          {t('message.jumpToLatest')}
         </button>
       )}
     </div>

@@ -3,6 +3,8 @@ import { CopyButton } from '../../components/ui'
 import { Markdown } from './Markdown'
 import { Thoughts } from './Thoughts'
 import type { ChatMessage } from './useChat'
+import { formatFixed } from '../../i18n/format'
+import { useTranslation } from 'react-i18next'
 
 interface Props {
   message: ChatMessage
@@ -17,14 +19,15 @@ interface Props {
 
 /** "‹ 2 / 3 ›": flip between the versions of a turn (regenerated answers, edited questions). */
 function Versions({ message, busy, onShowVersion }: Pick<Props, 'message' | 'busy' | 'onShowVersion'>) {
+  const { t } = useTranslation()
   const { version = 1, versions = 1, turnKey } = message
   if (versions < 2 || !turnKey) return null
   return (
-    <span className="versions" role="group" aria-label="Answer versions" data-testid="versions">
+    <span className="versions" role="group" aria-label={t('message.versions')} data-testid="versions">
       <button
         type="button"
         className="button button-small"
-        aria-label="Previous version"
+        aria-label={t('message.previousVersion')}
         disabled={busy || version <= 1}
         onClick={() => onShowVersion(turnKey, -1)}
         data-testid="version-prev"
@@ -37,7 +40,7 @@ function Versions({ message, busy, onShowVersion }: Pick<Props, 'message' | 'bus
       <button
         type="button"
         className="button button-small"
-        aria-label="Next version"
+        aria-label={t('message.nextVersion')}
         disabled={busy || version >= versions}
         onClick={() => onShowVersion(turnKey, 1)}
         data-testid="version-next"
@@ -49,6 +52,7 @@ function Versions({ message, busy, onShowVersion }: Pick<Props, 'message' | 'bus
 }
 
 function UserMessage({ message, busy, onEdit }: Pick<Props, 'message' | 'busy' | 'onEdit'>) {
+  const { t } = useTranslation()
   const [draft, setDraft] = useState<string | null>(null)
   const turnKey = message.turnKey
   if (draft !== null && turnKey) {
@@ -58,10 +62,10 @@ function UserMessage({ message, busy, onEdit }: Pick<Props, 'message' | 'busy' |
       onEdit(turnKey, draft)
     }
     return (
-      <article className="message message-user" aria-label="Your message, editing">
+      <article className="message message-user" aria-label={t('message.yoursEditing')}>
         <textarea
           className="edit-text"
-          aria-label="Edit your message"
+          aria-label={t('message.editYours')}
           value={draft}
           rows={Math.min(8, draft.split('\n').length + 1)}
           onChange={(e) => setDraft(e.target.value)}
@@ -75,23 +79,29 @@ function UserMessage({ message, busy, onEdit }: Pick<Props, 'message' | 'busy' |
           data-testid="edit-text"
         />
         <div className="message-actions">
-          <button type="button" className="button button-small button-primary" onClick={submit} disabled={busy || !draft.trim()} data-testid="edit-send">
-            Send
+          <button
+            type="button"
+            className="button button-small button-primary"
+            onClick={submit}
+            disabled={busy || !draft.trim()}
+            data-testid="edit-send"
+          >
+            {t('composer.send')}
           </button>
           <button type="button" className="button button-small" onClick={() => setDraft(null)}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </div>
       </article>
     )
   }
   return (
-    <article className="message message-user" aria-label="Your message">
+    <article className="message message-user" aria-label={t('message.yours')}>
       <div className="user-text" data-testid="message-user">
         {message.text}
       </div>
       {message.files && (
-        <div className="chips" aria-label="Attached files" data-testid="message-files">
+        <div className="chips" aria-label={t('message.attached')} data-testid="message-files">
           {message.files.map((f) => (
             <span key={f.id} className="chip" title={f.id}>
               📎 {f.name}
@@ -106,10 +116,10 @@ function UserMessage({ message, busy, onEdit }: Pick<Props, 'message' | 'busy' |
             className="button button-small"
             onClick={() => setDraft(message.text)}
             disabled={busy}
-            aria-label="Edit and resend"
+            aria-label={t('message.editAndResend')}
             data-testid="edit-message"
           >
-            Edit
+            {t('message.edit')}
           </button>
         </div>
       )}
@@ -127,6 +137,7 @@ export const MessageView = memo(function MessageView({
   onEdit,
   onShowVersion,
 }: Props) {
+  const { t } = useTranslation()
   if (message.role === 'user') return <UserMessage message={message} busy={busy} onEdit={onEdit} />
   const waiting = message.streaming && !message.text && message.thoughts.length === 0
   return (
@@ -134,22 +145,24 @@ export const MessageView = memo(function MessageView({
       className="message message-assistant"
       data-testid="message-assistant"
       data-streaming={message.streaming ? 'true' : 'false'}
-      aria-label={`Answer from ${assistantName ?? 'the assistant'}`}
+      aria-label={t('message.answerFrom', { name: assistantName ?? t('message.theAssistant') })}
       aria-busy={message.streaming || undefined}
     >
       <div className="message-meta">
-        <strong>{assistantName ?? 'Assistant'}</strong>
-        {message.streaming && <span className="badge badge-info">writing…</span>}
+        <strong>{assistantName ?? t('message.assistant')}</strong>
+        {message.streaming && <span className="badge badge-info">{t('message.writing')}</span>}
         {message.stopped && (
           <span className="badge" data-testid="stopped-badge">
-            stopped
+            {t('message.stopped')}
           </span>
         )}
-        {message.timeElapsed != null && !message.streaming && <span>{message.timeElapsed.toFixed(1)} s</span>}
+        {message.timeElapsed != null && !message.streaming && (
+          <span>{t('message.seconds', { value: formatFixed(message.timeElapsed) })}</span>
+        )}
       </div>
       <Thoughts thoughts={message.thoughts} />
       {waiting ? (
-        <div className="muted cursor">Thinking</div>
+        <div className="muted cursor">{t('message.thinking')}</div>
       ) : (
         message.text && <Markdown text={message.text} streaming={message.streaming} />
       )}
@@ -159,19 +172,32 @@ export const MessageView = memo(function MessageView({
         </div>
       )}
       {message.pending && !message.streaming && (
-        <div className="approval" role="group" aria-label="Tool call waiting for your approval" data-testid="tool-approval">
+        <div className="approval" role="group" aria-label={t('message.approval')} data-testid="tool-approval">
           <p>
-            <strong>{assistantName ?? 'The assistant'}</strong> wants to run <code>{message.pending.tool_name}</code> with:
+            <strong>{assistantName ?? t('message.theAssistantCap')}</strong> {t('message.wantsToRun')}{' '}
+            <code>{message.pending.tool_name}</code> {t('message.with')}
           </p>
-          <pre className="small" data-testid="tool-approval-args">{JSON.stringify(message.pending.tool_args, null, 2)}</pre>
+          <pre className="small" data-testid="tool-approval-args">
+            {JSON.stringify(message.pending.tool_args, null, 2)}
+          </pre>
           <div className="message-actions">
-            <button type="button" className="button button-primary button-small" disabled={busy}
-              onClick={() => onDecide(message.id, 'allow')} data-testid="tool-approval-allow">
-              Allow
+            <button
+              type="button"
+              className="button button-primary button-small"
+              disabled={busy}
+              onClick={() => onDecide(message.id, 'allow')}
+              data-testid="tool-approval-allow"
+            >
+              {t('message.allow')}
             </button>
-            <button type="button" className="button button-small" disabled={busy}
-              onClick={() => onDecide(message.id, 'deny')} data-testid="tool-approval-deny">
-              Deny
+            <button
+              type="button"
+              className="button button-small"
+              disabled={busy}
+              onClick={() => onDecide(message.id, 'deny')}
+              data-testid="tool-approval-deny"
+            >
+              {t('message.deny')}
             </button>
           </div>
         </div>
@@ -181,8 +207,14 @@ export const MessageView = memo(function MessageView({
           <Versions message={message} busy={busy} onShowVersion={onShowVersion} />
           {message.text && <CopyButton text={message.text} testId="copy-message" />}
           {isLastAnswer && (
-            <button type="button" className="button button-small" onClick={onRegenerate} disabled={busy} data-testid="regenerate">
-              Regenerate
+            <button
+              type="button"
+              className="button button-small"
+              onClick={onRegenerate}
+              disabled={busy}
+              data-testid="regenerate"
+            >
+              {t('message.regenerate')}
             </button>
           )}
         </div>

@@ -6,7 +6,11 @@ const fold = (records: StreamRecord[]) => records.reduce(applyRecord, emptyAnswe
 
 describe('applyRecord', () => {
   it('keeps the soft budget warnings sent before the answer', () => {
-    const record: StreamRecord = { generated_chunk: null, last: false, budget_warnings: [{ message: 'The project budget is past its soft limit.' }] }
+    const record: StreamRecord = {
+      generated_chunk: null,
+      last: false,
+      budget_warnings: [{ message: 'The project budget is past its soft limit.' }],
+    }
     const a = applyRecord(applyRecord(emptyAnswer(), record), { generated_chunk: 'Hi', last: false })
     expect(a.warnings).toEqual(['The project budget is past its soft limit.'])
     expect(a.text).toBe('Hi')
@@ -30,7 +34,9 @@ describe('applyRecord', () => {
   })
 
   it('reports agent errors and stream errors in words', () => {
-    expect(fold([{ last: true, success: false, agent_error: { message: 'Token limit reached' } }]).error).toBe('Token limit reached')
+    expect(fold([{ last: true, success: false, agent_error: { message: 'Token limit reached' } }]).error).toBe(
+      'Token limit reached',
+    )
     const e = fold([{ generated_chunk: 'x' }, { error: { message: 'LLM unavailable', help: 'Try later' } }])
     expect(e).toMatchObject({ done: true, error: 'LLM unavailable — Try later', text: 'x' })
   })
@@ -41,7 +47,12 @@ describe('applyRecord', () => {
       { thought: { id: 't1', message: '3 documents' } },
     ])
     expect(a.thoughts).toHaveLength(1)
-    expect(a.thoughts[0]).toMatchObject({ authorName: 'search_docs', message: 'found 3 documents', inProgress: true, input: 'query' })
+    expect(a.thoughts[0]).toMatchObject({
+      authorName: 'search_docs',
+      message: 'found 3 documents',
+      inProgress: true,
+      input: 'query',
+    })
     const b = applyRecord(a, { thought: { id: 't2', author_name: 'calculator', in_progress: true } })
     expect(b.thoughts.map((t) => [t.id, t.inProgress])).toEqual([
       ['t1', false],

@@ -1,4 +1,5 @@
 import type { PendingToolCall, StreamRecord, Thought } from '../../api/types'
+import i18n from '../../i18n'
 
 /** A tool call or reasoning step, as a tree (a thought may start sub-thoughts). */
 export interface ThoughtNode {
@@ -27,7 +28,9 @@ export interface Answer {
 export const emptyAnswer = (): Answer => ({ text: '', thoughts: [], done: false })
 
 export function toNode(t: Thought): ThoughtNode {
-  const kids = Array.isArray(t.children) ? t.children.filter((c): c is Thought => typeof c === 'object' && c !== null) : []
+  const kids = Array.isArray(t.children)
+    ? t.children.filter((c): c is Thought => typeof c === 'object' && c !== null)
+    : []
   return {
     id: t.id,
     authorName: t.author_name ?? (t.author_type === 'Agent' ? 'Assistant' : 'Tool'),
@@ -41,7 +44,11 @@ export function toNode(t: Thought): ThoughtNode {
 }
 
 const finish = (nodes: ThoughtNode[]): ThoughtNode[] =>
-  nodes.map((n) => (n.inProgress || n.children.some((c) => c.inProgress) ? { ...n, inProgress: false, children: finish(n.children) } : n))
+  nodes.map((n) =>
+    n.inProgress || n.children.some((c) => c.inProgress)
+      ? { ...n, inProgress: false, children: finish(n.children) }
+      : n,
+  )
 
 function contains(nodes: ThoughtNode[], id: string): boolean {
   return nodes.some((n) => n.id === id || contains(n.children, id))
@@ -70,9 +77,8 @@ export function mergeThought(nodes: ThoughtNode[], t: Thought): ThoughtNode[] {
       authorName: t.author_name ?? n.authorName,
       inProgress: t.in_progress ?? n.inProgress,
       error: t.error ?? n.error,
-      children: Array.isArray(t.children) && t.children.some((c) => typeof c === 'object')
-        ? toNode(t).children
-        : n.children,
+      children:
+        Array.isArray(t.children) && t.children.some((c) => typeof c === 'object') ? toNode(t).children : n.children,
     }))
   }
   const parentId = t.parent_id === 'latest' ? nodes[nodes.length - 1]?.id : t.parent_id
@@ -85,11 +91,11 @@ export function mergeThought(nodes: ThoughtNode[], t: Thought): ThoughtNode[] {
 function errorText(r: StreamRecord): string | undefined {
   if (r.error) {
     if (typeof r.error === 'string') return r.error
-    return [r.error.message, r.error.details, r.error.help].filter(Boolean).join(' — ') || 'The answer failed.'
+    return [r.error.message, r.error.details, r.error.help].filter(Boolean).join(' — ') || i18n.t('answer.failed')
   }
-  if (r.agent_error) return r.agent_error.message || r.agent_error.details || 'The assistant could not finish.'
-  if (r.execution_error) return `The assistant stopped: ${r.execution_error}`
-  if (r.success === false) return 'The assistant could not finish this answer.'
+  if (r.agent_error) return r.agent_error.message || r.agent_error.details || i18n.t('answer.couldNotFinish')
+  if (r.execution_error) return i18n.t('answer.stopped', { error: r.execution_error })
+  if (r.success === false) return i18n.t('answer.couldNotFinishThis')
   return undefined
 }
 
@@ -100,13 +106,15 @@ export function applyRecord(a: Answer, r: StreamRecord): Answer {
     next = { ...next, warnings: r.budget_warnings.map((w) => w.message ?? 'A budget limit is near.') }
   }
   if (r.thought) next = { ...next, thoughts: mergeThought(next.thoughts, r.thought) }
-  if (typeof r.generated_chunk === 'string' && r.generated_chunk) next = { ...next, text: next.text + r.generated_chunk }
+  if (typeof r.generated_chunk === 'string' && r.generated_chunk)
+    next = { ...next, text: next.text + r.generated_chunk }
   const err = errorText(r)
   if (r.error && !r.last) return { ...next, error: err, done: true, thoughts: finish(next.thoughts) }
   if (r.last) {
     let text = next.text
     if (typeof r.generated === 'string' && r.generated.length > 0) text = r.generated
-    else if (r.generated && typeof r.generated === 'object') text = '```json\n' + JSON.stringify(r.generated, null, 2) + '\n```'
+    else if (r.generated && typeof r.generated === 'object')
+      text = '```json\n' + JSON.stringify(r.generated, null, 2) + '\n```'
     next = {
       ...next,
       text,

@@ -44,6 +44,11 @@ describe('branches', () => {
     const texts = pathMessages(activePath(turns, {})).map((m) => m.text)
     // The third turn (q4, index 0) is a version of the first; the second turn's versions follow a1.
     expect(texts).toEqual(['first, edited', 'edited answer'])
-    expect(pathMessages(activePath(turns, { root: 'q1' })).map((m) => m.text)).toEqual(['first', 'one', 'second', 'two again'])
+    expect(pathMessages(activePath(turns, { root: 'q1' })).map((m) => m.text)).toEqual([
+      'first',
+      'one',
+      'second',
+      'two again',
+    ])
   })
 })

@@ -7,6 +7,7 @@ import { ApiError, describeError } from '../../api/errors'
 import type { ChatHistoryEntry, ConversationDetails, HistoryItem, PendingToolCall, StreamRecord } from '../../api/types'
 import { applyRecord, closeAnswer, emptyAnswer, type Answer, type ThoughtNode } from './answer'
 import { activePath, pathMessages, ROOT, switchVersion, turnsFromHistory, type Selection, type Turn } from './branches'
+import i18n from '../../i18n'
 
 export interface ChatMessage {
   id: string
@@ -189,7 +190,7 @@ export function useChat({ conversationId, assistantId, settings, onConversationC
           answer = applyRecord(answer, record)
           schedule()
         }, controller.signal)
-        if (!answer.done) answer = closeAnswer(answer, answer.text ? undefined : 'The answer ended before it was complete.')
+        if (!answer.done) answer = closeAnswer(answer, answer.text ? undefined : i18n.t('answer.incomplete'))
         if (frame) cancelAnimationFrame(frame)
         // The stream ends once the turn is stored: show the stored turns (their ids name the parents of the
         // next ones). The answer counts as being written until then, so nothing is sent in between.
@@ -263,7 +264,9 @@ export function useChat({ conversationId, assistantId, settings, onConversationC
         ...(settingsRef.current?.model ? { llm_model: settingsRef.current.model } : {}),
         ...(settingsRef.current?.temperature != null ? { temperature: settingsRef.current.temperature } : {}),
       }
-      const outcome = await runStream(convId, answerId, (onRecord, signal) => streamChat(asstId, request, onRecord, signal))
+      const outcome = await runStream(convId, answerId, (onRecord, signal) =>
+        streamChat(asstId, request, onRecord, signal),
+      )
       if (outcome === 'session-expired') {
         // Take the message back so it returns to the composer once the user signs in again.
         setTurns((all) => all.filter((t) => t.key !== key))
@@ -331,7 +334,12 @@ export function useChat({ conversationId, assistantId, settings, onConversationC
       }
       const initial: Answer = { text: '', thoughts: message.thoughts, done: false }
       updateAnswer(answerId, (m) => ({ ...m, pending: undefined, streaming: true, text: '' }))
-      return runStream(conversationId, answerId, (onRecord, signal) => streamResume(asstId, body, onRecord, signal), initial)
+      return runStream(
+        conversationId,
+        answerId,
+        (onRecord, signal) => streamResume(asstId, body, onRecord, signal),
+        initial,
+      )
     },
     [assistantId, conversationId, runStream, updateAnswer],
   )
@@ -339,5 +347,19 @@ export function useChat({ conversationId, assistantId, settings, onConversationC
   const stop = useCallback(() => abortRef.current?.abort(), [])
 
   const streaming = messages.some((m) => m.streaming)
-  return { messages, details, loading, loadError, streaming, send, stop, regenerate, decide, edit, showVersion, warnings, reload: load }
+  return {
+    messages,
+    details,
+    loading,
+    loadError,
+    streaming,
+    send,
+    stop,
+    regenerate,
+    decide,
+    edit,
+    showVersion,
+    warnings,
+    reload: load,
+  }
 }

@@ -21,7 +21,18 @@ describe('datasources', () => {
         return json({ message: 'Indexing started' })
       },
       'GET /v1/index': () =>
-        json({ data: [{ id: 'd1', project_name: 'demo', repo_name: 'handbook', index_type: 'knowledge_base_file', current_state: 1, complete_state: 4 }] }),
+        json({
+          data: [
+            {
+              id: 'd1',
+              project_name: 'demo',
+              repo_name: 'handbook',
+              index_type: 'knowledge_base_file',
+              current_state: 1,
+              complete_state: 4,
+            },
+          ],
+        }),
     })
     renderWithApp(
       <Routes>
@@ -45,7 +56,11 @@ describe('datasources', () => {
     await waitFor(() => expect(screen.queryByTestId('error-box')?.textContent ?? 'none').toBe('none'))
     const row = await screen.findByTestId('datasource-row')
     expect(created!.files).toEqual(['handbook.md'])
-    expect(Object.fromEntries(created!.query)).toMatchObject({ name: 'handbook', project_name: 'demo', description: 'Company handbook' })
+    expect(Object.fromEntries(created!.query)).toMatchObject({
+      name: 'handbook',
+      project_name: 'demo',
+      description: 'Company handbook',
+    })
     const progress = within(row).getByTestId('datasource-progress')
     expect(progress).toHaveAttribute('aria-valuenow', '25')
     expect(within(row).getByTestId('datasource-status')).toHaveAttribute('data-state', 'indexing')
@@ -59,7 +74,16 @@ describe('datasources', () => {
       'GET /v1/config': () => json({}),
       'GET /v1/user': () => json(me),
       'GET /v1/index': () =>
-        json([{ id: 'd2', project_name: 'demo', repo_name: 'wiki', index_type: 'knowledge_base_confluence', error: true, text: '401 Unauthorized' }]),
+        json([
+          {
+            id: 'd2',
+            project_name: 'demo',
+            repo_name: 'wiki',
+            index_type: 'knowledge_base_confluence',
+            error: true,
+            text: '401 Unauthorized',
+          },
+        ]),
       'DELETE /v1/index/d2': () => json({ message: 'deleted' }),
     })
     renderWithApp(<DatasourcesPage />)

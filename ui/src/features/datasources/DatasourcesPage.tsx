@@ -7,11 +7,13 @@ import type { DataSourceRaw } from '../../api/types'
 import { ConfirmDialog } from '../../components/Dialog'
 import { EmptyState, ErrorBox, PageHeader, ProgressBar, Spinner } from '../../components/ui'
 import { useToast } from '../../components/Toasts'
-import { datasourceStatus, isActive, TYPE_LABELS } from './status'
+import { datasourceStatus, isActive, typeLabel } from './status'
+import { useTranslation } from 'react-i18next'
 
 const POLL_MS = 2000
 
 function StatusCell({ ds }: { ds: DataSourceRaw }) {
+  const { t } = useTranslation()
   const st = datasourceStatus(ds)
   const badge = st.state === 'done' ? 'badge-success' : st.state === 'failed' ? 'badge-danger' : 'badge-info'
   return (
@@ -19,10 +21,21 @@ function StatusCell({ ds }: { ds: DataSourceRaw }) {
       <span className={`badge ${badge}`}>{st.label}</span>
       {st.state !== 'failed' && (
         <div style={{ marginTop: '0.35rem', minWidth: 160 }}>
-          <ProgressBar value={st.percent} label={`Indexing progress of ${datasourceName(ds)}`} testId="datasource-progress" />
+          <ProgressBar
+            value={st.percent}
+            label={t('datasources.progressOf', { name: datasourceName(ds) })}
+            testId="datasource-progress"
+          />
         </div>
       )}
-      {st.message && <div className={`small ${st.state === 'failed' ? 'field-message' : 'muted'}`} role={st.state === 'failed' ? 'alert' : undefined}>{st.message}</div>}
+      {st.message && (
+        <div
+          className={`small ${st.state === 'failed' ? 'field-message' : 'muted'}`}
+          role={st.state === 'failed' ? 'alert' : undefined}
+        >
+          {st.message}
+        </div>
+      )}
     </div>
   )
 }
@@ -31,6 +44,7 @@ export default function DatasourcesPage() {
   const [params] = useSearchParams()
   const highlighted = params.get('created')
   const toast = useToast()
+  const { t } = useTranslation()
   const queryClient = useQueryClient()
   const [deleting, setDeleting] = useState<DataSourceRaw | null>(null)
   const list = useQuery({
@@ -43,7 +57,11 @@ export default function DatasourcesPage() {
   const reindex = useMutation({
     mutationFn: ({ ds, mode }: { ds: DataSourceRaw; mode: ReindexMode }) => datasourcesApi.reindex(ds, mode),
     onSuccess: (_d, { ds, mode }) => {
-      toast.info(`${mode === 'full' ? 'Full' : 'Incremental'} reindex of “${datasourceName(ds)}” started.`)
+      toast.info(
+        mode === 'full'
+          ? t('datasources.fullStarted', { name: datasourceName(ds) })
+          : t('datasources.incrementalStarted', { name: datasourceName(ds) }),
+      )
       void queryClient.invalidateQueries({ queryKey: ['datasources'] })
     },
     onError: (e) => toast.error(describeError(e)),
@@ -51,7 +69,7 @@ export default function DatasourcesPage() {
   const remove = useMutation({
     mutationFn: (ds: DataSourceRaw) => datasourcesApi.remove(ds.id),
     onSuccess: (_d, ds) => {
-      toast.info(`“${datasourceName(ds)}” was deleted.`)
+      toast.info(t('assistants.deleted', { name: datasourceName(ds) }))
       setDeleting(null)
       void queryClient.invalidateQueries({ queryKey: ['datasources'] })
       void queryClient.invalidateQueries({ queryKey: ['assistant-context'] })
@@ -62,22 +80,39 @@ export default function DatasourcesPage() {
   return (
     <div className="page">
       <PageHeader
-        title="Datasources"
-        subtitle="Documents, repositories and trackers your assistants can search and quote."
-        actions={<Link className="button button-primary" to="/datasources/new" data-testid="new-datasource">+ New datasource</Link>}
+        title={t('nav.datasources')}
+        subtitle={t('datasources.subtitle')}
+        actions={
+          <Link className="button button-primary" to="/datasources/new" data-testid="new-datasource">
+            {t('datasources.new')}
+          </Link>
+        }
       />
       {list.isLoading && <Spinner />}
       <ErrorBox error={list.error} onRetry={() => void list.refetch()} />
       {list.data?.length === 0 && (
-        <EmptyState title="No datasources yet" action={<Link className="button button-primary" to="/datasources/new">Add a datasource</Link>}>
-          Upload documents, or connect a Git repository, Confluence space or Jira project. Then attach it to an assistant.
+        <EmptyState
+          title={t('datasources.none')}
+          action={
+            <Link className="button button-primary" to="/datasources/new">
+              {t('datasources.add')}
+            </Link>
+          }
+        >
+          {t('datasources.noneText')}
         </EmptyState>
       )}
       {list.data && list.data.length > 0 && (
         <div className="table-wrap">
           <table className="table" data-testid="datasource-list">
             <thead>
-              <tr><th>Name</th><th>Type</th><th>Project</th><th>Status</th><th>Actions</th></tr>
+              <tr>
+                <th>{t('common.name')}</th>
+                <th>{t('datasources.type')}</th>
+                <th>{t('projects.project')}</th>
+                <th>{t('users.status')}</th>
+                <th>{t('common.actions')}</th>
+              </tr>
             </thead>
             <tbody>
               {list.data.map((ds) => {
@@ -85,14 +120,21 @@ export default function DatasourcesPage() {
                 const name = datasourceName(ds)
                 const busy = isActive(ds)
                 return (
-                  <tr key={ds.id} data-testid="datasource-row" data-name={name} style={name === highlighted ? { outline: '2px solid var(--primary)' } : undefined}>
+                  <tr
+                    key={ds.id}
+                    data-testid="datasource-row"
+                    data-name={name}
+                    style={name === highlighted ? { outline: '2px solid var(--primary)' } : undefined}
+                  >
                     <td>
                       <strong>{name}</strong>
                       {ds.description && <div className="muted small">{ds.description}</div>}
                     </td>
-                    <td>{TYPE_LABELS[type] ?? type}</td>
+                    <td>{typeLabel(type)}</td>
                     <td>{ds.project_name}</td>
-                    <td style={{ minWidth: 220 }}><StatusCell ds={ds} /></td>
+                    <td style={{ minWidth: 220 }}>
+                      <StatusCell ds={ds} />
+                    </td>
                     <td>
                       <div className="row" style={{ gap: '0.35rem' }}>
                         {reindexModes(type).map((mode) => (
@@ -102,13 +144,18 @@ export default function DatasourcesPage() {
                             className="button button-small"
                             disabled={busy || reindex.isPending}
                             onClick={() => reindex.mutate({ ds, mode })}
-                            title={mode === 'full' ? 'Index everything again from scratch' : 'Index only what changed since the last run'}
+                            title={mode === 'full' ? t('datasources.fullHint') : t('datasources.incrementalHint')}
                           >
-                            {mode === 'full' ? 'Full reindex' : 'Incremental'}
+                            {mode === 'full' ? t('datasources.full') : t('datasources.incremental')}
                           </button>
                         ))}
-                        <button type="button" className="button button-small" onClick={() => setDeleting(ds)} data-testid="datasource-delete">
-                          Delete
+                        <button
+                          type="button"
+                          className="button button-small"
+                          onClick={() => setDeleting(ds)}
+                          data-testid="datasource-delete"
+                        >
+                          {t('common.delete')}
                         </button>
                       </div>
                     </td>
@@ -121,9 +168,9 @@ export default function DatasourcesPage() {
       )}
       {deleting && (
         <ConfirmDialog
-          title="Delete datasource?"
-          message={`“${datasourceName(deleting)}” and its index will be deleted. Assistants using it will no longer find its content.`}
-          confirmLabel="Delete datasource"
+          title={t('datasources.deleteTitle')}
+          message={t('datasources.deleteMessage', { name: datasourceName(deleting) })}
+          confirmLabel={t('datasources.delete')}
           danger
           busy={remove.isPending}
           onConfirm={() => remove.mutate(deleting)}

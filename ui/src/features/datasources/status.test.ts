@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest'
 import type { DataSourceRaw } from '../../api/types'
 import { datasourceStatus, explainError, validateName } from './status'
 
-const ds = (extra: Partial<DataSourceRaw>): DataSourceRaw => ({ id: '1', project_name: 'p', repo_name: 'docs', ...extra })
+const ds = (extra: Partial<DataSourceRaw>): DataSourceRaw => ({
+  id: '1',
+  project_name: 'p',
+  repo_name: 'docs',
+  ...extra,
+})
 
 describe('datasourceStatus', () => {
   it('computes progress from processed and total counts', () => {

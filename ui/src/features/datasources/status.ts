@@ -1,4 +1,6 @@
 import type { DataSourceRaw } from '../../api/types'
+import i18n from '../../i18n'
+import { formatNumber } from '../../i18n/format'
 
 export type DsState = 'fetching' | 'indexing' | 'done' | 'failed'
 
@@ -26,28 +28,30 @@ function pickNum(obj: Record<string, unknown> | null | undefined, ...keys: strin
 /** Turn a technical indexing error into words a user can act on. */
 export function explainError(raw: string | null | undefined): string {
   const text = (raw ?? '').trim()
-  if (!text) return 'Indexing failed. Try a full reindex; if it fails again, check the source and its credentials.'
+  if (!text) return i18n.t('dsStatus.failedEmpty')
   const t = text.toLowerCase()
   let hint = ''
   if (/\b401\b|unauthori[sz]ed|authentication|invalid (token|credentials)|bad credentials/.test(t)) {
-    hint = 'The source refused the credentials. Check the integration’s token or password.'
+    hint = i18n.t('dsStatus.hint401')
   } else if (/\b403\b|forbidden|permission/.test(t)) {
-    hint = 'The credentials work but lack permission to read this source.'
+    hint = i18n.t('dsStatus.hint403')
   } else if (/\b404\b|not found|does not exist|no such/.test(t)) {
-    hint = 'The source was not found. Check the URL, branch, space or query.'
+    hint = i18n.t('dsStatus.hint404')
   } else if (/timed? ?out|timeout/.test(t)) {
-    hint = 'The source took too long to answer. Try again later.'
+    hint = i18n.t('dsStatus.hintTimeout')
   } else if (/connect|resolve|unreachable|network|refused|private address|not allowed/.test(t)) {
-    hint = 'The server could not reach the source. Check the address; internal addresses may be blocked by the administrator.'
+    hint = i18n.t('dsStatus.hintNetwork')
   } else if (/unsupported|cannot parse|could not (read|parse)|encoding|corrupt/.test(t)) {
-    hint = 'A file could not be read. Check that it is a supported, undamaged document.'
+    hint = i18n.t('dsStatus.hintFile')
   } else if (/no (documents|files)|empty/.test(t)) {
-    hint = 'Nothing was found to index. Check the filter, query or uploaded files.'
+    hint = i18n.t('dsStatus.hintEmpty')
   } else if (/quota|rate limit|429/.test(t)) {
-    hint = 'A service limit was reached. Wait a few minutes, then reindex.'
+    hint = i18n.t('dsStatus.hintQuota')
   }
   const short = text.length > 240 ? `${text.slice(0, 240)}…` : text
-  return hint ? `${hint} (Details: ${short})` : `Indexing failed: ${short}`
+  return hint
+    ? i18n.t('dsStatus.withDetails', { hint, details: short })
+    : i18n.t('dsStatus.failedWith', { details: short })
 }
 
 /** Read status and progress from a datasource record, whatever subset of fields the server sent. */
@@ -66,11 +70,18 @@ export function datasourceStatus(ds: DataSourceRaw): DsStatus {
     pickNum(info, 'total_documents_count', 'total_documents')
 
   if (ds.error === true || s === 'failed' || s === 'error') {
-    return { state: 'failed', percent: null, processed, total, label: 'Failed', message: explainError(ds.text) }
+    return {
+      state: 'failed',
+      percent: null,
+      processed,
+      total,
+      label: i18n.t('dsStatus.failed'),
+      message: explainError(ds.text),
+    }
   }
   if (ds.completed === true || s === 'completed' || s === 'done' || s === 'ready') {
     const count = processed ?? total
-    const indexed = count != null ? `${count} document${count === 1 ? '' : 's'} indexed.` : undefined
+    const indexed = count != null ? i18n.t('dsStatus.indexed', { count, n: formatNumber(count) }) : undefined
     // Files that were not indexed (refused past a limit, unreadable) are named with their reasons.
     const skipped = (ds.text ?? '').trim()
     return {
@@ -78,7 +89,7 @@ export function datasourceStatus(ds: DataSourceRaw): DsStatus {
       percent: 100,
       processed,
       total,
-      label: 'Ready',
+      label: i18n.t('dsStatus.ready'),
       message: [indexed, skipped].filter(Boolean).join(' ') || undefined,
     }
   }
@@ -87,10 +98,22 @@ export function datasourceStatus(ds: DataSourceRaw): DsStatus {
   else if (processed != null && total != null && total > 0) percent = (processed / total) * 100
   percent = percent == null ? null : Math.max(0, Math.min(99, percent))
   if (ds.is_fetching === true || s === 'fetching') {
-    return { state: 'fetching', percent, processed, total, label: 'Collecting documents', message: 'Reading the source…' }
+    return {
+      state: 'fetching',
+      percent,
+      processed,
+      total,
+      label: i18n.t('dsStatus.collecting'),
+      message: i18n.t('dsStatus.reading'),
+    }
   }
-  const counts = processed != null && total ? `${processed} of ${total} documents` : processed != null ? `${processed} documents so far` : undefined
-  return { state: 'indexing', percent, processed, total, label: 'Indexing', message: counts }
+  const counts =
+    processed != null && total
+      ? i18n.t('dsStatus.progress', { processed: formatNumber(processed), total: formatNumber(total) })
+      : processed != null
+        ? i18n.t('dsStatus.soFar', { count: processed, n: formatNumber(processed) })
+        : undefined
+  return { state: 'indexing', percent, processed, total, label: i18n.t('dsStatus.indexing'), message: counts }
 }
 
 export const isActive = (ds: DataSourceRaw) => {
@@ -99,21 +122,30 @@ export const isActive = (ds: DataSourceRaw) => {
 }
 
 export const TYPE_LABELS: Record<string, string> = {
-  knowledge_base_file: 'Files',
-  code: 'Git repository',
-  knowledge_base_git_faq: 'Git repository',
+  knowledge_base_file: 'files',
+  code: 'git',
+  knowledge_base_git_faq: 'git',
   knowledge_base_confluence: 'Confluence',
   knowledge_base_jira: 'Jira',
   knowledge_base_xray: 'Xray',
   llm_routing_google: 'Google Doc',
   knowledge_base_json: 'JSON',
-  provider: 'Provider',
+  provider: 'provider',
+}
+
+/** A datasource type in words, in the UI's language. */
+export function typeLabel(type: string): string {
+  const label = TYPE_LABELS[type]
+  if (label === 'files') return i18n.t('datasources.typeFiles')
+  if (label === 'git') return i18n.t('datasources.typeGit')
+  if (label === 'provider') return i18n.t('datasources.typeProvider')
+  return label ?? type
 }
 
 /** Datasource names as the CodeMie API accepts them: lowercase letters, `_` and `-`, starting with a letter. */
 export function validateName(name: string): string | null {
-  if (!name) return 'Give the datasource a name.'
-  if (name.length > 50) return 'Keep the name to 50 characters or fewer.'
-  if (!/^[a-z][a-z_-]*$/.test(name)) return 'Use lowercase letters, “_” or “-” only, starting with a letter.'
+  if (!name) return i18n.t('dsStatus.nameNeeded')
+  if (name.length > 50) return i18n.t('dsStatus.nameLong')
+  if (!/^[a-z][a-z_-]*$/.test(name)) return i18n.t('dsStatus.nameChars')
   return null
 }

@@ -11,7 +11,9 @@ function fakeSettings() {
   const stored: Integration[] = []
   const masked = (i: Integration) => ({
     ...i,
-    credential_values: i.credential_values.map((v) => (/token|key|password/.test(v.key) ? { ...v, value: '**********' } : v)),
+    credential_values: i.credential_values.map((v) =>
+      /token|key|password/.test(v.key) ? { ...v, value: '**********' } : v,
+    ),
   })
   const api = installFakeApi({
     'GET /v1/config': () => json({ plugin_engine_uri: 'nats://codemill.example:4222' }),
@@ -81,7 +83,9 @@ describe('integrations', () => {
     const key = String(stored[0].credential_values.find((v) => v.key === 'plugin_key')?.value)
     expect(key).toMatch(/^[0-9a-f-]{32,36}$/)
     expect(within(keyDialog).getByTestId('plugin-key')).toHaveTextContent(key)
-    expect(within(keyDialog).getByTestId('plugin-command')).toHaveTextContent(`PLUGIN_KEY=${key} PLUGIN_ENGINE_URI=nats://codemill.example:4222`)
+    expect(within(keyDialog).getByTestId('plugin-command')).toHaveTextContent(
+      `PLUGIN_KEY=${key} PLUGIN_ENGINE_URI=nats://codemill.example:4222`,
+    )
     expect(within(keyDialog).getByTestId('copy-plugin-key')).toBeInTheDocument()
     await user.click(within(keyDialog).getByText('I have copied it'))
     await waitFor(() => expect(screen.queryByTestId('plugin-key-dialog')).not.toBeInTheDocument())

@@ -10,6 +10,7 @@ import { CopyButton, EmptyState, ErrorBox, PageHeader, Spinner } from '../../com
 import { useToast } from '../../components/Toasts'
 import { IntegrationForm } from './IntegrationForm'
 import { isSecretKey, MASK, pluginCommand } from './schemas'
+import { useTranslation } from 'react-i18next'
 
 function Values({ item }: { item: Integration }) {
   const values = item.credential_values ?? []
@@ -21,9 +22,13 @@ function Values({ item }: { item: Integration }) {
           <dt className="muted">{v.key}</dt>
           {isSecretKey(item.credential_type, v.key) ? (
             // Whatever the server returned for a secret, the page shows only a mask.
-            <dd style={{ margin: 0 }} data-testid="integration-secret-masked" aria-label={`${v.key}: hidden`}>{MASK}</dd>
+            <dd style={{ margin: 0 }} data-testid="integration-secret-masked" aria-label={`${v.key}: hidden`}>
+              {MASK}
+            </dd>
           ) : (
-            <dd style={{ margin: 0, wordBreak: 'break-all' }}>{typeof v.value === 'boolean' ? (v.value ? 'yes' : 'no') : String(v.value ?? '')}</dd>
+            <dd style={{ margin: 0, wordBreak: 'break-all' }}>
+              {typeof v.value === 'boolean' ? (v.value ? 'yes' : 'no') : String(v.value ?? '')}
+            </dd>
           )}
         </div>
       ))}
@@ -31,24 +36,51 @@ function Values({ item }: { item: Integration }) {
   )
 }
 
-export function PluginKeyDialog({ alias, pluginKey, engineUri, onClose }: { alias: string; pluginKey: string; engineUri: string; onClose: () => void }) {
+export function PluginKeyDialog({
+  alias,
+  pluginKey,
+  engineUri,
+  onClose,
+}: {
+  alias: string
+  pluginKey: string
+  engineUri: string
+  onClose: () => void
+}) {
   const command = pluginCommand(pluginKey, engineUri)
+  const { t } = useTranslation()
   return (
-    <Dialog title="Your plugin key" onClose={onClose} wide testId="plugin-key-dialog" footer={<button type="button" className="button button-primary" onClick={onClose}>I have copied it</button>}>
+    <Dialog
+      title={t('integrations.pluginKey')}
+      onClose={onClose}
+      wide
+      testId="plugin-key-dialog"
+      footer={
+        <button type="button" className="button button-primary" onClick={onClose}>
+          {t('integrations.copied')}
+        </button>
+      }
+    >
       <p>
-        This is the only time the key for <strong>{alias}</strong> is shown. Copy it now; if you lose it, create a new plugin
-        integration.
+        {t('integrations.onlyTime')} <strong>{alias}</strong> {t('integrations.onlyTimeEnd')}
       </p>
       <div className="row">
-        <code className="secret-once grow" data-testid="plugin-key">{pluginKey}</code>
-        <CopyButton text={pluginKey} label="Copy key" testId="copy-plugin-key" />
+        <code className="secret-once grow" data-testid="plugin-key">
+          {pluginKey}
+        </code>
+        <CopyButton text={pluginKey} label={t('integrations.copyKey')} testId="copy-plugin-key" />
       </div>
-      <p>Start the plugin on the machine whose tools the assistant should use:</p>
+      <p>{t('integrations.startPlugin')}</p>
       <div className="row">
-        <code className="secret-once grow" data-testid="plugin-command">{command}</code>
-        <CopyButton text={command} label="Copy command" />
+        <code className="secret-once grow" data-testid="plugin-command">
+          {command}
+        </code>
+        <CopyButton text={command} label={t('integrations.copyCommand')} />
       </div>
-      <p className="muted small">Requires <code>uv</code> (or <code>pip install codemie-plugins</code> and run <code>codemie-plugins</code> directly).</p>
+      <p className="muted small">
+        {t('integrations.requires')} <code>uv</code> ({t('integrations.or')} <code>pip install codemie-plugins</code>{' '}
+        {t('integrations.andRun')} <code>codemie-plugins</code> {t('integrations.directly')}).
+      </p>
     </Dialog>
   )
 }
@@ -56,6 +88,7 @@ export function PluginKeyDialog({ alias, pluginKey, engineUri, onClose }: { alia
 export default function IntegrationsPage() {
   const { me, config } = useAuth()
   const toast = useToast()
+  const { t } = useTranslation()
   const queryClient = useQueryClient()
   const [tab, setTab] = useState<SettingType>('user')
   const [editing, setEditing] = useState<Integration | 'new' | null>(null)
@@ -69,7 +102,7 @@ export default function IntegrationsPage() {
   const remove = useMutation({
     mutationFn: (i: Integration) => integrationsApi.remove(tab, i.id!),
     onSuccess: (_d, i) => {
-      toast.info(`“${i.alias || i.credential_type}” was deleted.`)
+      toast.info(t('assistants.deleted', { name: i.alias || i.credential_type }))
       setDeleting(null)
       void queryClient.invalidateQueries({ queryKey: ['integrations'] })
       void queryClient.invalidateQueries({ queryKey: ['integrations-all'] })
@@ -82,52 +115,91 @@ export default function IntegrationsPage() {
   return (
     <div className="page">
       <PageHeader
-        title="Integrations"
-        subtitle="Credentials your assistants’ tools and datasources use. Secrets are stored encrypted and never shown again."
+        title={t('nav.integrations')}
+        subtitle={t('integrations.subtitle')}
         actions={
           (tab === 'user' || canManageProject) && (
-            <button type="button" className="button button-primary" onClick={() => setEditing('new')} data-testid="new-integration">
-              + New integration
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => setEditing('new')}
+              data-testid="new-integration"
+            >
+              {t('integrations.new')}
             </button>
           )
         }
       />
-      <div className="tabs" role="tablist" aria-label="Integration scope">
-        <button type="button" role="tab" className="tab" aria-selected={tab === 'user'} onClick={() => setTab('user')} data-testid="integrations-tab-user">
-          Mine
+      <div className="tabs" role="tablist" aria-label={t('integrations.scope')}>
+        <button
+          type="button"
+          role="tab"
+          className="tab"
+          aria-selected={tab === 'user'}
+          onClick={() => setTab('user')}
+          data-testid="integrations-tab-user"
+        >
+          {t('integrations.mine')}
         </button>
-        <button type="button" role="tab" className="tab" aria-selected={tab === 'project'} onClick={() => setTab('project')} data-testid="integrations-tab-project">
-          Project
+        <button
+          type="button"
+          role="tab"
+          className="tab"
+          aria-selected={tab === 'project'}
+          onClick={() => setTab('project')}
+          data-testid="integrations-tab-project"
+        >
+          {t('projects.project')}
         </button>
       </div>
-      {tab === 'project' && !canManageProject && (
-        <p className="muted">Project integrations are shared with everyone in a project. Only project admins can add or change them.</p>
-      )}
+      {tab === 'project' && !canManageProject && <p className="muted">{t('integrations.projectNote')}</p>}
       {list.isLoading && <Spinner />}
       <ErrorBox error={list.error} onRetry={() => void list.refetch()} />
       {list.data?.length === 0 && (
         <EmptyState
-          title={tab === 'user' ? 'No integrations yet' : 'No project integrations yet'}
-          action={(tab === 'user' || canManageProject) && <button type="button" className="button button-primary" onClick={() => setEditing('new')}>Add an integration</button>}
+          title={tab === 'user' ? t('integrations.none') : t('integrations.noneProject')}
+          action={
+            (tab === 'user' || canManageProject) && (
+              <button type="button" className="button button-primary" onClick={() => setEditing('new')}>
+                {t('integrations.add')}
+              </button>
+            )
+          }
         >
-          Add credentials for Git, Jira, Confluence, cloud accounts and more, or a plugin key to run tools on your own machine.
+          {t('integrations.noneText')}
         </EmptyState>
       )}
       {list.data && list.data.length > 0 && (
         <div className="table-wrap">
           <table className="table" data-testid="integration-list">
-            <thead><tr><th>Name</th><th>Type</th><th>Project</th><th>Values</th><th>Actions</th></tr></thead>
+            <thead>
+              <tr>
+                <th>{t('common.name')}</th>
+                <th>{t('datasources.type')}</th>
+                <th>{t('projects.project')}</th>
+                <th>{t('integrations.values')}</th>
+                <th>{t('common.actions')}</th>
+              </tr>
+            </thead>
             <tbody>
               {list.data.map((i) => (
                 <tr key={i.id} data-testid="integration-row" data-alias={i.alias ?? ''}>
-                  <td><strong>{i.alias || '—'}</strong> {i.default && <span className="badge badge-info">default</span>}</td>
+                  <td>
+                    <strong>{i.alias || '—'}</strong> {i.default && <span className="badge badge-info">default</span>}
+                  </td>
                   <td>{i.credential_type}</td>
                   <td>{i.project_name}</td>
-                  <td><Values item={i} /></td>
+                  <td>
+                    <Values item={i} />
+                  </td>
                   <td>
                     <div className="row" style={{ gap: '0.35rem' }}>
-                      <button type="button" className="button button-small" onClick={() => setEditing(i)}>Edit</button>
-                      <button type="button" className="button button-small" onClick={() => setDeleting(i)}>Delete</button>
+                      <button type="button" className="button button-small" onClick={() => setEditing(i)}>
+                        {t('message.edit')}
+                      </button>
+                      <button type="button" className="button button-small" onClick={() => setDeleting(i)}>
+                        {t('common.delete')}
+                      </button>
                     </div>
                   </td>
                 </tr>
@@ -140,11 +212,13 @@ export default function IntegrationsPage() {
         <IntegrationForm
           settingType={tab}
           projects={projects}
-          defaultProjectName={projects.includes(defaultProject(me)) ? defaultProject(me) : projects[0] ?? defaultProject(me)}
+          defaultProjectName={
+            projects.includes(defaultProject(me)) ? defaultProject(me) : (projects[0] ?? defaultProject(me))
+          }
           existing={editing === 'new' ? null : editing}
           onClose={() => setEditing(null)}
           onSaved={({ alias, pluginKey: key }) => {
-            toast.info(`“${alias}” was saved.`)
+            toast.info(t('integrations.saved', { name: alias }))
             setEditing(null)
             if (key) setPluginKey({ alias, key })
             void queryClient.invalidateQueries({ queryKey: ['integrations'] })
@@ -154,16 +228,23 @@ export default function IntegrationsPage() {
       )}
       {deleting && (
         <ConfirmDialog
-          title="Delete integration?"
-          message={`“${deleting.alias || deleting.credential_type}” will be deleted. Tools and datasources that use it will stop working until you choose another.`}
-          confirmLabel="Delete integration"
+          title={t('integrations.deleteTitle')}
+          message={t('integrations.deleteMessage', { name: deleting.alias || deleting.credential_type })}
+          confirmLabel={t('integrations.delete')}
           danger
           busy={remove.isPending}
           onConfirm={() => remove.mutate(deleting)}
           onCancel={() => setDeleting(null)}
         />
       )}
-      {pluginKey && <PluginKeyDialog alias={pluginKey.alias} pluginKey={pluginKey.key} engineUri={engineUri} onClose={() => setPluginKey(null)} />}
+      {pluginKey && (
+        <PluginKeyDialog
+          alias={pluginKey.alias}
+          pluginKey={pluginKey.key}
+          engineUri={engineUri}
+          onClose={() => setPluginKey(null)}
+        />
+      )}
     </div>
   )
 }

@@ -11,7 +11,18 @@ describe('integration credentials', () => {
   })
 
   it("offers CodeMie's credential types with their secret keys", () => {
-    for (const type of ['Sonar', 'SQL', 'Kubernetes', 'ServiceNow', 'Elastic', 'Email', 'GCP', 'Telegram', 'XWiki', 'MCP']) {
+    for (const type of [
+      'Sonar',
+      'SQL',
+      'Kubernetes',
+      'ServiceNow',
+      'Elastic',
+      'Email',
+      'GCP',
+      'Telegram',
+      'XWiki',
+      'MCP',
+    ]) {
       expect(CREDENTIAL_TYPES).toContain(type)
     }
     expect(isSecretKey('Kubernetes', 'kubernetes_token')).toBe(true)
@@ -42,6 +53,8 @@ describe('integration credentials', () => {
   it('builds the plugin start command', () => {
     const key = generatePluginKey()
     expect(key).toMatch(/^[0-9a-f-]{32,36}$/)
-    expect(pluginCommand(key, 'nats://h:4222')).toBe(`PLUGIN_KEY=${key} PLUGIN_ENGINE_URI=nats://h:4222 uvx codemie-plugins development run --repo-path .`)
+    expect(pluginCommand(key, 'nats://h:4222')).toBe(
+      `PLUGIN_KEY=${key} PLUGIN_ENGINE_URI=nats://h:4222 uvx codemie-plugins development run --repo-path .`,
+    )
   })
 })

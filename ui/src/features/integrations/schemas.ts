@@ -1,4 +1,5 @@
 import type { CredentialValue, Integration } from '../../api/types'
+import i18n from '../../i18n'
 
 export interface CredentialField {
   key: string
@@ -23,7 +24,13 @@ export const CREDENTIAL_SCHEMAS: Record<string, CredentialField[]> = {
     { key: 'is_cloud', label: 'Jira Cloud', kind: 'bool' },
   ],
   Confluence: [
-    { key: 'url', label: 'Confluence URL', kind: 'url', placeholder: 'https://your-org.atlassian.net/wiki', required: true },
+    {
+      key: 'url',
+      label: 'Confluence URL',
+      kind: 'url',
+      placeholder: 'https://your-org.atlassian.net/wiki',
+      required: true,
+    },
     { key: 'username', label: 'Account email (Confluence Cloud)' },
     { key: 'token', label: 'API token', secret: true, required: true },
     { key: 'is_cloud', label: 'Confluence Cloud', kind: 'bool' },
@@ -47,7 +54,13 @@ export const CREDENTIAL_SCHEMAS: Record<string, CredentialField[]> = {
   ],
   Plugin: [{ key: 'plugin_key', label: 'Plugin key', secret: true, required: true }],
   Kubernetes: [
-    { key: 'kubernetes_url', label: 'API server URL', kind: 'url', placeholder: 'https://kubernetes.example:6443', required: true },
+    {
+      key: 'kubernetes_url',
+      label: 'API server URL',
+      kind: 'url',
+      placeholder: 'https://kubernetes.example:6443',
+      required: true,
+    },
     { key: 'kubernetes_token', label: 'Bearer token', secret: true, required: true },
   ],
   GCP: [{ key: 'gcp_api_key', label: 'Service account key (JSON)', kind: 'textarea', secret: true, required: true }],
@@ -64,7 +77,13 @@ export const CREDENTIAL_SCHEMAS: Record<string, CredentialField[]> = {
     { key: 'client_secret', label: 'Client secret', secret: true, required: true },
   ],
   Elastic: [
-    { key: 'url', label: 'Elasticsearch URL', kind: 'url', placeholder: 'https://elastic.example.com:9200', required: true },
+    {
+      key: 'url',
+      label: 'Elasticsearch URL',
+      kind: 'url',
+      placeholder: 'https://elastic.example.com:9200',
+      required: true,
+    },
     { key: 'elastic_api_key_id', label: 'API key ID', secret: true },
     { key: 'elastic_api_key', label: 'API key', secret: true, required: true },
   ],
@@ -115,11 +134,23 @@ export const CREDENTIAL_SCHEMAS: Record<string, CredentialField[]> = {
   ],
   Telegram: [{ key: 'token', label: 'Bot token', secret: true, required: true }],
   ZephyrScale: [
-    { key: 'url', label: 'API URL', kind: 'url', placeholder: 'https://api.zephyrscale.smartbear.com/v2', required: true },
+    {
+      key: 'url',
+      label: 'API URL',
+      kind: 'url',
+      placeholder: 'https://api.zephyrscale.smartbear.com/v2',
+      required: true,
+    },
     { key: 'token', label: 'API access token', secret: true, required: true },
   ],
   ServiceNow: [
-    { key: 'url', label: 'Instance URL', kind: 'url', placeholder: 'https://dev000000.service-now.com', required: true },
+    {
+      key: 'url',
+      label: 'Instance URL',
+      kind: 'url',
+      placeholder: 'https://dev000000.service-now.com',
+      required: true,
+    },
     { key: 'api_key', label: 'API key', secret: true, required: true },
   ],
   DIAL: [
@@ -233,4 +264,95 @@ export function generatePluginKey(): string {
 
 export function pluginCommand(key: string, engineUri: string): string {
   return `PLUGIN_KEY=${key} PLUGIN_ENGINE_URI=${engineUri} uvx codemie-plugins development run --repo-path .`
+}
+
+/** Each field label's translation key (the labels above stay the English source). */
+export const FIELD_LABEL_KEYS: Record<string, string> = {
+  'API URL': 'fields.apiUrl',
+  'API access token': 'fields.apiAccessToken',
+  'API key': 'fields.apiKey',
+  'API key ID': 'fields.apiKeyId',
+  'API key header': 'fields.apiKeyHeader',
+  'API key or bearer token': 'fields.apiKeyOrBearerToken',
+  'API key, header value or password': 'fields.apiKeyHeaderValueOrPassword',
+  'API server URL': 'fields.apiServerUrl',
+  'API token': 'fields.apiToken',
+  'API version': 'fields.apiVersion',
+  'Access key ID': 'fields.accessKeyId',
+  'Access token': 'fields.accessToken',
+  'Account email (Confluence Cloud)': 'fields.accountEmailConfluenceCloud',
+  'Account email (Jira Cloud)': 'fields.accountEmailJiraCloud',
+  'Activate command (optional)': 'fields.activateCommandOptional',
+  'Agent URL (for testing)': 'fields.agentUrlForTesting',
+  'Authentication (apikey, basic, bearer or aws_signature)': 'fields.authenticationApikeyBasicBearerOrAwsSignature',
+  'Base URL': 'fields.baseUrl',
+  'Basic authorization': 'fields.basicAuthorization',
+  'Bearer token': 'fields.bearerToken',
+  'Bot token': 'fields.botToken',
+  'Client ID': 'fields.clientId',
+  'Client secret': 'fields.clientSecret',
+  'Confluence Cloud': 'fields.confluenceCloud',
+  'Confluence URL': 'fields.confluenceUrl',
+  'Cron expression': 'fields.cronExpression',
+  Database: 'fields.database',
+  'Dialect (postgres, mysql, mssql or influxdb)': 'fields.dialectPostgresMysqlMssqlOrInfluxdb',
+  'Elasticsearch URL': 'fields.elasticsearchUrl',
+  Enabled: 'fields.enabled',
+  'Endpoint override (optional)': 'fields.endpointOverrideOptional',
+  'GitHub webhook secret': 'fields.githubWebhookSecret',
+  'Header name (default Authorization)': 'fields.headerNameDefaultAuthorization',
+  Host: 'fields.host',
+  'Instance URL': 'fields.instanceUrl',
+  'Jira Cloud': 'fields.jiraCloud',
+  'Jira URL': 'fields.jiraUrl',
+  Mailbox: 'fields.mailbox',
+  'OpenAI-compatible base URL': 'fields.openaiCompatibleBaseUrl',
+  Organization: 'fields.organization',
+  'Organization URL': 'fields.organizationUrl',
+  Password: 'fields.password',
+  'Password (basic)': 'fields.passwordBasic',
+  'Password or token': 'fields.passwordOrToken',
+  'Personal access token': 'fields.personalAccessToken',
+  'Plugin key': 'fields.pluginKey',
+  Port: 'fields.port',
+  Project: 'fields.project',
+  'Project (optional)': 'fields.projectOptional',
+  'Project key': 'fields.projectKey',
+  'Prompt (assistants and workflows)': 'fields.promptAssistantsAndWorkflows',
+  Realm: 'fields.realm',
+  Region: 'fields.region',
+  'ReportPortal URL': 'fields.reportportalUrl',
+  'Repository or host URL': 'fields.repositoryOrHostUrl',
+  'Resource ID': 'fields.resourceId',
+  'Resource type (assistant, workflow or datasource)': 'fields.resourceTypeAssistantWorkflowOrDatasource',
+  'Results per query (default 100)': 'fields.resultsPerQueryDefault100',
+  'Root directory': 'fields.rootDirectory',
+  'SMTP password': 'fields.smtpPassword',
+  'SMTP server (host:port)': 'fields.smtpServerHostPort',
+  'SMTP user name': 'fields.smtpUserName',
+  'Secret access key': 'fields.secretAccessKey',
+  'Secure header name (optional)': 'fields.secureHeaderNameOptional',
+  'Secure header value': 'fields.secureHeaderValue',
+  'Service account key (JSON)': 'fields.serviceAccountKeyJson',
+  'Session token (optional)': 'fields.sessionTokenOptional',
+  'Site URL': 'fields.siteUrl',
+  'Sonar URL': 'fields.sonarUrl',
+  'Specification (or its URL)': 'fields.specificationOrItsUrl',
+  'Subscription ID': 'fields.subscriptionId',
+  'Tenant ID': 'fields.tenantId',
+  Token: 'fields.token',
+  URL: 'fields.url',
+  'User name': 'fields.userName',
+  'User name (basic authorization)': 'fields.userNameBasicAuthorization',
+  'User name (basic)': 'fields.userNameBasic',
+  'User name sent with the token (optional)': 'fields.userNameSentWithTheTokenOptional',
+  'Webhook ID': 'fields.webhookId',
+  'XWiki URL': 'fields.xwikiUrl',
+  'Xray URL': 'fields.xrayUrl',
+}
+
+/** A credential field's label in the UI's language. */
+export function fieldLabel(f: CredentialField): string {
+  const key = FIELD_LABEL_KEYS[f.label]
+  return key ? i18n.t(key) : f.label
 }

@@ -4,6 +4,7 @@ import { describeServer, mcpApi, parseCommandLine } from '../../api/mcp'
 import { useAuth } from '../../auth/AuthContext'
 import { EmptyState, ErrorBox, Field, PageHeader, Spinner } from '../../components/ui'
 import { useToast } from '../../components/Toasts'
+import { useTranslation } from 'react-i18next'
 
 /** The MCP catalogue: system, public and your own server configurations; add and remove your own. */
 export default function McpCataloguePage() {
@@ -11,6 +12,7 @@ export default function McpCataloguePage() {
   const toast = useToast()
   const queryClient = useQueryClient()
   const [search, setSearch] = useState('')
+  const { t } = useTranslation()
   const list = useQuery({ queryKey: ['mcp-configs', search], queryFn: () => mcpApi.list(0, 100, search.trim()) })
   const [name, setName] = useState('')
   const [description, setDescription] = useState('')
@@ -38,8 +40,8 @@ export default function McpCataloguePage() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault()
-    if (!name.trim()) return setFormError('Give the server a name.')
-    if (!target.trim()) return setFormError('Give the command line or the URL of the server.')
+    if (!name.trim()) return setFormError(t('mcp.nameNeeded'))
+    if (!target.trim()) return setFormError(t('mcp.targetNeeded'))
     setFormError(null)
     create.mutate()
   }
@@ -47,46 +49,85 @@ export default function McpCataloguePage() {
   const entries = list.data?.configs ?? []
   return (
     <div className="page">
-      <PageHeader title="MCP servers" subtitle="Model Context Protocol servers assistants can use. System entries run with nothing to install." />
-      <input type="search" placeholder="Search" aria-label="Search MCP servers" value={search} onChange={(e) => setSearch(e.target.value)} style={{ marginBottom: '0.75rem' }} data-testid="mcp-search" />
+      <PageHeader title={t('nav.mcp')} subtitle={t('mcp.subtitle')} />
+      <input
+        type="search"
+        placeholder={t('mcp.search')}
+        aria-label={t('mcp.searchLabel')}
+        value={search}
+        onChange={(e) => setSearch(e.target.value)}
+        style={{ marginBottom: '0.75rem' }}
+        data-testid="mcp-search"
+      />
       {list.isLoading && <Spinner />}
       <ErrorBox error={list.error} onRetry={() => void list.refetch()} />
-      {!list.isLoading && entries.length === 0 && <EmptyState title="No MCP servers match." />}
+      {!list.isLoading && entries.length === 0 && <EmptyState title={t('mcp.noMatch')} />}
       <ul className="list" data-testid="mcp-catalogue">
         {entries.map((c) => (
           <li key={c.id} className="card" style={{ marginBottom: '0.5rem' }} data-testid={`mcp-entry-${c.name}`}>
             <div className="row">
               <strong className="grow">{c.name}</strong>
-              {c.is_system && <span className="badge badge-info">system</span>}
-              {c.is_public && !c.is_system && <span className="badge">public</span>}
-              {!c.is_active && <span className="badge">inactive</span>}
+              {c.is_system && <span className="badge badge-info">{t('mcp.system')}</span>}
+              {c.is_public && !c.is_system && <span className="badge">{t('mcp.public')}</span>}
+              {!c.is_active && <span className="badge">{t('mcp.inactive')}</span>}
               {c.user_id === me?.user_id && !c.is_system && !c.is_public && (
-                <button type="button" className="button button-small" onClick={() => remove.mutate(c.id)} aria-label={`Delete ${c.name}`}>Delete</button>
+                <button
+                  type="button"
+                  className="button button-small"
+                  onClick={() => remove.mutate(c.id)}
+                  aria-label={t('conversations.deleteNamed', { name: c.name })}
+                >
+                  {t('common.delete')}
+                </button>
               )}
             </div>
             {c.description && <p className="small">{c.description}</p>}
-            <p className="muted small"><code>{describeServer(c.config)}</code></p>
-            {c.categories.length > 0 && <div className="chips">{c.categories.map((cat) => <span key={cat} className="badge">{cat}</span>)}</div>}
+            <p className="muted small">
+              <code>{describeServer(c.config)}</code>
+            </p>
+            {c.categories.length > 0 && (
+              <div className="chips">
+                {c.categories.map((cat) => (
+                  <span key={cat} className="badge">
+                    {cat}
+                  </span>
+                ))}
+              </div>
+            )}
             {c.required_env_vars.length > 0 && (
-              <p className="muted small">Needs: {c.required_env_vars.map((v) => v.name).join(', ')} (from an MCP integration)</p>
+              <p className="muted small">
+                {t('mcp.needs', { vars: c.required_env_vars.map((v) => v.name).join(', ') })}
+              </p>
             )}
           </li>
         ))}
       </ul>
       <form className="form card" onSubmit={submit} noValidate data-testid="mcp-create">
-        <h2>Add a server</h2>
-        <Field label="Name" htmlFor="mcp-name">
+        <h2>{t('mcp.addServerTitle')}</h2>
+        <Field label={t('common.name')} htmlFor="mcp-name">
           <input id="mcp-name" value={name} onChange={(e) => setName(e.target.value)} data-testid="mcp-create-name" />
         </Field>
-        <Field label="Description" htmlFor="mcp-desc">
+        <Field label={t('common.description')} htmlFor="mcp-desc">
           <input id="mcp-desc" value={description} onChange={(e) => setDescription(e.target.value)} />
         </Field>
-        <Field label="Command line or URL" htmlFor="mcp-target" hint="A command must be on MCP Connect's allow-list (npx, uvx, …); a URL is a streamable-HTTP server." error={formError ?? undefined}>
-          <input id="mcp-target" value={target} onChange={(e) => setTarget(e.target.value)} data-testid="mcp-create-target" />
+        <Field label={t('mcp.target')} htmlFor="mcp-target" hint={t('mcp.targetHint')} error={formError ?? undefined}>
+          <input
+            id="mcp-target"
+            value={target}
+            onChange={(e) => setTarget(e.target.value)}
+            data-testid="mcp-create-target"
+          />
         </Field>
         <ErrorBox error={create.error ?? remove.error} />
         <div className="row" style={{ justifyContent: 'flex-end' }}>
-          <button type="submit" className="button button-primary" disabled={create.isPending} data-testid="mcp-create-save">{create.isPending ? 'Adding…' : 'Add server'}</button>
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={create.isPending}
+            data-testid="mcp-create-save"
+          >
+            {create.isPending ? t('mcp.adding') : t('mcp.addServer')}
+          </button>
         </div>
       </form>
     </div>

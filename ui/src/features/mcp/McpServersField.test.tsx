@@ -43,7 +43,15 @@ describe('MCP servers on the assistant editor', () => {
       'POST /v1/assistants/mcp_tools': ({ body }) => {
         const server = body as McpServer
         if (server.config?.command === 'bash') {
-          return json({ error: { message: 'Cannot list the MCP server\'s tools', details: "The command 'bash' is not on the MCP Connect allow-list" } }, 422)
+          return json(
+            {
+              error: {
+                message: "Cannot list the MCP server's tools",
+                details: "The command 'bash' is not on the MCP Connect allow-list",
+              },
+            },
+            422,
+          )
         }
         return json([{ toolkit: server.name, tools: [{ name: 'current_time' }, { name: 'convert_time' }] }])
       },
@@ -64,7 +72,11 @@ describe('MCP servers on the assistant editor', () => {
     await user.type(screen.getByTestId('mcp-custom-input'), 'bash -c "rm -rf /"')
     await user.click(screen.getByTestId('mcp-add-custom'))
     expect(seen.at(-1)?.[1]).toEqual(
-      expect.objectContaining({ name: 'bash', use_custom_config: true, config: { command: 'bash', args: ['-c', 'rm -rf /'] } }),
+      expect.objectContaining({
+        name: 'bash',
+        use_custom_config: true,
+        config: { command: 'bash', args: ['-c', 'rm -rf /'] },
+      }),
     )
     await user.click(screen.getByTestId('mcp-test-bash'))
     expect(await screen.findByTestId('mcp-error-bash')).toHaveTextContent('not on the MCP Connect allow-list')
@@ -75,7 +87,10 @@ describe('MCP servers on the assistant editor', () => {
   })
 
   it('splits a command line like a shell, quotes kept together', () => {
-    expect(parseCommandLine(`npx -y "@scope/server name" 'a b'`)).toEqual({ command: 'npx', args: ['-y', '@scope/server name', 'a b'] })
+    expect(parseCommandLine(`npx -y "@scope/server name" 'a b'`)).toEqual({
+      command: 'npx',
+      args: ['-y', '@scope/server name', 'a b'],
+    })
     expect(parseCommandLine('')).toEqual({ command: '', args: [] })
   })
 })

@@ -14,7 +14,14 @@ function fakeKeys() {
     'GET /v1/api-keys': () => json(stored.filter((k) => !k.revoked_at)),
     'POST /v1/api-keys': ({ body }) => {
       const { name, expires_at } = body as { name: string; expires_at: string | null }
-      const key = { id: `k${stored.length + 1}`, name, prefix: 'cmk_abcdefgh', created_at: '2026-12-06T20:00:00Z', expires_at, last_used_at: null }
+      const key = {
+        id: `k${stored.length + 1}`,
+        name,
+        prefix: 'cmk_abcdefgh',
+        created_at: '2026-12-06T20:00:00Z',
+        expires_at,
+        last_used_at: null,
+      }
       stored.push(key)
       return json({ ...key, key: 'cmk_abcdefgh-the-whole-secret' }, 201)
     },

@@ -4,12 +4,15 @@ import { apiKeysApi, type ApiKey, type CreatedApiKey } from '../../api/apiKeys'
 import { describeError } from '../../api/errors'
 import { ConfirmDialog } from '../../components/Dialog'
 import { CopyButton, ErrorBox, Field, Spinner } from '../../components/ui'
+import { formatDateTime } from '../../i18n/format'
+import { useTranslation } from 'react-i18next'
 
-const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '—')
+const when = (iso: string | null | undefined) => formatDateTime(iso)
 
 /** Personal API keys for the OpenAI-compatible API and A2A: list, create (key shown once), revoke. */
 export function ApiKeysSection() {
   const queryClient = useQueryClient()
+  const { t } = useTranslation()
   const keys = useQuery({ queryKey: ['api-keys'], queryFn: apiKeysApi.list })
   const [name, setName] = useState('')
   const [expires, setExpires] = useState('')
@@ -18,7 +21,10 @@ export function ApiKeysSection() {
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['api-keys'] })
   const create = useMutation({
     mutationFn: () =>
-      apiKeysApi.create({ name: name.trim(), expires_at: expires ? new Date(`${expires}T23:59:59`).toISOString() : null }),
+      apiKeysApi.create({
+        name: name.trim(),
+        expires_at: expires ? new Date(`${expires}T23:59:59`).toISOString() : null,
+      }),
     onSuccess: (key) => {
       setCreated(key)
       setName('')
@@ -39,32 +45,56 @@ export function ApiKeysSection() {
   }
   return (
     <section aria-labelledby="api-keys-title" data-testid="api-keys">
-      <h2 id="api-keys-title">API keys</h2>
+      <h2 id="api-keys-title">{t('apiKeys.title')}</h2>
       <p className="muted small">
-        Use a key as <code>Authorization: Bearer &lt;key&gt;</code> with the OpenAI-compatible API (
-        <code>/v1/chat/completions</code>) or A2A. A key acts as you; it is shown only once.
+        {t('apiKeys.introUse')} <code>Authorization: Bearer &lt;key&gt;</code> {t('apiKeys.introWith')} (
+        <code>/v1/chat/completions</code>) {t('apiKeys.introEnd')}
       </p>
       {created && (
         <div className="callout" role="status" data-testid="api-key-created">
           <p>
-            New key <strong>{created.name}</strong>: copy it now, it will not be shown again.
+            {t('apiKeys.newKey')} <strong>{created.name}</strong>
+            {t('apiKeys.copyNow')}
           </p>
-          <code data-testid="api-key-value" style={{ wordBreak: 'break-all' }}>{created.key}</code>{' '}
+          <code data-testid="api-key-value" style={{ wordBreak: 'break-all' }}>
+            {created.key}
+          </code>{' '}
           <CopyButton text={created.key} testId="api-key-copy" />{' '}
           <button type="button" className="button button-small" onClick={() => setCreated(null)}>
-            Done
+            {t('apiKeys.done')}
           </button>
         </div>
       )}
       <form onSubmit={submit} className="inline-form" data-testid="api-key-form">
-        <Field label="Name" htmlFor="api-key-name" error={create.error ? describeError(create.error) : null}>
-          <input id="api-key-name" value={name} maxLength={200} onChange={(e) => setName(e.target.value)} data-testid="api-key-name" />
+        <Field
+          label={t('common.name')}
+          htmlFor="api-key-name"
+          error={create.error ? describeError(create.error) : null}
+        >
+          <input
+            id="api-key-name"
+            value={name}
+            maxLength={200}
+            onChange={(e) => setName(e.target.value)}
+            data-testid="api-key-name"
+          />
         </Field>
-        <Field label="Expires (optional)" htmlFor="api-key-expires">
-          <input id="api-key-expires" type="date" value={expires} onChange={(e) => setExpires(e.target.value)} data-testid="api-key-expires" />
+        <Field label={t('apiKeys.expiresOptional')} htmlFor="api-key-expires">
+          <input
+            id="api-key-expires"
+            type="date"
+            value={expires}
+            onChange={(e) => setExpires(e.target.value)}
+            data-testid="api-key-expires"
+          />
         </Field>
-        <button type="submit" className="button button-primary" disabled={!name.trim() || create.isPending} data-testid="api-key-create">
-          Create key
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={!name.trim() || create.isPending}
+          data-testid="api-key-create"
+        >
+          {t('apiKeys.create')}
         </button>
       </form>
       {keys.isPending ? (
@@ -72,30 +102,39 @@ export function ApiKeysSection() {
       ) : keys.isError ? (
         <ErrorBox error={keys.error} onRetry={() => void keys.refetch()} />
       ) : keys.data.length === 0 ? (
-        <p className="muted" data-testid="api-keys-empty">No API keys yet.</p>
+        <p className="muted" data-testid="api-keys-empty">
+          {t('apiKeys.none')}
+        </p>
       ) : (
         <table className="table">
           <thead>
             <tr>
-              <th>Name</th>
-              <th>Key</th>
-              <th>Created</th>
-              <th>Last used</th>
-              <th>Expires</th>
-              <th aria-label="Actions" />
+              <th>{t('common.name')}</th>
+              <th>{t('apiKeys.key')}</th>
+              <th>{t('apiKeys.created')}</th>
+              <th>{t('apiKeys.lastUsed')}</th>
+              <th>{t('apiKeys.expires')}</th>
+              <th aria-label={t('common.actions')} />
             </tr>
           </thead>
           <tbody>
             {keys.data.map((key) => (
               <tr key={key.id} data-testid="api-key-row">
                 <td>{key.name}</td>
-                <td><code>{key.prefix}…</code></td>
-                <td>{when(key.created_at)}</td>
-                <td>{when(key.last_used_at)}</td>
-                <td>{key.expires_at ? when(key.expires_at) : 'never'}</td>
                 <td>
-                  <button type="button" className="button button-small button-danger" onClick={() => setRevoking(key)} data-testid="api-key-revoke">
-                    Revoke
+                  <code>{key.prefix}…</code>
+                </td>
+                <td data-testid="api-key-created-at">{when(key.created_at)}</td>
+                <td>{when(key.last_used_at)}</td>
+                <td>{key.expires_at ? when(key.expires_at) : t('apiKeys.never')}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="button button-small button-danger"
+                    onClick={() => setRevoking(key)}
+                    data-testid="api-key-revoke"
+                  >
+                    {t('apiKeys.revoke')}
                   </button>
                 </td>
               </tr>
@@ -105,9 +144,9 @@ export function ApiKeysSection() {
       )}
       {revoking && (
         <ConfirmDialog
-          title="Revoke API key"
-          message={`Revoke "${revoking.name}"? Clients using it are refused from now on.`}
-          confirmLabel="Revoke"
+          title={t('apiKeys.revokeTitle')}
+          message={t('apiKeys.revokeMessage', { name: revoking.name })}
+          confirmLabel={t('apiKeys.revoke')}
           danger
           busy={revoke.isPending}
           onConfirm={() => revoke.mutate(revoking.id)}

@@ -11,6 +11,8 @@ import { MermaidDiagram } from '../chat/MermaidDiagram'
 import { workflowToMermaid } from './diagram'
 import { isActive, StatusBadge, when } from './status'
 import { parseWorkflowYaml } from './yamlModel'
+import { useTranslation } from 'react-i18next'
+import { formatNumber } from '../../i18n/format'
 
 const POLL_MS = 1000
 
@@ -31,9 +33,18 @@ function ThoughtTree({ thoughts }: { thoughts: WorkflowExecutionThought[] }) {
   )
 }
 
-function StateThoughts({ workflowId, executionId, state }: { workflowId: string; executionId: string; state: WorkflowExecutionState }) {
+function StateThoughts({
+  workflowId,
+  executionId,
+  state,
+}: {
+  workflowId: string
+  executionId: string
+  state: WorkflowExecutionState
+}) {
   const [open, setOpen] = useState(false)
-  const ids = (state.thoughts ?? []).map((t) => t.id)
+  const { t } = useTranslation()
+  const ids = (state.thoughts ?? []).map((th) => th.id)
   const thoughts = useQuery({
     queryKey: ['workflow-thoughts', executionId, state.id, ids.join(',')],
     queryFn: () => workflowsApi.thoughts(workflowId, executionId, ids),
@@ -42,16 +53,27 @@ function StateThoughts({ workflowId, executionId, state }: { workflowId: string;
   if (ids.length === 0) return null
   return (
     <details onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary className="small">Thoughts ({ids.length})</summary>
-      {thoughts.isLoading && <Spinner label="Loading thoughts…" />}
+      <summary className="small">{t('execution.thoughts', { n: formatNumber(ids.length) })}</summary>
+      {thoughts.isLoading && <Spinner label={t('execution.loadingThoughts')} />}
       <ErrorBox error={thoughts.error} />
       {thoughts.data && <ThoughtTree thoughts={thoughts.data} />}
     </details>
   )
 }
 
-function StateCard({ workflowId, executionId, state, editable }: { workflowId: string; executionId: string; state: WorkflowExecutionState; editable: boolean }) {
+function StateCard({
+  workflowId,
+  executionId,
+  state,
+  editable,
+}: {
+  workflowId: string
+  executionId: string
+  state: WorkflowExecutionState
+  editable: boolean
+}) {
   const toast = useToast()
+  const { t } = useTranslation()
   const queryClient = useQueryClient()
   // The states list may carry the output; otherwise it is read once the state has finished.
   const finished = state.status === 'Succeeded' || state.status === 'Failed'
@@ -68,7 +90,7 @@ function StateCard({ workflowId, executionId, state, editable }: { workflowId: s
     onSuccess: (_d, value) => {
       queryClient.setQueryData(key, { output: value })
       setDraft(null)
-      toast.info(`The output of “${state.name}” was changed.`)
+      toast.info(t('execution.outputChanged', { name: state.name }))
     },
     onError: (e) => toast.error(describeError(e)),
   })
@@ -80,17 +102,31 @@ function StateCard({ workflowId, executionId, state, editable }: { workflowId: s
         <StatusBadge status={state.status} testId="state-status" />
       </div>
       <div className="muted small">
-        {state.started_at ? `Started ${when(state.started_at)}` : 'Not started'}
-        {state.completed_at ? ` · finished ${when(state.completed_at)}` : ''}
+        {state.started_at ? t('execution.started', { when: when(state.started_at) }) : t('execution.notStarted')}
+        {state.completed_at ? t('execution.finished', { when: when(state.completed_at) }) : ''}
       </div>
       {draft != null ? (
         <div className="form" style={{ gap: '0.4rem' }}>
-          <textarea aria-label={`Output of ${state.name}`} rows={6} value={draft} onChange={(e) => setDraft(e.target.value)} data-testid="state-output-edit" />
+          <textarea
+            aria-label={t('execution.outputOf', { name: state.name })}
+            rows={6}
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            data-testid="state-output-edit"
+          />
           <div className="row">
-            <button type="button" className="button button-primary button-small" onClick={() => save.mutate(draft)} disabled={save.isPending} data-testid="state-output-save">
-              {save.isPending ? 'Saving…' : 'Save output'}
+            <button
+              type="button"
+              className="button button-primary button-small"
+              onClick={() => save.mutate(draft)}
+              disabled={save.isPending}
+              data-testid="state-output-save"
+            >
+              {save.isPending ? t('common.saving') : t('execution.saveOutput')}
             </button>
-            <button type="button" className="button button-small" onClick={() => setDraft(null)}>Cancel</button>
+            <button type="button" className="button button-small" onClick={() => setDraft(null)}>
+              {t('common.cancel')}
+            </button>
           </div>
         </div>
       ) : (
@@ -98,8 +134,14 @@ function StateCard({ workflowId, executionId, state, editable }: { workflowId: s
       )}
       {canEdit && draft == null && (
         <div className="row">
-          <button type="button" className="button button-small" onClick={() => setDraft(text ?? '')} aria-label={`Edit the output of ${state.name}`} data-testid="state-output-edit-start">
-            Edit output
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => setDraft(text ?? '')}
+            aria-label={t('execution.editOutputOf', { name: state.name })}
+            data-testid="state-output-edit-start"
+          >
+            {t('execution.editOutput')}
           </button>
         </div>
       )}
@@ -116,34 +158,59 @@ export function taskOf(config: Record<string, unknown> | null, stateId: string):
 }
 
 /** The approval panel of an interrupted run: the task the next state will do, editable, then resume. */
-function Approval({ workflowId, executionId, waiting, task, onDone }: { workflowId: string; executionId: string; waiting: string[]; task: string; onDone: () => void }) {
+function Approval({
+  workflowId,
+  executionId,
+  waiting,
+  task,
+  onDone,
+}: {
+  workflowId: string
+  executionId: string
+  waiting: string[]
+  task: string
+  onDone: () => void
+}) {
   const toast = useToast()
+  const { t } = useTranslation()
   const [text, setText] = useState(task)
   const resume = useMutation({
     // Only an edited task is sent: an empty body resumes with the task the YAML gives.
     mutationFn: () => workflowsApi.resume(workflowId, executionId, text !== task ? text : undefined),
     onSuccess: () => {
-      toast.info('Approved: the run continues.')
+      toast.info(t('execution.approved'))
       onDone()
     },
     onError: (e) => toast.error(describeError(e)),
   })
   const next = waiting.join(', ')
   return (
-    <section className="card approval form" aria-label="Approval" data-testid="approval-panel">
-      <h2 style={{ margin: 0 }}>Waiting for your approval{next ? `: “${next}” is next` : ''}</h2>
+    <section className="card approval form" aria-label={t('execution.approval')} data-testid="approval-panel">
+      <h2 style={{ margin: 0 }}>{next ? t('execution.waitingNext', { next }) : t('execution.waiting')}</h2>
       <p className="muted small" style={{ margin: 0 }}>
-        The next {waiting.length > 1 ? 'states run' : 'state runs'} only when you approve.{waiting.length <= 1 ? ' You may change its task first.' : ''} A
-        finished state’s output can be edited below before you continue.
+        {waiting.length > 1 ? t('execution.nextMany') : t('execution.nextOne')}
+        {waiting.length <= 1 ? t('execution.changeTask') : ''} {t('execution.editBelow')}
       </p>
       {waiting.length <= 1 && (
-        <Field label={next ? `Task for “${next}”` : 'Task for the next state'} htmlFor="approval-task">
-          <textarea id="approval-task" rows={5} value={text} onChange={(e) => setText(e.target.value)} data-testid="approval-task" />
+        <Field label={next ? t('execution.taskFor', { next }) : t('execution.taskForNext')} htmlFor="approval-task">
+          <textarea
+            id="approval-task"
+            rows={5}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            data-testid="approval-task"
+          />
         </Field>
       )}
       <div className="row">
-        <button type="button" className="button button-primary" onClick={() => resume.mutate()} disabled={resume.isPending} data-testid="approve-continue">
-          {resume.isPending ? 'Continuing…' : 'Approve and continue'}
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => resume.mutate()}
+          disabled={resume.isPending}
+          data-testid="approve-continue"
+        >
+          {resume.isPending ? t('execution.continuing') : t('execution.approve')}
         </button>
       </div>
     </section>
@@ -153,6 +220,7 @@ function Approval({ workflowId, executionId, waiting, task, onDone }: { workflow
 export default function ExecutionView() {
   const { workflowId = '', executionId = '' } = useParams()
   const toast = useToast()
+  const { t } = useTranslation()
   const queryClient = useQueryClient()
   const [confirmAbort, setConfirmAbort] = useState(false)
   const [after, setAfter] = useState(0)
@@ -171,13 +239,14 @@ export default function ExecutionView() {
   })
   // A finished run is read once more so the last state's status and output are not missed.
   useEffect(() => {
-    if (status && !isActive(status)) void queryClient.invalidateQueries({ queryKey: ['workflow-states', workflowId, executionId] })
+    if (status && !isActive(status))
+      void queryClient.invalidateQueries({ queryKey: ['workflow-states', workflowId, executionId] })
   }, [status, workflowId, executionId, queryClient])
 
   const abort = useMutation({
     mutationFn: () => workflowsApi.abort(workflowId, executionId),
     onSuccess: () => {
-      toast.info('The run was aborted.')
+      toast.info(t('execution.aborted'))
       setConfirmAbort(false)
       void execution.refetch()
       void states.refetch()
@@ -194,32 +263,55 @@ export default function ExecutionView() {
   }, [config, list])
   const waiting = execution.data?.waiting_states ?? []
 
-  if (execution.isLoading) return <Spinner label="Loading run…" />
+  if (execution.isLoading) return <Spinner label={t('execution.loadingRun')} />
   if (execution.error) return <ErrorBox error={execution.error} onRetry={() => void execution.refetch()} />
   const canAbort = status === 'In Progress' || status === 'Not Started' || status === 'Interrupted'
 
   return (
     <div className="page" style={{ maxWidth: 1300 }}>
       <PageHeader
-        title={`Run of ${workflow.data?.name ?? 'workflow'}`}
-        subtitle={<>Started {when(execution.data?.date)} · <StatusBadge status={status} testId="execution-status" /></>}
+        title={t('execution.runOf', { name: workflow.data?.name ?? t('execution.workflow') })}
+        subtitle={
+          <>
+            {t('execution.started', { when: when(execution.data?.date) })} ·{' '}
+            <StatusBadge status={status} testId="execution-status" />
+          </>
+        }
         actions={
           <>
-            <Link className="button" to={`/workflows/${encodeURIComponent(workflowId)}?tab=runs`}>All runs</Link>
+            <Link className="button" to={`/workflows/${encodeURIComponent(workflowId)}?tab=runs`}>
+              {t('execution.allRuns')}
+            </Link>
             {canAbort && (
-              <button type="button" className="button button-danger" onClick={() => setConfirmAbort(true)} data-testid="abort-run">
-                Abort
+              <button
+                type="button"
+                className="button button-danger"
+                onClick={() => setConfirmAbort(true)}
+                data-testid="abort-run"
+              >
+                {t('execution.abort')}
               </button>
             )}
           </>
         }
       />
-      {execution.data?.error && <div className="error-box" role="alert" data-testid="execution-error">{execution.data.error}</div>}
+      {execution.data?.error && (
+        <div className="error-box" role="alert" data-testid="execution-error">
+          {execution.data.error}
+        </div>
+      )}
       {execution.data?.output && status === 'Succeeded' && (
-        <section className="card" aria-label="Result"><h2>Result</h2><pre className="user-text" style={{ margin: 0 }} data-testid="execution-output">{execution.data.output}</pre></section>
+        <section className="card" aria-label={t('execution.result')}>
+          <h2>{t('execution.result')}</h2>
+          <pre className="user-text" style={{ margin: 0 }} data-testid="execution-output">
+            {execution.data.output}
+          </pre>
+        </section>
       )}
       {execution.data?.prompt && (
-        <div className="card small"><strong>Input:</strong> <span className="user-text">{execution.data.prompt}</span></div>
+        <div className="card small">
+          <strong>{t('execution.input')}</strong> <span className="user-text">{execution.data.prompt}</span>
+        </div>
       )}
       {status === 'Interrupted' && (
         <Approval
@@ -237,26 +329,32 @@ export default function ExecutionView() {
         />
       )}
       <div className="workflow-layout">
-        <section aria-label="States">
-          {states.isLoading && <Spinner label="Loading states…" />}
+        <section aria-label={t('execution.states')}>
+          {states.isLoading && <Spinner label={t('execution.loadingStates')} />}
           <ErrorBox error={states.error} onRetry={() => void states.refetch()} />
-          {states.data && list.length === 0 && <p className="muted">No state has started yet.</p>}
+          {states.data && list.length === 0 && <p className="muted">{t('execution.noState')}</p>}
           <ol className="list" style={{ padding: 0 }} data-testid="execution-states" aria-live="polite">
             {list.map((s) => (
-              <StateCard key={s.id} workflowId={workflowId} executionId={executionId} state={s} editable={status === 'Interrupted'} />
+              <StateCard
+                key={s.id}
+                workflowId={workflowId}
+                executionId={executionId}
+                state={s}
+                editable={status === 'Interrupted'}
+              />
             ))}
           </ol>
         </section>
-        <section className="card" aria-label="Diagram of the run">
-          <h2>Diagram</h2>
-          {diagram ? <MermaidDiagram code={diagram} /> : <p className="muted small">No diagram for this workflow.</p>}
+        <section className="card" aria-label={t('execution.diagramOf')}>
+          <h2>{t('execution.diagram')}</h2>
+          {diagram ? <MermaidDiagram code={diagram} /> : <p className="muted small">{t('execution.noDiagram')}</p>}
         </section>
       </div>
       {confirmAbort && (
         <ConfirmDialog
-          title="Abort this run?"
-          message="The state that is running stops and no further state runs. This cannot be undone."
-          confirmLabel="Abort run"
+          title={t('execution.abortTitle')}
+          message={t('execution.abortMessage')}
+          confirmLabel={t('execution.abortRun')}
           danger
           busy={abort.isPending}
           onConfirm={() => abort.mutate()}

@@ -11,6 +11,8 @@ import { workflowToMermaid } from './diagram'
 import { YamlEditor, type YamlEditorHandle } from './YamlEditor'
 import { YamlHistory } from './YamlHistory'
 import { parseWorkflowYaml, serverProblems, validationProblems, type EditorProblem } from './yamlModel'
+import { useTranslation } from 'react-i18next'
+import i18n from '../../i18n'
 
 /** The value once it has stopped changing for `ms`. */
 function useSettled<T>(value: T, ms: number): T {
@@ -67,10 +69,10 @@ type Errors = Partial<Record<'name' | 'description' | 'project' | 'yaml', string
 
 export function validateForm(v: WorkflowFormValues): Errors {
   const e: Errors = {}
-  if (!v.name.trim()) e.name = 'Give the workflow a name.'
-  if (!v.description.trim()) e.description = 'Say in a few words what the workflow does.'
-  if (!v.project.trim()) e.project = 'Choose a project.'
-  if (!v.yaml.trim()) e.yaml = 'The YAML is empty.'
+  if (!v.name.trim()) e.name = i18n.t('workflowForm.nameNeeded')
+  if (!v.description.trim()) e.description = i18n.t('workflowForm.descriptionNeeded')
+  if (!v.project.trim()) e.project = i18n.t('dsCreate.chooseProject')
+  if (!v.yaml.trim()) e.yaml = i18n.t('workflowForm.yamlEmpty')
   return e
 }
 
@@ -94,6 +96,7 @@ interface Props {
 /** Name, project, sharing and the YAML with its problems in place, beside a diagram of the states. */
 export function WorkflowForm({ initial, history, editing, readOnly, onSave }: Props) {
   const { me } = useAuth()
+  const { t } = useTranslation()
   const projects = userProjects(me)
   const [values, setValues] = useState(initial)
   const [errors, setErrors] = useState<Errors>({})
@@ -160,51 +163,106 @@ export function WorkflowForm({ initial, history, editing, readOnly, onSave }: Pr
     <form className="workflow-layout" onSubmit={submit} noValidate data-testid="workflow-form">
       <div className="form card">
         <div className="grid-2">
-          <Field label="Name" htmlFor="wf-name" error={errors.name}>
-            <input id="wf-name" value={values.name} onChange={(e) => set('name', e.target.value)} readOnly={readOnly} maxLength={200} data-testid="workflow-name" />
+          <Field label={t('common.name')} htmlFor="wf-name" error={errors.name}>
+            <input
+              id="wf-name"
+              value={values.name}
+              onChange={(e) => set('name', e.target.value)}
+              readOnly={readOnly}
+              maxLength={200}
+              data-testid="workflow-name"
+            />
           </Field>
-          <Field label="Project" htmlFor="wf-project" error={errors.project}>
+          <Field label={t('projects.project')} htmlFor="wf-project" error={errors.project}>
             {projects.length > 0 && !editing && !readOnly ? (
-              <select id="wf-project" value={values.project} onChange={(e) => set('project', e.target.value)} data-testid="workflow-project-select">
+              <select
+                id="wf-project"
+                value={values.project}
+                onChange={(e) => set('project', e.target.value)}
+                data-testid="workflow-project-select"
+              >
                 {!projects.includes(values.project) && <option value={values.project}>{values.project}</option>}
-                {projects.map((p) => <option key={p} value={p}>{p}</option>)}
+                {projects.map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                  </option>
+                ))}
               </select>
             ) : (
-              <input id="wf-project" value={values.project} readOnly={editing || readOnly} onChange={(e) => set('project', e.target.value)} />
+              <input
+                id="wf-project"
+                value={values.project}
+                readOnly={editing || readOnly}
+                onChange={(e) => set('project', e.target.value)}
+              />
             )}
           </Field>
         </div>
-        <Field label="Description" htmlFor="wf-description" error={errors.description}>
-          <input id="wf-description" value={values.description} onChange={(e) => set('description', e.target.value)} readOnly={readOnly} data-testid="workflow-description" />
+        <Field label={t('common.description')} htmlFor="wf-description" error={errors.description}>
+          <input
+            id="wf-description"
+            value={values.description}
+            onChange={(e) => set('description', e.target.value)}
+            readOnly={readOnly}
+            data-testid="workflow-description"
+          />
         </Field>
-        <Field label="YAML" htmlFor="wf-yaml" error={errors.yaml} hint={readOnly ? undefined : <span id="wf-yaml-hint">Tab indents; press Esc then Tab to leave the editor. Problems appear next to their line.</span>}>
-          <YamlEditor ref={editor} id="wf-yaml" label="Workflow YAML" value={values.yaml} onChange={(v) => set('yaml', v)} problems={problems} readOnly={readOnly} describedBy={readOnly ? undefined : 'wf-yaml-hint'} />
+        <Field
+          label="YAML"
+          htmlFor="wf-yaml"
+          error={errors.yaml}
+          hint={readOnly ? undefined : <span id="wf-yaml-hint">{t('workflowForm.yamlHint')}</span>}
+        >
+          <YamlEditor
+            ref={editor}
+            id="wf-yaml"
+            label={t('workflowForm.yamlLabel')}
+            value={values.yaml}
+            onChange={(v) => set('yaml', v)}
+            problems={problems}
+            readOnly={readOnly}
+            describedBy={readOnly ? undefined : 'wf-yaml-hint'}
+          />
         </Field>
         {!readOnly && (
           <label className="checkbox">
-            <input type="checkbox" checked={values.shared} onChange={(e) => set('shared', e.target.checked)} data-testid="workflow-shared" />
-            Share with everyone in the project
+            <input
+              type="checkbox"
+              checked={values.shared}
+              onChange={(e) => set('shared', e.target.checked)}
+              data-testid="workflow-shared"
+            />
+            {t('assistantEditor.share')}
           </label>
         )}
         <ErrorBox error={saveError} />
-        <YamlHistory versions={history ?? []} current={values.yaml} onOpen={readOnly ? undefined : (yaml) => set('yaml', yaml)} />
+        <YamlHistory
+          versions={history ?? []}
+          current={values.yaml}
+          onOpen={readOnly ? undefined : (yaml) => set('yaml', yaml)}
+        />
         {!readOnly && (
           <div className="row" style={{ justifyContent: 'flex-end' }}>
-            <Link className="button" to="/workflows">Cancel</Link>
+            <Link className="button" to="/workflows">
+              {t('common.cancel')}
+            </Link>
             <button type="submit" className="button button-primary" disabled={saving} data-testid="workflow-save">
-              {saving ? 'Saving…' : editing ? 'Save changes' : 'Create workflow'}
+              {saving ? t('common.saving') : editing ? t('common.saveChanges') : t('workflowForm.create')}
             </button>
           </div>
         )}
       </div>
-      <section className="card" aria-label="Diagram of the states" data-testid="workflow-diagram-panel">
-        <h2>States</h2>
+      <section className="card" aria-label={t('workflowForm.diagramOf')} data-testid="workflow-diagram-panel">
+        <h2>{t('execution.states')}</h2>
         {diagram ? (
           <MermaidDiagram code={diagram} />
         ) : (
-          <p className="muted small">The diagram appears once the YAML has a <code>states</code> list.</p>
+          <p className="muted small">
+            {t('workflowForm.diagramAppears')} <code>states</code>
+            {t('workflowForm.diagramAppearsEnd')}
+          </p>
         )}
-        {parsed.problems.length > 0 && diagram && <p className="muted small">Showing the last YAML that parsed.</p>}
+        {parsed.problems.length > 0 && diagram && <p className="muted small">{t('workflowForm.lastParsed')}</p>}
       </section>
     </form>
   )

@@ -38,7 +38,13 @@ describe('workflows list', () => {
       'GET /v1/workflows': ({ url }) => {
         queries.push(url.searchParams)
         const page = Number(url.searchParams.get('page'))
-        const data = Array.from({ length: page === 0 ? 12 : 3 }, (_, i) => ({ id: `w${page}-${i}`, name: `Flow ${page}-${i}`, project: 'demo', shared: i === 0, created_by: { user_id: 'u1', name: 'Ada' } }))
+        const data = Array.from({ length: page === 0 ? 12 : 3 }, (_, i) => ({
+          id: `w${page}-${i}`,
+          name: `Flow ${page}-${i}`,
+          project: 'demo',
+          shared: i === 0,
+          created_by: { user_id: 'u1', name: 'Ada' },
+        }))
         return json({ data, pagination: { page, per_page: 12, total: 15 } })
       },
       'DELETE /v1/workflows/w0-1': () => json({ message: 'deleted' }),
@@ -55,12 +61,16 @@ describe('workflows list', () => {
 
     await user.click(screen.getByTestId('workflow-scope-shared'))
     await user.type(screen.getByTestId('workflow-search'), 'rev')
-    await waitFor(() => expect(JSON.parse(queries.at(-1)?.get('filters') ?? '{}')).toEqual({ search: 'rev', shared: true }))
+    await waitFor(() =>
+      expect(JSON.parse(queries.at(-1)?.get('filters') ?? '{}')).toEqual({ search: 'rev', shared: true }),
+    )
     expect(queries.at(-1)?.get('filter_by_user')).toBe('false')
     expect(queries.at(-1)?.get('page')).toBe('0')
 
     await user.click(screen.getByTestId('workflow-scope-project'))
-    await waitFor(() => expect(JSON.parse(queries.at(-1)?.get('filters') ?? '{}')).toEqual({ search: 'rev', project: ['demo'] }))
+    await waitFor(() =>
+      expect(JSON.parse(queries.at(-1)?.get('filters') ?? '{}')).toEqual({ search: 'rev', project: ['demo'] }),
+    )
 
     await user.click(screen.getByTestId('workflow-scope-mine'))
     await user.clear(screen.getByTestId('workflow-search'))
@@ -78,17 +88,48 @@ describe('workflow editor', () => {
     const saved: unknown[] = []
     installFakeApi({
       ...base,
-      'GET /v1/workflows/prebuilt': () => json([{ slug: 'code-review', name: 'Code review', description: 'Review a merge request', project: '', yaml_config: TEMPLATE_YAML }]),
+      'GET /v1/workflows/prebuilt': () =>
+        json([
+          {
+            slug: 'code-review',
+            name: 'Code review',
+            description: 'Review a merge request',
+            project: '',
+            yaml_config: TEMPLATE_YAML,
+          },
+        ]),
       'GET /v1/workflows': () => json({ data: [], pagination: { page: 0, per_page: 12, total: 0 } }),
       'POST /v1/workflows': ({ body }) => {
         const yaml = (body as { yaml_config: string }).yaml_config
         if (yaml.includes('state_id: summary')) {
-          return json({ error: { message: 'Invalid YAML config was provided:', details: { error_type: 'cross_reference_validation', errors: [{ message: "'next' references undefined 'summary' state", line: 8, where: "'review' state" }] }, help: 'Fix the YAML at the line given.' } }, 400)
+          return json(
+            {
+              error: {
+                message: 'Invalid YAML config was provided:',
+                details: {
+                  error_type: 'cross_reference_validation',
+                  errors: [
+                    { message: "'next' references undefined 'summary' state", line: 8, where: "'review' state" },
+                  ],
+                },
+                help: 'Fix the YAML at the line given.',
+              },
+            },
+            400,
+          )
         }
         saved.push(body)
         return json({ id: 'w9', name: 'Code review', project: 'demo' })
       },
-      'GET /v1/workflows/id/w9': () => json({ id: 'w9', name: 'Code review', project: 'demo', description: 'Review a merge request', yaml_config: TEMPLATE_YAML.replace('summary', 'end'), created_by: { user_id: 'u1' } }),
+      'GET /v1/workflows/id/w9': () =>
+        json({
+          id: 'w9',
+          name: 'Code review',
+          project: 'demo',
+          description: 'Review a merge request',
+          yaml_config: TEMPLATE_YAML.replace('summary', 'end'),
+          created_by: { user_id: 'u1' },
+        }),
     })
     renderWithApp(
       <Routes>
@@ -125,7 +166,13 @@ describe('workflow editor', () => {
 
     await user.click(screen.getByTestId('workflow-save'))
     await waitFor(() => expect(saved).toHaveLength(1))
-    expect(saved[0]).toMatchObject({ name: 'Code review', project: 'demo', description: 'Review a merge request', mode: 'Sequential', shared: false })
+    expect(saved[0]).toMatchObject({
+      name: 'Code review',
+      project: 'demo',
+      description: 'Review a merge request',
+      mode: 'Sequential',
+      shared: false,
+    })
     expect(await screen.findByTestId('tab-runs')).toBeInTheDocument()
   })
 })
@@ -138,14 +185,28 @@ describe('YAML history', () => {
       ...base,
       'GET /v1/workflows/id/w7': () =>
         json({
-          id: 'w7', name: 'Reviewed', project: 'demo', description: 'd', yaml_config: current, user_abilities: ['read', 'write', 'delete'],
+          id: 'w7',
+          name: 'Reviewed',
+          project: 'demo',
+          description: 'd',
+          yaml_config: current,
+          user_abilities: ['read', 'write', 'delete'],
           yaml_config_history: [
             { yaml_config: current, date: '2026-12-06T11:00:00Z', created_by: { name: 'Ada' } },
-            { yaml_config: current.replace('Review code.', 'Review the code carefully.'), date: '2026-12-06T10:00:00Z', created_by: { name: 'Ada' } },
+            {
+              yaml_config: current.replace('Review code.', 'Review the code carefully.'),
+              date: '2026-12-06T10:00:00Z',
+              created_by: { name: 'Ada' },
+            },
           ],
         }),
     })
-    renderWithApp(<Routes><Route path="/workflows/:workflowId" element={<WorkflowDetail />} /></Routes>, '/workflows/w7')
+    renderWithApp(
+      <Routes>
+        <Route path="/workflows/:workflowId" element={<WorkflowDetail />} />
+      </Routes>,
+      '/workflows/w7',
+    )
     const history = await screen.findByTestId('yaml-history')
     const user = userEvent.setup()
     await user.click(within(history).getByText('YAML history'))
@@ -157,19 +218,44 @@ describe('YAML history', () => {
     expect(diff).toHaveTextContent('- system_prompt: Review the code carefully.')
     expect(diff).toHaveTextContent('+ system_prompt: Review code.')
     await user.click(within(older).getByTestId('yaml-version-open'))
-    expect(screen.getByTestId('workflow-yaml')).toHaveValue(current.replace('Review code.', 'Review the code carefully.'))
+    expect(screen.getByTestId('workflow-yaml')).toHaveValue(
+      current.replace('Review code.', 'Review the code carefully.'),
+    )
   })
 })
 
 describe('a workflow shared with a plain user', () => {
   it('is shown read-only, and can still be run', async () => {
     setToken('t')
-    const plain = { ...me, is_admin: false, applications_admin: [], projects: [{ name: 'demo', is_project_admin: false, is_default: true }] }
+    const plain = {
+      ...me,
+      is_admin: false,
+      applications_admin: [],
+      projects: [{ name: 'demo', is_project_admin: false, is_default: true }],
+    }
     const { calls } = installFakeApi({
       'GET /v1/config': () => json({}),
       'GET /v1/user': () => json(plain),
-      'GET /v1/workflows/id/w5': () => json({ id: 'w5', name: 'Team flow', project: 'demo', shared: true, description: 'Shared', yaml_config: TEMPLATE_YAML, created_by: { user_id: 'someone' }, user_abilities: ['read'] }),
-      'POST /v1/workflows/w5/executions': () => json({ id: 'e5', execution_id: 'e5', workflow_id: 'w5', overall_status: 'In Progress', date: '2026-12-06T10:00:00Z', prompt: 'hi' }),
+      'GET /v1/workflows/id/w5': () =>
+        json({
+          id: 'w5',
+          name: 'Team flow',
+          project: 'demo',
+          shared: true,
+          description: 'Shared',
+          yaml_config: TEMPLATE_YAML,
+          created_by: { user_id: 'someone' },
+          user_abilities: ['read'],
+        }),
+      'POST /v1/workflows/w5/executions': () =>
+        json({
+          id: 'e5',
+          execution_id: 'e5',
+          workflow_id: 'w5',
+          overall_status: 'In Progress',
+          date: '2026-12-06T10:00:00Z',
+          prompt: 'hi',
+        }),
     })
     renderWithApp(
       <Routes>
@@ -178,7 +264,9 @@ describe('a workflow shared with a plain user', () => {
       </Routes>,
       '/workflows/w5',
     )
-    expect(await screen.findByText(/Only its author or a project administrator can change this workflow/)).toBeInTheDocument()
+    expect(
+      await screen.findByText(/Only its author or a project administrator can change this workflow/),
+    ).toBeInTheDocument()
     expect(screen.getByTestId('workflow-yaml')).toHaveAttribute('readonly')
     expect(screen.getByTestId('workflow-name')).toHaveAttribute('readonly')
     expect(screen.queryByTestId('workflow-save')).toBeNull()
@@ -200,12 +288,64 @@ describe('run view', () => {
     let status = 'Interrupted'
     const { calls } = installFakeApi({
       ...base,
-      'GET /v1/workflows/id/w1': () => json({ id: 'w1', name: 'Triage', project: 'demo', yaml_config: 'states:\n  - id: read\n    assistant_id: a\n    next: {state_id: decide}\n  - id: decide\n    assistant_id: a\n    interrupt_before: true\n    task: Decide the priority.\n    next: {state_id: end}\n' }),
-      'GET /v1/workflows/w1/executions/e1': () => json({ id: 'e1', execution_id: 'e1', workflow_id: 'w1', overall_status: status, date: '2026-12-06T10:00:00Z', prompt: 'PROJ-1', created_by: { user_id: 'u1' }, waiting_states: status === 'Interrupted' ? ['decide'] : [] }),
-      'GET /v1/workflows/w1/executions/e1/states': () => json({ data: [{ id: 'st1', execution_id: 'e1', name: 'read', status: 'Succeeded', started_at: '2026-12-06T10:00:01Z', completed_at: '2026-12-06T10:00:02Z', thoughts: [{ id: 't1', execution_state_id: 'st1', author_name: 'reader', author_type: 'Assistant', date: '2026-12-06T10:00:01Z' }] }], pagination: { total: 1 } }),
+      'GET /v1/workflows/id/w1': () =>
+        json({
+          id: 'w1',
+          name: 'Triage',
+          project: 'demo',
+          yaml_config:
+            'states:\n  - id: read\n    assistant_id: a\n    next: {state_id: decide}\n  - id: decide\n    assistant_id: a\n    interrupt_before: true\n    task: Decide the priority.\n    next: {state_id: end}\n',
+        }),
+      'GET /v1/workflows/w1/executions/e1': () =>
+        json({
+          id: 'e1',
+          execution_id: 'e1',
+          workflow_id: 'w1',
+          overall_status: status,
+          date: '2026-12-06T10:00:00Z',
+          prompt: 'PROJ-1',
+          created_by: { user_id: 'u1' },
+          waiting_states: status === 'Interrupted' ? ['decide'] : [],
+        }),
+      'GET /v1/workflows/w1/executions/e1/states': () =>
+        json({
+          data: [
+            {
+              id: 'st1',
+              execution_id: 'e1',
+              name: 'read',
+              status: 'Succeeded',
+              started_at: '2026-12-06T10:00:01Z',
+              completed_at: '2026-12-06T10:00:02Z',
+              thoughts: [
+                {
+                  id: 't1',
+                  execution_state_id: 'st1',
+                  author_name: 'reader',
+                  author_type: 'Assistant',
+                  date: '2026-12-06T10:00:01Z',
+                },
+              ],
+            },
+          ],
+          pagination: { total: 1 },
+        }),
       'GET /v1/workflows/w1/executions/e1/states/st1/output': () => json({ output: 'Ticket PROJ-1 is about login.' }),
-      'POST /v1/workflows/w1/executions/e1/thoughts': () => json([{ id: 't1', execution_state_id: 'st1', author_name: 'reader', author_type: 'Assistant', input_text: 'Read PROJ-1', content: 'It is about login.', date: '2026-12-06T10:00:01Z', children: [] }]),
-      'PUT /v1/workflows/w1/executions/e1/states/st1/output': () => json({ id: 'st1', execution_id: 'e1', name: 'read', status: 'Succeeded' }),
+      'POST /v1/workflows/w1/executions/e1/thoughts': () =>
+        json([
+          {
+            id: 't1',
+            execution_state_id: 'st1',
+            author_name: 'reader',
+            author_type: 'Assistant',
+            input_text: 'Read PROJ-1',
+            content: 'It is about login.',
+            date: '2026-12-06T10:00:01Z',
+            children: [],
+          },
+        ]),
+      'PUT /v1/workflows/w1/executions/e1/states/st1/output': () =>
+        json({ id: 'st1', execution_id: 'e1', name: 'read', status: 'Succeeded' }),
       'PUT /v1/workflows/w1/executions/e1/resume': () => {
         status = 'In Progress'
         return json({ message: 'Workflow execution has been resumed' })
@@ -236,8 +376,12 @@ describe('run view', () => {
     await user.clear(edit)
     await user.type(edit, 'Ticket PROJ-1: login fails for everyone.')
     await user.click(within(state).getByTestId('state-output-save'))
-    expect(await within(state).findByTestId('state-output')).toHaveTextContent('Ticket PROJ-1: login fails for everyone.')
-    expect(calls.find((c) => c.path.endsWith('/states/st1/output') && c.method === 'PUT')?.body).toEqual({ output: 'Ticket PROJ-1: login fails for everyone.' })
+    expect(await within(state).findByTestId('state-output')).toHaveTextContent(
+      'Ticket PROJ-1: login fails for everyone.',
+    )
+    expect(calls.find((c) => c.path.endsWith('/states/st1/output') && c.method === 'PUT')?.body).toEqual({
+      output: 'Ticket PROJ-1: login fails for everyone.',
+    })
 
     const panel = screen.getByTestId('approval-panel')
     expect(panel).toHaveTextContent('“decide” is next')
@@ -262,19 +406,48 @@ describe('runs of a workflow', () => {
   it('lists runs with their status and deletes a finished one', async () => {
     setToken('t')
     let runs = [
-      { id: 'e2', execution_id: 'e2', workflow_id: 'w1', overall_status: 'In Progress', date: '2026-12-06T10:05:00Z', prompt: 'second', created_by: { name: 'Ada' } },
-      { id: 'e1', execution_id: 'e1', workflow_id: 'w1', overall_status: 'Succeeded', date: '2026-12-06T10:00:00Z', prompt: 'first', created_by: { name: 'Ada' } },
+      {
+        id: 'e2',
+        execution_id: 'e2',
+        workflow_id: 'w1',
+        overall_status: 'In Progress',
+        date: '2026-12-06T10:05:00Z',
+        prompt: 'second',
+        created_by: { name: 'Ada' },
+      },
+      {
+        id: 'e1',
+        execution_id: 'e1',
+        workflow_id: 'w1',
+        overall_status: 'Succeeded',
+        date: '2026-12-06T10:00:00Z',
+        prompt: 'first',
+        created_by: { name: 'Ada' },
+      },
     ]
     const { calls } = installFakeApi({
       ...base,
-      'GET /v1/workflows/id/w1': () => json({ id: 'w1', name: 'Triage', project: 'demo', yaml_config: TEMPLATE_YAML, user_abilities: ['read', 'write', 'delete'] }),
-      'GET /v1/workflows/w1/executions': () => json({ data: runs, pagination: { page: 0, per_page: 10, total: runs.length } }),
+      'GET /v1/workflows/id/w1': () =>
+        json({
+          id: 'w1',
+          name: 'Triage',
+          project: 'demo',
+          yaml_config: TEMPLATE_YAML,
+          user_abilities: ['read', 'write', 'delete'],
+        }),
+      'GET /v1/workflows/w1/executions': () =>
+        json({ data: runs, pagination: { page: 0, per_page: 10, total: runs.length } }),
       'DELETE /v1/workflows/w1/executions/e1': () => {
         runs = runs.filter((r) => r.id !== 'e1')
         return json({ message: 'Execution removed' })
       },
     })
-    renderWithApp(<Routes><Route path="/workflows/:workflowId" element={<WorkflowDetail />} /></Routes>, '/workflows/w1?tab=runs')
+    renderWithApp(
+      <Routes>
+        <Route path="/workflows/:workflowId" element={<WorkflowDetail />} />
+      </Routes>,
+      '/workflows/w1?tab=runs',
+    )
     const rows = await screen.findAllByTestId('execution-row')
     expect(rows).toHaveLength(2)
     expect(rows[0]).toHaveTextContent('In Progress')

@@ -10,6 +10,7 @@ import { ConfirmDialog, Dialog } from '../../components/Dialog'
 import { EmptyState, ErrorBox, PageHeader, Pager, Spinner } from '../../components/ui'
 import { useToast } from '../../components/Toasts'
 import { canEditWorkflow, templateKey } from './access'
+import { useTranslation } from 'react-i18next'
 
 const SCOPES: { id: WorkflowScope; label: string }[] = [
   { id: 'mine', label: 'Mine' },
@@ -20,35 +21,55 @@ const SCOPES: { id: WorkflowScope; label: string }[] = [
 /** Picks a prebuilt template or a blank workflow, then opens the editor with it. */
 function NewWorkflowDialog({ onClose }: { onClose: () => void }) {
   const navigate = useNavigate()
-  const templates = useQuery({ queryKey: ['workflow-templates'], queryFn: workflowsApi.prebuilt, staleTime: 5 * 60_000 })
+  const templates = useQuery({
+    queryKey: ['workflow-templates'],
+    queryFn: workflowsApi.prebuilt,
+    staleTime: 5 * 60_000,
+  })
   const [filter, setFilter] = useState('')
-  const shown = (templates.data ?? []).filter((t) => `${t.name} ${t.description ?? ''}`.toLowerCase().includes(filter.trim().toLowerCase()))
+  const { t } = useTranslation()
+  const shown = (templates.data ?? []).filter((tpl) =>
+    `${tpl.name} ${tpl.description ?? ''}`.toLowerCase().includes(filter.trim().toLowerCase()),
+  )
   return (
-    <Dialog title="New workflow" onClose={onClose} wide testId="new-workflow-dialog">
+    <Dialog title={t('workflows.newTitle')} onClose={onClose} wide testId="new-workflow-dialog">
       <div className="row">
-        <button type="button" className="button button-primary" onClick={() => navigate('/workflows/new')} data-testid="blank-workflow">
-          Start from a blank workflow
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => navigate('/workflows/new')}
+          data-testid="blank-workflow"
+        >
+          {t('workflows.blank')}
         </button>
-        <span className="muted small">or start from a template:</span>
+        <span className="muted small">{t('workflows.orTemplate')}</span>
       </div>
-      <input type="search" placeholder="Search templates" aria-label="Search templates" value={filter} onChange={(e) => setFilter(e.target.value)} />
-      {templates.isLoading && <Spinner label="Loading templates…" />}
+      <input
+        type="search"
+        placeholder={t('workflows.searchTemplates')}
+        aria-label={t('workflows.searchTemplates')}
+        value={filter}
+        onChange={(e) => setFilter(e.target.value)}
+      />
+      {templates.isLoading && <Spinner label={t('workflows.loadingTemplates')} />}
       <ErrorBox error={templates.error} onRetry={() => void templates.refetch()} />
-      {templates.data?.length === 0 && <p className="muted">No templates are installed.</p>}
+      {templates.data?.length === 0 && <p className="muted">{t('workflows.noTemplates')}</p>}
       <ul className="card-grid" style={{ listStyle: 'none', padding: 0, margin: 0 }} data-testid="template-list">
-        {shown.map((t) => (
-          <li key={templateKey(t)} className="card">
-            <h3>{t.name}</h3>
-            <p className="muted small" style={{ margin: 0 }}>{t.description}</p>
+        {shown.map((tpl) => (
+          <li key={templateKey(tpl)} className="card">
+            <h3>{tpl.name}</h3>
+            <p className="muted small" style={{ margin: 0 }}>
+              {tpl.description}
+            </p>
             <div className="card-actions">
               <button
                 type="button"
                 className="button button-small"
-                onClick={() => navigate(`/workflows/new?template=${encodeURIComponent(templateKey(t))}`)}
+                onClick={() => navigate(`/workflows/new?template=${encodeURIComponent(templateKey(tpl))}`)}
                 data-testid="use-template"
-                aria-label={`Use template ${t.name}`}
+                aria-label={t('workflows.useTemplateNamed', { name: tpl.name })}
               >
-                Use template
+                {t('workflows.useTemplate')}
               </button>
             </div>
           </li>
@@ -61,6 +82,9 @@ function NewWorkflowDialog({ onClose }: { onClose: () => void }) {
 export default function WorkflowsPage() {
   const { me } = useAuth()
   const toast = useToast()
+  const { t } = useTranslation()
+  const scopeLabel = (id: WorkflowScope) =>
+    id === 'mine' ? t('integrations.mine') : id === 'project' ? t('projects.project') : t('workflows.sharedWithMe')
   const queryClient = useQueryClient()
   const projects = userProjects(me)
   const [scope, setScope] = useState<WorkflowScope>('mine')
@@ -81,7 +105,7 @@ export default function WorkflowsPage() {
   const remove = useMutation({
     mutationFn: (wf: Workflow) => workflowsApi.remove(wf.id!),
     onSuccess: (_d, wf) => {
-      toast.info(`“${wf.name}” was deleted.`)
+      toast.info(t('assistants.deleted', { name: wf.name }))
       setDeleting(null)
       void queryClient.invalidateQueries({ queryKey: ['workflows'] })
     },
@@ -92,15 +116,20 @@ export default function WorkflowsPage() {
   return (
     <div className="page">
       <PageHeader
-        title="Workflows"
-        subtitle="Chain assistants, tools and small steps in YAML, run them, and approve a step before it runs."
+        title={t('nav.workflows')}
+        subtitle={t('workflows.subtitle')}
         actions={
-          <button type="button" className="button button-primary" onClick={() => setCreating(true)} data-testid="new-workflow">
-            + New workflow
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => setCreating(true)}
+            data-testid="new-workflow"
+          >
+            {t('workflows.new')}
           </button>
         }
       />
-      <div className="tabs" role="tablist" aria-label="Which workflows">
+      <div className="tabs" role="tablist" aria-label={t('workflows.which')}>
         {SCOPES.map((s) => (
           <button
             key={s.id}
@@ -114,7 +143,7 @@ export default function WorkflowsPage() {
             }}
             data-testid={`workflow-scope-${s.id}`}
           >
-            {s.label}
+            {scopeLabel(s.id)}
           </button>
         ))}
       </div>
@@ -122,8 +151,8 @@ export default function WorkflowsPage() {
         <input
           type="search"
           className="search"
-          placeholder="Search workflows"
-          aria-label="Search workflows"
+          placeholder={t('workflows.search')}
+          aria-label={t('workflows.search')}
           value={search}
           onChange={(e) => {
             setSearch(e.target.value)
@@ -132,54 +161,93 @@ export default function WorkflowsPage() {
           data-testid="workflow-search"
         />
         {scope === 'project' && projects.length > 0 && (
-          <select aria-label="Project" value={project} onChange={(e) => { setProject(e.target.value); setPage(0) }} style={{ width: 'auto' }} data-testid="workflow-project">
-            {projects.map((p) => <option key={p} value={p}>{p}</option>)}
+          <select
+            aria-label={t('projects.project')}
+            value={project}
+            onChange={(e) => {
+              setProject(e.target.value)
+              setPage(0)
+            }}
+            style={{ width: 'auto' }}
+            data-testid="workflow-project"
+          >
+            {projects.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
           </select>
         )}
       </div>
       {list.isLoading && <Spinner />}
       <ErrorBox error={list.error} onRetry={() => void list.refetch()} />
-      {list.data && items.length === 0 && (
-        search.trim() ? (
-          <p className="muted">No workflow matches “{search.trim()}”.</p>
+      {list.data &&
+        items.length === 0 &&
+        (search.trim() ? (
+          <p className="muted">{t('workflows.noMatch', { search: search.trim() })}</p>
         ) : (
           <EmptyState
-            title={scope === 'shared' ? 'Nothing shared with you yet' : 'No workflows yet'}
-            action={<button type="button" className="button button-primary" onClick={() => setCreating(true)}>Create a workflow</button>}
+            title={scope === 'shared' ? t('workflows.nothingShared') : t('workflows.none')}
+            action={
+              <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+                {t('workflows.create')}
+              </button>
+            }
           >
-            Start from a template (code review, ticket triage, release notes…) or from a blank YAML.
+            {t('workflows.noneText')}
           </EmptyState>
-        )
-      )}
+        ))}
       <ul className="card-grid" style={{ listStyle: 'none', padding: 0, margin: 0 }} data-testid="workflow-list">
         {items.map((wf) => (
           <li key={wf.id ?? wf.name} className="card" data-testid="workflow-card">
-            <h3><Link to={`/workflows/${wf.id}`}>{wf.name}</Link></h3>
-            <p className="muted small" style={{ margin: 0 }}>{wf.description}</p>
+            <h3>
+              <Link to={`/workflows/${wf.id}`}>{wf.name}</Link>
+            </h3>
+            <p className="muted small" style={{ margin: 0 }}>
+              {wf.description}
+            </p>
             <div className="chips" style={{ marginTop: '0.5rem' }}>
               <span className="badge">{wf.project}</span>
-              {wf.shared && <span className="badge badge-info">shared</span>}
-              {wf.created_by?.name && <span className="badge">by {wf.created_by.name}</span>}
+              {wf.shared && <span className="badge badge-info">{t('assistants.shared')}</span>}
+              {wf.created_by?.name && <span className="badge">{t('workflows.by', { name: wf.created_by.name })}</span>}
             </div>
             <div className="card-actions">
-              <Link className="button button-primary button-small" to={`/workflows/${wf.id}?tab=runs`}>Runs</Link>
-              <Link className="button button-small" to={`/workflows/${wf.id}`}>{canEditWorkflow(me, wf) ? 'Edit' : 'View'}</Link>
+              <Link className="button button-primary button-small" to={`/workflows/${wf.id}?tab=runs`}>
+                {t('workflows.runs')}
+              </Link>
+              <Link className="button button-small" to={`/workflows/${wf.id}`}>
+                {canEditWorkflow(me, wf) ? t('message.edit') : t('workflows.view')}
+              </Link>
               {canEditWorkflow(me, wf) && (
-                <button type="button" className="button button-small" onClick={() => setDeleting(wf)} aria-label={`Delete ${wf.name}`} data-testid="workflow-delete">
-                  Delete
+                <button
+                  type="button"
+                  className="button button-small"
+                  onClick={() => setDeleting(wf)}
+                  aria-label={t('conversations.deleteNamed', { name: wf.name })}
+                  data-testid="workflow-delete"
+                >
+                  {t('common.delete')}
                 </button>
               )}
             </div>
           </li>
         ))}
       </ul>
-      {list.data && <Pager label="Workflow pages" page={list.data.page} perPage={list.data.perPage} total={list.data.total} onPage={setPage} />}
+      {list.data && (
+        <Pager
+          label={t('workflows.pages')}
+          page={list.data.page}
+          perPage={list.data.perPage}
+          total={list.data.total}
+          onPage={setPage}
+        />
+      )}
       {creating && <NewWorkflowDialog onClose={() => setCreating(false)} />}
       {deleting && (
         <ConfirmDialog
-          title="Delete workflow?"
-          message={`“${deleting.name}” and its runs will be deleted for everyone it is shared with.`}
-          confirmLabel="Delete workflow"
+          title={t('workflows.deleteTitle')}
+          message={t('workflows.deleteMessage', { name: deleting.name })}
+          confirmLabel={t('workflows.delete')}
           danger
           busy={remove.isPending}
           onConfirm={() => remove.mutate(deleting)}

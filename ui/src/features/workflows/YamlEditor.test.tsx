@@ -30,7 +30,14 @@ describe('YAML editor', () => {
   })
 
   it('numbers lines, writes problems on their line and lists them with a way to reach the line', async () => {
-    render(<Harness problems={[{ line: 2, message: "'a' state: 'next' is required", source: 'server' }, { line: null, message: 'General problem', source: 'server' }]} />)
+    render(
+      <Harness
+        problems={[
+          { line: 2, message: "'a' state: 'next' is required", source: 'server' },
+          { line: null, message: 'General problem', source: 'server' },
+        ]}
+      />,
+    )
     expect(screen.getByTestId('yaml-inline-error')).toHaveAttribute('data-line', '2')
     expect(screen.getByTestId('yaml-inline-error').style.top).toBe('28px')
     expect(screen.getByTestId('yaml-error-line')).toHaveTextContent('2')

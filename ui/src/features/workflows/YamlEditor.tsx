@@ -1,5 +1,6 @@
 import { forwardRef, useImperativeHandle, useMemo, useRef, useState } from 'react'
 import type { EditorProblem } from './yamlModel'
+import i18n from '../../i18n'
 
 // Fixed metrics so a line number maps to a pixel row (the textarea does not wrap lines).
 const LINE_PX = 20
@@ -59,11 +60,20 @@ export const YamlEditor = forwardRef<YamlEditorHandle, Props>(function YamlEdito
   const listId = `${id}-problems`
   return (
     <div className="yaml-editor-wrap">
-      <div className={`yaml-editor${problems.length ? ' has-problems' : ''}`} style={{ height }} data-testid="yaml-editor">
+      <div
+        className={`yaml-editor${problems.length ? ' has-problems' : ''}`}
+        style={{ height }}
+        data-testid="yaml-editor"
+      >
         <div className="yaml-gutter" aria-hidden="true">
           <div style={{ transform: `translateY(${-scroll.top}px)` }}>
             {Array.from({ length: lineCount }, (_, i) => (
-              <div key={i} className={`yaml-gutter-line${byLine.has(i + 1) ? ' error' : ''}`} data-testid={byLine.has(i + 1) ? 'yaml-error-line' : undefined} data-line={i + 1}>
+              <div
+                key={i}
+                className={`yaml-gutter-line${byLine.has(i + 1) ? ' error' : ''}`}
+                data-testid={byLine.has(i + 1) ? 'yaml-error-line' : undefined}
+                data-line={i + 1}
+              >
                 {i + 1}
               </div>
             ))}
@@ -83,7 +93,13 @@ export const YamlEditor = forwardRef<YamlEditorHandle, Props>(function YamlEdito
             onScroll={(e) => setScroll({ top: e.currentTarget.scrollTop, left: e.currentTarget.scrollLeft })}
             onKeyDown={(e) => {
               // Tab indents by two spaces (YAML has no tabs); Escape then Tab leaves the editor as usual.
-              if (e.key === 'Tab' && !e.shiftKey && !readOnly && !e.nativeEvent.isComposing && area.current?.dataset.escaped !== '1') {
+              if (
+                e.key === 'Tab' &&
+                !e.shiftKey &&
+                !readOnly &&
+                !e.nativeEvent.isComposing &&
+                area.current?.dataset.escaped !== '1'
+              ) {
                 e.preventDefault()
                 const el = e.currentTarget
                 const { selectionStart: s, selectionEnd: t } = el
@@ -104,7 +120,11 @@ export const YamlEditor = forwardRef<YamlEditorHandle, Props>(function YamlEdito
             data-testid="workflow-yaml"
             style={{ lineHeight: `${LINE_PX}px`, padding: `${PAD_PX}px` }}
           />
-          <div className="yaml-layer yaml-layer-top" aria-hidden="true" style={{ transform: `translateY(${-scroll.top}px)` }}>
+          <div
+            className="yaml-layer yaml-layer-top"
+            aria-hidden="true"
+            style={{ transform: `translateY(${-scroll.top}px)` }}
+          >
             {[...byLine.entries()].map(([line, list]) => (
               <div
                 key={line}
@@ -122,7 +142,13 @@ export const YamlEditor = forwardRef<YamlEditorHandle, Props>(function YamlEdito
         </div>
       </div>
       {problems.length > 0 && (
-        <ul className="yaml-problems" id={listId} role="alert" aria-label="Problems in the YAML" data-testid="yaml-problems">
+        <ul
+          className="yaml-problems"
+          id={listId}
+          role="alert"
+          aria-label={i18n.t('yamlHistory.problems')}
+          data-testid="yaml-problems"
+        >
           {[...byLine.entries()].flatMap(([line, list]) =>
             list.map((p, i) => (
               <li key={`${line}-${i}`}>

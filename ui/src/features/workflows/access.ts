@@ -2,7 +2,10 @@ import { userId, userIsAdmin, adminProjects } from '../../api/auth'
 import type { Me, Workflow } from '../../api/types'
 
 /** Whether the signed-in user may change or delete a workflow: its author, a project admin, or an admin. */
-export function canEditWorkflow(me: Me | null | undefined, wf: Pick<Workflow, 'created_by' | 'project' | 'user_abilities'>): boolean {
+export function canEditWorkflow(
+  me: Me | null | undefined,
+  wf: Pick<Workflow, 'created_by' | 'project' | 'user_abilities'>,
+): boolean {
   // The server says what the caller may do when it can; otherwise the same rule is applied here.
   if (wf.user_abilities) return wf.user_abilities.includes('write')
   if (userIsAdmin(me)) return true

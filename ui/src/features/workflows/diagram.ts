@@ -39,8 +39,13 @@ const STATUS_CLASS: Record<string, string> = {
  * arrow for `iter_key`), Start into the first state and End where `next` says `end`.
  * With `statuses` (state id → status) the boxes are coloured as a run went.
  */
-export function workflowToMermaid(config: Record<string, unknown> | null, statuses: Record<string, ExecutionStatus> = {}): string | null {
-  const states = Array.isArray(config?.states) ? (config.states as StateDef[]).filter((s) => s && typeof s === 'object') : []
+export function workflowToMermaid(
+  config: Record<string, unknown> | null,
+  statuses: Record<string, ExecutionStatus> = {},
+): string | null {
+  const states = Array.isArray(config?.states)
+    ? (config.states as StateDef[]).filter((s) => s && typeof s === 'object')
+    : []
   if (states.length === 0) return null
   const ids = new Map<string, string>()
   states.forEach((s, i) => {
@@ -67,7 +72,13 @@ export function workflowToMermaid(config: Record<string, unknown> | null, status
   states.forEach((s, i) => {
     const id = str(s.id) ?? `state ${i + 1}`
     const node = ids.get(id) ?? `s${i}`
-    const runner = str(s.assistant_id) ? `assistant: ${str(s.assistant_id)}` : str(s.tool_id) ? `tool: ${str(s.tool_id)}` : str(s.custom_node_id) ? `node: ${str(s.custom_node_id)}` : ''
+    const runner = str(s.assistant_id)
+      ? `assistant: ${str(s.assistant_id)}`
+      : str(s.tool_id)
+        ? `tool: ${str(s.tool_id)}`
+        : str(s.custom_node_id)
+          ? `node: ${str(s.custom_node_id)}`
+          : ''
     const pause = s.interrupt_before === true ? ' · needs approval' : ''
     lines.push(`  ${node}[${label(`${id}${runner ? ` · ${runner}` : ''}${pause}`, 72)}]`)
   })
@@ -89,7 +100,9 @@ export function workflowToMermaid(config: Record<string, unknown> | null, status
       const d = `w${i}`
       lines.push(`  ${d}{switch}`)
       lines.push(`  ${from} --> ${d}`)
-      const cases = Array.isArray(next.switch.cases) ? (next.switch.cases as { condition?: unknown; state_id?: unknown }[]) : []
+      const cases = Array.isArray(next.switch.cases)
+        ? (next.switch.cases as { condition?: unknown; state_id?: unknown }[])
+        : []
       for (const c of cases) lines.push(`  ${d} -->|${label(str(c?.condition) ?? 'case', 30)}| ${ref(c?.state_id)}`)
       lines.push(`  ${d} -->|default| ${ref(next.switch.default)}`)
       return
@@ -100,7 +113,11 @@ export function workflowToMermaid(config: Record<string, unknown> | null, status
     }
     if (next.state_id != null) {
       const iter = str(next.iter_key)
-      lines.push(iter ? `  ${from} -->|${label(`each of ${iter}`, 30)}| ${ref(next.state_id)}` : `  ${from} --> ${ref(next.state_id)}`)
+      lines.push(
+        iter
+          ? `  ${from} -->|${label(`each of ${iter}`, 30)}| ${ref(next.state_id)}`
+          : `  ${from} --> ${ref(next.state_id)}`,
+      )
     }
   })
   if (usesEnd) lines.push('  end_((End))')

@@ -1,4 +1,6 @@
 import type { ExecutionStatus } from '../../api/types'
+import { formatDateTime } from '../../i18n/format'
+import { useTranslation } from 'react-i18next'
 
 export const ACTIVE: ExecutionStatus[] = ['In Progress', 'Not Started']
 
@@ -6,16 +8,15 @@ export const ACTIVE: ExecutionStatus[] = ['In Progress', 'Not Started']
 export const isActive = (s: ExecutionStatus | undefined) => !s || ACTIVE.includes(s)
 
 export function StatusBadge({ status, testId }: { status: ExecutionStatus | string | undefined; testId?: string }) {
+  const { t } = useTranslation()
   const text = status ?? 'Unknown'
   return (
     <span className="badge status-badge" data-status={text} data-testid={testId}>
-      {text === 'Interrupted' ? 'Waiting for approval' : text}
+      {text === 'Interrupted' ? t('workflows.waitingForApproval') : text === 'Unknown' ? t('workflows.unknown') : text}
     </span>
   )
 }
 
 export function when(iso: string | null | undefined): string {
-  if (!iso) return '—'
-  const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString()
+  return formatDateTime(iso)
 }

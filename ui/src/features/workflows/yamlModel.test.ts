@@ -34,13 +34,23 @@ describe('workflow YAML on the client', () => {
       errors: [{ message: "'next' references undefined 'review' state", line: 7, where: "'draft' state" }],
     })
     const problems = serverProblems(new ApiError(400, 'Invalid YAML config was provided:', { details }), YAML)
-    expect(problems).toEqual([{ line: 7, message: "In 'draft' state: 'next' references undefined 'review' state", source: 'server' }])
+    expect(problems).toEqual([
+      { line: 7, message: "In 'draft' state: 'next' references undefined 'review' state", source: 'server' },
+    ])
   })
 
   it('takes CodeMie-style config_line, else a state id, else "line N" in the text', () => {
-    const cfg = JSON.stringify({ errors: [{ message: 'Validation error', details: 'bad', config_line: 3 }, { message: 'Unknown', state_id: 'draft' }] })
+    const cfg = JSON.stringify({
+      errors: [
+        { message: 'Validation error', details: 'bad', config_line: 3 },
+        { message: 'Unknown', state_id: 'draft' },
+      ],
+    })
     expect(serverProblems(new ApiError(400, 'x', { details: cfg }), YAML).map((p) => p.line)).toEqual([3, 5])
-    const plain = new ApiError(400, "Invalid YAML config was provided: 1) In 'draft' state (line 6): 'assistant_id' key references undefined 'nobody' assistant")
+    const plain = new ApiError(
+      400,
+      "Invalid YAML config was provided: 1) In 'draft' state (line 6): 'assistant_id' key references undefined 'nobody' assistant",
+    )
     expect(serverProblems(plain, YAML)[0].line).toBe(6)
     expect(serverProblems(new ApiError(500, 'boom'), YAML)).toEqual([])
     expect(serverProblems(new TypeError('offline'), YAML)).toEqual([])
@@ -48,7 +58,15 @@ describe('workflow YAML on the client', () => {
 
   it('reads the validate endpoint answer', () => {
     expect(validationProblems({ valid: true })).toEqual([])
-    expect(validationProblems({ valid: false, errors: [{ message: 'state is unreachable', line: 9, where: "'x' state" }] })[0]).toMatchObject({ line: 9, message: "In 'x' state: state is unreachable" })
-    expect(validationProblems({ valid: false, message: 'Invalid YAML' })[0]).toMatchObject({ line: null, message: 'Invalid YAML' })
+    expect(
+      validationProblems({
+        valid: false,
+        errors: [{ message: 'state is unreachable', line: 9, where: "'x' state" }],
+      })[0],
+    ).toMatchObject({ line: 9, message: "In 'x' state: state is unreachable" })
+    expect(validationProblems({ valid: false, message: 'Invalid YAML' })[0]).toMatchObject({
+      line: null,
+      message: 'Invalid YAML',
+    })
   })
 })

@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument } from 'yaml'
 import { ApiError } from '../../api/errors'
 import type { WorkflowValidation, WorkflowValidationError } from '../../api/types'
+import i18n from '../../i18n'
 
 /** A problem shown in the editor; `line` is 1-based, null when it belongs to no line. */
 export interface EditorProblem {
@@ -30,7 +31,10 @@ export function parseWorkflowYaml(text: string): ParsedWorkflow {
   }
   const value: unknown = doc.toJS()
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    return { value: null, problems: [{ line: 1, message: 'A workflow is a YAML mapping with a `states` list.', source: 'syntax' }] }
+    return {
+      value: null,
+      problems: [{ line: 1, message: 'A workflow is a YAML mapping with a `states` list.', source: 'syntax' }],
+    }
   }
   return { value: value as Record<string, unknown>, problems: [] }
 }
@@ -84,7 +88,10 @@ export function serverProblems(err: unknown, yamlText: string): EditorProblem[] 
     })
   }
   const text = [err.details, err.message].filter(Boolean).join(' — ')
-  const sentences = (err.details ?? '').split(/\n+/).map((s) => s.trim()).filter(Boolean)
+  const sentences = (err.details ?? '')
+    .split(/\n+/)
+    .map((s) => s.trim())
+    .filter(Boolean)
   const lined = sentences.filter((s) => LINE_IN_TEXT.test(s))
   if (lined.length) {
     return lined.map((s) => ({ line: numberIn(s), message: s, source: 'server' as const }))
@@ -101,8 +108,13 @@ function numberIn(text: string): number | null {
 export function validationProblems(result: WorkflowValidation): EditorProblem[] {
   if (result.valid) return []
   const errors = result.errors ?? []
-  if (errors.length === 0) return [{ line: null, message: result.message || 'The workflow is not valid.', source: 'server' }]
-  return errors.map((e) => ({ line: e.line ?? numberIn(e.message), message: withWhere(e.where, e.message), source: 'server' as const }))
+  if (errors.length === 0)
+    return [{ line: null, message: result.message || i18n.t('workflowForm.invalid'), source: 'server' }]
+  return errors.map((e) => ({
+    line: e.line ?? numberIn(e.message),
+    message: withWhere(e.where, e.message),
+    source: 'server' as const,
+  }))
 }
 
 const withWhere = (where: string | null | undefined, message: string) =>
