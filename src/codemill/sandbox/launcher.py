@@ -25,7 +25,16 @@ import sys
 UNAVAILABLE_EXIT = 125
 UNAVAILABLE_MARK = "codemill-sandbox-unavailable:"
 INSIDE_ID = 1000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 4096, 16384, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = (
+    1,
+    2,
+    4,
+    8,
+    32,
+    4096,
+    16384,
+    1 << 18,
+)
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
 
 
@@ -40,7 +49,7 @@ def _write(path: str, text: str) -> None:
         handle.write(text)
 
 
-def _isolate(hidden: list[str], workdir: str, private_tmp: str) -> None:
+def _isolate(hidden: list[str], workdir: str, private_tmp: str, keep: list[str]) -> None:
     uid, gid = os.geteuid(), os.getegid()
     flags = os.CLONE_NEWUSER | os.CLONE_NEWNS | os.CLONE_NEWNET | os.CLONE_NEWPID
     try:
@@ -67,11 +76,21 @@ def _isolate(hidden: list[str], workdir: str, private_tmp: str) -> None:
             mount(b"tmpfs", path.encode(), b"tmpfs", flags, b"size=4k,mode=000")
     # A private temporary directory holding only this run's working directory (bound back at its own path):
     # other runs' directories and sockets are out of sight.
-    keep = os.open(workdir, os.O_RDONLY | os.O_DIRECTORY)
+    # What the program needs that lives under the private directory (the interpreter's installation, when
+    # Codemill itself runs from a checkout under /tmp) is bound back read-only.
+    under = [p for p in keep if os.path.isdir(p) and os.path.commonpath([p, private_tmp]) == private_tmp]
+    held = [(p, os.open(p, os.O_RDONLY | os.O_DIRECTORY)) for p in under]
+    work = os.open(workdir, os.O_RDONLY | os.O_DIRECTORY)
     mount(b"tmpfs", private_tmp.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=1m,mode=755")
     os.makedirs(workdir, exist_ok=True)
-    mount(f"/proc/self/fd/{keep}".encode(), workdir.encode(), None, MS_BIND, None)
-    os.close(keep)
+    mount(f"/proc/self/fd/{work}".encode(), workdir.encode(), None, MS_BIND, None)
+    os.close(work)
+    for path, fd in held:
+        os.makedirs(path, exist_ok=True)
+        mount(f"/proc/self/fd/{fd}".encode(), path.encode(), None, MS_BIND | MS_REC, None)
+        # Read-only where the kernel lets a user namespace remount it (a failure leaves it as bound).
+        libc.mount(None, path.encode(), None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, None)
+        os.close(fd)
 
 
 def _own_proc() -> None:
@@ -140,7 +159,11 @@ def main() -> None:
     included); when PID 1 ends, the kernel ends everything else in the namespace.
     """
     config = json.loads(sys.argv[1])
-    _isolate([str(p) for p in config["hidden"]], str(config["workdir"]), str(config["private_tmp"]))
+    keep = config.get("keep") or []
+    assert isinstance(keep, list)
+    _isolate(
+        [str(p) for p in config["hidden"]], str(config["workdir"]), str(config["private_tmp"]), [str(p) for p in keep]
+    )
     init = os.fork()
     if init != 0:
         _relay(init)

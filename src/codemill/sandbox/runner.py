@@ -37,6 +37,11 @@ HELP = (
 )
 
 
+def installation_root(python: str) -> str:
+    """The directory an interpreter is installed in (a virtualenv's root for its bin/python)."""
+    return os.path.dirname(os.path.dirname(os.path.abspath(python)))
+
+
 class SandboxUnavailable(Unavailable):
     """The machine cannot make the sandbox's namespaces: nothing runs unsandboxed."""
 
@@ -103,6 +108,8 @@ class Sandbox:
             "private_tmp": str(workdir.parent),
             "script": script,
             "python": str(s.python or sys.executable),
+            # The interpreter's installation (a virtualenv's root) stays reachable even under the private tmp.
+            "keep": [installation_root(str(s.python or sys.executable))],
             "limits": {
                 "cpu_seconds": s.cpu_seconds,
                 "memory_mb": s.memory_mb,
