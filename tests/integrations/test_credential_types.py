@@ -18,6 +18,8 @@ from tests.support.server import LiveServer
 
 PROJECT_ONLY = {CredentialTypes.MS_TEAMS, CredentialTypes.DIAL}
 CHOICE_KEYS = {"dialect", "auth_type", "resource_type"}
+# Values with a grammar of their own (a cron expression, an IANA zone): an appended "x" would make them invalid.
+STRUCTURED_KEYS = {"schedule", "timezone"}
 
 
 def _secret(prefix: str) -> str:
@@ -179,7 +181,11 @@ def test_every_type_lives_at_both_scopes(
 
         # Update: the secrets come back masked (kept), one plain value changes (or a secret, for all-secret types).
         changed = dict(values) | {k: MASK for k in secret_keys}
-        plain = [k for k in values if k not in secret_keys and isinstance(values[k], str) and k not in CHOICE_KEYS]
+        plain = [
+            k
+            for k in values
+            if k not in secret_keys and isinstance(values[k], str) and k not in CHOICE_KEYS | STRUCTURED_KEYS
+        ]
         new_secret = _secret("rotated")
         if plain:
             changed[plain[0]] = f"{values[plain[0]]}x"
