@@ -167,6 +167,9 @@ export function useChat({ conversationId, assistantId, settings, onConversationC
       abortRef.current = controller
       let answer: Answer = initial
       let frame = 0
+      // The answer shows as being written until the run has settled (the stored turn read back): a message
+      // typed in between waits for the Send button instead of being dropped.
+      let settled = false
       const flush = () => {
         frame = 0
         const snapshot = answer
@@ -176,7 +179,7 @@ export function useChat({ conversationId, assistantId, settings, onConversationC
           text: snapshot.text,
           thoughts: snapshot.thoughts,
           error: snapshot.error,
-          streaming: !snapshot.done,
+          streaming: !(snapshot.done && settled),
           timeElapsed: snapshot.timeElapsed,
           warnings: snapshot.warnings,
           pending: snapshot.pending,
@@ -192,15 +195,19 @@ export function useChat({ conversationId, assistantId, settings, onConversationC
         }, controller.signal)
         if (!answer.done) answer = closeAnswer(answer, answer.text ? undefined : i18n.t('answer.incomplete'))
         if (frame) cancelAnimationFrame(frame)
+        // Set here too: the last frame's flush may not have run before the stream ended (a busy machine).
+        if (answer.warnings?.length) setWarnings(answer.warnings)
         // The stream ends once the turn is stored: show the stored turns (their ids name the parents of the
         // next ones). The answer counts as being written until then, so nothing is sent in between.
         // A paused turn (a tool call waiting for approval) keeps its Allow/Deny here: the stored history does
         // not carry the pending call.
         if (!answer.error && !answer.pending && (await resync(convId))) return 'sent' as const
+        settled = true
         flush()
         return 'sent' as const
       } catch (e) {
         if (frame) cancelAnimationFrame(frame)
+        settled = true
         if (controller.signal.aborted) {
           answer = closeAnswer(answer)
           flush()
