@@ -6,6 +6,7 @@ import base64
 import hashlib
 import os
 import re
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -118,7 +119,9 @@ WORKER_DATABASE_URL_ENV = "_CODEMILL_WORKER_DATABASE_URL"
 
 def app_from_environment() -> FastAPI:
     """The app of one `codemill serve --workers N` worker process (uvicorn's factory; settings from the environment)."""
-    die_with_parent()
+    # SIGKILL: when the supervisor is gone, so are the database and NATS it started; a graceful shutdown
+    # would only wait on them.
+    die_with_parent(signal.SIGKILL)
     settings = Settings()
     configure_logging(settings.log_level)
     return create_app(settings, os.environ[WORKER_DATABASE_URL_ENV])
