@@ -136,13 +136,19 @@ def current_period(group: ProjectBudgetGroup, now: datetime) -> tuple[datetime, 
 
 
 async def category_states(
-    session: AsyncSession, group: ProjectBudgetGroup, premium: Sequence[str], now: datetime | None = None
+    session: AsyncSession,
+    group: ProjectBudgetGroup,
+    premium: Sequence[str],
+    now: datetime | None = None,
+    only: str | None = None,
 ) -> list[CategoryState]:
-    """Each category of the group with its spending in the current period."""
+    """Each category of the group (or just `only`) with its spending in the current period."""
     now = now or datetime.now(UTC)
     start, resets_at, first = current_period(group, now)
     states = []
     for name, spec in group.categories.items():
+        if only is not None and name != only:
+            continue
         top = group.total_amount * float(spec["pct"]) / 100
         soft = spec.get("soft_budget")
         spent = await repository.category_spending(
@@ -172,7 +178,7 @@ async def states_for_turn(
     for group in await repository.groups_of(session, project):
         # A premium turn in a group without a premium category counts against the platform share.
         name = category if category in group.categories else BudgetCategory.PLATFORM
-        found += [s for s in await category_states(session, group, premium) if s.category == name]
+        found += await category_states(session, group, premium, only=name)  # one spending query per group
     return found
 
 
