@@ -21,7 +21,7 @@ from codemill.automation import scheduler
 from codemill.conversations.checkpoints import ToolCallCheckpoints
 from codemill.conversations.turn import mark_abandoned_turns
 from codemill.datasources.runtime import IndexingRuntime
-from codemill.db.engine import make_engine, make_sessionmaker
+from codemill.db.engine import make_engine, make_sessionmaker, slotted
 from codemill.diagrams.renderer import MermaidRenderer
 from codemill.diagrams.service import build_renderer
 from codemill.integrations.keyring import build_cipher
@@ -107,9 +107,9 @@ class Resources:
     chat_tasks: set[asyncio.Task[Any]] = field(init=False, default_factory=set)
     # Toolkits: chat turns paused until the user allows or denies a tool call.
     tool_call_checkpoints: ToolCallCheckpoints = field(init=False, default_factory=ToolCallCheckpoints)
-    # Chat turns use at most the pool's base size at once and wait their turn beyond it, so a burst of
-    # chats queues instead of failing on the pool's timeout (the overflow stays for other requests).
-    chat_db_slots: asyncio.Semaphore = field(init=False)
+    # Chat turns' sessions: at most `chat.database_slots` open at once, so a burst of chats queues for a few
+    # milliseconds instead of failing on the pool's timeout or holding a PostgreSQL backend each.
+    chat_sessions: async_sessionmaker[AsyncSession] = field(init=False)
     # Marks chat turns that a stopped server left in progress as interrupted (at start, then periodically).
     turn_sweeper: asyncio.Task[None] | None = field(init=False, default=None)
     # Workflow executions likewise (see workflows.engine): a burst of runs waits for connections in turn.
@@ -134,7 +134,10 @@ class Resources:
             self.sessions.configure(info={CIPHER_INFO_KEY: self.cipher})
         self.plugin_keys = PluginKeysFromIntegrations(PluginKeyStore(self.sessions))
         self.llm = LLMGateway(self.settings.llm, self.catalogue)
-        self.chat_db_slots = asyncio.Semaphore(self.settings.database_pool_size)
+        # Chat turns' own database steps (and their tools' gathering): a few connections serve them all.
+        self.chat_sessions = slotted(
+            self.sessions, min(self.settings.chat.database_slots, self.settings.database_pool_size)
+        )
         self.workflow_db_slots = asyncio.Semaphore(max(2, self.settings.database_pool_size // 2))
         self.indexing = IndexingRuntime(self.settings, self.database_url, self.sessions, self.http, self.outbound)
         # Workflow executions run as jobs on the same queue and workers.

@@ -54,6 +54,20 @@ def test_hard_limit_refuses_the_next_chat_and_reset_lets_it_through(
     turn(carol, assistant_id, QUESTION)
 
 
+def test_a_hard_limit_holds_on_the_openai_compatible_api_too(
+    priced_user: Callable[[str], TestUser], priced_admin_http: httpx.Client
+) -> None:
+    gina = priced_user("gina")
+    assistant_id = new_assistant(gina, project=gina.email)
+    cost = turn(gina, assistant_id, QUESTION)["money_spent"]
+    _budget(priced_admin_http, scope="user", subject=gina.id, max_budget=cost / 2, budget_duration="daily")
+    body = {"model": assistant_id, "messages": [{"role": "user", "content": QUESTION}]}
+    for stream in (False, True):
+        refused = gina.http.post("/v1/chat/completions", json={**body, "stream": stream})
+        assert refused.status_code == 402, refused.text
+        assert "Budget exceeded" in refused.text
+
+
 def test_soft_limit_warns_in_the_stream(
     priced_user: Callable[[str], TestUser], priced_admin_http: httpx.Client
 ) -> None:

@@ -1,52 +1,29 @@
-"""What a chat turn owes analytics: the budget check before the model runs, the warning it carries, and its
-tool calls and Prometheus counters once it is stored. Kept apart from turn.py: the router calls it."""
+"""What a chat turn owes analytics: the soft-limit warnings it carries (turn.prepare checks the budgets), and
+its tool calls and Prometheus counters once it is stored. Kept apart from turn.py: the router calls it."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
 from codemill.analytics import repository as analytics
-from codemill.analytics.budgets.service import ensure_within_budget
 from codemill.conversations.turn import Turn
 from codemill.kit.metrics import metrics
 from codemill.llm.usage import count_calls
 from codemill.models.base import new_id, utcnow
 
 
-@dataclass(frozen=True, slots=True)
-class Allowance:
-    """A turn let through, with the soft-limit warnings it carries (CodeMie-tolerated extra field)."""
-
-    warnings: list[dict[str, Any]] = field(default_factory=list)
-
-    def annotate(self, response: dict[str, Any]) -> dict[str, Any]:
-        """The non-streamed answer with its warnings."""
-        return {**response, "budget_warnings": self.warnings} if self.warnings else response
+def annotate(turn: Turn, response: dict[str, Any]) -> dict[str, Any]:
+    """The non-streamed answer with the soft-limit warnings of its turn (a CodeMie-tolerated extra field)."""
+    return {**response, "budget_warnings": turn.budget_warnings} if turn.budget_warnings else response
 
 
-async def admit(turn: Turn) -> Allowance:
-    """Refuse the turn (402) when a budget it falls under is at its hard limit; collect soft-limit warnings."""
-    async with turn.resources.chat_db_slots, turn.resources.sessions() as session:
-        # Only reads: no transaction (no BEGIN/ROLLBACK round trips before the model runs).
-        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        over_soft = await ensure_within_budget(
-            session,
-            turn.principal.user_id,
-            turn.assistant.project,
-            model=turn.model.base_name,
-            premium=turn.resources.llm.catalogue.premium_llms(),
-        )
-    return Allowance([state.warning() for state in over_soft])
-
-
-async def observed(turn: Turn, allowance: Allowance, lines: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+async def observed(turn: Turn, lines: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
     """The turn's NDJSON lines, a warning record first when a soft limit is reached; accounted at the end."""
-    if allowance.warnings:
-        yield orjson.dumps({"generated_chunk": None, "last": False, "budget_warnings": allowance.warnings}) + b"\n"
+    if turn.budget_warnings:
+        yield orjson.dumps({"generated_chunk": None, "last": False, "budget_warnings": turn.budget_warnings}) + b"\n"
     try:
         async for chunk in lines:
             yield chunk
@@ -75,7 +52,7 @@ async def finished(turn: Turn) -> None:
         for t in thoughts
     ]
     if rows:
-        async with turn.resources.chat_db_slots, turn.resources.sessions() as session, session.begin():
+        async with turn.resources.chat_sessions() as session, session.begin():
             await analytics.record_tool_calls(session, rows)
     count_calls(turn.run.calls)
     observed_metrics = metrics()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from codemill.datasources.sources.documents import DocumentError, document_text
+from codemill.db.engine import reading
 from codemill.files import service as files
 from codemill.llm.catalogue import CatalogueModel
 from codemill.llm.provider import ChatMessage, Completion, CompletionRequest, LLMError, LLMProvider
@@ -113,7 +114,7 @@ async def _describe(vision: tuple[LLMProvider, CatalogueModel], image: files.Att
 async def attachment_tools(assistant: Assistant, ctx: ToolContext) -> list[Tool]:
     """The reader tool when the chat carries the caller's files; nothing otherwise."""
     turn_files = [str(n) for n in ctx.extra.get("file_names") or []]
-    async with ctx.sessions() as session:
+    async with reading(ctx.sessions) as session:
         attached = await files.attachments(session, ctx.principal, ctx.conversation_id, turn_files)
     if not attached:
         return []

@@ -19,18 +19,17 @@ router = APIRouter(prefix="/v1", tags=["chat"])
 async def _answer(
     resources: StreamingChatResources, principal: Principal, assistant_id: str, body: ChatRequest
 ) -> Response:
-    prepared = await turn.prepare(resources, principal, assistant_id, body)
-    allowance = await accounting.admit(prepared)  # analytics: budgets refuse (hard) or warn (soft) here
+    prepared = await turn.prepare(resources, principal, assistant_id, body)  # budgets: 402, or warnings
     if body.stream:
         return StreamingResponse(
-            accounting.observed(prepared, allowance, turn.stream(prepared, resources.chat_tasks)),
+            accounting.observed(prepared, turn.stream(prepared, resources.chat_tasks)),
             media_type=NDJSON,
             headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
         )
     final = await turn.execute(prepared, lambda _record: None)
     await turn.store(prepared, final)
     await accounting.finished(prepared)
-    return JSONResponse(allowance.annotate(turn.response(prepared, final)))
+    return JSONResponse(accounting.annotate(prepared, turn.response(prepared, final)))
 
 
 @router.post("/assistants/{assistant_id}/model", response_model=None, responses=CHAT_ANSWER)

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from codemill.agent.loop import AgentRequest, AgentRun, Chunk, Final, ThoughtUpdate, run_agent
 from codemill.agent.records import BASE_RECORD
+from codemill.analytics.budgets.service import ensure_within_budget
 from codemill.assistants import sealing
 from codemill.assistants import service as assistants
 from codemill.auth.principal import Principal
@@ -36,6 +37,7 @@ from codemill.conversations.assistant_tools import llm_credentials, tools_for
 from codemill.conversations.checkpoints import pause
 from codemill.conversations.prompt import client_history, fit, has_client_history, stored_history, system_prompt
 from codemill.conversations.schemas import ChatRequest
+from codemill.db.engine import reading
 from codemill.errors import PayloadTooLarge
 from codemill.llm.catalogue import CatalogueModel
 from codemill.llm.gateway import LLMGateway
@@ -62,7 +64,8 @@ class ChatResources(Protocol):
     sessions: async_sessionmaker[AsyncSession]
     http: httpx.AsyncClient
     llm: LLMGateway
-    chat_db_slots: asyncio.Semaphore
+    # The chat's sessions: at most `chat.database_slots` open at once.
+    chat_sessions: async_sessionmaker[AsyncSession]
 
 
 @dataclass(slots=True)
@@ -81,6 +84,8 @@ class Turn:
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     started: float = field(default_factory=time.perf_counter)
     run: AgentRun = field(default_factory=AgentRun)
+    # The soft budget limits reached (found by prepare): their warnings go out with the answer.
+    budget_warnings: list[dict[str, Any]] = field(default_factory=list)
     # Set once the question is stored (begin): the history message the answer goes into.
     answer_id: str | None = None
     saved_at: float = 0.0
@@ -107,13 +112,18 @@ async def prepare(resources: ChatResources, principal: Principal, assistant_id: 
             details={"field": "text", "length": len(body.text), "limit": limit},
             help="Send a shorter message, or attach the content as a file.",
         )
-    async with resources.chat_db_slots, resources.sessions() as session:
-        await _autocommit(session)  # only reads here: no BEGIN/ROLLBACK round trips on the hot path
+    # Only reads here, in one connection: no BEGIN/ROLLBACK round trips on the hot path.
+    async with reading(resources.chat_sessions) as session:
         assistant = await assistants.get_visible(session, principal, assistant_id)
         model = resources.llm.model(body.llm_model or assistant.llm_model_type)
         provider = resources.llm.provider_for(model, await llm_credentials(session, principal, assistant, model))
         variables = await sealing.prompt_values(session, assistant)  # sensitive values opened here, only
         stored = await stored_history(session, principal, body)
+        # Budgets: a hard limit refuses the turn (402) on every way in; soft limits give warnings it carries.
+        premium = resources.llm.catalogue.premium_llms()
+        over_soft = await ensure_within_budget(
+            session, principal.user_id, assistant.project, model=model.base_name, premium=premium
+        )
     system = await system_prompt(body, assistant, principal, variables)
     history = client_history(body) if has_client_history(body) else stored
     messages = [ChatMessage("system", system)] if system.strip() else []
@@ -124,14 +134,17 @@ async def prepare(resources: ChatResources, principal: Principal, assistant_id: 
         project=assistant.project,
         assistant_id=assistant.id,
         conversation_id=body.conversation_id,
-        sessions=resources.sessions,
+        sessions=resources.chat_sessions,  # while its tools are gathered; running, they use their own
         http=resources.http,
         resources=resources,
         # The turn's attachments, and the model that describes attached images (read_attached_file).
         extra={"file_names": list(body.file_names), "vision": (provider, model) if model.features.vision else None},
     )
     tools = await tools_for(assistant, ctx) if model.features.tools else []
-    return Turn(resources, principal, body, assistant, model, provider, messages, tools, ctx)
+    ctx.sessions = resources.sessions
+    turn = Turn(resources, principal, body, assistant, model, provider, messages, tools, ctx)
+    turn.budget_warnings = [state.warning() for state in over_soft]
+    return turn
 
 
 # 2. Run: the agent, its events as records (the turn is begun first: the question is stored before the model runs).
@@ -280,7 +293,7 @@ async def begin(turn: Turn) -> None:
     if not turn.body.save_history:
         return
     answer_id = new_id()
-    async with turn.resources.chat_db_slots, turn.resources.sessions() as session, session.begin():
+    async with turn.resources.chat_sessions() as session, session.begin():
         stored = await _append(session, turn, TurnStatus.IN_PROGRESS, "", answer_id, usage=[])
     if stored:
         turn.answer_id, turn.saved_at = answer_id, time.perf_counter()
@@ -296,8 +309,7 @@ async def save_partial(turn: Turn) -> None:
     """Save the answer so far (one UPDATE, no transaction kept open)."""
     assert turn.answer_id is not None
     turn.saved_at = time.perf_counter()
-    async with turn.resources.chat_db_slots, turn.resources.sessions() as session:
-        await _autocommit(session)
+    async with reading(turn.resources.chat_sessions) as session:
         await repository.save_partial_answer(session, turn.answer_id, turn.run.partial_text, datetime.now(UTC))
 
 
@@ -315,17 +327,12 @@ async def save(turn: Turn, status: str, answer: str) -> None:
     conversation is someone else's, or history is off) nothing more."""
     owner = UsageOwner(turn.principal.user_id, turn.assistant.project, turn.assistant.id, turn.conversation_id)
     if turn.answer_id is None:
-        async with turn.resources.chat_db_slots, turn.resources.sessions() as session, session.begin():
+        async with turn.resources.chat_sessions() as session, session.begin():
             await record_usage(session, owner, turn.run.calls)
         return
-    async with turn.resources.chat_db_slots, turn.resources.sessions() as session:
-        await _autocommit(session)  # one statement (answer, usage rows): atomic on its own, no BEGIN/COMMIT
+    # One statement (answer, usage rows): atomic on its own, so no BEGIN/COMMIT round trips.
+    async with reading(turn.resources.chat_sessions) as session:
         await repository.finish_turn(session, {**_answer_values(turn, status, answer), "usage": _usage(owner, turn)})
-
-
-async def _autocommit(session: AsyncSession) -> None:
-    """The session's statements each commit on their own (for single statements: two round trips fewer)."""
-    await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 async def _append(

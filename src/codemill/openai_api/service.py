@@ -22,6 +22,7 @@ from codemill.auth.principal import Principal
 from codemill.conversations import turn
 from codemill.conversations.dependencies import StreamingChatResources
 from codemill.conversations.schemas import CONVERSATION_ID, ChatRequest
+from codemill.db.engine import reading
 from codemill.errors import NotFound, Unprocessable, UpstreamError
 from codemill.models import Assistant
 from codemill.openai_api.schemas import (
@@ -74,9 +75,7 @@ def _model(assistant: Assistant) -> ModelOut:
 
 async def assistant_for(resources: StreamingChatResources, principal: Principal, model: str) -> Assistant:
     """The assistant a `model` names (id first, then slug), if the caller may use it; 404 otherwise."""
-    async with resources.sessions() as session:
-        # Only reads: no transaction (as turn.prepare does on the hot path).
-        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    async with reading(resources.sessions) as session:
         try:
             return await assistants.get_visible(session, principal, model)
         except NotFound:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from codemill.auth import policy
+from codemill.db.engine import reading
 from codemill.models import Assistant
 from codemill.skills import repository
 from codemill.tools.base import Tool, ToolContext, ToolError
@@ -56,7 +57,7 @@ class LoadSkillTool:
 
 async def tools_for(assistant: Assistant, ctx: ToolContext) -> list[Tool]:
     """The skill tool, when the assistant has skills the caller may read."""
-    async with ctx.sessions() as session:
+    async with reading(ctx.sessions) as session:
         skills = await repository.skills_of(session, assistant.id)
     catalogue = {s.name: s.description for s in skills if policy.can_view_skill(ctx.principal, s)}
     return [LoadSkillTool(assistant.id, catalogue)] if catalogue else []
