@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from docx import Document
-
 from codemill.conversations import views
 from codemill.errors import BadRequest
 from codemill.models import Conversation, ConversationMessage
@@ -75,6 +73,8 @@ def _markdown(conversation: Conversation, messages: Sequence[ConversationMessage
 
 
 def _docx(title: str, messages: Sequence[ConversationMessage]) -> bytes:
+    from docx import Document  # first use: ~5 MB most processes never need
+
     document = Document()
     document.add_heading(title, level=1)
     for message in messages:

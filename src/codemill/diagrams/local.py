@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from playwright.async_api import Browser, Playwright, async_playwright
-from playwright.async_api import Error as PlaywrightError
+if TYPE_CHECKING:  # imported on first use: Playwright costs ~17 MB in every process that never renders
+    from playwright.async_api import Browser, Playwright
 
 from codemill.diagrams.renderer import DiagramError, DiagramFormat
 from codemill.errors import Unavailable
@@ -71,11 +72,15 @@ class LocalMermaid:
                 executable = chromium_executable(self._settings)
                 mermaid_script(self._settings)
                 if self._playwright is None:
+                    from playwright.async_api import async_playwright  # first use
+
                     self._playwright = await async_playwright().start()
                 self._browser = await self._playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             return self._browser
 
     async def render(self, code: str, fmt: DiagramFormat) -> bytes:
+        from playwright.async_api import Error as PlaywrightError  # first use
+
         browser = await self._ready_browser()
         context = await browser.new_context(java_script_enabled=True, offline=True)
         try:

@@ -20,7 +20,6 @@ import asyncpg
 
 from codemill.kit.outbound import OutboundFailed, OutboundRefused
 from codemill.toolkits.base import Binding, cut, integration, outbound
-from codemill.toolkits.sql_mysql import run_mysql
 from codemill.tools.base import ToolContext, ToolError
 
 ROW_LIMIT = 200
@@ -78,6 +77,9 @@ class SqlTool:
         port = int(values.get("port") or (3306 if dialect in _MYSQL else 5432))
         address = await _checked_address(ctx, host, port)
         if dialect in _MYSQL:
+            # Imported on first use: the MySQL client costs ~8 MB in every process that never uses it.
+            from codemill.toolkits.sql_mysql import run_mysql
+
             return await run_mysql(
                 values,
                 address,
