@@ -133,7 +133,7 @@ class Resources:
         if self.cipher is not None:
             self.sessions.configure(info={CIPHER_INFO_KEY: self.cipher})
         self.plugin_keys = PluginKeysFromIntegrations(PluginKeyStore(self.sessions))
-        self.llm = LLMGateway(self.settings.llm, self.catalogue)
+        self.llm = LLMGateway(self.settings.llm, self.catalogue, self.outbound)
         # Chat turns' own database steps (and their tools' gathering): a few connections serve them all.
         self.chat_sessions = slotted(
             self.sessions, min(self.settings.chat.database_slots, self.settings.database_pool_size)

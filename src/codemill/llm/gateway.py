@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from codemill.errors import BadRequest, Unavailable
+from codemill.kit.outbound import OutboundClient
 from codemill.llm.catalogue import Catalogue, CatalogueModel
 from codemill.llm.provider import LLMProvider
 from codemill.llm.providers.mock import MockProvider
@@ -27,9 +28,11 @@ class ProviderCredentials:
 class LLMGateway:
     """Models by name and one provider per endpoint, built once and shared."""
 
-    def __init__(self, settings: LLMSettings, catalogue: Catalogue) -> None:
+    def __init__(self, settings: LLMSettings, catalogue: Catalogue, outbound: OutboundClient | None = None) -> None:
         self.settings = settings
         self.catalogue = catalogue
+        # The SSRF guard for endpoints from users' LLM integrations (None: such endpoints are refused).
+        self.outbound = outbound
         self.mock = MockProvider(settings.mock_token_delay_ms / 1000.0)
         self._providers: dict[Endpoint, OpenAICompatibleProvider] = {}
 
@@ -67,10 +70,14 @@ class LLMGateway:
             api_version=creds.api_version or model.api_version or self.settings.api_version,
             timeout_seconds=self.settings.timeout_seconds,
             max_retries=self.settings.max_retries,
+            # An integration's URL is the user's choice: guarded. The catalogue's and settings' are the admin's.
+            guarded=bool(creds.base_url),
         )
         provider = self._providers.get(endpoint)
         if provider is None:
-            provider = self._providers[endpoint] = OpenAICompatibleProvider(endpoint)
+            if endpoint.guarded and self.outbound is None:
+                raise Unavailable("LLM integrations with their own URL are not available in this process")
+            provider = self._providers[endpoint] = OpenAICompatibleProvider(endpoint, self.outbound)
         return provider
 
     async def close(self) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import orjson
 
+from codemill.kit.outbound import OutboundClient, OutboundRefused, Target
 from codemill.llm.provider import (
     ChatMessage,
     Completion,
@@ -50,6 +51,9 @@ class Endpoint:
     api_version: str | None = None
     timeout_seconds: float = 120.0
     max_retries: int = 3
+    # The address came from a user's LLM integration: every request goes through the SSRF guard (the host
+    # is resolved and checked, and the connection made to the checked address).
+    guarded: bool = False
 
 
 class _UpstreamFailed(Exception):
@@ -65,8 +69,11 @@ class _UpstreamFailed(Exception):
 class OpenAICompatibleProvider:
     """A provider speaking the OpenAI chat-completions protocol."""
 
-    def __init__(self, endpoint: Endpoint) -> None:
+    def __init__(self, endpoint: Endpoint, outbound: OutboundClient | None = None) -> None:
+        if endpoint.guarded and outbound is None:
+            raise ValueError("a guarded endpoint needs the outbound guard")
         self.endpoint = endpoint
+        self._outbound = outbound if endpoint.guarded else None
         self.name = "azure_openai" if endpoint.azure else "openai"
         # Local servers (vLLM, Ollama) accept any key; send one anyway, as the openai library does.
         key = endpoint.api_key or "not-needed"
@@ -76,7 +83,10 @@ class OpenAICompatibleProvider:
         timeout = httpx.Timeout(endpoint.timeout_seconds, connect=min(endpoint.timeout_seconds, 10.0))
         # No cap on connections: the chat turns in flight are bounded elsewhere; a cap here would queue streams.
         limits = httpx.Limits(max_connections=None, max_keepalive_connections=200, keepalive_expiry=30.0)
-        self.client = httpx.AsyncClient(timeout=timeout, limits=limits, follow_redirects=False)
+        # A guarded endpoint ignores proxies from the environment: a proxy would connect by name, unchecked.
+        self.client = httpx.AsyncClient(
+            timeout=timeout, limits=limits, follow_redirects=False, trust_env=not endpoint.guarded
+        )
 
     async def close(self) -> None:
         """Close the connection pool."""
@@ -93,6 +103,10 @@ class OpenAICompatibleProvider:
         model = request.model
         name = model.deployment_name or model.base_name
         url, query = self._url(name)
+        headers: dict[str, str] = self._headers
+        extensions: dict[str, Any] = {}
+        if self._outbound is not None:
+            url, headers, extensions = await self._pinned(url)
         content = orjson.dumps(request_body(request, name))
         text: list[str] = []
         calls: dict[int, dict[str, str]] = {}
@@ -102,7 +116,7 @@ class OpenAICompatibleProvider:
         while True:
             try:
                 async with self.client.stream(
-                    "POST", url, params=query, content=content, headers=self._headers
+                    "POST", url, params=query, content=content, headers=headers, extensions=extensions
                 ) as response:
                     if response.status_code >= 400:
                         raise _UpstreamFailed(response.status_code, await response.aread(), response.headers)
@@ -155,6 +169,21 @@ class OpenAICompatibleProvider:
             out = count_tokens(answer) + sum(count_tokens(c.arguments) for c in tool_calls)
             usage = Usage(count_message_tokens(request.messages), out, estimated=True)
         yield Completion(text=answer, tool_calls=tool_calls, usage=usage, finish_reason=finish_reason)
+
+    async def _pinned(self, url: str) -> tuple[str, dict[str, str], dict[str, Any]]:
+        """The URL to the checked address of `url`'s host, its Host header and TLS name (DNS rebinding cannot
+        slip a private address in between the check and the connection)."""
+        assert self._outbound is not None
+        try:
+            target: Target = await self._outbound.check(url)
+        except OutboundRefused as exc:
+            raise LLMError(f"The LLM integration's address is not allowed: {exc}", code="llm_unavailable") from None
+        except OSError as exc:  # the name does not resolve
+            raise LLMError(f"The LLM integration's host cannot be resolved: {exc}", code="llm_unavailable") from None
+        original = httpx.URL(url)
+        pinned = original.copy_with(host=target.addresses[0])
+        headers = {**self._headers, "host": original.netloc.decode("ascii")}
+        return str(pinned), headers, ({"sni_hostname": target.host} if target.scheme == "https" else {})
 
 
 async def sse_data(response: httpx.Response) -> AsyncGenerator[bytes, None]:
