@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from codemill.llm.catalogue import Catalogue
 
 
-def premium_models(request: Request) -> tuple[str, ...]:
+async def premium_models(request: Request) -> tuple[str, ...]:
     """Base names of the catalogue's premium chat models (the premium_models budget category)."""
     catalogue: Catalogue = request.app.state.resources.catalogue
     return catalogue.premium_llms()

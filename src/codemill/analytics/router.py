@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1/analytics", tags=["analytics"])
 Text = Annotated[str | None, Query(max_length=4000)]
 
 
-def _query(
+async def _query(
     time_period: Annotated[str | None, Query(max_length=32)] = None,
     start_date: Annotated[str | None, Query(max_length=64)] = None,
     end_date: Annotated[str | None, Query(max_length=64)] = None,

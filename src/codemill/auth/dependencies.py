@@ -37,7 +37,7 @@ async def current_principal(request: Request) -> Principal:
     return principal
 
 
-def app_settings(request: Request) -> Settings:
+async def app_settings(request: Request) -> Settings:
     """The process's settings."""
     settings: Settings = request.app.state.resources.settings
     return settings
@@ -62,25 +62,25 @@ async def database_engine(request: Request) -> AsyncEngine:
     return engine
 
 
-def app_sessions(request: Request) -> async_sessionmaker[AsyncSession]:
+async def app_sessions(request: Request) -> async_sessionmaker[AsyncSession]:
     """The process's session factory (for streaming responses that outlive the request's session)."""
     sessions: async_sessionmaker[AsyncSession] = request.app.state.resources.sessions
     return sessions
 
 
-def authenticator(request: Request) -> Authenticator:
+async def authenticator(request: Request) -> Authenticator:
     """The process's authenticator (local login, tokens, OIDC)."""
     found: Authenticator = request.app.state.resources.authenticator
     return found
 
 
-def outbound_client(request: Request) -> OutboundClient:
+async def outbound_client(request: Request) -> OutboundClient:
     """The guarded outbound HTTP client (SSRF guard) for user-steerable requests."""
     client: OutboundClient = request.app.state.resources.outbound
     return client
 
 
-def plugin_engine_uri(request: Request) -> str | None:
+async def plugin_engine_uri(request: Request) -> str | None:
     """Where users' plugins connect (None while the plugin engine is down)."""
     uri: str | None = request.app.state.resources.plugin_engine_uri
     return uri

@@ -18,7 +18,7 @@ class StreamingChatResources(ChatResources):
     chat_tasks: set[asyncio.Task[Any]]
 
 
-def chat_resources(request: Request) -> StreamingChatResources:
+async def chat_resources(request: Request) -> StreamingChatResources:
     """The process's resources, as a chat turn sees them."""
     return cast(StreamingChatResources, request.app.state.resources)
 
@@ -26,7 +26,7 @@ def chat_resources(request: Request) -> StreamingChatResources:
 ChatResourcesDep = Annotated[StreamingChatResources, Depends(chat_resources)]
 
 
-def tool_call_checkpoints(request: Request) -> ToolCallCheckpoints:
+async def tool_call_checkpoints(request: Request) -> ToolCallCheckpoints:
     """The process's paused turns, waiting for the user to allow or deny a tool call (503 when absent)."""
     found = getattr(request.app.state.resources, "tool_call_checkpoints", None)
     if not isinstance(found, ToolCallCheckpoints):

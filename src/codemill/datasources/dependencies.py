@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from codemill.search.embeddings import Embedder
 
 
-def embedder(request: Request) -> Embedder:
+async def embedder(request: Request) -> Embedder:
     """The process's embedder (the one indexing uses, so query and chunk vectors match)."""
     found: Embedder = request.app.state.resources.indexing.embedder
     return found

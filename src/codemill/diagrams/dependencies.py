@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from codemill.diagrams.renderer import MermaidRenderer
 
 
-def mermaid_renderer(request: Request) -> MermaidRenderer:
+async def mermaid_renderer(request: Request) -> MermaidRenderer:
     """The renderer built once at start-up (Resources.mermaid)."""
     return cast(MermaidRenderer, request.app.state.resources.mermaid)
 

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from codemill.llm.catalogue import Catalogue
 
 
-def model_catalogue(request: Request) -> Catalogue:
+async def model_catalogue(request: Request) -> Catalogue:
     """The process's model catalogue (chat and embedding models)."""
     catalogue: Catalogue = request.app.state.resources.catalogue
     return catalogue

@@ -10,7 +10,7 @@ from codemill.errors import Unavailable
 from codemill.mcp.client import MCPConnectClient
 
 
-def mcp_connect_client(request: Request) -> MCPConnectClient:
+async def mcp_connect_client(request: Request) -> MCPConnectClient:
     """The MCP Connect client (503 when none is configured)."""
     client = getattr(request.app.state.resources, "mcp", None)
     if not isinstance(client, MCPConnectClient) or not client.configured:

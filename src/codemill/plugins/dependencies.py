@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from codemill.plugins.engine import PluginEngine
 
 
-def plugin_engine(request: Request) -> PluginEngine:
+async def plugin_engine(request: Request) -> PluginEngine:
     """The plugin engine (NATS, the auth callout, the client that lists and calls plugin tools)."""
     engine: PluginEngine = request.app.state.resources.plugins
     return engine

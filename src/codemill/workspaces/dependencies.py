@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from codemill.sandbox.runner import Sandbox
 
 
-def app_sandbox(request: Request) -> Sandbox:
+async def app_sandbox(request: Request) -> Sandbox:
     """The process's code sandbox."""
     sandbox: Sandbox = request.app.state.resources.sandbox
     return sandbox
