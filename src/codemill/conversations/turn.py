@@ -175,11 +175,16 @@ async def execute(turn: Turn, emit: Emit) -> dict[str, Any]:
     went away) is stored here, as interrupted, before the cancellation goes on.
     """
     final: Final | None = None
-    if turn.answer_id is None:  # a turn resumed after a tool-call approval was begun before its pause
-        await begin(turn)
+    # The question is stored while the model is asked (a turn resumed after a tool-call approval was begun
+    # before its pause): the first chunk waits for the slower of the two, not for both in turn. Nothing is
+    # sent, and no tool runs, before the question is stored.
+    begun = asyncio.ensure_future(begin(turn)) if turn.answer_id is None else None
     try:
         async with aclosing(run_agent(_agent_request(turn), turn.run)) as events:
             async for event in events:
+                if begun is not None:
+                    await asyncio.shield(begun)  # a cancellation of the turn must not cut the write short
+                    begun = None
                 if isinstance(event, Chunk):
                     emit({**BASE_RECORD, "generated_chunk": event.text})
                 elif isinstance(event, ThoughtUpdate):
@@ -189,12 +194,16 @@ async def execute(turn: Turn, emit: Emit) -> dict[str, Any]:
                 # A clock check per event; a database write only every few seconds of a long answer.
                 if partial_save_due(turn):
                     await save_partial(turn)
+        if begun is not None:  # the model ended without a word (an error answer): the question is still stored
+            await asyncio.shield(begun)
     except asyncio.CancelledError:
         turn.run.interrupt()
         # Shielded: a second cancellation (shutdown) must not lose the record of the turn.
-        await asyncio.shield(save(turn, TurnStatus.INTERRUPTED, turn.run.partial_text or INTERRUPTED_NOTE))
+        await asyncio.shield(_interrupted(turn, begun))
         raise
     except Exception:
+        if begun is not None and not begun.done():
+            await asyncio.shield(begun)
         log.exception("chat turn failed", extra={"conversation": turn.conversation_id})
         final = Final(
             turn.run.partial_text,
@@ -219,6 +228,16 @@ async def execute(turn: Turn, emit: Emit) -> dict[str, Any]:
     }
     pause(turn, record)  # toolkits hook: kept before the client can read the record and answer it
     return record
+
+
+async def _interrupted(turn: Turn, begun: asyncio.Future[None] | None) -> None:
+    """Store a cancelled turn as interrupted (once its question is stored, if that was still under way)."""
+    if begun is not None:
+        try:
+            await asyncio.shield(begun)
+        except Exception:  # the question could not be stored: the usage is still recorded below
+            log.exception("storing the question failed", extra={"conversation": turn.conversation_id})
+    await save(turn, TurnStatus.INTERRUPTED, turn.run.partial_text or INTERRUPTED_NOTE)
 
 
 def line(record: dict[str, Any]) -> bytes:
