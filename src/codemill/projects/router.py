@@ -137,19 +137,19 @@ async def update_project(
 
 
 @router.delete("/{project_name}", response_model=ProjectAckOut)
-async def delete_project(project_name: str, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
+async def delete_project(project_name: str, session: Session, principal: CurrentPrincipal) -> ProjectAckOut:
     """Delete an empty project (project admins)."""
     await service.delete(session, principal, project_name)
-    return {"message": f"Project '{project_name}' deleted successfully", "name": project_name}
+    return ProjectAckOut(message=f"Project '{project_name}' deleted successfully", name=project_name)
 
 
 @router.put("/{project_name}/ownership", response_model=OwnershipOut)
 async def transfer_ownership(
     project_name: str, body: OwnershipIn, session: Session, principal: CurrentPrincipal
-) -> dict[str, str]:
+) -> OwnershipOut:
     """Hand the project to another member."""
     project = await service.transfer_ownership(session, principal, project_name, body.user_id)
-    return {"name": project.name, "created_by": body.user_id, "message": "Project ownership transferred"}
+    return OwnershipOut(message="Project ownership transferred", name=project.name, created_by=body.user_id)
 
 
 @router.post("/{project_name}/assignment", response_model=AssignmentOut)

@@ -101,6 +101,23 @@ async def membership_or_404(session: AsyncSession, user: User, project_name: str
     return member
 
 
+async def set_role(session: AsyncSession, user: User, project_name: str, is_admin: bool) -> ProjectMember:
+    """Change the user's role in a project they belong to."""
+    member = await membership_or_404(session, user, project_name)
+    member.is_project_admin = is_admin
+    await session.flush()
+    await user_changed(session, user.id)
+    return member
+
+
+async def revoke(session: AsyncSession, user: User, project_name: str) -> None:
+    """Remove the user from a project they belong to."""
+    member = await membership_or_404(session, user, project_name)
+    await session.delete(member)
+    await session.flush()
+    await user_changed(session, user.id)
+
+
 async def set_default(session: AsyncSession, user: User, project_name: str, default: bool) -> None:
     """Mark (or unmark) the user's default project."""
     member = await membership_or_404(session, user, project_name)
