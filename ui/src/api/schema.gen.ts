@@ -4040,7 +4040,7 @@ export interface components {
         };
         /**
          * AssistantListItemOut
-         * @description A list entry (`minimal_response=true`); the full one adds the AssistantOut fields.
+         * @description A list entry (`minimal_response=true`, CodeMie's AssistantListResponse).
          */
         AssistantListItemOut: {
             /** Categories */
@@ -4056,16 +4056,22 @@ export interface components {
             is_global: boolean;
             /** Name */
             name: string;
+            /** Origin */
+            origin: string;
             /** Shared */
             shared: boolean;
             /** Slug */
             slug: string | null;
             /** Type */
             type: string;
+            /** Unique Dislikes Count */
+            unique_dislikes_count: number;
+            /** Unique Likes Count */
+            unique_likes_count: number;
+            /** Unique Users Count */
+            unique_users_count: number;
             /** User Abilities */
             user_abilities: string[];
-        } & {
-            [key: string]: unknown;
         };
         /** AssistantListOut */
         AssistantListOut: {
@@ -4075,13 +4081,15 @@ export interface components {
         };
         /**
          * AssistantOut
-         * @description The whole assistant.
+         * @description The whole assistant (CodeMie's Assistant).
          */
         AssistantOut: {
             /** Assistant Ids */
             assistant_ids: string[];
             /** Categories */
             categories: string[];
+            /** Clone Count */
+            clone_count: number;
             /** Context */
             context: unknown[];
             /** Conversation Starters */
@@ -4093,12 +4101,18 @@ export interface components {
             creator: string;
             /** Description */
             description: string | null;
+            /** Display Name */
+            display_name: string | null;
+            /** Enabled Builtin Subagents */
+            enabled_builtin_subagents: string[] | null;
             /** Icon Url */
             icon_url: string | null;
             /** Id */
             id: string;
             /** Is Global */
             is_global: boolean;
+            /** Is React */
+            is_react: boolean;
             /** Llm Model Type */
             llm_model_type: string | null;
             /** Mcp Servers */
@@ -4107,6 +4121,8 @@ export interface components {
             }[];
             /** Name */
             name: string;
+            /** Origin */
+            origin: string;
             /** Project */
             project: string;
             /** Prompt Variables */
@@ -4123,14 +4139,26 @@ export interface components {
             system_prompt_history: components["schemas"]["PromptHistoryOut"][];
             /** Temperature */
             temperature: number | null;
+            /** Tool Permissions */
+            tool_permissions: {
+                [key: string]: unknown;
+            } | null;
             /** Toolkits */
             toolkits: {
                 [key: string]: unknown;
             }[];
+            /** Tools Tokens Size Limit */
+            tools_tokens_size_limit: number | null;
             /** Top P */
             top_p: number | null;
             /** Type */
             type: string;
+            /** Unique Dislikes Count */
+            unique_dislikes_count: number;
+            /** Unique Likes Count */
+            unique_likes_count: number;
+            /** Unique Users Count */
+            unique_users_count: number;
             /** Updated Date */
             updated_date: string;
             /** User Abilities */
@@ -4139,8 +4167,6 @@ export interface components {
             version: number;
             /** Version Count */
             version_count: number;
-        } & {
-            [key: string]: unknown;
         };
         /**
          * AssistantRequest
@@ -4227,13 +4253,23 @@ export interface components {
         AssistantVersionOut: {
             /** Assistant Id */
             assistant_id: string;
+            /** Assistant Ids */
+            assistant_ids: string[];
             /** Change Notes */
             change_notes: string | null;
+            /** Context */
+            context: unknown[];
+            /** Conversation Starters */
+            conversation_starters: string[];
             created_by: components["schemas"]["CreatedByOut"] | null;
             /** Created Date */
             created_date: string;
+            /** Description */
+            description: string | null;
             /** Id */
             id: string;
+            /** Llm Model Type */
+            llm_model_type: string | null;
             /** Mcp Servers */
             mcp_servers: {
                 [key: string]: unknown;
@@ -4242,10 +4278,18 @@ export interface components {
             prompt_variables: {
                 [key: string]: unknown;
             }[];
+            /** System Prompt */
+            system_prompt: string;
+            /** Temperature */
+            temperature: number | null;
+            /** Toolkits */
+            toolkits: {
+                [key: string]: unknown;
+            }[];
+            /** Top P */
+            top_p: number | null;
             /** Version Number */
             version_number: number;
-        } & {
-            [key: string]: unknown;
         };
         /**
          * AttachRequest
@@ -5519,6 +5563,23 @@ export interface components {
          */
         FeedbackMark: "correct" | "partially correct" | "wrong";
         /**
+         * FieldChange
+         * @description How one versioned field changed; list fields also carry the items added and removed, and whether
+         *     only their order changed (the keys are absent for other fields).
+         */
+        FieldChange: {
+            /** Added */
+            added?: unknown[];
+            /** New Value */
+            new_value: unknown;
+            /** Old Value */
+            old_value: unknown;
+            /** Removed */
+            removed?: unknown[];
+            /** Reordered */
+            reordered?: boolean;
+        };
+        /**
          * FileUrl
          * @description One stored file: `file_url` is its id, what a chat's `file_names` and GET /v1/files/{id} take.
          */
@@ -6614,14 +6675,32 @@ export interface components {
          * @description A shipped template in the Assistant shape (no id until copied).
          */
         PrebuiltOut: {
+            /** Assistant Ids */
+            assistant_ids: string[];
             /** Categories */
             categories: string[];
+            /** Context */
+            context: unknown[];
             /** Conversation Starters */
             conversation_starters: string[];
+            /** Creator */
+            creator: string;
             /** Description */
             description: string;
+            /** Icon Url */
+            icon_url: string | null;
             /** Id */
             id: null;
+            /** Is Global */
+            is_global: boolean;
+            /** Is React */
+            is_react: boolean;
+            /** Llm Model Type */
+            llm_model_type: string | null;
+            /** Mcp Servers */
+            mcp_servers: {
+                [key: string]: unknown;
+            }[];
             /** Name */
             name: string;
             /** Project */
@@ -6630,16 +6709,20 @@ export interface components {
             prompt_variables: {
                 [key: string]: unknown;
             }[];
+            /** Shared */
+            shared: boolean;
             /** Slug */
             slug: string;
             /** System Prompt */
             system_prompt: string;
+            /** Temperature */
+            temperature: number | null;
             /** Toolkits */
             toolkits: {
                 [key: string]: unknown;
             }[];
-        } & {
-            [key: string]: unknown;
+            /** Top P */
+            top_p: number | null;
         };
         /** ProjectAckOut */
         ProjectAckOut: {
@@ -8062,7 +8145,7 @@ export interface components {
             changed_fields: string[];
             /** Differences */
             differences: {
-                [key: string]: unknown;
+                [key: string]: components["schemas"]["FieldChange"];
             };
             version1: components["schemas"]["AssistantVersionOut"];
             version2: components["schemas"]["AssistantVersionOut"];
