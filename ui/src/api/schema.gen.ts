@@ -3850,8 +3850,34 @@ export interface components {
          */
         AdminConversationListOut: {
             /** Data */
-            data: components["schemas"]["codemill__conversations__admin_schemas__ConversationSummaryOut"][];
-            pagination: components["schemas"]["ConversationPagination"];
+            data: components["schemas"]["AdminConversationSummaryOut"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /**
+         * AdminConversationSummaryOut
+         * @description A list entry (the SDK's Conversation) with its owner.
+         */
+        AdminConversationSummaryOut: {
+            /** Assistant Ids */
+            assistant_ids: string[];
+            /** Date */
+            date: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Folder */
+            folder: string | null;
+            /** Id */
+            id: string;
+            /** Initial Assistant Id */
+            initial_assistant_id: string | null;
+            /** Name */
+            name: string | null;
+            /** Pinned */
+            pinned: boolean;
+            /** Project */
+            project: string | null;
+            /** User Id */
+            user_id: string;
         };
         /** AgentAuthenticationOut */
         AgentAuthenticationOut: {
@@ -4950,11 +4976,7 @@ export interface components {
             /** Conversation Starters */
             conversation_starters: string[];
             /** Tools */
-            tools: {
-                [key: string]: unknown;
-            }[];
-        } & {
-            [key: string]: unknown;
+            tools: components["schemas"]["ConversationToolOut"][];
         };
         /**
          * ConversationCreate
@@ -4974,14 +4996,24 @@ export interface components {
             mcpServerSingleUsage: boolean | null;
         };
         /**
-         * ConversationDetailsOut
-         * @description A conversation with its history (the SDK's ConversationDetails; the history entries as views.history_item).
+         * ConversationOut
+         * @description The whole conversation with its history (CodeMie's ConversationDetails).
          */
-        ConversationDetailsOut: {
+        ConversationOut: {
+            /** Assistant Data */
+            assistant_data: components["schemas"]["ConversationAssistantOut"][];
+            /** Assistant Details */
+            assistant_details: null;
+            /** Assistant Ids */
+            assistant_ids: string[];
+            /** Category */
+            category: string | null;
+            /** Conversation Details */
+            conversation_details: null;
             /** Conversation Id */
             conversation_id: string;
             /** Conversation Name */
-            conversation_name: string;
+            conversation_name: string | null;
             /** Date */
             date: string;
             /** Final Operator Mark */
@@ -4992,40 +5024,6 @@ export interface components {
             final_user_mark: {
                 [key: string]: unknown;
             } | null;
-            /** History */
-            history: {
-                [key: string]: unknown;
-            }[];
-            /** Id */
-            id: string;
-            /** Project */
-            project: string | null;
-            /** Update Date */
-            update_date: string;
-            /** User Abilities */
-            user_abilities: string[];
-            /** User Id */
-            user_id: string;
-            /** User Name */
-            user_name: string;
-        } & {
-            [key: string]: unknown;
-        };
-        /**
-         * ConversationOut
-         * @description The whole conversation with its history (CodeMie's ConversationDetails).
-         */
-        ConversationOut: {
-            /** Assistant Data */
-            assistant_data: components["schemas"]["ConversationAssistantOut"][];
-            /** Assistant Ids */
-            assistant_ids: string[];
-            /** Conversation Id */
-            conversation_id: string;
-            /** Conversation Name */
-            conversation_name: string | null;
-            /** Date */
-            date: string;
             /** Finished At */
             finished_at: string | null;
             /** Folder */
@@ -5036,10 +5034,14 @@ export interface components {
             id: string;
             /** Initial Assistant Id */
             initial_assistant_id: string;
+            /** Is Folder Migrated */
+            is_folder_migrated: boolean;
             /** Is Workflow Conversation */
             is_workflow_conversation: boolean;
             /** Llm Model */
             llm_model: string | null;
+            /** Mcp Server Single Usage */
+            mcp_server_single_usage: boolean;
             /** Pinned */
             pinned: boolean;
             /** Project */
@@ -5052,22 +5054,44 @@ export interface components {
             user_id: string;
             /** User Name */
             user_name: string | null;
-        } & {
-            [key: string]: unknown;
         };
         /**
-         * ConversationPagination
-         * @description Where a page is.
+         * ConversationSummaryOut
+         * @description A list entry.
          */
-        ConversationPagination: {
-            /** Page */
-            page: number;
-            /** Pages */
-            pages: number;
-            /** Per Page */
-            per_page: number;
-            /** Total */
-            total: number;
+        ConversationSummaryOut: {
+            /** Assistant Ids */
+            assistant_ids: string[];
+            /** Date */
+            date: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Folder */
+            folder: string | null;
+            /** Id */
+            id: string;
+            /** Initial Assistant Id */
+            initial_assistant_id: string | null;
+            /** Name */
+            name: string | null;
+            /** Pinned */
+            pinned: boolean;
+            /** Project */
+            project: string | null;
+        };
+        /**
+         * ConversationToolOut
+         * @description A tool of one of the conversation's assistants.
+         */
+        ConversationToolOut: {
+            /** Label */
+            label: string | null;
+            /** Name */
+            name: string | null;
+            /** Settings Config */
+            settings_config: boolean;
+            /** User Description */
+            user_description: string | null;
         };
         /**
          * ConversationUpdate
@@ -5671,8 +5695,6 @@ export interface components {
             user_abilities: string[];
             /** User Id */
             user_id: string;
-        } & {
-            [key: string]: unknown;
         };
         /**
          * FolderRequest
@@ -5817,7 +5839,8 @@ export interface components {
         };
         /**
          * HistoryItemOut
-         * @description One history message (camelCase, as CodeMie stores them).
+         * @description One history message (camelCase, as CodeMie stores them); `id`/`parentId` are Codemill's versions and
+         *     branches (turns sharing a parent answer are versions of each other).
          */
         HistoryItemOut: {
             /** Assistantid */
@@ -5828,14 +5851,21 @@ export interface components {
             fileNames: string[];
             /** Historyindex */
             historyIndex: number | null;
+            /** Id */
+            id: string;
             /** Inputtokens */
             inputTokens: number | null;
             /** Message */
             message: string | null;
+            /** Messageraw */
+            messageRaw: string | null;
             /** Moneyspent */
             moneySpent: number | null;
+            operatorMark: components["schemas"]["HistoryMarkOut"] | null;
             /** Outputtokens */
             outputTokens: number | null;
+            /** Parentid */
+            parentId: string | null;
             /** Responsetime */
             responseTime: number | null;
             /** Role */
@@ -5844,8 +5874,25 @@ export interface components {
             status: string | null;
             /** Thoughts */
             thoughts: unknown[];
-        } & {
-            [key: string]: unknown;
+            userMark: components["schemas"]["HistoryMarkOut"] | null;
+        };
+        /**
+         * HistoryMarkOut
+         * @description The user's feedback on an answer (the SDK's HistoryMark).
+         */
+        HistoryMarkOut: {
+            /** Comments */
+            comments: string | null;
+            /** Date */
+            date: string;
+            /** Feedback Id */
+            feedback_id: string;
+            /** Mark */
+            mark: string;
+            /** Rating */
+            rating: number | null;
+            /** Type */
+            type: string | null;
         };
         /**
          * HistoryMessage
@@ -7124,7 +7171,7 @@ export interface components {
         SharedConversationOut: {
             /** Access Count */
             access_count: number;
-            conversation: components["schemas"]["ConversationDetailsOut"];
+            conversation: components["schemas"]["ConversationOut"];
             /** Created At */
             created_at: string;
             /** Shared By */
@@ -8474,58 +8521,6 @@ export interface components {
             ignore_recommendations: boolean;
         };
         /**
-         * ConversationSummaryOut
-         * @description A list entry (the SDK's Conversation).
-         */
-        codemill__conversations__admin_schemas__ConversationSummaryOut: {
-            /** Assistant Ids */
-            assistant_ids: string[];
-            /** Date */
-            date: string;
-            /** Finished At */
-            finished_at: string | null;
-            /** Folder */
-            folder: string | null;
-            /** Id */
-            id: string;
-            /** Initial Assistant Id */
-            initial_assistant_id: string | null;
-            /** Name */
-            name: string;
-            /** Pinned */
-            pinned: boolean;
-            /** Project */
-            project: string | null;
-            /** User Id */
-            user_id: string;
-        };
-        /**
-         * ConversationSummaryOut
-         * @description A list entry.
-         */
-        codemill__conversations__schemas__ConversationSummaryOut: {
-            /** Assistant Ids */
-            assistant_ids: string[];
-            /** Date */
-            date: string;
-            /** Finished At */
-            finished_at: string | null;
-            /** Folder */
-            folder: string | null;
-            /** Id */
-            id: string;
-            /** Initial Assistant Id */
-            initial_assistant_id: string | null;
-            /** Name */
-            name: string | null;
-            /** Pinned */
-            pinned: boolean;
-            /** Project */
-            project: string | null;
-        } & {
-            [key: string]: unknown;
-        };
-        /**
          * MessageOut
          * @description A confirmation.
          */
@@ -9699,7 +9694,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConversationDetailsOut"];
+                    "application/json": components["schemas"]["ConversationOut"];
                 };
             };
             /** @description Validation Error */
@@ -9735,7 +9730,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConversationDetailsOut"];
+                    "application/json": components["schemas"]["ConversationOut"];
                 };
             };
             /** @description Validation Error */
@@ -11816,7 +11811,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["codemill__conversations__schemas__ConversationSummaryOut"][];
+                    "application/json": components["schemas"]["ConversationSummaryOut"][];
                 };
             };
             /** @description Validation Error */
