@@ -4064,6 +4064,11 @@ export interface components {
             /** Is Project Admin */
             is_project_admin: boolean;
         };
+        /** AssistantCreatorOut */
+        AssistantCreatorOut: {
+            /** User Id */
+            user_id: string | null;
+        };
         /**
          * AssistantListItemOut
          * @description A list entry (`minimal_response=true`, CodeMie's AssistantListResponse).
@@ -4935,6 +4940,15 @@ export interface components {
             /** Setting Id */
             setting_id?: string | null;
         };
+        /** ConfluenceQueryOut */
+        ConfluenceQueryOut: {
+            /** Cql */
+            cql: string | null;
+            /** Max Pages */
+            max_pages: number | null;
+            /** Pages Per Request */
+            pages_per_request: number | null;
+        };
         /**
          * Context
          * @description A datasource the assistant answers from.
@@ -5262,14 +5276,14 @@ export interface components {
         };
         /** DatasourceCreatorOut */
         DatasourceCreatorOut: {
+            /** Id */
+            id: string | null;
             /** Name */
             name: string;
             /** User Id */
             user_id: string | null;
             /** Username */
             username: string;
-        } & {
-            [key: string]: unknown;
         };
         /** DatasourceIdOut */
         DatasourceIdOut: {
@@ -5287,9 +5301,22 @@ export interface components {
          * @description A datasource; per type it adds link/branch/files_filter (code), `confluence` or `jira`.
          */
         DatasourceOut: {
+            /**
+             * Branch
+             * @description Code datasources only
+             */
+            branch?: string | null;
+            /** Complete State */
+            complete_state: number;
             /** Completed */
             completed: boolean;
+            /** @description Confluence datasources only */
+            confluence?: components["schemas"]["ConfluenceQueryOut"];
             created_by: components["schemas"]["DatasourceCreatorOut"];
+            /** Current  Chunks State */
+            current__chunks_state: number;
+            /** Current State */
+            current_state: number;
             /** Date */
             date: string;
             /** Description */
@@ -5298,6 +5325,11 @@ export interface components {
             embeddings_model: string | null;
             /** Error */
             error: boolean;
+            /**
+             * Files Filter
+             * @description Code datasources only
+             */
+            files_filter?: string | null;
             /** Full Name */
             full_name: string;
             /** Id */
@@ -5310,14 +5342,18 @@ export interface components {
             is_fetching: boolean;
             /** Is Queued */
             is_queued: boolean;
+            /** @description Jira datasources only */
+            jira?: components["schemas"]["JiraQueryOut"];
             /** Last Commit */
             last_commit: string | null;
+            /**
+             * Link
+             * @description Code datasources only
+             */
+            link?: string | null;
             /** Processed Files */
             processed_files: string[];
-            /** Processing Info */
-            processing_info: {
-                [key: string]: number;
-            };
+            processing_info: components["schemas"]["ProcessingInfoOut"];
             progress: components["schemas"]["DatasourceProgressOut"];
             /** Project Name */
             project_name: string;
@@ -5337,8 +5373,6 @@ export interface components {
             update_date: string;
             /** User Abilities */
             user_abilities: string[];
-        } & {
-            [key: string]: unknown;
         };
         /** DatasourceProgressOut */
         DatasourceProgressOut: {
@@ -5935,6 +5969,8 @@ export interface components {
          * @description Create or update: indexing runs in the background (plus `changed_files`, a count, when files were uploaded).
          */
         IndexingStartedOut: {
+            /** Changed Files */
+            changed_files?: number;
             /** Id */
             id: string;
             /** Message */
@@ -6161,6 +6197,11 @@ export interface components {
             project_space_visible: boolean;
             /** Setting Id */
             setting_id?: string | null;
+        };
+        /** JiraQueryOut */
+        JiraQueryOut: {
+            /** Jql */
+            jql: string | null;
         };
         /** JsonRpcErrorOut */
         JsonRpcErrorOut: {
@@ -6771,6 +6812,22 @@ export interface components {
             /** Top P */
             top_p: number | null;
         };
+        /**
+         * ProcessingInfoOut
+         * @description CodeMie's processing counters.
+         */
+        ProcessingInfoOut: {
+            /** Chunks Done */
+            chunks_done: number;
+            /** Chunks Total */
+            chunks_total: number;
+            /** Documents Count Key */
+            documents_count_key: number;
+            /** Skipped Documents */
+            skipped_documents: number;
+            /** Total Documents */
+            total_documents: number;
+        };
         /** ProjectAckOut */
         ProjectAckOut: {
             /** Message */
@@ -7098,14 +7155,14 @@ export interface components {
             };
             /** Ordinal */
             ordinal: number;
+            /** Path Match */
+            path_match: boolean;
             /** Score */
             score: number;
             /** Text Score */
             text_score: number | null;
             /** Vector Score */
             vector_score: number | null;
-        } & {
-            [key: string]: unknown;
         };
         /** SearchMetadataOut */
         SearchMetadataOut: {
@@ -8127,10 +8184,7 @@ export interface components {
         };
         /** UsingAssistantOut */
         UsingAssistantOut: {
-            /** Created By */
-            created_by: {
-                [key: string]: string | null;
-            };
+            created_by: components["schemas"]["AssistantCreatorOut"];
             /** Id */
             id: string;
             /** Name */
