@@ -9,7 +9,6 @@ from codemill.datasources import service, views
 from codemill.datasources.schemas import ConfluenceCreate, JiraCreate, KnowledgeBaseUpdate
 from codemill.datasources.sync import CONFLUENCE, JIRA
 from codemill.datasources.views import ContextOptionOut, IndexingStartedOut
-from codemill.errors import Unprocessable
 
 router = APIRouter(prefix="/v1", tags=["Datasources"])
 
@@ -19,7 +18,7 @@ async def create_confluence(
     settings: AppSettings, session: Session, principal: CurrentPrincipal, body: ConfluenceCreate
 ) -> IndexingStartedOut:
     """Index the Confluence pages a CQL query finds."""
-    ds = await service.create_knowledge_base(session, principal, CONFLUENCE, body.model_dump(), settings)
+    ds = await service.create_knowledge_base(session, principal, body, settings)
     return views.started(ds)
 
 
@@ -28,7 +27,7 @@ async def create_jira(
     settings: AppSettings, session: Session, principal: CurrentPrincipal, body: JiraCreate
 ) -> IndexingStartedOut:
     """Index the Jira issues a JQL query finds."""
-    ds = await service.create_knowledge_base(session, principal, JIRA, body.model_dump(), settings)
+    ds = await service.create_knowledge_base(session, principal, body, settings)
     return views.started(ds)
 
 
@@ -40,17 +39,8 @@ async def _update(
     body: KnowledgeBaseUpdate,
     mode: str | None,
 ) -> IndexingStartedOut:
-    ds = await service.manageable_by_name(session, principal, body.project_name, body.name)
-    if ds.index_type != index_type:
-        raise Unprocessable(f"Datasource {body.name} is not a {index_type} datasource")
-    await service.ensure_setting_usable(session, principal, ds.project_name, index_type, body.setting_id, None)
-    changed = service.apply_update(ds, body.model_dump(exclude_none=True))
-    if mode is None and changed:
-        mode = "full"
-    if mode is None:
-        return views.acknowledged(ds, "Edit successful")
-    await service.schedule(session, ds, mode, settings)
-    return views.started(ds)
+    ds, scheduled = await service.update_knowledge_base(session, principal, index_type, body, mode, settings)
+    return views.acknowledged(ds, "Edit successful") if scheduled is None else views.started(ds)
 
 
 @router.put("/index/knowledge_base/confluence", response_model=IndexingStartedOut)

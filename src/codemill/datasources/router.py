@@ -142,8 +142,7 @@ async def create_code_datasource(
     settings: AppSettings, session: Session, principal: CurrentPrincipal, project: str, body: CodeCreate
 ) -> IndexingStartedOut:
     """A git repository datasource; indexing starts in the background."""
-    data = body.model_dump()
-    ds = await service.create_code(session, principal, project, data, settings)
+    ds = await service.create_code(session, principal, project, body, settings)
     return views.started(ds)
 
 
@@ -160,21 +159,9 @@ async def update_code_datasource(
     resume_indexing: bool = False,
 ) -> IndexingStartedOut:
     """Update a git datasource; by default an incremental reindex (only files changed since the last commit)."""
-    ds = await service.manageable_by_name(session, principal, project, name)
-    link = body.link or str(ds.config.get("link") or "")
-    await service.ensure_setting_usable(session, principal, project, ds.index_type, body.setting_id, link)
-    previous = dict(ds.config)
-    source_changed = service.apply_update(ds, body.model_dump(exclude_none=True))
-    if skip_reindex:
-        return views.acknowledged(ds, f"{name} updated successfully!")
-    moved = any(previous.get(k) != ds.config.get(k) for k in ("link", "branch"))
-    # Another repository or branch: start over; another filter: reconcile the tree (unchanged files stay).
-    default = "full" if moved else "reconcile" if source_changed else "incremental"
-    mode = service.reindex_mode(full_reindex, False, resume_indexing, default)
-    assert mode is not None
-    await service.schedule(session, ds, mode, settings)
-    kind = {"full": "Full reindexing", "resume": "Indexing"}.get(mode, "Incremental reindexing")
-    return views.acknowledged(ds, f"{kind} of datasource {name} has been started in the background")
+    reindex = service.ReindexRequest(full=full_reindex, skip=skip_reindex, resume=resume_indexing)
+    ds, mode = await service.update_code(session, principal, project, name, body, reindex, settings)
+    return views.code_updated(ds, name, mode)
 
 
 @router.post("/index/knowledge_base/file", response_model=IndexingStartedOut)
@@ -191,7 +178,7 @@ async def create_file_datasource(
     """A datasource from uploaded documents (multipart `files`)."""
     try:
         fields = DatasourceBase(name=name, project_name=project_name, description=description,
-                                project_space_visible=project_space_visible).model_dump()  # fmt: skip
+                                project_space_visible=project_space_visible)  # fmt: skip
     except ValidationError as exc:
         raise Unprocessable("Invalid datasource", details=exc.errors(include_url=False, include_context=False)) from exc
     uploads = await read_uploads(settings, files)
@@ -218,7 +205,7 @@ async def update_file_datasource(
     ds = await service.manageable_by_name(session, principal, project_name, name)
     if ds.index_type != FILE:
         raise Unprocessable(f"Datasource {name} is not a file datasource")
-    service.apply_update(ds, {"description": description, "project_space_visible": project_space_visible})
+    service.apply_update(ds, service.DatasourceChanges(description, project_space_visible))
     changed = await service.add_files(session, ds, await read_uploads(settings, files))
     default = "incremental" if changed else None
     mode = None if skip_reindex else service.reindex_mode(full_reindex, incremental_reindex, resume_indexing, default)

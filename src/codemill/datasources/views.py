@@ -256,6 +256,14 @@ def acknowledged(ds: Datasource, message: str) -> IndexingStartedOut:
     return IndexingStartedOut(message=message, id=ds.id)
 
 
+def code_updated(ds: Datasource, name: str, mode: str | None) -> IndexingStartedOut:
+    """A git datasource updated, and the reindex it started (`mode` None: none)."""
+    if mode is None:
+        return acknowledged(ds, f"{name} updated successfully!")
+    kind = {"full": "Full reindexing", "resume": "Indexing"}.get(mode, "Incremental reindexing")
+    return acknowledged(ds, f"{kind} of datasource {name} has been started in the background")
+
+
 def search_results(hits: list[SearchHit], names: dict[str, str], text: str) -> SearchOut:
     """Search results: the text a model reads, and each chunk with where it comes from and its scores."""
     return SearchOut(
