@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from codemill.auth import policy
 from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.kit.api_schemas import MessageOut
-from codemill.projects import repository as projects
 from codemill.projects import service
 from codemill.projects.schemas import ApplicationOut, ApplicationsOut, ProjectCreate
 
@@ -32,7 +31,7 @@ async def list_applications(
 ) -> ApplicationsOut:
     """Every project (admins)."""
     policy.require_admin(principal)
-    found = await projects.names_like(session, search, limit)
+    found = await service.named_like(session, search, limit)
     return ApplicationsOut(applications=[ApplicationOut(name=p.name, display_name=p.display_name) for p in found])
 
 

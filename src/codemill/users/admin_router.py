@@ -16,7 +16,6 @@ from codemill.kit.api_schemas import MessageOut
 from codemill.kit.json_types import JsonObject
 from codemill.kit.params import PageNumber
 from codemill.users import admin_service
-from codemill.users import repository as users
 from codemill.users import service as user_service
 from codemill.users.schemas import (
     Pagination,
@@ -40,9 +39,7 @@ router = APIRouter(prefix="/v1/admin/users", tags=["admin"])
 
 
 async def _detail(session: Session, user_id: str) -> UserDetailOut:
-    user = await admin_service.get_user(session, user_id)
-    rows = (await users.memberships(session, [user.id]))[user.id]
-    return user_detail_out(user, rows)
+    return user_detail_out(*await admin_service.with_memberships(session, user_id))
 
 
 @router.get("", response_model=UserListOut)
@@ -63,10 +60,9 @@ async def list_users(
             raise ValueError
     except ValueError as exc:
         raise BadRequest("Invalid filters", details="filters must be a JSON object") from exc
-    found, total = await users.list_users(session, search=search, filters=parsed, page=page, per_page=per_page)
-    rows = await users.memberships(session, [u.id for u in found])
+    found, total = await admin_service.list_page(session, search=search, filters=parsed, page=page, per_page=per_page)
     return UserListOut(
-        data=[user_detail_out(u, rows[u.id]) for u in found],
+        data=[user_detail_out(u, rows) for u, rows in found],
         pagination=Pagination(total=total, page=page, per_page=per_page),
     )
 
@@ -160,8 +156,7 @@ async def user_projects(user_id: str, session: Session, principal: CurrentPrinci
     """A user's project memberships (admins, or the user themself)."""
     if user_id != principal.user_id:
         policy.require_admin(principal)
-    await admin_service.get_user(session, user_id)
-    rows = (await users.memberships(session, [user_id]))[user_id]
+    _, rows = await admin_service.with_memberships(session, user_id)
     return UserProjectsOut(projects=[user_project_out(m) for m, _ in rows])
 
 

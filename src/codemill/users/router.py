@@ -6,9 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from codemill.auth.dependencies import CurrentPrincipal, Session
-from codemill.errors import NotFound
-from codemill.models import User
-from codemill.users import repository as users
+from codemill.users import service as user_service
 from codemill.users.schemas import UserDataOut, UserOut, user_data_out, user_out
 
 router = APIRouter(prefix="/v1", tags=["user"])
@@ -32,23 +30,14 @@ async def profile(principal: CurrentPrincipal) -> UserOut:
     return user_out(principal)
 
 
-async def _caller(session: Session, principal: CurrentPrincipal) -> User:
-    user = await users.get(session, principal.user_id)
-    if user is None:
-        raise NotFound("User not found")
-    return user
-
-
 @router.get("/user/data", response_model=UserDataOut)
 async def get_user_data(session: Session, principal: CurrentPrincipal) -> UserDataOut:
     """The caller's UI preferences."""
-    return user_data_out(await _caller(session, principal))
+    return user_data_out(await user_service.caller(session, principal))
 
 
 @router.put("/user/data", response_model=UserDataOut)
 async def put_user_data(body: UserDataIn, session: Session, principal: CurrentPrincipal) -> UserDataOut:
     """Update the caller's UI preferences."""
-    user = await _caller(session, principal)
-    user.preferences = {**(user.preferences or {}), **body.model_dump(exclude_none=True)}
-    await session.flush()
+    user = await user_service.set_preferences(session, principal, body.model_dump(exclude_none=True))
     return user_data_out(user)
