@@ -8,7 +8,7 @@ prompt variables are the assistant's stored configuration, returned as stored (s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from pydantic import BaseModel, Field
 
@@ -220,28 +220,47 @@ def masked_mcp_servers(servers: list[JsonObject]) -> list[JsonObject]:
     return out
 
 
-def _head(assistant: Assistant, principal: Principal, users: dict[str, User]) -> dict[str, Any]:
-    return {
-        "id": assistant.id,
-        "name": assistant.name,
-        "slug": assistant.slug,
-        "type": "codemie",
-        "description": assistant.description,
-        "icon_url": assistant.icon_url,
-        "created_by": created_by(assistant.created_by, users),
-        "user_abilities": policy.assistant_abilities(principal, assistant),
-        "categories": list(assistant.categories),
-        "is_global": assistant.is_global,
-        "shared": assistant.shared,
-    }
+class _Head(TypedDict):
+    """The fields every assistant response starts with."""
+
+    id: str
+    name: str
+    slug: str | None
+    type: str
+    description: str | None
+    icon_url: str | None
+    created_by: CreatedByOut | None
+    user_abilities: list[str]
+    categories: list[str]
+    is_global: bool
+    shared: bool
 
 
-_NO_USAGE: dict[str, Any] = {
-    "unique_users_count": 0,
-    "unique_likes_count": 0,
-    "unique_dislikes_count": 0,
-    "origin": "unknown",
-}
+class _Usage(TypedDict):
+    unique_users_count: int
+    unique_likes_count: int
+    unique_dislikes_count: int
+    origin: str
+
+
+def _head(assistant: Assistant, principal: Principal, users: dict[str, User]) -> _Head:
+    return _Head(
+        id=assistant.id,
+        name=assistant.name,
+        slug=assistant.slug,
+        type="codemie",
+        description=assistant.description,
+        icon_url=assistant.icon_url,
+        created_by=created_by(assistant.created_by, users),
+        user_abilities=policy.assistant_abilities(principal, assistant),
+        categories=list(assistant.categories),
+        is_global=assistant.is_global,
+        shared=assistant.shared,
+    )
+
+
+# Codemill does not count usage per assistant (yet): CodeMie's counters, zero.
+_NO_USAGE = _Usage(unique_users_count=0, unique_likes_count=0, unique_dislikes_count=0, origin="unknown")
 
 
 def minimal(assistant: Assistant, principal: Principal, users: dict[str, User]) -> AssistantListItemOut:
