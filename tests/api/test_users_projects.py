@@ -162,3 +162,47 @@ def test_platform_endpoints(admin_client: CodeMieClient, live_server) -> None:  
     health = requests.get(f"{live_server.url}/v1/healthcheck", timeout=10).json()
     assert health["status"] == "healthy"
     assert requests.get(f"{live_server.url}/docs", timeout=10).status_code == 200
+
+
+def test_membership_answers_keep_their_shape(make_user: Callable[..., TestUser]) -> None:
+    """Bulk, CSV and admin membership answers, and the caller's UI data, field for field."""
+    admin, member, other = make_user("shape-admin", is_admin=True), make_user("shape-member"), make_user("shape-other")
+    name = unique("shape")
+    admin.client.projects.create_project(name=name, description="d")
+
+    bulk = admin.http.post(f"/v1/projects/{name}/assignments", json={"users": [{"user_id": member.id}]}).json()
+    assert bulk == {
+        "message": "Bulk assignment completed: 1 users processed",
+        "project_name": name,
+        "total": 1,
+        "results": [{"user_id": member.id, "action": "assigned", "is_project_admin": False}],
+    }
+    removed = admin.http.delete(f"/v1/projects/{name}/assignments", params={"user_id": member.id}).json()
+    assert removed["results"] == [{"user_id": member.id, "action": "removed", "is_project_admin": None}]
+
+    csv = f"email,role\n{member.email},administrator\nnobody@example.com,user\n".encode()
+    checked = admin.http.post(f"/v1/projects/{name}/import-users/validate", files={"file": ("u.csv", csv)}).json()
+    assert checked == {
+        "users": [
+            {"email": member.email, "role": "administrator", "error": None},
+            {"email": "nobody@example.com", "role": "user", "error": "no user with this email"},
+        ]
+    }
+    good = f"email,role\n{member.email},administrator\n".encode()
+    imported = admin.http.post(f"/v1/projects/{name}/import-users", files={"file": ("u.csv", good)}).json()
+    assert imported["results"] == [{"user_id": member.id, "action": "assigned", "is_project_admin": True}]
+
+    granted = admin.http.post(f"/v1/admin/users/{other.id}/projects", json={"project_name": name}).json()
+    assert list(granted) == ["message", "project_name", "is_project_admin", "is_default", "date"]
+    assert granted["message"] == "Project access granted" and granted["is_project_admin"] is False
+    made_default = admin.http.put(f"/v1/admin/users/{other.id}/projects/{name}/default").json()
+    assert made_default == {"message": "Default project set", "user_id": other.id, "project_name": name}
+    revoked = admin.http.delete(f"/v1/admin/users/{other.id}/projects/{name}").json()
+    assert revoked == {"message": "Project access revoked", "user_id": other.id, "project_name": name}
+    apps = admin.http.get("/v1/admin/applications", params={"search": name}).json()
+    assert apps == {"applications": [{"name": name, "displayName": None}]}
+
+    data = member.http.get("/v1/user/data").json()
+    assert list(data) == ["id", "user_id", "date", "update_date", "stt_support", "sidebar_view"]
+    assert data["sidebar_view"] == "flat" and data["stt_support"] is False
+    assert member.http.put("/v1/user/data", json={"sidebar_view": "folders"}).json()["sidebar_view"] == "folders"

@@ -39,6 +39,8 @@ def test_confluence_pages_index_with_paging(atlassian: AtlassianServer, make_use
     )  # fmt: skip
     ds = wait_for(owner.http, created["id"])
     assert ds["progress"]["items_done"] == len(PAGES) and ds["confluence"]["cql"] == "space = ENG"
+    assert ds["confluence"] == {"cql": "space = ENG", "max_pages": None, "pages_per_request": 3}
+    assert not {"link", "branch", "files_filter", "jira"} & set(ds)  # other types' fields are absent
     searches = [r for r in atlassian.requests if r.startswith("/wiki/rest/api/content/search")]
     assert len(set(searches)) == 3  # 8 pages, 3 per request, following _links.next
     assert len(searches) == 6  # each page was rate-limited once, then retried

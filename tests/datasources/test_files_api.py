@@ -31,6 +31,9 @@ def test_file_datasource_indexes_and_searches(make_user: Callable[..., TestUser]
     assert ds["progress"]["items_done"] == 3 and ds["progress"]["items_total"] == 3
     assert ds["progress"]["chunks_done"] == ds["progress"]["chunks_total"] > 0
     assert ds["embeddings_model"] == "all-MiniLM-L6-v2-int8"
+    # Per-type fields are absent (not null) where they do not apply: a file datasource has no git or query fields.
+    assert not {"link", "branch", "files_filter", "confluence", "jira"} & set(ds)
+    assert ds["created_by"]["id"] == owner.id and ds["current_state"] == 3
 
     via_sdk = owner.client.datasources.get(created["id"])
     assert via_sdk.status == DataSourceStatus.COMPLETED and via_sdk.type == DataSourceType.FILE

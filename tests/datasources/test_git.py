@@ -51,6 +51,8 @@ async def test_git_repository_indexes_then_reindexes_only_changed_files(
     )  # fmt: skip
     ds = wait_for(owner.http, created["id"])
     assert ds["progress"]["items_done"] == FILES and ds["last_commit"] == first_head
+    assert (ds["link"], ds["branch"], ds["files_filter"]) == (repo.url, "main", "vendor/\n*.bin")
+    assert "confluence" not in ds and "jira" not in ds
     before = await chunk_ids(engine, created["id"])
     assert set(before) == set(paths)  # vendor/ and *.bin filtered out
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from pydantic import BaseModel
 
 from codemill.assistants.schemas import MCPServerDetails
 from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.errors import CodemillError, Unprocessable
+from codemill.kit.json_types import JsonObject
 from codemill.mcp.assistant_tools import toolkit_info
 from codemill.mcp.dependencies import MCPConnect
 
@@ -42,7 +41,7 @@ class MCPToolkitOut(BaseModel):
     tools: list[ToolOut]
 
 
-def _server(details: MCPServerDetails) -> dict[str, Any]:
+def _server(details: MCPServerDetails) -> JsonObject:
     data = details.model_dump(mode="json", exclude={"settings", "mcp_connect_auth_token"})
     data["settings"] = details.settings.stored() if details.settings else None
     data["enabled"] = True
@@ -72,7 +71,7 @@ async def test_mcp_server(
     return MCPServerCheckOut(success=True, message=f"Success: {len(info['tools'])} tools")
 
 
-def _single(body: MCPServerCheckRequest) -> dict[str, Any] | None:
+def _single(body: MCPServerCheckRequest) -> JsonObject | None:
     """A test starts the server afresh (single usage), as CodeMie's tester does."""
     config = body.mcp_server.config
     return None if config is None else config.model_dump(mode="json") | {"single_usage": True}

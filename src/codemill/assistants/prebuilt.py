@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
-from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -64,33 +63,6 @@ def by_slug(slug: str) -> PrebuiltTemplate:
         details=f"No prebuilt assistant found with the slug '{slug}'.",
         help="Please check the assistant slug and ensure it is correct.",
     )
-
-
-def out(template: PrebuiltTemplate, principal: Principal) -> dict[str, Any]:
-    """A template in the SDK's Assistant shape, placed in the caller's current project."""
-    return {
-        "id": None,
-        "slug": template.slug,
-        "name": template.name,
-        "description": template.description,
-        "icon_url": template.icon_url,
-        "system_prompt": template.system_prompt,
-        "project": principal.current_project,
-        "llm_model_type": None,
-        "toolkits": [t.model_dump(mode="json") for t in template.toolkits],
-        "conversation_starters": template.conversation_starters,
-        "prompt_variables": [v.model_dump(mode="json") for v in template.prompt_variables],
-        "categories": template.categories,
-        "temperature": template.temperature,
-        "top_p": template.top_p,
-        "shared": False,
-        "is_react": False,
-        "is_global": False,
-        "creator": "system",
-        "context": [],
-        "mcp_servers": [],
-        "assistant_ids": [],
-    }
 
 
 async def create_from(

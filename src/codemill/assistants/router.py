@@ -6,34 +6,28 @@ Messages and shapes are CodeMie's (see docs/dev/codemie-facts-assistants.md). Ch
 
 from __future__ import annotations
 
-import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from codemill.assistants import prebuilt, responses, service, version_service
-from codemill.assistants import repository as assistants
+from codemill.assistants import prebuilt, service, version_service, views
 from codemill.assistants.filters import parse_filters
 from codemill.assistants.repository import Page
-from codemill.assistants.schemas import (
+from codemill.assistants.schemas import AssistantRequest, PrebuiltCreate, PublishRequest, RollbackRequest
+from codemill.assistants.service import Scope
+from codemill.assistants.templates import PromptTemplateError, render_prompt_async
+from codemill.assistants.views import (
     AssistantListOut,
     AssistantOut,
-    AssistantRequest,
     AssistantSavedOut,
     AssistantVersionOut,
-    PrebuiltCreate,
     PrebuiltOut,
     PromptValidationOut,
-    PublishRequest,
     RollbackOut,
-    RollbackRequest,
-    ToolkitOut,
     VersionCompareOut,
     VersionHistoryOut,
 )
-from codemill.assistants.service import Scope
-from codemill.assistants.templates import PromptTemplateError, render_prompt_async
 from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
 from codemill.errors import BadRequest
 from codemill.kit.api_schemas import MessageOut
@@ -42,13 +36,10 @@ from codemill.llm.dependencies import AppCatalogue
 from codemill.plugins import assistant_tools as plugin_tools
 from codemill.toolkits import catalogue as toolkit_catalogue
 from codemill.tools import registry
+from codemill.tools.schemas import ToolkitOut
 from codemill.workspaces import tools as workspace_tools
 
 router = APIRouter(prefix="/v1/assistants", tags=["assistants"])
-
-
-def _saved(assistant_id: str) -> dict[str, Any]:
-    return {"message": "Specified assistant saved", "assistantId": assistant_id, "validation": None}
 
 
 @router.get("", response_model=AssistantListOut)
@@ -62,30 +53,25 @@ async def list_assistants(
     per_page: Annotated[int, Query(ge=1, le=500)] = 12,
     sort_by: Literal["usage", "likes", "dislikes", "name"] | None = None,
     sort_order: Literal["asc", "desc"] = "desc",
-) -> dict[str, Any]:
+) -> AssistantListOut:
     """Assistants in a scope, filtered (JSON `filters`) and paginated: {data, pagination}."""
-    found, total = await service.list_assistants(
+    found = await service.listing(
         session,
         principal,
         scope,
         parse_filters(filters),
         Page(page=page, per_page=per_page, sort_by=sort_by, descending=sort_order == "desc"),
     )
-    users = await assistants.users_by_id(session, [a.created_by for a in found])
-    render = responses.minimal if minimal_response else responses.full
-    return {
-        "data": [render(a, principal, users) for a in found],
-        "pagination": {"page": page, "per_page": per_page, "total": total, "pages": math.ceil(total / per_page)},
-    }
+    return views.listing(found, principal, page, per_page, minimal_response)
 
 
 @router.post("", response_model=AssistantSavedOut)
 async def create_assistant(
     body: AssistantRequest, catalogue: AppCatalogue, session: Session, principal: CurrentPrincipal
-) -> dict[str, Any]:
+) -> AssistantSavedOut:
     """Create an assistant (version 1)."""
     assistant = await service.create(session, principal, catalogue, body)
-    return _saved(assistant.id)
+    return views.saved(assistant.id)
 
 
 class PromptValidation(BaseModel):
@@ -97,7 +83,7 @@ class PromptValidation(BaseModel):
 
 
 @router.post("/system-prompt/validate", response_model=PromptValidationOut)
-async def validate_system_prompt(body: PromptValidation, principal: CurrentPrincipal) -> dict[str, Any]:
+async def validate_system_prompt(body: PromptValidation, principal: CurrentPrincipal) -> PromptValidationOut:
     """Render a prompt template with the given variables, as chat would."""
     try:
         rendered = await render_prompt_async(
@@ -109,30 +95,32 @@ async def validate_system_prompt(body: PromptValidation, principal: CurrentPrinc
             details={"field": "system_prompt_template", "reason": exc.message, "line": exc.line},
             help="Variable names must be letters, digits and underscores; private attributes are not allowed.",
         ) from None
-    return {"rendered_prompt": rendered, "is_valid": True, "message": "System prompt rendered successfully"}
+    return PromptValidationOut(rendered_prompt=rendered, is_valid=True, message="System prompt rendered successfully")
 
 
 @router.get("/tools", response_model=list[ToolkitOut])
-async def list_tools(_: CurrentPrincipal, settings: AppSettings) -> list[dict[str, Any]]:
+async def list_tools(_: CurrentPrincipal, settings: AppSettings) -> list[ToolkitOut]:
     """The toolkits and tools assistants can enable (CodeMie's ToolKitDetails list, not wrapped)."""
-    return [
-        *registry.toolkits(),
-        *toolkit_catalogue.toolkit_details(settings),
-        plugin_tools.toolkit_details(),
-        workspace_tools.toolkit_details(),
-    ]
+    return views.toolkits(
+        [
+            *registry.toolkits(),
+            *toolkit_catalogue.toolkit_details(settings),
+            plugin_tools.toolkit_details(),
+            workspace_tools.toolkit_details(),
+        ]
+    )
 
 
 @router.get("/prebuilt", response_model=list[PrebuiltOut])
-async def list_prebuilt(principal: CurrentPrincipal) -> list[dict[str, Any]]:
+async def list_prebuilt(principal: CurrentPrincipal) -> list[PrebuiltOut]:
     """The shipped templates."""
-    return [prebuilt.out(t, principal) for t in prebuilt.templates()]
+    return [views.prebuilt(t, principal) for t in prebuilt.templates()]
 
 
 @router.get("/prebuilt/{slug}", response_model=PrebuiltOut)
-async def get_prebuilt(slug: str, principal: CurrentPrincipal) -> dict[str, Any]:
+async def get_prebuilt(slug: str, principal: CurrentPrincipal) -> PrebuiltOut:
     """One template."""
-    return prebuilt.out(prebuilt.by_slug(slug), principal)
+    return views.prebuilt(prebuilt.by_slug(slug), principal)
 
 
 @router.post("/prebuilt/{slug}", response_model=AssistantSavedOut)
@@ -142,23 +130,17 @@ async def create_from_prebuilt(
     session: Session,
     principal: CurrentPrincipal,
     body: Annotated[PrebuiltCreate | None, Body()] = None,
-) -> dict[str, Any]:
+) -> AssistantSavedOut:
     """Create an assistant from a template (Codemill's addition; the CodeMie UI copies templates client-side)."""
     assistant = await prebuilt.create_from(session, principal, catalogue, slug, body or PrebuiltCreate())
-    return _saved(assistant.id)
-
-
-async def _full_with_history(session: Session, principal: CurrentPrincipal, assistant_id: str) -> dict[str, Any]:
-    assistant = await service.get_visible(session, principal, assistant_id)
-    rows, _ = await assistants.list_versions(session, assistant.id, 0, 1000)
-    users = await assistants.users_by_id(session, [assistant.created_by, *(r.created_by for r in rows)])
-    return responses.full(assistant, principal, users, responses.prompt_history(rows, assistant, users))
+    return views.saved(assistant.id)
 
 
 @router.get("/id/{assistant_id}", response_model=AssistantOut)
-async def get_assistant(assistant_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, Any]:
+async def get_assistant(assistant_id: str, session: Session, principal: CurrentPrincipal) -> AssistantOut:
     """An assistant by id (404 when missing or not visible to the caller)."""
-    return await _full_with_history(session, principal, assistant_id)
+    assistant = await service.get_visible(session, principal, assistant_id)
+    return views.detail(await service.detail(session, assistant), principal)
 
 
 @router.get("/slug/{slug:path}", response_model=AssistantOut)
@@ -167,26 +149,26 @@ async def get_assistant_by_slug(
     session: Session,
     principal: CurrentPrincipal,
     project: Annotated[str | None, Query(max_length=320)] = None,
-) -> dict[str, Any]:
+) -> AssistantOut:
     """An assistant by slug (within `project`, when named)."""
     assistant = await service.get_visible_by_slug(session, principal, slug, project)
-    return await _full_with_history(session, principal, assistant.id)
+    return views.detail(await service.detail(session, assistant), principal)
 
 
 @router.put("/{assistant_id}", response_model=AssistantSavedOut)
 async def update_assistant(
     assistant_id: str, body: AssistantRequest, catalogue: AppCatalogue, session: Session, principal: CurrentPrincipal
-) -> dict[str, Any]:
+) -> AssistantSavedOut:
     """Change an assistant; the fields sent replace the stored ones, and a new version is recorded."""
     await service.update(session, principal, catalogue, assistant_id, body)
-    return {"message": "Specified assistant updated", "validation": None}
+    return views.saved(None, "Specified assistant updated")
 
 
 @router.delete("/{assistant_id}", response_model=MessageOut)
-async def delete_assistant(assistant_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
+async def delete_assistant(assistant_id: str, session: Session, principal: CurrentPrincipal) -> MessageOut:
     """Delete an assistant and its versions."""
     await service.delete(session, principal, assistant_id)
-    return {"message": "Specified assistant removed"}
+    return MessageOut(message="Specified assistant removed")
 
 
 @router.get("/{assistant_id}/versions", response_model=VersionHistoryOut)
@@ -196,25 +178,25 @@ async def list_versions(
     principal: CurrentPrincipal,
     page: PageNumber = 0,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> dict[str, Any]:
+) -> VersionHistoryOut:
     """Version history, newest first."""
-    return await version_service.history(session, principal, assistant_id, page, per_page)
+    return views.version_page(await version_service.history(session, principal, assistant_id, page, per_page))
 
 
 @router.get("/{assistant_id}/versions/{version_number}", response_model=AssistantVersionOut)
 async def get_version(
     assistant_id: str, version_number: PathInt32, session: Session, principal: CurrentPrincipal
-) -> dict[str, Any]:
+) -> AssistantVersionOut:
     """One version's configuration."""
-    return await version_service.one(session, principal, assistant_id, version_number)
+    return views.version(*await version_service.one(session, principal, assistant_id, version_number))
 
 
 @router.get("/{assistant_id}/versions/{version1}/compare/{version2}", response_model=VersionCompareOut)
 async def compare_versions(
     assistant_id: str, version1: PathInt32, version2: PathInt32, session: Session, principal: CurrentPrincipal
-) -> dict[str, Any]:
+) -> VersionCompareOut:
     """Field-level differences between two versions."""
-    return await version_service.compare(session, principal, assistant_id, version1, version2)
+    return views.comparison(await version_service.compare(session, principal, assistant_id, version1, version2))
 
 
 @router.post("/{assistant_id}/versions/{version_number}/rollback", response_model=RollbackOut)
@@ -225,14 +207,11 @@ async def rollback_version(
     session: Session,
     principal: CurrentPrincipal,
     body: Annotated[RollbackRequest | None, Body()] = None,
-) -> dict[str, Any]:
+) -> RollbackOut:
     """Make an earlier version current again (recorded as a new version)."""
     notes = body.change_notes if body else None
     created = await version_service.rollback(session, principal, catalogue, assistant_id, version_number, notes)
-    return {
-        "message": f"Rolled back to version {version_number}. Created new version {created}",
-        "version_number": created,
-    }
+    return views.rolled_back(version_number, created)
 
 
 @router.post("/{assistant_id}/marketplace/publish", response_model=MessageOut)
@@ -241,15 +220,15 @@ async def publish(
     session: Session,
     principal: CurrentPrincipal,
     body: Annotated[PublishRequest | None, Body()] = None,
-) -> dict[str, str]:
+) -> MessageOut:
     """Publish to the marketplace: every user can then see and use the assistant."""
     categories = body.categories if body else None
     await service.set_published(session, principal, assistant_id, True, categories)
-    return {"message": f"Assistant {assistant_id} published to marketplace successfully"}
+    return MessageOut(message=f"Assistant {assistant_id} published to marketplace successfully")
 
 
 @router.post("/{assistant_id}/marketplace/unpublish", response_model=MessageOut)
-async def unpublish(assistant_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
+async def unpublish(assistant_id: str, session: Session, principal: CurrentPrincipal) -> MessageOut:
     """Withdraw from the marketplace."""
     await service.set_published(session, principal, assistant_id, False)
-    return {"message": f"Assistant {assistant_id} unpublished from marketplace successfully"}
+    return MessageOut(message=f"Assistant {assistant_id} unpublished from marketplace successfully")

@@ -1,4 +1,5 @@
-"""API input models for assistants, in the CodeMie SDK's shapes (snake_case, as CodeMie accepts them).
+"""API input models for assistants, in the CodeMie SDK's shapes (snake_case, as CodeMie accepts them);
+the responses are in `views.py`.
 
 Requests ignore fields they do not know, as CodeMie does: CodeMie's own clients send fields (agent_mode,
 guardrail_assignments, bedrock…) that Codemill does not implement. Known fields are validated strictly.
@@ -12,9 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from codemill.kit.api_schemas import MessageOut, OpenOut, Pagination
 from codemill.kit.params import INT32_MAX
-from codemill.tools.schemas import ToolkitOut as ToolkitOut
 
 VARIABLE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -234,124 +233,3 @@ class PrebuiltCreate(Lenient):
 class PublishRequest(Lenient):
     categories: list[str] | None = Field(default=None, max_length=3)
     ignore_recommendations: bool = False
-
-
-# Responses (what `responses.py` shapes; the SDK's Assistant, AssistantVersion and ToolKitDetails).
-class CreatedByOut(BaseModel):
-    """CodeMie's CreatedByUser."""
-
-    id: str
-    username: str
-    name: str
-
-
-class AssistantSavedOut(MessageOut):
-    """Create, update or copy of an assistant (`assistantId` on create only)."""
-
-    assistant_id: str | None = Field(default=None, alias="assistantId")
-    validation: dict[str, Any] | None = None
-
-
-class AssistantListItemOut(OpenOut):
-    """A list entry (`minimal_response=true`); the full one adds the AssistantOut fields."""
-
-    id: str
-    name: str
-    slug: str | None
-    type: str
-    description: str | None
-    icon_url: str | None
-    created_by: CreatedByOut | None
-    user_abilities: list[str]
-    categories: list[str]
-    is_global: bool
-    shared: bool
-
-
-class PromptHistoryOut(BaseModel):
-    system_prompt: str
-    date: str
-    created_by: CreatedByOut | None
-
-
-class AssistantOut(AssistantListItemOut):
-    """The whole assistant."""
-
-    system_prompt: str
-    system_prompt_history: list[PromptHistoryOut]
-    project: str
-    llm_model_type: str | None
-    toolkits: list[dict[str, Any]]
-    conversation_starters: list[str]
-    created_date: str
-    updated_date: str
-    creator: str
-    temperature: float | None
-    top_p: float | None
-    context: list[Any]
-    mcp_servers: list[dict[str, Any]]
-    assistant_ids: list[str]
-    prompt_variables: list[dict[str, Any]]
-    version_count: int
-    version: int
-
-
-class AssistantListOut(BaseModel):
-    data: list[AssistantOut | AssistantListItemOut]
-    pagination: Pagination
-
-
-class PrebuiltOut(OpenOut):
-    """A shipped template in the Assistant shape (no id until copied)."""
-
-    id: None
-    slug: str
-    name: str
-    description: str
-    system_prompt: str
-    project: str
-    toolkits: list[dict[str, Any]]
-    conversation_starters: list[str]
-    prompt_variables: list[dict[str, Any]]
-    categories: list[str]
-
-
-class PromptValidationOut(BaseModel):
-    rendered_prompt: str
-    is_valid: bool
-    message: str
-
-
-class AssistantVersionOut(OpenOut):
-    """One version (the SDK's AssistantVersion) with its stored configuration fields."""
-
-    id: str
-    assistant_id: str
-    version_number: int
-    created_date: str
-    created_by: CreatedByOut | None
-    change_notes: str | None
-    prompt_variables: list[dict[str, Any]]
-    mcp_servers: list[dict[str, Any]]
-
-
-class VersionHistoryOut(BaseModel):
-    versions: list[AssistantVersionOut]
-    total_versions: int
-    assistant_name: str
-    assistant_id: str
-    page: int
-    per_page: int
-
-
-class VersionCompareOut(BaseModel):
-    assistant_id: str
-    version1: AssistantVersionOut
-    version2: AssistantVersionOut
-    differences: dict[str, Any]
-    changed_fields: list[str]
-    change_summary: str
-
-
-class RollbackOut(MessageOut):
-    version_number: int

@@ -5,6 +5,7 @@ Access decisions are auth.policy's; this module calls them. Other parts (chat) u
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, or_
@@ -20,7 +21,7 @@ from codemill.auth import policy
 from codemill.auth.principal import Principal
 from codemill.errors import Conflict, NotFound, not_found
 from codemill.llm.catalogue import Catalogue
-from codemill.models import Assistant
+from codemill.models import Assistant, AssistantVersion, User
 from codemill.models.base import new_id
 
 
@@ -32,6 +33,24 @@ class Scope(StrEnum):
     MARKETPLACE = "marketplace"
     ALL = "all"
     PROJECT_WITH_MARKETPLACE = "project_with_marketplace"
+
+
+@dataclass(frozen=True)
+class AssistantListing:
+    """A page of assistants, the total, and their creators."""
+
+    assistants: list[Assistant]
+    total: int
+    users: dict[str, User]
+
+
+@dataclass(frozen=True)
+class AssistantDetail:
+    """An assistant with its versions (newest first) and the users who made them."""
+
+    assistant: Assistant
+    versions: list[AssistantVersion]
+    users: dict[str, User]
 
 
 async def get_visible(session: AsyncSession, principal: Principal, assistant_id: str) -> Assistant:
@@ -233,3 +252,18 @@ async def list_assistants(
     """A page of the assistants in `scope` that match `filters`, and the total."""
     clause = _scope_clause(principal, scope, filters)
     return await assistants.list_page(session, clause, filters, page)
+
+
+async def listing(
+    session: AsyncSession, principal: Principal, scope: Scope, filters: ListFilters, page: Page
+) -> AssistantListing:
+    """A page of the assistants in `scope` that match `filters`, with their creators."""
+    found, total = await list_assistants(session, principal, scope, filters, page)
+    return AssistantListing(found, total, await assistants.users_by_id(session, [a.created_by for a in found]))
+
+
+async def detail(session: AsyncSession, assistant: Assistant) -> AssistantDetail:
+    """An assistant (already checked visible) with its version history and the users involved."""
+    rows, _ = await assistants.list_versions(session, assistant.id, 0, 1000)
+    users = await assistants.users_by_id(session, [assistant.created_by, *(r.created_by for r in rows)])
+    return AssistantDetail(assistant, rows, users)

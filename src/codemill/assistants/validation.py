@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.assistants import repository as assistants
 from codemill.assistants import sealing
-from codemill.assistants.responses import SENSITIVE_MASK
 from codemill.assistants.schemas import IntegrationRef, MCPServerDetails, PromptVariable, ToolKitDetails
 from codemill.assistants.templates import (
     DEFAULT_LIMITS,
@@ -28,6 +27,9 @@ from codemill.models import Assistant, Project
 from codemill.projects import repository as projects
 
 SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9][A-Za-z0-9._~-]*)*$")
+
+SENSITIVE_MASK = "********"
+"""What a secret reads as in responses; sent back unchanged, it keeps the stored value."""
 
 
 def _invalid(field: str, message: str, **details: Any) -> Unprocessable:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.assistants import repository as assistants
-from codemill.assistants import responses, sealing, service, versions
+from codemill.assistants import sealing, service, versions
+from codemill.assistants.versions import FieldChange
 from codemill.auth.principal import Principal
 from codemill.errors import BadRequest, NotFound, Unprocessable
 from codemill.llm.catalogue import Catalogue
-from codemill.models import AssistantVersion
+from codemill.models import Assistant, AssistantVersion, User
 
 
 def _missing(assistant_id: str, number: int) -> NotFound:
@@ -29,53 +30,57 @@ async def _version(session: AsyncSession, assistant_id: str, number: int) -> Ass
     return row
 
 
+@dataclass(frozen=True)
+class VersionPage:
+    """A page of an assistant's versions (newest first) and the users who made them."""
+
+    assistant: Assistant
+    rows: list[AssistantVersion]
+    total: int
+    users: dict[str, User]
+    page: int
+    per_page: int
+
+
+@dataclass(frozen=True)
+class VersionComparison:
+    """Two versions of an assistant and their field-level differences."""
+
+    assistant: Assistant
+    first: AssistantVersion
+    second: AssistantVersion
+    users: dict[str, User]
+    changes: dict[str, FieldChange]
+
+
 async def history(
     session: AsyncSession, principal: Principal, assistant_id: str, page: int, per_page: int
-) -> dict[str, Any]:
-    """CodeMie's AssistantVersionHistoryResponse: {versions, total_versions, assistant_name, assistant_id}."""
+) -> VersionPage:
+    """A page of the version history of an assistant the caller may see."""
     assistant = await service.get_visible(session, principal, assistant_id)
     rows, total = await assistants.list_versions(session, assistant.id, page, per_page)
     users = await assistants.users_by_id(session, [r.created_by for r in rows])
-    return {
-        "versions": [responses.version(r, users) for r in rows],
-        "total_versions": total,
-        "assistant_name": assistant.name,
-        "assistant_id": assistant.id,
-        "page": page,
-        "per_page": per_page,
-    }
+    return VersionPage(assistant, rows, total, users, page, per_page)
 
 
-async def one(session: AsyncSession, principal: Principal, assistant_id: str, number: int) -> dict[str, Any]:
-    """One version of an assistant the caller may see."""
+async def one(
+    session: AsyncSession, principal: Principal, assistant_id: str, number: int
+) -> tuple[AssistantVersion, dict[str, User]]:
+    """One version of an assistant the caller may see, and the user who made it."""
     assistant = await service.get_visible(session, principal, assistant_id)
     row = await _version(session, assistant.id, number)
-    return responses.version(row, await assistants.users_by_id(session, [row.created_by]))
+    return row, await assistants.users_by_id(session, [row.created_by])
 
 
 async def compare(
     session: AsyncSession, principal: Principal, assistant_id: str, first: int, second: int
-) -> dict[str, Any]:
-    """Both versions, their field-level differences and a readable summary."""
+) -> VersionComparison:
+    """Both versions and their field-level differences (unmasked: the view masks secrets)."""
     assistant = await service.get_visible(session, principal, assistant_id)
     one_row = await _version(session, assistant.id, first)
     two_row = await _version(session, assistant.id, second)
     users = await assistants.users_by_id(session, [one_row.created_by, two_row.created_by])
-    changes = versions.diff(one_row.config, two_row.config)
-    for field, mask in (
-        ("prompt_variables", responses.masked_variables),
-        ("mcp_servers", responses.masked_mcp_servers),
-    ):
-        if field in changes:  # never disclose secrets through a diff
-            changes[field] = {k: mask(v) if isinstance(v, list) else v for k, v in changes[field].items()}
-    return {
-        "assistant_id": assistant.id,
-        "version1": responses.version(one_row, users),
-        "version2": responses.version(two_row, users),
-        "differences": changes,
-        "changed_fields": list(changes),
-        "change_summary": versions.summary(changes, first, second),
-    }
+    return VersionComparison(assistant, one_row, two_row, users, versions.diff(one_row.config, two_row.config))
 
 
 async def rollback(

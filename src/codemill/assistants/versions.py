@@ -7,7 +7,7 @@ Name, slug, project, sharing, icon and categories are the assistant's identity a
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from codemill.models import Assistant
 
@@ -33,6 +33,17 @@ _DEFAULTS: dict[str, Any] = {
 }
 # Flags the UI recomputes on every read; a change in them is not a configuration change.
 _COMPUTED_KEYS = {"settings_config"}
+
+
+class FieldChange(TypedDict):
+    """How one versioned field changed; list fields also carry the items added and removed, and whether
+    only their order changed (the keys are absent for other fields)."""
+
+    old_value: Any
+    new_value: Any
+    added: NotRequired[list[Any]]
+    removed: NotRequired[list[Any]]
+    reordered: NotRequired[bool]
 
 
 def snapshot(assistant: Assistant) -> dict[str, Any]:
@@ -67,19 +78,19 @@ def _key(item: Any) -> str:
     return json.dumps(item, sort_keys=True)
 
 
-def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, FieldChange]:
     """Field-level differences from `old` to `new`.
 
     Each changed field maps to {"old_value", "new_value"}; list fields also carry the items "added" and
     "removed" (compared by value, order ignored) and whether only the order changed ("reordered").
     """
     before, after = normalised(old), normalised(new)
-    changes: dict[str, dict[str, Any]] = {}
+    changes: dict[str, FieldChange] = {}
     for field in VERSIONED_FIELDS:
         a, b = _strip_computed(before[field]), _strip_computed(after[field])
         if a == b:
             continue
-        change: dict[str, Any] = {"old_value": before[field], "new_value": after[field]}
+        change = FieldChange(old_value=before[field], new_value=after[field])
         if isinstance(a, list) and isinstance(b, list):
             old_keys, new_keys = [_key(x) for x in a], [_key(x) for x in b]
             change["added"] = [x for x, k in zip(after[field], new_keys, strict=True) if k not in old_keys]
@@ -89,7 +100,7 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return changes
 
 
-def summary(changes: dict[str, dict[str, Any]], version1: int, version2: int) -> str:
+def summary(changes: dict[str, FieldChange], version1: int, version2: int) -> str:
     """A human-readable account of a diff."""
     if not changes:
         return f"No differences between version {version1} and version {version2}"

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.auth import policy
 from codemill.auth.principal import Principal
 from codemill.conversations import repository, views
-from codemill.conversations.admin_schemas import FinishResult
+from codemill.conversations.admin_schemas import AdminConversationListOut, FinishResult
 
 
 async def list_page(
@@ -23,7 +21,7 @@ async def list_page(
     project: str | None,
     page: int,
     per_page: int,
-) -> dict[str, Any]:
+) -> AdminConversationListOut:
     """One page of every user's conversations, newest first, filtered by state, start and project."""
     policy.require_admin(principal)
     rows, total = await repository.list_all(
@@ -34,10 +32,7 @@ async def list_page(
         offset=page * per_page,
         limit=per_page,
     )
-    return {
-        "data": [views.summary(c) | {"user_id": c.user_id} for c in rows],
-        "pagination": {"page": page, "per_page": per_page, "total": total, "pages": math.ceil(total / per_page)},
-    }
+    return views.admin_page(rows, total, page, per_page)
 
 
 async def finish_many(session: AsyncSession, principal: Principal, ids: list[str]) -> list[FinishResult]:

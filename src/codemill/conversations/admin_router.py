@@ -11,7 +11,7 @@ from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.conversations import admin, feedback, service
 from codemill.conversations.admin_schemas import AdminConversationListOut, FinishBulkOut, FinishBulkRequest
 from codemill.conversations.feedback_schemas import FinalFeedback
-from codemill.conversations.sharing_schemas import ConversationDetailsOut
+from codemill.conversations.schemas import ConversationOut
 from codemill.kit.params import PageNumber
 
 router = APIRouter(prefix="/v1/admin", tags=["admin conversations"])
@@ -37,7 +37,7 @@ async def list_conversations(
         page=page,
         per_page=per_page,
     )
-    return AdminConversationListOut.model_validate(body)
+    return body
 
 
 @router.post("/conversations/finish-bulk", response_model=FinishBulkOut, response_model_by_alias=True)
@@ -47,21 +47,19 @@ async def finish_bulk(body: FinishBulkRequest, session: Session, principal: Curr
     return FinishBulkOut(total=len(results), results=results)
 
 
-@router.get("/users/{user_id}/conversations/{conversation_id}", response_model=ConversationDetailsOut)
+@router.get("/users/{user_id}/conversations/{conversation_id}", response_model=ConversationOut)
 async def review_conversation(
     user_id: str, conversation_id: str, session: Session, principal: CurrentPrincipal
-) -> ConversationDetailsOut:
+) -> ConversationOut:
     """A user's conversation with its feedback (the SDK's ConversationDetails)."""
     conversation = await feedback.admin_conversation(session, principal, user_id, conversation_id)
-    body = await service.details(session, principal, conversation, abilities=["read"])
-    return ConversationDetailsOut.model_validate(body)
+    return await service.details(session, principal, conversation, abilities=["read"])
 
 
-@router.put("/users/{user_id}/conversations/{conversation_id}/feedback", response_model=ConversationDetailsOut)
+@router.put("/users/{user_id}/conversations/{conversation_id}/feedback", response_model=ConversationOut)
 async def operator_feedback(
     user_id: str, conversation_id: str, body: FinalFeedback, session: Session, principal: CurrentPrincipal
-) -> ConversationDetailsOut:
+) -> ConversationOut:
     """An operator's verdict on a user's conversation (shown as final_operator_mark)."""
     conversation = await feedback.final_operator_mark(session, principal, user_id, conversation_id, body)
-    details = await service.details(session, principal, conversation, abilities=["read"])
-    return ConversationDetailsOut.model_validate(details)
+    return await service.details(session, principal, conversation, abilities=["read"])

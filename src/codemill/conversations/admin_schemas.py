@@ -6,36 +6,21 @@ from datetime import datetime
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
+from codemill.conversations.schemas import ConversationSummaryOut
+from codemill.kit.api_schemas import Pagination
 
-class ConversationSummaryOut(BaseModel):
-    """A list entry (the SDK's Conversation)."""
 
-    id: str
-    name: str
-    folder: str | None
-    pinned: bool
-    date: str
-    assistant_ids: list[str]
-    initial_assistant_id: str | None
-    finished_at: str | None
-    project: str | None
+class AdminConversationSummaryOut(ConversationSummaryOut):
+    """A list entry (the SDK's Conversation) with its owner."""
+
     user_id: str
-
-
-class ConversationPagination(BaseModel):
-    """Where a page is."""
-
-    page: int
-    per_page: int
-    total: int
-    pages: int
 
 
 class AdminConversationListOut(BaseModel):
     """One page of every user's conversations."""
 
-    data: list[ConversationSummaryOut]
-    pagination: ConversationPagination
+    data: list[AdminConversationSummaryOut]
+    pagination: Pagination
 
 
 class FinishBulkRequest(BaseModel):

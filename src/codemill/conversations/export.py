@@ -104,7 +104,7 @@ def conversation_file(
             "assistants": list(conversation.assistant_ids or []),
             "date": conversation.created_at.isoformat(),
             "update_date": conversation.updated_at.isoformat(),
-            "history": [views.history_item(m) for m in messages],
+            "history": [views.history_item(m).model_dump(mode="json", by_alias=True) for m in messages],
         }
         content = json.dumps(body, ensure_ascii=False, indent=2).encode()
     elif fmt is ExportFormat.MARKDOWN:

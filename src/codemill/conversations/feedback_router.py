@@ -46,13 +46,13 @@ async def list_feedback(
 ) -> list[FeedbackEntryOut]:
     """Every feedback entry, newest first (platform admins)."""
     entries = await feedback.list_all(session, principal, page, per_page)
-    return [FeedbackEntryOut.model_validate(views.feedback_entry(e)) for e in entries]
+    return [views.feedback_entry(e) for e in entries]
 
 
 @router.get("/feedback/{feedback_id}", response_model=FeedbackEntryOut)
 async def get_feedback(feedback_id: str, session: Session, principal: CurrentPrincipal) -> FeedbackEntryOut:
     """One entry (its author's, or any for a platform admin)."""
-    return FeedbackEntryOut.model_validate(views.feedback_entry(await feedback.get(session, principal, feedback_id)))
+    return views.feedback_entry(await feedback.get(session, principal, feedback_id))
 
 
 @router.post("/conversations/{conversation_id}/feedback", response_model=FinalFeedbackOut)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -31,7 +31,7 @@ async def list_conversations(
     session: Session,
     principal: CurrentPrincipal,
     is_finished: Annotated[bool | None, Query(alias="isFinished")] = None,
-) -> list[dict[str, Any]]:
+) -> list[ConversationSummaryOut]:
     """The caller's conversations, most recent first."""
     return await service.list_conversations(session, principal, is_finished)
 
@@ -39,52 +39,50 @@ async def list_conversations(
 @router.post("/conversations", response_model=ConversationOut)
 async def create_conversation(
     body: ConversationCreate, session: Session, principal: CurrentPrincipal
-) -> dict[str, Any]:
+) -> ConversationOut:
     """A new, empty conversation."""
     conversation = await service.create(session, principal, body)
     return await service.details(session, principal, conversation)
 
 
 @router.delete("/conversations", response_model=MessageOut)
-async def delete_all_conversations(session: Session, principal: CurrentPrincipal) -> dict[str, str]:
+async def delete_all_conversations(session: Session, principal: CurrentPrincipal) -> MessageOut:
     """Remove all of the caller's conversations and folders."""
     await service.delete_all(session, principal)
-    return {"message": "Conversation history cleared"}
+    return MessageOut(message="Conversation history cleared")
 
 
 @router.get("/conversations/folders/list", response_model=list[FolderOut])
-async def list_folders(session: Session, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+async def list_folders(session: Session, principal: CurrentPrincipal) -> list[FolderOut]:
     """The caller's folders."""
     return await service.list_folders(session, principal)
 
 
 @router.post("/conversations/folder", response_model=MessageOut)
-async def create_folder(body: FolderRequest, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
+async def create_folder(body: FolderRequest, session: Session, principal: CurrentPrincipal) -> MessageOut:
     """A new folder."""
     await service.create_folder(session, principal, body.folder)
-    return {"message": "Folder created"}
+    return MessageOut(message="Folder created")
 
 
 @router.put("/conversations/folder/{folder:path}", response_model=MessageOut)
-async def rename_folder(
-    folder: str, body: FolderRequest, session: Session, principal: CurrentPrincipal
-) -> dict[str, str]:
+async def rename_folder(folder: str, body: FolderRequest, session: Session, principal: CurrentPrincipal) -> MessageOut:
     """Rename a folder (its conversations follow)."""
     await service.rename_folder(session, principal, folder, body.folder)
-    return {"message": "Folder name updated"}
+    return MessageOut(message="Folder name updated")
 
 
 @router.delete("/conversations/folder/{folder:path}", response_model=MessageOut)
 async def delete_folder(
     folder: str, session: Session, principal: CurrentPrincipal, remove_conversations: bool = False
-) -> dict[str, str]:
+) -> MessageOut:
     """Remove a folder; its conversations are deleted too when asked, else moved out."""
     await service.delete_folder(session, principal, folder, remove_conversations)
-    return {"message": "Folder removed"}
+    return MessageOut(message="Folder removed")
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationOut)
-async def get_conversation(conversation_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, Any]:
+async def get_conversation(conversation_id: str, session: Session, principal: CurrentPrincipal) -> ConversationOut:
     """A conversation with its history."""
     conversation = await service.get_owned(session, principal, conversation_id)
     return await service.details(session, principal, conversation)
@@ -93,17 +91,17 @@ async def get_conversation(conversation_id: str, session: Session, principal: Cu
 @router.put("/conversations/{conversation_id}", response_model=ConversationOut)
 async def update_conversation(
     conversation_id: str, body: ConversationUpdate, session: Session, principal: CurrentPrincipal
-) -> dict[str, Any]:
+) -> ConversationOut:
     """Rename, move to a folder, pin."""
     conversation = await service.update(session, principal, conversation_id, body)
     return await service.details(session, principal, conversation)
 
 
 @router.delete("/conversations/{conversation_id}", response_model=MessageOut)
-async def delete_conversation(conversation_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
+async def delete_conversation(conversation_id: str, session: Session, principal: CurrentPrincipal) -> MessageOut:
     """Remove a conversation."""
     await service.delete(session, principal, conversation_id)
-    return {"message": "Specified conversation removed"}
+    return MessageOut(message="Specified conversation removed")
 
 
 @router.get("/conversations/{conversation_id}/files")
@@ -113,7 +111,7 @@ async def conversation_files(conversation_id: str, session: Session, principal: 
 
 
 @router.post("/conversations/{conversation_id}/finish", response_model=FinishedOut)
-async def finish_conversation(conversation_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, Any]:
+async def finish_conversation(conversation_id: str, session: Session, principal: CurrentPrincipal) -> FinishedOut:
     """Mark the conversation finished."""
     return await service.finish(session, principal, conversation_id)
 
@@ -121,13 +119,13 @@ async def finish_conversation(conversation_id: str, session: Session, principal:
 @router.put("/conversations/{conversation_id}/history", response_model=HistoryUpsertOut)
 async def upsert_history(
     conversation_id: str, body: HistoryUpsert, session: Session, principal: CurrentPrincipal
-) -> dict[str, Any]:
+) -> HistoryUpsertOut:
     """Create the conversation with this history, or append the messages it lacks."""
     return await service.upsert_history(session, principal, conversation_id, body)
 
 
 @router.delete("/conversations/{conversation_id}/history", response_model=ConversationOut)
-async def clear_history(conversation_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, Any]:
+async def clear_history(conversation_id: str, session: Session, principal: CurrentPrincipal) -> ConversationOut:
     """Remove every message."""
     conversation = await service.clear_history(session, principal, conversation_id)
     return await service.details(session, principal, conversation)
@@ -136,7 +134,7 @@ async def clear_history(conversation_id: str, session: Session, principal: Curre
 @router.delete("/conversations/{conversation_id}/history/{history_index}", response_model=ConversationOut)
 async def delete_history_index(
     conversation_id: str, history_index: PathInt32, session: Session, principal: CurrentPrincipal
-) -> dict[str, Any]:
+) -> ConversationOut:
     """Remove one turn; the later ones move up."""
     conversation = await service.delete_history_index(session, principal, conversation_id, history_index)
     return await service.details(session, principal, conversation)
@@ -145,7 +143,7 @@ async def delete_history_index(
 @router.put("/conversations/{conversation_id}/history/{history_index}", response_model=ConversationOut)
 async def edit_history(
     conversation_id: str, history_index: PathInt32, body: HistoryEdit, session: Session, principal: CurrentPrincipal
-) -> dict[str, Any]:
+) -> ConversationOut:
     """Replace the assistant's answer of one turn."""
     conversation = await service.edit_history(session, principal, conversation_id, history_index, body)
     return await service.details(session, principal, conversation)

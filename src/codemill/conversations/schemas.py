@@ -10,6 +10,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 from codemill.kit.api_schemas import OpenOut
+from codemill.kit.json_types import JsonObject
 from codemill.kit.params import INT32_MAX
 
 CONVERSATION_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
@@ -40,8 +41,8 @@ class ChatRequest(Lenient):
     history_index: int | None = Field(default=None, ge=0, le=INT32_MAX)
     stream: bool = False
     system_prompt: str = ""
-    metadata: dict[str, Any] | None = None
-    output_schema: dict[str, Any] | None = None
+    metadata: JsonObject | None = None
+    output_schema: JsonObject | None = None
     save_history: bool = True
     # Codemill: the history answer this question follows (a branch after a regenerate or an edit); by default
     # the newest answer of the turn before.
@@ -111,7 +112,7 @@ class UpsertItem(Lenient):
     money_spent: float | None = Field(default=None, validation_alias=AliasChoices("moneySpent", "money_spent"))
     file_names: list[str] = Field(default_factory=list, validation_alias=AliasChoices("fileNames", "file_names"))
     assistant_id: str | None = Field(default=None, validation_alias=AliasChoices("assistantId", "assistant_id"))
-    thoughts: list[dict[str, Any]] | None = None
+    thoughts: list[JsonObject] | None = None
 
 
 class HistoryUpsert(Lenient):
@@ -122,8 +123,9 @@ class HistoryUpsert(Lenient):
     folder: str | None = Field(default=None, max_length=200)
 
 
-# Responses (what `views.py` shapes; the SDK's Conversation, ConversationDetails, HistoryItem, ConversationFolder).
-class ConversationSummaryOut(OpenOut):
+# Responses (built in `views.py`; the SDK's Conversation, ConversationDetails, HistoryItem, ConversationFolder).
+# Fields are declared in the order clients have always received them.
+class ConversationSummaryOut(BaseModel):
     """A list entry."""
 
     id: str
@@ -137,8 +139,22 @@ class ConversationSummaryOut(OpenOut):
     project: str | None
 
 
-class HistoryItemOut(OpenOut):
-    """One history message (camelCase, as CodeMie stores them)."""
+class HistoryMarkOut(BaseModel):
+    """The user's feedback on an answer (the SDK's HistoryMark)."""
+
+    mark: str
+    rating: int | None
+    comments: str | None
+    date: str
+    type: str | None
+    feedback_id: str
+
+
+class HistoryItemOut(BaseModel):
+    """One history message (camelCase, as CodeMie stores them); `id`/`parentId` are Codemill's versions and
+    branches (turns sharing a parent answer are versions of each other)."""
+
+    model_config = ConfigDict(populate_by_name=True)
 
     role: str
     message: str | None
@@ -152,19 +168,33 @@ class HistoryItemOut(OpenOut):
     assistant_id: str | None = Field(alias="assistantId")
     thoughts: list[Any]
     status: str | None
+    user_mark: HistoryMarkOut | None = Field(alias="userMark")
+    operator_mark: HistoryMarkOut | None = Field(alias="operatorMark")
+    message_raw: str | None = Field(alias="messageRaw")
+    id: str
+    parent_id: str | None = Field(alias="parentId")
 
 
-class ConversationAssistantOut(OpenOut):
+class ConversationToolOut(BaseModel):
+    """A tool of one of the conversation's assistants."""
+
+    name: str | None
+    label: str | None
+    settings_config: bool
+    user_description: str | None
+
+
+class ConversationAssistantOut(BaseModel):
     assistant_id: str
     assistant_name: str
     assistant_icon: str | None
     assistant_type: str
     context: list[Any]
-    tools: list[dict[str, Any]]
+    tools: list[ConversationToolOut]
     conversation_starters: list[str]
 
 
-class ConversationOut(OpenOut):
+class ConversationOut(BaseModel):
     """The whole conversation with its history (CodeMie's ConversationDetails)."""
 
     id: str
@@ -185,9 +215,16 @@ class ConversationOut(OpenOut):
     user_abilities: list[str]
     is_workflow_conversation: bool
     finished_at: str | None
+    final_user_mark: JsonObject | None
+    final_operator_mark: JsonObject | None
+    conversation_details: None
+    assistant_details: None
+    is_folder_migrated: bool
+    category: str | None
+    mcp_server_single_usage: bool
 
 
-class FolderOut(OpenOut):
+class FolderOut(BaseModel):
     """A folder (the SDK's ConversationFolder)."""
 
     id: str
@@ -218,7 +255,7 @@ class ChatAnswerOut(OpenOut):
     generated: Any
     time_elapsed: float | None = Field(default=None, alias="timeElapsed")
     tokens_used: int | None = Field(default=None, alias="tokensUsed")
-    thoughts: list[dict[str, Any]] = Field(default_factory=list)
+    thoughts: list[JsonObject] = Field(default_factory=list)
     task_id: str | None = Field(default=None, alias="taskId")
     success: bool | None = None
     agent_error: Any = Field(default=None, alias="agentError")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +12,17 @@ from codemill.assistants import service as assistants
 from codemill.auth import policy
 from codemill.auth.principal import Principal
 from codemill.conversations import repository, views
-from codemill.conversations.schemas import ConversationCreate, ConversationUpdate, HistoryEdit, HistoryUpsert
+from codemill.conversations.schemas import (
+    ConversationCreate,
+    ConversationOut,
+    ConversationSummaryOut,
+    ConversationUpdate,
+    FinishedOut,
+    FolderOut,
+    HistoryEdit,
+    HistoryUpsert,
+    HistoryUpsertOut,
+)
 from codemill.errors import BadRequest, Conflict, NotFound
 from codemill.models import Conversation, ConversationFolder, ConversationMessage
 from codemill.models.base import new_id
@@ -38,7 +47,7 @@ def ensure_open(conversation: Conversation) -> None:
 
 async def list_conversations(
     session: AsyncSession, principal: Principal, finished: bool | None
-) -> list[dict[str, Any]]:
+) -> list[ConversationSummaryOut]:
     """The caller's conversations, newest first."""
     return [views.summary(c) for c in await repository.list_for_user(session, principal.user_id, finished)]
 
@@ -50,7 +59,7 @@ async def details(
     *,
     user_name: str | None = None,
     abilities: list[str] | None = None,
-) -> dict[str, Any]:
+) -> ConversationOut:
     """A conversation with its history, its feedback marks and the assistants (still visible to the caller)."""
     messages = await repository.messages(session, conversation.id)
     ids = list(conversation.assistant_ids or [])
@@ -127,13 +136,13 @@ async def files(session: AsyncSession, principal: Principal, conversation_id: st
     return list(names)
 
 
-async def finish(session: AsyncSession, principal: Principal, conversation_id: str) -> dict[str, Any]:
+async def finish(session: AsyncSession, principal: Principal, conversation_id: str) -> FinishedOut:
     """Mark a conversation finished (owner only: 404 without read access, then 403; 409 when it already is)."""
     conversation = policy.ensure_conversation_finishable(principal, await repository.get(session, conversation_id))
     ensure_open(conversation)
     conversation.finished_at = datetime.now(UTC)
     await session.flush()
-    return {"conversationId": conversation.id, "finishedAt": conversation.finished_at.isoformat()}
+    return views.finished(conversation)
 
 
 # History
@@ -189,7 +198,7 @@ async def edit_history(
 
 async def upsert_history(
     session: AsyncSession, principal: Principal, conversation_id: str, body: HistoryUpsert
-) -> dict[str, Any]:
+) -> HistoryUpsertOut:
     """Create the conversation with this id, or append the messages it does not have yet (by role and date)."""
     if not body.history:
         raise BadRequest("History cannot be empty", details={"field": "history"})
@@ -242,13 +251,13 @@ async def upsert_history(
     conversation.updated_at = datetime.now(UTC)
     await session.flush()
     total = len(have) + added
-    return {"conversation_id": conversation_id, "new_messages": added, "total_messages": total, "created": created}
+    return HistoryUpsertOut(conversation_id=conversation_id, new_messages=added, total_messages=total, created=created)
 
 
 # Folders
 
 
-async def list_folders(session: AsyncSession, principal: Principal) -> list[dict[str, Any]]:
+async def list_folders(session: AsyncSession, principal: Principal) -> list[FolderOut]:
     """The caller's folders."""
     return [views.folder(f) for f in await repository.folders(session, principal.user_id)]
 

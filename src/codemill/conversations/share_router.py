@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from codemill.auth.dependencies import CurrentPrincipal, Session
-from codemill.conversations import sharing
+from codemill.conversations import sharing, views
 from codemill.conversations.sharing_schemas import MessageOut, ShareCreate, SharedConversationOut, ShareOut
 
 router = APIRouter(prefix="/v1/share/conversations", tags=["share"])
@@ -14,13 +14,13 @@ router = APIRouter(prefix="/v1/share/conversations", tags=["share"])
 @router.post("", status_code=201, response_model=ShareOut)
 async def create_share(body: ShareCreate, session: Session, principal: CurrentPrincipal) -> ShareOut:
     """A read-only link to one of the caller's conversations (the live one, when it exists)."""
-    return ShareOut.model_validate(sharing.share_view(await sharing.create(session, principal, body.chat_id)))
+    return views.share(await sharing.create(session, principal, body.chat_id))
 
 
 @router.get("/{token}", response_model=SharedConversationOut)
 async def open_share(token: str, session: Session, principal: CurrentPrincipal) -> SharedConversationOut:
     """The shared conversation, for any signed-in user holding the token."""
-    return SharedConversationOut.model_validate(await sharing.open_shared(session, principal, token))
+    return await sharing.open_shared(session, principal, token)
 
 
 @router.delete("/{token}", response_model=MessageOut)

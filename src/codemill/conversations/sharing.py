@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.auth import policy
 from codemill.auth.principal import Principal
 from codemill.conversations import repository, service
+from codemill.conversations.sharing_schemas import SharedConversationOut
 from codemill.errors import NotFound, access_denied
 from codemill.models import Conversation, ConversationShare, StoredFile
 from codemill.users import repository as users_repository
@@ -28,16 +28,6 @@ def _gone() -> NotFound:
         details="The shared conversation you're trying to access doesn't exist or has been removed.",
         help="Please check the URL and try again.",
     )
-
-
-def share_view(share: ConversationShare) -> dict[str, Any]:
-    """A share link as the SDK reads it."""
-    return {
-        "share_id": share.id,
-        "token": share.token,
-        "created_at": share.created_at.isoformat(),
-        "access_count": share.access_count,
-    }
 
 
 async def create(session: AsyncSession, principal: Principal, conversation_id: str) -> ConversationShare:
@@ -67,7 +57,7 @@ async def live_share(session: AsyncSession, token: str) -> tuple[ConversationSha
     return None if conversation is None else (share, conversation)
 
 
-async def open_shared(session: AsyncSession, principal: Principal, token: str) -> dict[str, Any]:
+async def open_shared(session: AsyncSession, principal: Principal, token: str) -> SharedConversationOut:
     """The shared conversation, read-only; each opening is counted."""
     found = await live_share(session, token)
     if found is None:
@@ -77,12 +67,9 @@ async def open_shared(session: AsyncSession, principal: Principal, token: str) -
     owner = await users_repository.get(session, conversation.user_id)
     owner_name = (owner.name or owner.email) if owner is not None else ""
     details = await service.details(session, principal, conversation, user_name=owner_name, abilities=READ_ONLY)
-    return {
-        "conversation": details,
-        "shared_by": owner_name,
-        "created_at": share.created_at.isoformat(),
-        "access_count": count,
-    }
+    return SharedConversationOut(
+        conversation=details, shared_by=owner_name, created_at=share.created_at.isoformat(), access_count=count
+    )
 
 
 async def revoke(session: AsyncSession, principal: Principal, token: str) -> None:

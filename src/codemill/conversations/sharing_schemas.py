@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pydantic import BaseModel, Field
 
-from pydantic import BaseModel, ConfigDict, Field
+from codemill.conversations.schemas import ConversationOut
 
 
 class ShareCreate(BaseModel):
@@ -22,29 +22,10 @@ class ShareOut(BaseModel):
     access_count: int
 
 
-class ConversationDetailsOut(BaseModel):
-    """A conversation with its history (the SDK's ConversationDetails; the history entries as views.history_item)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    id: str
-    conversation_id: str
-    conversation_name: str
-    date: str
-    update_date: str
-    user_id: str
-    user_name: str
-    project: str | None
-    history: list[dict[str, Any]]
-    final_user_mark: dict[str, Any] | None
-    final_operator_mark: dict[str, Any] | None
-    user_abilities: list[str]
-
-
 class SharedConversationOut(BaseModel):
     """A shared conversation, opened read-only through its token."""
 
-    conversation: ConversationDetailsOut
+    conversation: ConversationOut
     shared_by: str
     created_at: str
     access_count: int

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
-from codemill.datasources import service
-from codemill.datasources.schemas import (
-    ConfluenceCreate,
-    ContextOptionOut,
-    IndexingStartedOut,
-    JiraCreate,
-    KnowledgeBaseUpdate,
-)
-from codemill.datasources.sync import CONFLUENCE, GIT, JIRA
-from codemill.errors import Unprocessable
+from codemill.datasources import service, views
+from codemill.datasources.schemas import ConfluenceCreate, JiraCreate, KnowledgeBaseUpdate
+from codemill.datasources.sync import CONFLUENCE, JIRA
+from codemill.datasources.views import ContextOptionOut, IndexingStartedOut
 
 router = APIRouter(prefix="/v1", tags=["Datasources"])
 
@@ -24,19 +16,19 @@ router = APIRouter(prefix="/v1", tags=["Datasources"])
 @router.post("/index/knowledge_base/confluence", status_code=201, response_model=IndexingStartedOut)
 async def create_confluence(
     settings: AppSettings, session: Session, principal: CurrentPrincipal, body: ConfluenceCreate
-) -> dict[str, Any]:
+) -> IndexingStartedOut:
     """Index the Confluence pages a CQL query finds."""
-    ds = await service.create_knowledge_base(session, principal, CONFLUENCE, body.model_dump(), settings)
-    return {"message": f"Indexing of datasource {ds.name} has been started in the background", "id": ds.id}
+    ds = await service.create_knowledge_base(session, principal, body, settings)
+    return views.started(ds)
 
 
 @router.post("/index/knowledge_base/jira", response_model=IndexingStartedOut)
 async def create_jira(
     settings: AppSettings, session: Session, principal: CurrentPrincipal, body: JiraCreate
-) -> dict[str, Any]:
+) -> IndexingStartedOut:
     """Index the Jira issues a JQL query finds."""
-    ds = await service.create_knowledge_base(session, principal, JIRA, body.model_dump(), settings)
-    return {"message": f"Indexing of datasource {ds.name} has been started in the background", "id": ds.id}
+    ds = await service.create_knowledge_base(session, principal, body, settings)
+    return views.started(ds)
 
 
 async def _update(
@@ -46,25 +38,16 @@ async def _update(
     index_type: str,
     body: KnowledgeBaseUpdate,
     mode: str | None,
-) -> dict[str, Any]:
-    ds = await service.manageable_by_name(session, principal, body.project_name, body.name)
-    if ds.index_type != index_type:
-        raise Unprocessable(f"Datasource {body.name} is not a {index_type} datasource")
-    await service.ensure_setting_usable(session, principal, ds.project_name, index_type, body.setting_id, None)
-    changed = service.apply_update(ds, body.model_dump(exclude_none=True))
-    if mode is None and changed:
-        mode = "full"
-    if mode is None:
-        return {"message": "Edit successful", "id": ds.id}
-    await service.schedule(session, ds, mode, settings)
-    return {"message": f"Indexing of datasource {ds.name} has been started in the background", "id": ds.id}
+) -> IndexingStartedOut:
+    ds, scheduled = await service.update_knowledge_base(session, principal, index_type, body, mode, settings)
+    return views.acknowledged(ds, "Edit successful") if scheduled is None else views.started(ds)
 
 
 @router.put("/index/knowledge_base/confluence", response_model=IndexingStartedOut)
 async def update_confluence(
     settings: AppSettings, session: Session, principal: CurrentPrincipal, body: KnowledgeBaseUpdate,
     full_reindex: bool = False, resume_indexing: bool = False,
-) -> dict[str, Any]:  # fmt: skip
+) -> IndexingStartedOut:  # fmt: skip
     """Update; full_reindex or resume_indexing start a job."""
     return await _update(
         settings, session, principal, CONFLUENCE, body, service.reindex_mode(full_reindex, False, resume_indexing, None)
@@ -75,7 +58,7 @@ async def update_confluence(
 async def update_jira(
     settings: AppSettings, session: Session, principal: CurrentPrincipal, body: KnowledgeBaseUpdate,
     full_reindex: bool = False, incremental_reindex: bool = False,
-) -> dict[str, Any]:  # fmt: skip
+) -> IndexingStartedOut:  # fmt: skip
     """Update; full_reindex or incremental_reindex (changed issues only) start a job."""
     return await _update(
         settings, session, principal, JIRA, body, service.reindex_mode(full_reindex, incremental_reindex, False, None)
@@ -83,10 +66,9 @@ async def update_jira(
 
 
 @router.get("/assistants/context", response_model=list[ContextOptionOut])
-async def assistants_context(session: Session, principal: CurrentPrincipal, project_name: str) -> list[dict[str, Any]]:
+async def assistants_context(
+    session: Session, principal: CurrentPrincipal, project_name: str
+) -> list[ContextOptionOut]:
     """Datasources of a project the caller may attach to an assistant: {name, context_type, id}."""
     found = await service.visible_in_project(session, principal, project_name)
-    return [
-        {"name": ds.name, "context_type": "code" if ds.index_type == GIT else "knowledge_base", "id": ds.id}
-        for ds in found
-    ]
+    return [views.context_option(ds) for ds in found]

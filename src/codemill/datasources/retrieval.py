@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.auth import policy
@@ -41,13 +38,6 @@ async def search(
     return await hybrid_search(
         session, [ds.id for ds in searchable], query, vector, searchable[0].embedding_dims, top_k=top_k, code=code
     )
-
-
-def hit_out(hit: SearchHit, names: dict[str, str]) -> dict[str, Any]:
-    """A search result for the API: where it comes from, its text and its scores."""
-    out = asdict(hit)
-    out["datasource_name"] = names.get(hit.datasource_id, "")
-    return out
 
 
 def hits_text(hits: list[SearchHit], names: dict[str, str]) -> str:

@@ -3,31 +3,27 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile
 from pydantic import ValidationError
 
 from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
-from codemill.datasources import retrieval, service
+from codemill.datasources import retrieval, service, views
 from codemill.datasources.dependencies import AppEmbedder
-from codemill.datasources.schemas import (
+from codemill.datasources.schemas import CodeCreate, CodeUpdate, DatasourceBase, SearchRequest
+from codemill.datasources.service import Upload
+from codemill.datasources.sync import FILE, remove_clone
+from codemill.datasources.views import (
     CancelOut,
-    CodeCreate,
-    CodeUpdate,
-    DatasourceBase,
     DatasourceIdOut,
     DatasourceListOut,
     DatasourceOut,
     IndexingStartedOut,
     SearchOut,
-    SearchRequest,
     StorageStatsOut,
     UsingAssistantOut,
-    datasource_out,
 )
-from codemill.datasources.service import Upload
-from codemill.datasources.sync import FILE, remove_clone
 from codemill.errors import PayloadTooLarge, Unprocessable
 from codemill.kit.api_schemas import MessageOut
 from codemill.kit.params import PageNumber
@@ -66,92 +62,88 @@ async def list_datasources(
     sort_order: str = "desc",
     page: PageNumber = 0,
     per_page: Annotated[int, Query(ge=1, le=1000)] = 10,
-) -> dict[str, Any]:
+) -> DatasourceListOut:
     """Datasources the caller may see, with status and progress."""
     found, total = await service.list_visible(
         session, principal, filters, sort_key, sort_order != "asc", page, per_page
     )
-    return {
-        "data": [datasource_out(ds, principal) for ds in found],
-        "pagination": {"page": page, "per_page": per_page, "total": total, "pages": -(-total // per_page)},
-    }
+    return views.listing(found, total, principal, page, per_page)
 
 
 @router.get("/index/find_id", response_model=DatasourceIdOut)
 async def find_id(
     session: Session, principal: CurrentPrincipal, name: str, index_type: str, project_name: str | None = None
-) -> dict[str, str]:
+) -> DatasourceIdOut:
     """A datasource's id by name."""
     project = project_name or principal.current_project
     ds = await service.find_visible_by_name(session, principal, project, name, index_type)
-    return {"id": ds.id}
+    return DatasourceIdOut(id=ds.id)
 
 
 @router.get("/index/{datasource_id}", response_model=DatasourceOut)
-async def get_datasource(session: Session, principal: CurrentPrincipal, datasource_id: str) -> dict[str, Any]:
+async def get_datasource(session: Session, principal: CurrentPrincipal, datasource_id: str) -> DatasourceOut:
     """One datasource with its processed files."""
     ds = await service.visible(session, principal, datasource_id)
     processed, skipped = await service.files_of(session, ds)
-    return datasource_out(ds, principal, processed, skipped)
+    return views.datasource(ds, principal, processed, skipped)
 
 
 @router.delete("/index/{datasource_id}", response_model=MessageOut)
 async def delete_datasource(
     settings: AppSettings, session: Session, principal: CurrentPrincipal, datasource_id: str
-) -> dict[str, str]:
+) -> MessageOut:
     """Delete a datasource and everything indexed from it."""
     ds = await service.delete_committed(session, principal, datasource_id)
     # The clone on this machine goes now; workers on other machines sweep theirs when they start.
     await asyncio.to_thread(remove_clone, settings, ds.id)
-    return {"message": f"Index {ds.name} was deleted successfully"}
+    return MessageOut(message=f"Index {ds.name} was deleted successfully")
 
 
 @router.post("/index/{datasource_id}/cancel", response_model=CancelOut)
-async def cancel_indexing(session: Session, principal: CurrentPrincipal, datasource_id: str) -> dict[str, Any]:
+async def cancel_indexing(session: Session, principal: CurrentPrincipal, datasource_id: str) -> CancelOut:
     """Stop indexing (status becomes paused; resume_indexing continues without redoing finished items)."""
     ds = await service.manageable(session, principal, datasource_id)
     cancelled = await service.cancel(session, ds)
-    return {"message": "Indexing cancellation requested" if cancelled else "Nothing to cancel", "cancelled": cancelled}
+    return CancelOut(
+        message="Indexing cancellation requested" if cancelled else "Nothing to cancel", cancelled=cancelled
+    )
 
 
 @router.post("/index/{datasource_id}/search", response_model=SearchOut)
 async def search_datasource(
     embedder: AppEmbedder, session: Session, principal: CurrentPrincipal, datasource_id: str, body: SearchRequest
-) -> dict[str, Any]:
+) -> SearchOut:
     """Hybrid search in one datasource: the chunks, each with its fused, vector and text scores."""
     ds = await service.visible(session, principal, datasource_id)
     hits = await retrieval.search(session, principal, embedder, [ds], body.query, body.limit)
     names = {ds.id: ds.name}
-    return {
-        "output": retrieval.hits_text(hits, names),
-        "error": None,
-        "metadata": {"results": [retrieval.hit_out(h, names) for h in hits]},
-    }
+    return views.search_results(hits, names, retrieval.hits_text(hits, names))
 
 
 @router.get("/index/{datasource_id}/assistants", response_model=list[UsingAssistantOut])
-async def assistants_using(session: Session, principal: CurrentPrincipal, datasource_id: str) -> list[dict[str, Any]]:
+async def assistants_using(
+    session: Session, principal: CurrentPrincipal, datasource_id: str
+) -> list[UsingAssistantOut]:
     """Assistants (visible to the caller) that have this datasource in their context."""
     ds = await service.visible(session, principal, datasource_id)
     found = await service.assistants_using(session, principal, ds)
-    return [{"id": a.id, "name": a.name, "slug": a.slug, "created_by": {"user_id": a.created_by}} for a in found]
+    return [views.using_assistant(a) for a in found]
 
 
 @router.get("/index/{datasource_id}/elasticsearch", response_model=StorageStatsOut)
-async def storage_stats(session: Session, principal: CurrentPrincipal, datasource_id: str) -> dict[str, Any]:
+async def storage_stats(session: Session, principal: CurrentPrincipal, datasource_id: str) -> StorageStatsOut:
     """Index statistics (CodeMie's name; the chunks live in PostgreSQL)."""
     ds = await service.visible(session, principal, datasource_id)
-    return {"index_name": f"datasource_chunks:{ds.id}", "size_in_bytes": await service.storage_bytes(session, ds)}
+    return views.storage_stats(ds, await service.storage_bytes(session, ds))
 
 
 @router.post("/application/{project}/index", status_code=201, response_model=IndexingStartedOut)
 async def create_code_datasource(
     settings: AppSettings, session: Session, principal: CurrentPrincipal, project: str, body: CodeCreate
-) -> dict[str, Any]:
+) -> IndexingStartedOut:
     """A git repository datasource; indexing starts in the background."""
-    data = body.model_dump()
-    ds = await service.create_code(session, principal, project, data, settings)
-    return {"message": f"Indexing of datasource {ds.name} has been started in the background", "id": ds.id}
+    ds = await service.create_code(session, principal, project, body, settings)
+    return views.started(ds)
 
 
 @router.put("/application/{project}/index/{name}", status_code=201, response_model=IndexingStartedOut)
@@ -165,23 +157,11 @@ async def update_code_datasource(
     full_reindex: bool = False,
     skip_reindex: bool = False,
     resume_indexing: bool = False,
-) -> dict[str, Any]:
+) -> IndexingStartedOut:
     """Update a git datasource; by default an incremental reindex (only files changed since the last commit)."""
-    ds = await service.manageable_by_name(session, principal, project, name)
-    link = body.link or str(ds.config.get("link") or "")
-    await service.ensure_setting_usable(session, principal, project, ds.index_type, body.setting_id, link)
-    previous = dict(ds.config)
-    source_changed = service.apply_update(ds, body.model_dump(exclude_none=True))
-    if skip_reindex:
-        return {"message": f"{name} updated successfully!", "id": ds.id}
-    moved = any(previous.get(k) != ds.config.get(k) for k in ("link", "branch"))
-    # Another repository or branch: start over; another filter: reconcile the tree (unchanged files stay).
-    default = "full" if moved else "reconcile" if source_changed else "incremental"
-    mode = service.reindex_mode(full_reindex, False, resume_indexing, default)
-    assert mode is not None
-    await service.schedule(session, ds, mode, settings)
-    kind = {"full": "Full reindexing", "resume": "Indexing"}.get(mode, "Incremental reindexing")
-    return {"message": f"{kind} of datasource {name} has been started in the background", "id": ds.id}
+    reindex = service.ReindexRequest(full=full_reindex, skip=skip_reindex, resume=resume_indexing)
+    ds, mode = await service.update_code(session, principal, project, name, body, reindex, settings)
+    return views.code_updated(ds, name, mode)
 
 
 @router.post("/index/knowledge_base/file", response_model=IndexingStartedOut)
@@ -194,16 +174,16 @@ async def create_file_datasource(
     description: str = "",
     project_space_visible: bool = False,
     files: FilesParam = None,
-) -> dict[str, Any]:
+) -> IndexingStartedOut:
     """A datasource from uploaded documents (multipart `files`)."""
     try:
         fields = DatasourceBase(name=name, project_name=project_name, description=description,
-                                project_space_visible=project_space_visible).model_dump()  # fmt: skip
+                                project_space_visible=project_space_visible)  # fmt: skip
     except ValidationError as exc:
         raise Unprocessable("Invalid datasource", details=exc.errors(include_url=False, include_context=False)) from exc
     uploads = await read_uploads(settings, files)
     ds = await service.create_files(session, principal, fields, uploads, settings)
-    return {"message": f"Indexing of datasource {ds.name} has been started in the background", "id": ds.id}
+    return views.started(ds)
 
 
 @router.put("/index/knowledge_base/file", response_model=IndexingStartedOut)
@@ -220,20 +200,16 @@ async def update_file_datasource(
     resume_indexing: bool = False,
     incremental_reindex: bool = False,
     files: FilesParam = None,
-) -> dict[str, Any]:
+) -> IndexingStartedOut:
     """Update a file datasource: new or changed files (by content hash) are indexed; unchanged ones are kept."""
     ds = await service.manageable_by_name(session, principal, project_name, name)
     if ds.index_type != FILE:
         raise Unprocessable(f"Datasource {name} is not a file datasource")
-    service.apply_update(ds, {"description": description, "project_space_visible": project_space_visible})
+    service.apply_update(ds, service.DatasourceChanges(description, project_space_visible))
     changed = await service.add_files(session, ds, await read_uploads(settings, files))
     default = "incremental" if changed else None
     mode = None if skip_reindex else service.reindex_mode(full_reindex, incremental_reindex, resume_indexing, default)
     if mode is None:
-        return {"message": "Edit successful", "id": ds.id}
+        return views.acknowledged(ds, "Edit successful")
     await service.schedule(session, ds, mode, settings)
-    return {
-        "message": f"Indexing of datasource {name} has been started in the background",
-        "id": ds.id,
-        "changed_files": changed,
-    }
+    return views.started(ds, name, changed_files=changed)

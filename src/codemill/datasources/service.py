@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,10 +13,19 @@ from codemill.auth.principal import Principal
 from codemill.datasources import repository
 from codemill.datasources.credentials import ensure_setting_usable as ensure_setting_usable
 from codemill.datasources.indexer import TASK
+from codemill.datasources.schemas import (
+    CodeCreate,
+    CodeUpdate,
+    ConfluenceCreate,
+    DatasourceBase,
+    JiraCreate,
+    KnowledgeBaseUpdate,
+)
 from codemill.datasources.sources.documents import SUPPORTED, is_supported
-from codemill.datasources.sync import CONFLUENCE, FILE, GIT, content_hash
+from codemill.datasources.sync import CONFLUENCE, FILE, GIT, JIRA, content_hash
 from codemill.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, Unprocessable
 from codemill.jobs.queue import cancel_in, defer_in
+from codemill.kit.json_types import JsonObject
 from codemill.models import Assistant, Datasource, DatasourceItem, DatasourceStatus, IndexingMode
 from codemill.settings import Settings
 
@@ -90,28 +99,28 @@ async def schedule(session: AsyncSession, ds: Datasource, mode: str, settings: S
 
 
 async def create_code(
-    session: AsyncSession, principal: Principal, project: str, body: dict[str, Any], settings: Settings
+    session: AsyncSession, principal: Principal, project: str, body: CodeCreate, settings: Settings
 ) -> Datasource:
     """A git datasource; indexing starts in the background."""
-    link = str(body["link"]).strip()
+    link = body.link.strip()
     if not link.startswith("https://") and not (
         settings.datasources.allow_insecure_http and link.startswith("http://")
     ):
         raise Unprocessable("Repository link must be an https:// URL", details={"field": "link", "value": link})
-    await ensure_setting_usable(session, principal, project, GIT, body.get("setting_id"), link)
+    await ensure_setting_usable(session, principal, project, GIT, body.setting_id, link)
     ds = await _new(
-        session, principal, project, body["name"], GIT,
-        description=body.get("description") or "",
-        shared_with_project=bool(body.get("project_space_visible")),
-        setting_id=body.get("setting_id"),
-        config={"link": link, "branch": body.get("branch") or "main", "files_filter": body.get("files_filter") or ""},
+        session, principal, project, body.name, GIT,
+        description=body.description or "",
+        shared_with_project=body.project_space_visible,
+        setting_id=body.setting_id,
+        config={"link": link, "branch": body.branch or "main", "files_filter": body.files_filter or ""},
     )  # fmt: skip
     await schedule(session, ds, IndexingMode.FULL, settings)
     return ds
 
 
 async def create_files(
-    session: AsyncSession, principal: Principal, fields: dict[str, Any], uploads: list[Upload], settings: Settings
+    session: AsyncSession, principal: Principal, fields: DatasourceBase, uploads: list[Upload], settings: Settings
 ) -> Datasource:
     """A file datasource from uploads; the files are stored with it so any worker can index them."""
     if not uploads:
@@ -119,9 +128,9 @@ async def create_files(
     if len(uploads) > settings.datasources.max_files_per_upload:
         raise PayloadTooLarge(f"Too many files (at most {settings.datasources.max_files_per_upload} per request)")
     ds = await _new(
-        session, principal, fields["project_name"], fields["name"], FILE,
-        description=fields.get("description") or "",
-        shared_with_project=bool(fields.get("project_space_visible")),
+        session, principal, fields.project_name, fields.name, FILE,
+        description=fields.description or "",
+        shared_with_project=fields.project_space_visible,
         config={},
     )  # fmt: skip
     await add_files(session, ds, uploads)
@@ -153,21 +162,23 @@ async def add_files(session: AsyncSession, ds: Datasource, uploads: list[Upload]
 
 
 async def create_knowledge_base(
-    session: AsyncSession, principal: Principal, index_type: str, body: dict[str, Any], settings: Settings
+    session: AsyncSession, principal: Principal, body: ConfluenceCreate | JiraCreate, settings: Settings
 ) -> Datasource:
     """A Confluence (cql) or Jira (jql) datasource."""
-    config = (
-        {k: body.get(k) for k in ("cql", "max_pages", "pages_per_request")}
-        if index_type == CONFLUENCE
-        else {"jql": body["jql"]}
-    )
-    await ensure_setting_usable(session, principal, body["project_name"], index_type, body.get("setting_id"), None)
+    if isinstance(body, ConfluenceCreate):
+        index_type = CONFLUENCE
+        config: dict[str, str | int | None] = {
+            "cql": body.cql, "max_pages": body.max_pages, "pages_per_request": body.pages_per_request,
+        }  # fmt: skip
+    else:
+        index_type, config = JIRA, {"jql": body.jql}
+    await ensure_setting_usable(session, principal, body.project_name, index_type, body.setting_id, None)
     ds = await _new(
-        session, principal, body["project_name"], body["name"], index_type,
-        description=body.get("description") or "",
-        shared_with_project=bool(body.get("project_space_visible")),
-        setting_id=body.get("setting_id"),
-        config=config,
+        session, principal, body.project_name, body.name, index_type,
+        description=body.description or "",
+        shared_with_project=body.project_space_visible,
+        setting_id=body.setting_id,
+        config=dict(config),
     )  # fmt: skip
     await schedule(session, ds, IndexingMode.FULL, settings)
     return ds
@@ -183,22 +194,51 @@ async def visible(session: AsyncSession, principal: Principal, datasource_id: st
     return policy.ensure_datasource_visible(principal, await repository.get(session, datasource_id))
 
 
-def apply_update(ds: Datasource, changes: dict[str, Any]) -> bool:
+@dataclass(frozen=True)
+class DatasourceChanges:
+    """What an update changes (None: keep): metadata, and what is indexed (link, branch, filter, query)."""
+
+    description: str | None = None
+    project_space_visible: bool | None = None
+    setting_id: str | None = None
+    source: dict[str, str | None] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, body: CodeUpdate | KnowledgeBaseUpdate) -> DatasourceChanges:
+        """The changes an update request asks for."""
+        source = (
+            {"link": body.link, "branch": body.branch, "files_filter": body.files_filter}
+            if isinstance(body, CodeUpdate)
+            else {"cql": body.cql, "jql": body.jql}
+        )
+        return cls(body.description, body.project_space_visible, body.setting_id, source)
+
+
+def apply_update(ds: Datasource, changes: DatasourceChanges) -> bool:
     """Apply metadata/config changes; True when what is indexed changed (link, branch, filter, query)."""
     source_changed = False
-    if changes.get("description") is not None:
-        ds.description = changes["description"]
-    if changes.get("project_space_visible") is not None:
-        ds.shared_with_project = bool(changes["project_space_visible"])
-    if changes.get("setting_id") is not None:
-        ds.setting_id = changes["setting_id"] or None
+    if changes.description is not None:
+        ds.description = changes.description
+    if changes.project_space_visible is not None:
+        ds.shared_with_project = changes.project_space_visible
+    if changes.setting_id is not None:
+        ds.setting_id = changes.setting_id or None
     config = dict(ds.config)
-    for key in ("link", "branch", "files_filter", "cql", "jql"):
-        if changes.get(key) is not None and changes[key] != config.get(key):
-            config[key] = changes[key]
+    for key, value in changes.source.items():
+        if value is not None and value != config.get(key):
+            config[key] = value
             source_changed = True
     ds.config = config
     return source_changed
+
+
+@dataclass(frozen=True)
+class ReindexRequest:
+    """An update's reindex flags."""
+
+    full: bool = False
+    skip: bool = False
+    resume: bool = False
 
 
 def reindex_mode(full: bool, incremental: bool, resume: bool, default: str | None) -> str | None:
@@ -210,6 +250,56 @@ def reindex_mode(full: bool, incremental: bool, resume: bool, default: str | Non
     if incremental:
         return IndexingMode.INCREMENTAL
     return default
+
+
+async def update_code(
+    session: AsyncSession,
+    principal: Principal,
+    project: str,
+    name: str,
+    body: CodeUpdate,
+    reindex: ReindexRequest,
+    settings: Settings,
+) -> tuple[Datasource, str | None]:
+    """Update a git datasource and schedule its reindex; returns it and the mode scheduled (None: none).
+
+    By default an incremental reindex; another repository or branch starts over, another filter reconciles
+    the tree (unchanged files stay)."""
+    ds = await manageable_by_name(session, principal, project, name)
+    link = body.link or str(ds.config.get("link") or "")
+    await ensure_setting_usable(session, principal, project, ds.index_type, body.setting_id, link)
+    previous = dict(ds.config)
+    source_changed = apply_update(ds, DatasourceChanges.of(body))
+    if reindex.skip:
+        return ds, None
+    moved = any(previous.get(k) != ds.config.get(k) for k in ("link", "branch"))
+    default = IndexingMode.FULL if moved else IndexingMode.RECONCILE if source_changed else IndexingMode.INCREMENTAL
+    mode = reindex_mode(reindex.full, False, reindex.resume, default)
+    assert mode is not None
+    await schedule(session, ds, mode, settings)
+    return ds, mode
+
+
+async def update_knowledge_base(
+    session: AsyncSession,
+    principal: Principal,
+    index_type: str,
+    body: KnowledgeBaseUpdate,
+    mode: str | None,
+    settings: Settings,
+) -> tuple[Datasource, str | None]:
+    """Update a Confluence or Jira datasource; a changed query reindexes it in full. Returns it and the mode
+    scheduled (None: none)."""
+    ds = await manageable_by_name(session, principal, body.project_name, body.name)
+    if ds.index_type != index_type:
+        raise Unprocessable(f"Datasource {body.name} is not a {index_type} datasource")
+    await ensure_setting_usable(session, principal, ds.project_name, index_type, body.setting_id, None)
+    changed = apply_update(ds, DatasourceChanges.of(body))
+    if mode is None and changed:
+        mode = IndexingMode.FULL
+    if mode is not None:
+        await schedule(session, ds, mode, settings)
+    return ds, mode
 
 
 async def cancel(session: AsyncSession, ds: Datasource) -> bool:
@@ -231,7 +321,7 @@ async def delete(session: AsyncSession, ds: Datasource) -> None:
     await session.flush()
 
 
-def parse_filters(raw: str | None) -> dict[str, Any]:
+def parse_filters(raw: str | None) -> JsonObject:
     """The list endpoint's JSON `filters` parameter."""
     if not raw:
         return {}

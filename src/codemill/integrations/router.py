@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Outbound, PluginEngineUri, Session
-from codemill.integrations import check_service, service, transfer
+from codemill.integrations import check_service, service, transfer, views
 from codemill.integrations.checking import CheckContext
 from codemill.integrations.schemas import (
     IntegrationIn,
@@ -21,7 +21,6 @@ from codemill.integrations.schemas import (
     TransferOut,
 )
 from codemill.kit.params import PageNumber
-from codemill.models import Integration
 
 router = APIRouter(prefix="/v1/settings", tags=["integrations"])
 
@@ -66,25 +65,13 @@ async def list_project(
     return await _list(session, principal, "project", page, per_page, filters)
 
 
-def _saved(message: str, integration_id: str, plugin_key: str | None = None) -> SavedOut:
-    return SavedOut(message=message, id=integration_id, plugin_key=plugin_key)
-
-
-def _created(engine_uri: str | None, integration: Integration, plugin_key: str | None) -> SavedOut:
-    """A plugin key comes with the URL its plugin connects to, so the start command is complete."""
-    saved = _saved(service.SAVED, integration.id, plugin_key)
-    if integration.plugin_key_hash is not None:
-        saved.plugin_engine_uri = engine_uri
-    return saved
-
-
 @router.post("/user", response_model=SavedOut, response_model_exclude_none=True)
 async def create_user(
     body: IntegrationIn, engine_uri: PluginEngineUri, session: Session, principal: CurrentPrincipal
 ) -> SavedOut:
     """Create a user integration (one project, or all the caller's projects with is_global)."""
     integration, plugin_key = await service.create(session, principal, "user", body)
-    return _created(engine_uri, integration, plugin_key)
+    return views.created(service.SAVED, engine_uri, integration, plugin_key)
 
 
 @router.post("/project", response_model=SavedOut, response_model_exclude_none=True)
@@ -93,7 +80,7 @@ async def create_project(
 ) -> SavedOut:
     """Create a project integration (project admins and platform admins)."""
     integration, plugin_key = await service.create(session, principal, "project", body)
-    return _created(engine_uri, integration, plugin_key)
+    return views.created(service.SAVED, engine_uri, integration, plugin_key)
 
 
 @router.put("/user/{integration_id}", response_model=SavedOut, response_model_exclude_none=True)
@@ -102,7 +89,7 @@ async def update_user(
 ) -> SavedOut:
     """Update one of the caller's integrations; secrets not resent are kept."""
     integration = await service.update(session, principal, "user", integration_id, body)
-    return _saved(service.UPDATED, integration.id)
+    return views.saved(service.UPDATED, integration.id)
 
 
 @router.put("/project/{integration_id}", response_model=SavedOut, response_model_exclude_none=True)
@@ -111,21 +98,21 @@ async def update_project(
 ) -> SavedOut:
     """Update a project integration; secrets not resent are kept."""
     integration = await service.update(session, principal, "project", integration_id, body)
-    return _saved(service.UPDATED, integration.id)
+    return views.saved(service.UPDATED, integration.id)
 
 
 @router.delete("/user/{integration_id}", response_model=SavedOut, response_model_exclude_none=True)
 async def delete_user(integration_id: str, session: Session, principal: CurrentPrincipal) -> SavedOut:
     """Delete one of the caller's integrations."""
     await service.delete(session, principal, "user", integration_id)
-    return _saved(service.REMOVED, integration_id)
+    return views.saved(service.REMOVED, integration_id)
 
 
 @router.delete("/project/{integration_id}", response_model=SavedOut, response_model_exclude_none=True)
 async def delete_project(integration_id: str, session: Session, principal: CurrentPrincipal) -> SavedOut:
     """Delete a project integration."""
     await service.delete(session, principal, "project", integration_id)
-    return _saved(service.REMOVED, integration_id)
+    return views.saved(service.REMOVED, integration_id)
 
 
 @router.post("/test/", response_model=TestOut)

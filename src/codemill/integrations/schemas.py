@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from codemill.kit.api_schemas import Pagination as Pagination
+from codemill.kit.json_types import JsonObject
 
 SettingType = Literal["user", "project"]
 
@@ -32,7 +33,7 @@ class IntegrationIn(BaseModel):
     date: datetime | None = None
     update_date: datetime | None = None
     user_id: str | None = None
-    created_by: dict[str, Any] | None = None
+    created_by: JsonObject | None = None  # ignored
 
     project_name: str = Field(default="", max_length=200)
     alias: str | None = Field(default=None, max_length=200)

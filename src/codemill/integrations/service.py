@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,9 +11,8 @@ from codemill.audit import service as audit
 from codemill.auth import policy
 from codemill.auth.principal import Principal
 from codemill.errors import BadRequest, Conflict, NotFound, Unprocessable
-from codemill.integrations import plugin_keys, repository
+from codemill.integrations import plugin_keys, repository, views
 from codemill.integrations.schemas import (
-    CreatedBy,
     IntegrationIn,
     IntegrationList,
     IntegrationOut,
@@ -25,11 +23,11 @@ from codemill.integrations.sealing import cipher_of, open_secrets, seal_secrets
 from codemill.integrations.types import CredentialType
 from codemill.integrations.values import (
     credential_type,
-    masked_values,
     merge_secrets,
     parse_values,
     require_complete,
 )
+from codemill.kit.json_types import JsonObject
 from codemill.models import Integration
 from codemill.models.base import new_id
 
@@ -65,7 +63,7 @@ async def _check_project(session: AsyncSession, principal: Principal, scope: Set
 
 
 async def _check_uniqueness(
-    session: AsyncSession, integration: Integration, ctype: CredentialType, plain: dict[str, Any]
+    session: AsyncSession, integration: Integration, ctype: CredentialType, plain: JsonObject
 ) -> None:
     """CodeMie's one-of rules: a webhook id used once, one MS Teams bot per project."""
     key = ctype.unique_value
@@ -231,7 +229,7 @@ async def delete(session: AsyncSession, principal: Principal, scope: SettingType
     )
 
 
-def parse_filters(raw: str | None) -> dict[str, Any]:
+def parse_filters(raw: str | None) -> JsonObject:
     """The `filters` query parameter (a JSON object)."""
     if not raw:
         return {}
@@ -245,35 +243,13 @@ def parse_filters(raw: str | None) -> dict[str, Any]:
 
 
 async def to_out(session: AsyncSession, integrations: list[Integration]) -> list[IntegrationOut]:
-    """Integrations as clients see them (secrets masked)."""
+    """Integrations as clients see them (secrets masked), with their creators."""
     people = await repository.creators(session, (i.created_by for i in integrations))
-    out: list[IntegrationOut] = []
-    for integration in integrations:
-        ctype = credential_type(integration.credential_type)
-        creator = people.get(integration.created_by or "")
-        out.append(
-            IntegrationOut(
-                id=integration.id,
-                date=integration.created_at,
-                update_date=integration.updated_at,
-                user_id=integration.owner_id or integration.created_by,
-                project_name=integration.project_name,
-                alias=integration.alias,
-                default=integration.is_default,
-                is_global=integration.is_global,
-                credential_type=integration.credential_type,
-                credential_values=masked_values(ctype, integration.values, integration.secret_keys),
-                setting_type="project" if integration.setting_type == "project" else "user",
-                created_by=CreatedBy(id=integration.created_by, username=creator[0], name=creator[1])
-                if creator and integration.created_by
-                else None,
-            )
-        )
-    return out
+    return [views.integration(i, people) for i in integrations]
 
 
 async def list_page(
-    session: AsyncSession, principal: Principal, scope: SettingType, page: int, per_page: int, filters: dict[str, Any]
+    session: AsyncSession, principal: Principal, scope: SettingType, page: int, per_page: int, filters: JsonObject
 ) -> IntegrationList:
     """User scope: the caller's own. Project scope: the projects the caller administers (all for admins)."""
     if scope == "user":

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from codemill.kit.json_types import JsonObject
+
 
 class HealthOut(BaseModel):
     """Liveness and readiness (503 with the same shape when the database does not answer)."""
@@ -31,7 +33,7 @@ class ConfigComponentOut(BaseModel):
     """One client-configuration component; its settings are free-form per component (auth, models, plugins)."""
 
     id: str
-    settings: dict[str, Any]
+    settings: JsonObject
 
 
 HEALTH: dict[int | str, dict[str, Any]] = {

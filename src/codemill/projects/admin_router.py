@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,9 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from codemill.auth import policy
 from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.kit.api_schemas import MessageOut
-from codemill.projects import repository as projects
 from codemill.projects import service
-from codemill.projects.schemas import ApplicationsOut, ProjectCreate
+from codemill.projects.schemas import ApplicationOut, ApplicationsOut, ProjectCreate
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
 
@@ -29,16 +28,16 @@ async def list_applications(
     principal: CurrentPrincipal,
     search: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
-) -> dict[str, Any]:
+) -> ApplicationsOut:
     """Every project (admins)."""
     policy.require_admin(principal)
-    found = await projects.names_like(session, search, limit)
-    return {"applications": [{"name": p.name, "displayName": p.display_name} for p in found]}
+    found = await service.named_like(session, search, limit)
+    return ApplicationsOut(applications=[ApplicationOut(name=p.name, display_name=p.display_name) for p in found])
 
 
 @router.post("/application", response_model=MessageOut)
-async def create_application(body: ApplicationIn, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
+async def create_application(body: ApplicationIn, session: Session, principal: CurrentPrincipal) -> MessageOut:
     """Create a project (admins)."""
     policy.require_admin(principal)
     project = await service.create(session, principal, ProjectCreate(name=body.name))
-    return {"message": f"Application {project.name} has been created"}
+    return MessageOut(message=f"Application {project.name} has been created")

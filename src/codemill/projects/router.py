@@ -2,62 +2,40 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, UploadFile
 
-from codemill.auth import policy
 from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.errors import PayloadTooLarge, Unprocessable
 from codemill.kit.params import PageNumber
-from codemill.models import Project, ProjectMember, User
-from codemill.projects import repository as projects
-from codemill.projects import service
+from codemill.projects import service, views
 from codemill.projects.schemas import (
     Assignment,
     AssignmentOut,
     AssignmentUpdate,
     BulkAssignment,
     BulkOut,
-    BulkResult,
-    Counters,
     CsvRow,
     CsvValidationOut,
-    MemberOut,
     OwnershipIn,
     OwnershipOut,
-    Pagination,
     ProjectAckOut,
     ProjectCreate,
     ProjectDetailOut,
-    ProjectListItem,
     ProjectListOut,
     ProjectOut,
     ProjectUpdate,
 )
-from codemill.users import repository as users
 
 router = APIRouter(prefix="/v1/projects", tags=["projects"])
 MAX_CSV_BYTES = 1_048_576
 
 
-def project_out(project: Project) -> ProjectOut:
-    return ProjectOut(
-        name=project.name,
-        display_name=project.display_name,
-        description=project.description,
-        project_type=project.project_type,
-        created_by=project.created_by,
-        created_at=project.created_at,
-    )
-
-
 @router.post("", status_code=201, response_model=ProjectOut)
 async def create_project(body: ProjectCreate, session: Session, principal: CurrentPrincipal) -> ProjectOut:
     """Create a shared project; the caller becomes its admin."""
-    return project_out(await service.create(session, principal, body))
+    return views.project(await service.create(session, principal, body))
 
 
 @router.get("", response_model=ProjectListOut)
@@ -72,60 +50,22 @@ async def list_projects(
     sort_order: Literal["asc", "desc"] = "asc",
 ) -> ProjectListOut:
     """The projects the caller belongs to (all of them for platform admins)."""
-    found, total = await projects.list_projects(
+    found, total, counts = await service.list_page(
         session,
-        member_of=None if policy.is_platform_admin(principal) else principal.user_id,
+        principal,
         search=search,
         page=page,
         per_page=per_page,
         sort_by=sort_by,
         descending=sort_order == "desc",
     )
-    counts = await projects.member_counts(session, [p.name for p in found])
-    items = [
-        ProjectListItem(
-            name=p.name,
-            display_name=p.display_name,
-            description=p.description,
-            project_type=p.project_type,
-            created_by=p.created_by,
-            user_count=counts[p.name][0],
-            admin_count=counts[p.name][1],
-            created_at=p.created_at,
-            counters=Counters() if include_counters else None,
-        )
-        for p in found
-    ]
-    return ProjectListOut(data=items, pagination=Pagination(total=total, page=page, per_page=per_page))
-
-
-def _member_out(member: ProjectMember, user: User | None) -> MemberOut:
-    return MemberOut(
-        user_id=member.user_id,
-        is_project_admin=member.is_project_admin,
-        date=member.created_at,
-        name=(user.name or user.username) if user else None,
-        email=user.email if user else None,
-    )
+    return views.listing(found, counts, total, page, per_page, include_counters)
 
 
 @router.get("/{project_name}", response_model=ProjectDetailOut)
 async def get_project(project_name: str, session: Session, principal: CurrentPrincipal) -> ProjectDetailOut:
     """A project with its members (404 for non-members)."""
-    project = await service.visible_project(session, principal, project_name)
-    members = await projects.members(session, project_name)
-    people = await users.get_many(session, [m.user_id for m in members])
-    return ProjectDetailOut(
-        name=project.name,
-        display_name=project.display_name,
-        description=project.description,
-        project_type=project.project_type,
-        created_by=project.created_by,
-        user_count=len(members),
-        admin_count=sum(1 for m in members if m.is_project_admin),
-        created_at=project.created_at,
-        members=[_member_out(m, people.get(m.user_id)) for m in members],
-    )
+    return views.detail(*await service.detail(session, principal, project_name))
 
 
 @router.patch("/{project_name}", response_model=ProjectOut)
@@ -133,23 +73,23 @@ async def update_project(
     project_name: str, body: ProjectUpdate, session: Session, principal: CurrentPrincipal
 ) -> ProjectOut:
     """Rename or describe a project (project admins)."""
-    return project_out(await service.update(session, principal, project_name, body))
+    return views.project(await service.update(session, principal, project_name, body))
 
 
 @router.delete("/{project_name}", response_model=ProjectAckOut)
-async def delete_project(project_name: str, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
+async def delete_project(project_name: str, session: Session, principal: CurrentPrincipal) -> ProjectAckOut:
     """Delete an empty project (project admins)."""
     await service.delete(session, principal, project_name)
-    return {"message": f"Project '{project_name}' deleted successfully", "name": project_name}
+    return ProjectAckOut(message=f"Project '{project_name}' deleted successfully", name=project_name)
 
 
 @router.put("/{project_name}/ownership", response_model=OwnershipOut)
 async def transfer_ownership(
     project_name: str, body: OwnershipIn, session: Session, principal: CurrentPrincipal
-) -> dict[str, str]:
+) -> OwnershipOut:
     """Hand the project to another member."""
     project = await service.transfer_ownership(session, principal, project_name, body.user_id)
-    return {"name": project.name, "created_by": body.user_id, "message": "Project ownership transferred"}
+    return OwnershipOut(message="Project ownership transferred", name=project.name, created_by=body.user_id)
 
 
 @router.post("/{project_name}/assignment", response_model=AssignmentOut)
@@ -158,11 +98,8 @@ async def assign_user(
 ) -> AssignmentOut:
     """Add a user to the project."""
     member = await service.assign(session, principal, project_name, body.user_id, body.is_project_admin)
-    return AssignmentOut(
-        message="User assigned to project successfully",
-        user_id=member.user_id,
-        project_name=project_name,
-        is_project_admin=member.is_project_admin,
+    return views.assignment(
+        "User assigned to project successfully", project_name, member.user_id, member.is_project_admin
     )
 
 
@@ -172,12 +109,7 @@ async def update_assignment(
 ) -> AssignmentOut:
     """Change a member's role."""
     member = await service.set_role(session, principal, project_name, user_id, body.is_project_admin)
-    return AssignmentOut(
-        message="User role updated successfully",
-        user_id=user_id,
-        project_name=project_name,
-        is_project_admin=member.is_project_admin,
-    )
+    return views.assignment("User role updated successfully", project_name, user_id, member.is_project_admin)
 
 
 @router.delete("/{project_name}/assignment/{user_id}", response_model=AssignmentOut)
@@ -186,7 +118,7 @@ async def remove_assignment(
 ) -> AssignmentOut:
     """Remove a member."""
     await service.remove(session, principal, project_name, user_id)
-    return AssignmentOut(message="User removed from project successfully", user_id=user_id, project_name=project_name)
+    return views.assignment("User removed from project successfully", project_name, user_id)
 
 
 @router.post("/{project_name}/assignments", response_model=BulkOut)
@@ -197,12 +129,7 @@ async def bulk_assign(
     results = await service.bulk_assign(
         session, principal, project_name, [(u.user_id, u.is_project_admin) for u in body.users]
     )
-    return BulkOut(
-        message=f"Bulk assignment completed: {len(results)} users processed",
-        project_name=project_name,
-        total=len(results),
-        results=[BulkResult(user_id=u, action=a, is_project_admin=adm) for u, a, adm in results],
-    )
+    return views.bulk(f"Bulk assignment completed: {len(results)} users processed", project_name, results)
 
 
 @router.delete("/{project_name}/assignments", response_model=BulkOut)
@@ -214,11 +141,8 @@ async def bulk_remove(
 ) -> BulkOut:
     """Remove many members at once."""
     removed = await service.bulk_remove(session, principal, project_name, user_id)
-    return BulkOut(
-        message=f"Bulk removal completed: {len(removed)} users removed",
-        project_name=project_name,
-        total=len(removed),
-        results=[BulkResult(user_id=u, action="removed") for u in removed],
+    return views.bulk(
+        f"Bulk removal completed: {len(removed)} users removed", project_name, [(u, "removed", None) for u in removed]
     )
 
 
@@ -226,24 +150,7 @@ async def _csv_rows(session: Session, file: UploadFile) -> list[tuple[CsvRow, st
     data = await file.read(MAX_CSV_BYTES + 1)
     if len(data) > MAX_CSV_BYTES:
         raise PayloadTooLarge("File too large", help=f"The limit is {MAX_CSV_BYTES} bytes.")
-    try:
-        reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
-        if not reader.fieldnames or not {"email", "role"} <= {f.strip().lower() for f in reader.fieldnames}:
-            raise Unprocessable("CSV must have a header row with 'email' and 'role' columns")
-        rows = [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
-    except UnicodeDecodeError as exc:
-        raise Unprocessable("CSV must be UTF-8 text") from exc
-    out: list[tuple[CsvRow, str | None]] = []
-    for row in rows:
-        email, role = row.get("email", ""), row.get("role", "").lower()
-        user = await users.get_by_email(session, email) if email else None
-        error = None
-        if role not in ("administrator", "user"):
-            error = "role must be 'administrator' or 'user'"
-        elif user is None:
-            error = "no user with this email"
-        out.append((CsvRow(email=email, role=role, error=error), user.id if user else None))
-    return out
+    return await service.csv_rows(session, data)
 
 
 @router.post("/{project_name}/import-users/validate", response_model=CsvValidationOut)
@@ -267,9 +174,4 @@ async def import_users(
         raise Unprocessable("CSV import has invalid rows" if rows else "CSV has no rows", details=errors)
     entries = [(uid, row.role == "administrator") for row, uid in rows if uid]
     results = await service.bulk_assign(session, principal, project_name, entries)
-    return BulkOut(
-        message=f"CSV import completed: {len(results)} users processed",
-        project_name=project_name,
-        total=len(results),
-        results=[BulkResult(user_id=u, action=a, is_project_admin=adm) for u, a, adm in results],
-    )
+    return views.bulk(f"CSV import completed: {len(results)} users processed", project_name, results)

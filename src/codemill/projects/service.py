@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from codemill.auth import policy
 from codemill.auth.changes import announce, user_changed
 from codemill.auth.principal import Principal
-from codemill.errors import BadRequest, Conflict, Forbidden, NotFound, not_found
-from codemill.models import Project, ProjectMember
+from codemill.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable, not_found
+from codemill.models import Project, ProjectMember, User
 from codemill.projects import repository as projects
-from codemill.projects.schemas import ProjectCreate, ProjectUpdate
+from codemill.projects.schemas import CsvRow, ProjectCreate, ProjectUpdate
 from codemill.users import repository as users
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -35,6 +37,44 @@ def validate_name(name: str) -> str:
     if name.lower() in RESERVED:
         raise BadRequest(f"Project name '{name}' is reserved and cannot be used", details={"field": "name"})
     return name
+
+
+async def list_page(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    search: str | None,
+    page: int,
+    per_page: int,
+    sort_by: str | None,
+    descending: bool,
+) -> tuple[list[Project], int, dict[str, tuple[int, int]]]:
+    """A page of the projects the caller belongs to (all for platform admins), the total, and each one's
+    (user, admin) member counts."""
+    found, total = await projects.list_projects(
+        session,
+        member_of=None if policy.is_platform_admin(principal) else principal.user_id,
+        search=search,
+        page=page,
+        per_page=per_page,
+        sort_by=sort_by,
+        descending=descending,
+    )
+    return found, total, await projects.member_counts(session, [p.name for p in found])
+
+
+async def named_like(session: AsyncSession, search: str | None, limit: int) -> list[Project]:
+    """Every project whose name matches `search` (for admins' pickers)."""
+    return await projects.names_like(session, search, limit)
+
+
+async def detail(
+    session: AsyncSession, principal: Principal, name: str
+) -> tuple[Project, list[ProjectMember], dict[str, User]]:
+    """A project the caller may see, its members and their users."""
+    project = await visible_project(session, principal, name)
+    members = await projects.members(session, name)
+    return project, members, await users.get_many(session, [m.user_id for m in members])
 
 
 async def visible_project(session: AsyncSession, principal: Principal, name: str) -> Project:
@@ -219,3 +259,25 @@ async def transfer_ownership(session: AsyncSession, principal: Principal, name: 
     await session.flush()
     await announce(session, f"user:{user_id}")
     return project
+
+
+async def csv_rows(session: AsyncSession, data: bytes) -> list[tuple[CsvRow, str | None]]:
+    """An import CSV (header: email,role): each row with its error, if any, and the user it names."""
+    try:
+        reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
+        if not reader.fieldnames or not {"email", "role"} <= {f.strip().lower() for f in reader.fieldnames}:
+            raise Unprocessable("CSV must have a header row with 'email' and 'role' columns")
+        rows = [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
+    except UnicodeDecodeError as exc:
+        raise Unprocessable("CSV must be UTF-8 text") from exc
+    out: list[tuple[CsvRow, str | None]] = []
+    for row in rows:
+        email, role = row.get("email", ""), row.get("role", "").lower()
+        user = await users.get_by_email(session, email) if email else None
+        error = None
+        if role not in ("administrator", "user"):
+            error = "role must be 'administrator' or 'user'"
+        elif user is None:
+            error = "no user with this email"
+        out.append((CsvRow(email=email, role=role, error=error), user.id if user else None))
+    return out

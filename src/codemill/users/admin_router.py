@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from codemill.audit import service as audit
 from codemill.auth import policy
-from codemill.auth.changes import user_changed
 from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
 from codemill.auth.passwords import password_policy
 from codemill.errors import BadRequest, Forbidden
 from codemill.kit.api_schemas import MessageOut
+from codemill.kit.json_types import JsonObject
 from codemill.kit.params import PageNumber
 from codemill.users import admin_service
-from codemill.users import repository as users
 from codemill.users import service as user_service
 from codemill.users.schemas import (
     Pagination,
@@ -32,6 +31,7 @@ from codemill.users.schemas import (
     UserProjectsOut,
     UserUpdate,
     user_detail_out,
+    user_project_changed_out,
     user_project_out,
 )
 
@@ -39,9 +39,7 @@ router = APIRouter(prefix="/v1/admin/users", tags=["admin"])
 
 
 async def _detail(session: Session, user_id: str) -> UserDetailOut:
-    user = await admin_service.get_user(session, user_id)
-    rows = (await users.memberships(session, [user.id]))[user.id]
-    return user_detail_out(user, rows)
+    return user_detail_out(*await admin_service.with_memberships(session, user_id))
 
 
 @router.get("", response_model=UserListOut)
@@ -57,15 +55,14 @@ async def list_users(
     if not (policy.is_platform_admin(principal) or principal.admin_project_names):
         raise Forbidden("Access denied", details="Listing users requires an admin or project-admin role.")
     try:
-        parsed: dict[str, Any] = json.loads(filters) if filters else {}
+        parsed: JsonObject = json.loads(filters) if filters else {}
         if not isinstance(parsed, dict):
             raise ValueError
     except ValueError as exc:
         raise BadRequest("Invalid filters", details="filters must be a JSON object") from exc
-    found, total = await users.list_users(session, search=search, filters=parsed, page=page, per_page=per_page)
-    rows = await users.memberships(session, [u.id for u in found])
+    found, total = await admin_service.list_page(session, search=search, filters=parsed, page=page, per_page=per_page)
     return UserListOut(
-        data=[user_detail_out(u, rows[u.id]) for u in found],
+        data=[user_detail_out(u, rows) for u, rows in found],
         pagination=Pagination(total=total, page=page, per_page=per_page),
     )
 
@@ -129,7 +126,7 @@ async def update_user(user_id: str, body: UserUpdate, session: Session, principa
 
 
 @router.delete("/{user_id}", response_model=UserChangedOut)
-async def deactivate_user(user_id: str, session: Session, principal: CurrentPrincipal) -> dict[str, str]:
+async def deactivate_user(user_id: str, session: Session, principal: CurrentPrincipal) -> UserChangedOut:
     """Deactivate (soft-delete) a user (admins only)."""
     policy.require_admin(principal)
     user = await admin_service.get_user(session, user_id)
@@ -137,13 +134,13 @@ async def deactivate_user(user_id: str, session: Session, principal: CurrentPrin
     await audit.record(
         session, principal, audit.Domain.USER_MANAGEMENT, "user_deactivated", entity_type="user", entity_id=user_id
     )
-    return {"message": "User deactivated successfully", "user_id": user_id}
+    return UserChangedOut(message="User deactivated successfully", user_id=user_id)
 
 
 @router.put("/{user_id}/password", response_model=MessageOut)
 async def set_password(
     user_id: str, body: PasswordSet, session: Session, principal: CurrentPrincipal, settings: AppSettings
-) -> dict[str, str]:
+) -> MessageOut:
     """Set a user's password (admins only)."""
     policy.require_admin(principal)
     user = await admin_service.get_user(session, user_id)
@@ -151,7 +148,7 @@ async def set_password(
     await audit.record(
         session, principal, audit.Domain.USER_MANAGEMENT, "user_password_set", entity_type="user", entity_id=user_id
     )
-    return {"message": "Password changed successfully"}
+    return MessageOut(message="Password changed successfully")
 
 
 @router.get("/{user_id}/projects", response_model=UserProjectsOut)
@@ -159,65 +156,58 @@ async def user_projects(user_id: str, session: Session, principal: CurrentPrinci
     """A user's project memberships (admins, or the user themself)."""
     if user_id != principal.user_id:
         policy.require_admin(principal)
-    await admin_service.get_user(session, user_id)
-    rows = (await users.memberships(session, [user_id]))[user_id]
+    _, rows = await admin_service.with_memberships(session, user_id)
     return UserProjectsOut(projects=[user_project_out(m) for m, _ in rows])
 
 
 @router.post("/{user_id}/projects", response_model=UserProjectChangedOut)
 async def grant_project(
     user_id: str, body: UserProjectGrant, session: Session, principal: CurrentPrincipal
-) -> dict[str, Any]:
+) -> UserProjectChangedOut:
     """Add a user to a project (admins only)."""
     policy.require_admin(principal)
     user = await admin_service.get_user(session, user_id)
     member = await admin_service.assign(session, user, body.project_name, body.is_project_admin)
-    return {"message": "Project access granted", **user_project_out(member).model_dump()}
+    return user_project_changed_out("Project access granted", member)
 
 
 @router.put("/{user_id}/projects/{project_name}", response_model=UserProjectChangedOut)
 async def update_project_role(
     user_id: str, project_name: str, body: UserProjectRole, session: Session, principal: CurrentPrincipal
-) -> dict[str, Any]:
+) -> UserProjectChangedOut:
     """Change a user's role in a project (admins only)."""
     policy.require_admin(principal)
     user = await admin_service.get_user(session, user_id)
-    member = await admin_service.membership_or_404(session, user, project_name)
-    member.is_project_admin = body.is_project_admin
-    await session.flush()
-    await user_changed(session, user.id)
-    return {"message": "Project role updated", **user_project_out(member).model_dump()}
+    member = await admin_service.set_role(session, user, project_name, body.is_project_admin)
+    return user_project_changed_out("Project role updated", member)
 
 
 @router.delete("/{user_id}/projects/{project_name}", response_model=UserProjectAckOut)
 async def revoke_project(
     user_id: str, project_name: str, session: Session, principal: CurrentPrincipal
-) -> dict[str, str]:
+) -> UserProjectAckOut:
     """Remove a user from a project (admins only)."""
     policy.require_admin(principal)
     user = await admin_service.get_user(session, user_id)
-    member = await admin_service.membership_or_404(session, user, project_name)
-    await session.delete(member)
-    await session.flush()
-    await user_changed(session, user.id)
-    return {"message": "Project access revoked", "user_id": user_id, "project_name": project_name}
+    await admin_service.revoke(session, user, project_name)
+    return UserProjectAckOut(message="Project access revoked", user_id=user_id, project_name=project_name)
 
 
 async def _mark_default(
     session: Session, principal: CurrentPrincipal, user_id: str, project_name: str, is_default: bool
-) -> dict[str, str]:
+) -> UserProjectAckOut:
     if user_id != principal.user_id:
         policy.require_admin(principal)
     user = await admin_service.get_user(session, user_id)
     await admin_service.set_default(session, user, project_name, is_default)
     message = "Default project set" if is_default else "Default project cleared"
-    return {"message": message, "user_id": user_id, "project_name": project_name}
+    return UserProjectAckOut(message=message, user_id=user_id, project_name=project_name)
 
 
 @router.put("/{user_id}/projects/{project_name}/default", response_model=UserProjectAckOut)
 async def set_default_project(
     user_id: str, project_name: str, session: Session, principal: CurrentPrincipal
-) -> dict[str, str]:
+) -> UserProjectAckOut:
     """Mark a project as the user's default (admins, or the user themself)."""
     return await _mark_default(session, principal, user_id, project_name, True)
 
@@ -225,6 +215,6 @@ async def set_default_project(
 @router.delete("/{user_id}/projects/{project_name}/default", response_model=UserProjectAckOut)
 async def clear_default_project(
     user_id: str, project_name: str, session: Session, principal: CurrentPrincipal
-) -> dict[str, str]:
+) -> UserProjectAckOut:
     """Unmark the user's default project (admins, or the user themself)."""
     return await _mark_default(session, principal, user_id, project_name, False)

@@ -7,12 +7,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from codemill.auth.changes import user_changed
 from codemill.auth.principal import Principal
 from codemill.errors import BadRequest, Conflict, NotFound, access_denied, not_found
-from codemill.models import ProjectMember, User
+from codemill.kit.json_types import JsonObject
+from codemill.models import Project, ProjectMember, User
 from codemill.models.base import utcnow
 from codemill.projects import repository as projects
 from codemill.users import repository as users
 from codemill.users.schemas import UserUpdate
 from codemill.users.service import validate_email
+
+Memberships = list[tuple[ProjectMember, Project]]
+
+
+async def with_memberships(session: AsyncSession, user_id: str) -> tuple[User, Memberships]:
+    """A user (or 404) and their memberships with the projects."""
+    user = await get_user(session, user_id)
+    return user, (await users.memberships(session, [user.id]))[user.id]
+
+
+async def list_page(
+    session: AsyncSession, *, search: str | None, filters: JsonObject, page: int, per_page: int
+) -> tuple[list[tuple[User, Memberships]], int]:
+    """A page of users, each with their memberships, and the total."""
+    found, total = await users.list_users(session, search=search, filters=filters, page=page, per_page=per_page)
+    rows = await users.memberships(session, [u.id for u in found])
+    return [(u, rows[u.id]) for u in found], total
 
 
 async def get_user(session: AsyncSession, user_id: str) -> User:
@@ -99,6 +117,23 @@ async def membership_or_404(session: AsyncSession, user: User, project_name: str
     if member is None:
         raise NotFound("User is not assigned to this project")
     return member
+
+
+async def set_role(session: AsyncSession, user: User, project_name: str, is_admin: bool) -> ProjectMember:
+    """Change the user's role in a project they belong to."""
+    member = await membership_or_404(session, user, project_name)
+    member.is_project_admin = is_admin
+    await session.flush()
+    await user_changed(session, user.id)
+    return member
+
+
+async def revoke(session: AsyncSession, user: User, project_name: str) -> None:
+    """Remove the user from a project they belong to."""
+    member = await membership_or_404(session, user, project_name)
+    await session.delete(member)
+    await session.flush()
+    await user_changed(session, user.id)
 
 
 async def set_default(session: AsyncSession, user: User, project_name: str, default: bool) -> None:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from codemill.auth.dependencies import CurrentPrincipal, Session
-from codemill.errors import NotFound
-from codemill.users import repository as users
-from codemill.users.schemas import UserDataOut, UserOut, user_out
+from codemill.users import service as user_service
+from codemill.users.schemas import UserDataOut, UserOut, user_data_out, user_out
 
 router = APIRouter(prefix="/v1", tags=["user"])
 
@@ -33,33 +30,14 @@ async def profile(principal: CurrentPrincipal) -> UserOut:
     return user_out(principal)
 
 
-async def _user_data(session: Session, principal: CurrentPrincipal) -> dict[str, Any]:
-    user = await users.get(session, principal.user_id)
-    if user is None:
-        raise NotFound("User not found")
-    prefs = {"sidebar_view": "flat", **(user.preferences or {})}
-    return {
-        "id": user.id,
-        "user_id": user.id,
-        "date": user.created_at.isoformat(),
-        "update_date": user.updated_at.isoformat(),
-        "stt_support": False,
-        **prefs,
-    }
-
-
 @router.get("/user/data", response_model=UserDataOut)
-async def get_user_data(session: Session, principal: CurrentPrincipal) -> dict[str, Any]:
+async def get_user_data(session: Session, principal: CurrentPrincipal) -> UserDataOut:
     """The caller's UI preferences."""
-    return await _user_data(session, principal)
+    return user_data_out(await user_service.caller(session, principal))
 
 
 @router.put("/user/data", response_model=UserDataOut)
-async def put_user_data(body: UserDataIn, session: Session, principal: CurrentPrincipal) -> dict[str, Any]:
+async def put_user_data(body: UserDataIn, session: Session, principal: CurrentPrincipal) -> UserDataOut:
     """Update the caller's UI preferences."""
-    user = await users.get(session, principal.user_id)
-    if user is None:
-        raise NotFound("User not found")
-    user.preferences = {**(user.preferences or {}), **body.model_dump(exclude_none=True)}
-    await session.flush()
-    return await _user_data(session, principal)
+    user = await user_service.set_preferences(session, principal, body.model_dump(exclude_none=True))
+    return user_data_out(user)

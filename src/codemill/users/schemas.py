@@ -207,6 +207,11 @@ class UserProjectChangedOut(MessageOut):
     date: str | None
 
 
+def user_project_changed_out(message: str, member: ProjectMember) -> UserProjectChangedOut:
+    """A grant or role change: the message, then the membership as it now is."""
+    return UserProjectChangedOut(message=message, **user_project_out(member).model_dump())
+
+
 class UserProjectAckOut(MessageOut):
     user_id: str
     project_name: str
@@ -232,3 +237,18 @@ class UserDataOut(OpenOut):
     update_date: str
     stt_support: bool
     sidebar_view: str
+
+
+def user_data_out(user: User) -> UserDataOut:
+    """The caller's own data: these fields, then the stored UI preferences (a stored key wins, as it always has)."""
+    prefs = {"sidebar_view": "flat", **(user.preferences or {})}
+    return UserDataOut.model_validate(
+        {
+            "id": user.id,
+            "user_id": user.id,
+            "date": user.created_at.isoformat(),
+            "update_date": user.updated_at.isoformat(),
+            "stt_support": False,
+            **prefs,
+        }
+    )

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from codemill.auth.changes import user_changed
 from codemill.auth.passwords import PasswordPolicy, hash_password
 from codemill.auth.principal import Principal
-from codemill.errors import BadRequest, Conflict
+from codemill.errors import BadRequest, Conflict, NotFound
+from codemill.kit.json_types import JsonObject
 from codemill.models import Project, ProjectMember, User
 from codemill.models.base import utcnow
 from codemill.projects import repository as projects
@@ -169,3 +170,19 @@ def principal_of(user: User, rows: list[tuple[ProjectMember, Project]]) -> Princ
         personal_project=personal,
         tokens_valid_after=user.tokens_valid_after.timestamp() if user.tokens_valid_after else None,
     )
+
+
+async def caller(session: AsyncSession, principal: Principal) -> User:
+    """The signed-in user's row (404 if it is gone)."""
+    user = await users.get(session, principal.user_id)
+    if user is None:
+        raise NotFound("User not found")
+    return user
+
+
+async def set_preferences(session: AsyncSession, principal: Principal, changes: JsonObject) -> User:
+    """Merge UI preferences into the caller's stored ones."""
+    user = await caller(session, principal)
+    user.preferences = {**(user.preferences or {}), **changes}
+    await session.flush()
+    return user

@@ -3850,8 +3850,34 @@ export interface components {
          */
         AdminConversationListOut: {
             /** Data */
-            data: components["schemas"]["codemill__conversations__admin_schemas__ConversationSummaryOut"][];
-            pagination: components["schemas"]["ConversationPagination"];
+            data: components["schemas"]["AdminConversationSummaryOut"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /**
+         * AdminConversationSummaryOut
+         * @description A list entry (the SDK's Conversation) with its owner.
+         */
+        AdminConversationSummaryOut: {
+            /** Assistant Ids */
+            assistant_ids: string[];
+            /** Date */
+            date: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Folder */
+            folder: string | null;
+            /** Id */
+            id: string;
+            /** Initial Assistant Id */
+            initial_assistant_id: string | null;
+            /** Name */
+            name: string | null;
+            /** Pinned */
+            pinned: boolean;
+            /** Project */
+            project: string | null;
+            /** User Id */
+            user_id: string;
         };
         /** AgentAuthenticationOut */
         AgentAuthenticationOut: {
@@ -4038,9 +4064,14 @@ export interface components {
             /** Is Project Admin */
             is_project_admin: boolean;
         };
+        /** AssistantCreatorOut */
+        AssistantCreatorOut: {
+            /** User Id */
+            user_id: string | null;
+        };
         /**
          * AssistantListItemOut
-         * @description A list entry (`minimal_response=true`); the full one adds the AssistantOut fields.
+         * @description A list entry (`minimal_response=true`, CodeMie's AssistantListResponse).
          */
         AssistantListItemOut: {
             /** Categories */
@@ -4056,16 +4087,22 @@ export interface components {
             is_global: boolean;
             /** Name */
             name: string;
+            /** Origin */
+            origin: string;
             /** Shared */
             shared: boolean;
             /** Slug */
             slug: string | null;
             /** Type */
             type: string;
+            /** Unique Dislikes Count */
+            unique_dislikes_count: number;
+            /** Unique Likes Count */
+            unique_likes_count: number;
+            /** Unique Users Count */
+            unique_users_count: number;
             /** User Abilities */
             user_abilities: string[];
-        } & {
-            [key: string]: unknown;
         };
         /** AssistantListOut */
         AssistantListOut: {
@@ -4075,13 +4112,15 @@ export interface components {
         };
         /**
          * AssistantOut
-         * @description The whole assistant.
+         * @description The whole assistant (CodeMie's Assistant).
          */
         AssistantOut: {
             /** Assistant Ids */
             assistant_ids: string[];
             /** Categories */
             categories: string[];
+            /** Clone Count */
+            clone_count: number;
             /** Context */
             context: unknown[];
             /** Conversation Starters */
@@ -4093,12 +4132,18 @@ export interface components {
             creator: string;
             /** Description */
             description: string | null;
+            /** Display Name */
+            display_name: string | null;
+            /** Enabled Builtin Subagents */
+            enabled_builtin_subagents: string[] | null;
             /** Icon Url */
             icon_url: string | null;
             /** Id */
             id: string;
             /** Is Global */
             is_global: boolean;
+            /** Is React */
+            is_react: boolean;
             /** Llm Model Type */
             llm_model_type: string | null;
             /** Mcp Servers */
@@ -4107,6 +4152,8 @@ export interface components {
             }[];
             /** Name */
             name: string;
+            /** Origin */
+            origin: string;
             /** Project */
             project: string;
             /** Prompt Variables */
@@ -4123,14 +4170,26 @@ export interface components {
             system_prompt_history: components["schemas"]["PromptHistoryOut"][];
             /** Temperature */
             temperature: number | null;
+            /** Tool Permissions */
+            tool_permissions: {
+                [key: string]: unknown;
+            } | null;
             /** Toolkits */
             toolkits: {
                 [key: string]: unknown;
             }[];
+            /** Tools Tokens Size Limit */
+            tools_tokens_size_limit: number | null;
             /** Top P */
             top_p: number | null;
             /** Type */
             type: string;
+            /** Unique Dislikes Count */
+            unique_dislikes_count: number;
+            /** Unique Likes Count */
+            unique_likes_count: number;
+            /** Unique Users Count */
+            unique_users_count: number;
             /** Updated Date */
             updated_date: string;
             /** User Abilities */
@@ -4139,8 +4198,6 @@ export interface components {
             version: number;
             /** Version Count */
             version_count: number;
-        } & {
-            [key: string]: unknown;
         };
         /**
          * AssistantRequest
@@ -4227,13 +4284,23 @@ export interface components {
         AssistantVersionOut: {
             /** Assistant Id */
             assistant_id: string;
+            /** Assistant Ids */
+            assistant_ids: string[];
             /** Change Notes */
             change_notes: string | null;
+            /** Context */
+            context: unknown[];
+            /** Conversation Starters */
+            conversation_starters: string[];
             created_by: components["schemas"]["CreatedByOut"] | null;
             /** Created Date */
             created_date: string;
+            /** Description */
+            description: string | null;
             /** Id */
             id: string;
+            /** Llm Model Type */
+            llm_model_type: string | null;
             /** Mcp Servers */
             mcp_servers: {
                 [key: string]: unknown;
@@ -4242,10 +4309,18 @@ export interface components {
             prompt_variables: {
                 [key: string]: unknown;
             }[];
+            /** System Prompt */
+            system_prompt: string;
+            /** Temperature */
+            temperature: number | null;
+            /** Toolkits */
+            toolkits: {
+                [key: string]: unknown;
+            }[];
+            /** Top P */
+            top_p: number | null;
             /** Version Number */
             version_number: number;
-        } & {
-            [key: string]: unknown;
         };
         /**
          * AttachRequest
@@ -4865,6 +4940,15 @@ export interface components {
             /** Setting Id */
             setting_id?: string | null;
         };
+        /** ConfluenceQueryOut */
+        ConfluenceQueryOut: {
+            /** Cql */
+            cql: string | null;
+            /** Max Pages */
+            max_pages: number | null;
+            /** Pages Per Request */
+            pages_per_request: number | null;
+        };
         /**
          * Context
          * @description A datasource the assistant answers from.
@@ -4906,11 +4990,7 @@ export interface components {
             /** Conversation Starters */
             conversation_starters: string[];
             /** Tools */
-            tools: {
-                [key: string]: unknown;
-            }[];
-        } & {
-            [key: string]: unknown;
+            tools: components["schemas"]["ConversationToolOut"][];
         };
         /**
          * ConversationCreate
@@ -4930,14 +5010,24 @@ export interface components {
             mcpServerSingleUsage: boolean | null;
         };
         /**
-         * ConversationDetailsOut
-         * @description A conversation with its history (the SDK's ConversationDetails; the history entries as views.history_item).
+         * ConversationOut
+         * @description The whole conversation with its history (CodeMie's ConversationDetails).
          */
-        ConversationDetailsOut: {
+        ConversationOut: {
+            /** Assistant Data */
+            assistant_data: components["schemas"]["ConversationAssistantOut"][];
+            /** Assistant Details */
+            assistant_details: null;
+            /** Assistant Ids */
+            assistant_ids: string[];
+            /** Category */
+            category: string | null;
+            /** Conversation Details */
+            conversation_details: null;
             /** Conversation Id */
             conversation_id: string;
             /** Conversation Name */
-            conversation_name: string;
+            conversation_name: string | null;
             /** Date */
             date: string;
             /** Final Operator Mark */
@@ -4948,40 +5038,6 @@ export interface components {
             final_user_mark: {
                 [key: string]: unknown;
             } | null;
-            /** History */
-            history: {
-                [key: string]: unknown;
-            }[];
-            /** Id */
-            id: string;
-            /** Project */
-            project: string | null;
-            /** Update Date */
-            update_date: string;
-            /** User Abilities */
-            user_abilities: string[];
-            /** User Id */
-            user_id: string;
-            /** User Name */
-            user_name: string;
-        } & {
-            [key: string]: unknown;
-        };
-        /**
-         * ConversationOut
-         * @description The whole conversation with its history (CodeMie's ConversationDetails).
-         */
-        ConversationOut: {
-            /** Assistant Data */
-            assistant_data: components["schemas"]["ConversationAssistantOut"][];
-            /** Assistant Ids */
-            assistant_ids: string[];
-            /** Conversation Id */
-            conversation_id: string;
-            /** Conversation Name */
-            conversation_name: string | null;
-            /** Date */
-            date: string;
             /** Finished At */
             finished_at: string | null;
             /** Folder */
@@ -4992,10 +5048,14 @@ export interface components {
             id: string;
             /** Initial Assistant Id */
             initial_assistant_id: string;
+            /** Is Folder Migrated */
+            is_folder_migrated: boolean;
             /** Is Workflow Conversation */
             is_workflow_conversation: boolean;
             /** Llm Model */
             llm_model: string | null;
+            /** Mcp Server Single Usage */
+            mcp_server_single_usage: boolean;
             /** Pinned */
             pinned: boolean;
             /** Project */
@@ -5008,22 +5068,44 @@ export interface components {
             user_id: string;
             /** User Name */
             user_name: string | null;
-        } & {
-            [key: string]: unknown;
         };
         /**
-         * ConversationPagination
-         * @description Where a page is.
+         * ConversationSummaryOut
+         * @description A list entry.
          */
-        ConversationPagination: {
-            /** Page */
-            page: number;
-            /** Pages */
-            pages: number;
-            /** Per Page */
-            per_page: number;
-            /** Total */
-            total: number;
+        ConversationSummaryOut: {
+            /** Assistant Ids */
+            assistant_ids: string[];
+            /** Date */
+            date: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Folder */
+            folder: string | null;
+            /** Id */
+            id: string;
+            /** Initial Assistant Id */
+            initial_assistant_id: string | null;
+            /** Name */
+            name: string | null;
+            /** Pinned */
+            pinned: boolean;
+            /** Project */
+            project: string | null;
+        };
+        /**
+         * ConversationToolOut
+         * @description A tool of one of the conversation's assistants.
+         */
+        ConversationToolOut: {
+            /** Label */
+            label: string | null;
+            /** Name */
+            name: string | null;
+            /** Settings Config */
+            settings_config: boolean;
+            /** User Description */
+            user_description: string | null;
         };
         /**
          * ConversationUpdate
@@ -5194,14 +5276,14 @@ export interface components {
         };
         /** DatasourceCreatorOut */
         DatasourceCreatorOut: {
+            /** Id */
+            id: string | null;
             /** Name */
             name: string;
             /** User Id */
             user_id: string | null;
             /** Username */
             username: string;
-        } & {
-            [key: string]: unknown;
         };
         /** DatasourceIdOut */
         DatasourceIdOut: {
@@ -5219,9 +5301,22 @@ export interface components {
          * @description A datasource; per type it adds link/branch/files_filter (code), `confluence` or `jira`.
          */
         DatasourceOut: {
+            /**
+             * Branch
+             * @description Code datasources only
+             */
+            branch?: string | null;
+            /** Complete State */
+            complete_state: number;
             /** Completed */
             completed: boolean;
+            /** @description Confluence datasources only */
+            confluence?: components["schemas"]["ConfluenceQueryOut"];
             created_by: components["schemas"]["DatasourceCreatorOut"];
+            /** Current  Chunks State */
+            current__chunks_state: number;
+            /** Current State */
+            current_state: number;
             /** Date */
             date: string;
             /** Description */
@@ -5230,6 +5325,11 @@ export interface components {
             embeddings_model: string | null;
             /** Error */
             error: boolean;
+            /**
+             * Files Filter
+             * @description Code datasources only
+             */
+            files_filter?: string | null;
             /** Full Name */
             full_name: string;
             /** Id */
@@ -5242,14 +5342,18 @@ export interface components {
             is_fetching: boolean;
             /** Is Queued */
             is_queued: boolean;
+            /** @description Jira datasources only */
+            jira?: components["schemas"]["JiraQueryOut"];
             /** Last Commit */
             last_commit: string | null;
+            /**
+             * Link
+             * @description Code datasources only
+             */
+            link?: string | null;
             /** Processed Files */
             processed_files: string[];
-            /** Processing Info */
-            processing_info: {
-                [key: string]: number;
-            };
+            processing_info: components["schemas"]["ProcessingInfoOut"];
             progress: components["schemas"]["DatasourceProgressOut"];
             /** Project Name */
             project_name: string;
@@ -5269,8 +5373,6 @@ export interface components {
             update_date: string;
             /** User Abilities */
             user_abilities: string[];
-        } & {
-            [key: string]: unknown;
         };
         /** DatasourceProgressOut */
         DatasourceProgressOut: {
@@ -5519,6 +5621,23 @@ export interface components {
          */
         FeedbackMark: "correct" | "partially correct" | "wrong";
         /**
+         * FieldChange
+         * @description How one versioned field changed; list fields also carry the items added and removed, and whether
+         *     only their order changed (the keys are absent for other fields).
+         */
+        FieldChange: {
+            /** Added */
+            added?: unknown[];
+            /** New Value */
+            new_value: unknown;
+            /** Old Value */
+            old_value: unknown;
+            /** Removed */
+            removed?: unknown[];
+            /** Reordered */
+            reordered?: boolean;
+        };
+        /**
          * FileUrl
          * @description One stored file: `file_url` is its id, what a chat's `file_names` and GET /v1/files/{id} take.
          */
@@ -5610,8 +5729,6 @@ export interface components {
             user_abilities: string[];
             /** User Id */
             user_id: string;
-        } & {
-            [key: string]: unknown;
         };
         /**
          * FolderRequest
@@ -5756,7 +5873,8 @@ export interface components {
         };
         /**
          * HistoryItemOut
-         * @description One history message (camelCase, as CodeMie stores them).
+         * @description One history message (camelCase, as CodeMie stores them); `id`/`parentId` are Codemill's versions and
+         *     branches (turns sharing a parent answer are versions of each other).
          */
         HistoryItemOut: {
             /** Assistantid */
@@ -5767,14 +5885,21 @@ export interface components {
             fileNames: string[];
             /** Historyindex */
             historyIndex: number | null;
+            /** Id */
+            id: string;
             /** Inputtokens */
             inputTokens: number | null;
             /** Message */
             message: string | null;
+            /** Messageraw */
+            messageRaw: string | null;
             /** Moneyspent */
             moneySpent: number | null;
+            operatorMark: components["schemas"]["HistoryMarkOut"] | null;
             /** Outputtokens */
             outputTokens: number | null;
+            /** Parentid */
+            parentId: string | null;
             /** Responsetime */
             responseTime: number | null;
             /** Role */
@@ -5783,8 +5908,25 @@ export interface components {
             status: string | null;
             /** Thoughts */
             thoughts: unknown[];
-        } & {
-            [key: string]: unknown;
+            userMark: components["schemas"]["HistoryMarkOut"] | null;
+        };
+        /**
+         * HistoryMarkOut
+         * @description The user's feedback on an answer (the SDK's HistoryMark).
+         */
+        HistoryMarkOut: {
+            /** Comments */
+            comments: string | null;
+            /** Date */
+            date: string;
+            /** Feedback Id */
+            feedback_id: string;
+            /** Mark */
+            mark: string;
+            /** Rating */
+            rating: number | null;
+            /** Type */
+            type: string | null;
         };
         /**
          * HistoryMessage
@@ -5827,6 +5969,8 @@ export interface components {
          * @description Create or update: indexing runs in the background (plus `changed_files`, a count, when files were uploaded).
          */
         IndexingStartedOut: {
+            /** Changed Files */
+            changed_files?: number;
             /** Id */
             id: string;
             /** Message */
@@ -6053,6 +6197,11 @@ export interface components {
             project_space_visible: boolean;
             /** Setting Id */
             setting_id?: string | null;
+        };
+        /** JiraQueryOut */
+        JiraQueryOut: {
+            /** Jql */
+            jql: string | null;
         };
         /** JsonRpcErrorOut */
         JsonRpcErrorOut: {
@@ -6614,14 +6763,32 @@ export interface components {
          * @description A shipped template in the Assistant shape (no id until copied).
          */
         PrebuiltOut: {
+            /** Assistant Ids */
+            assistant_ids: string[];
             /** Categories */
             categories: string[];
+            /** Context */
+            context: unknown[];
             /** Conversation Starters */
             conversation_starters: string[];
+            /** Creator */
+            creator: string;
             /** Description */
             description: string;
+            /** Icon Url */
+            icon_url: string | null;
             /** Id */
             id: null;
+            /** Is Global */
+            is_global: boolean;
+            /** Is React */
+            is_react: boolean;
+            /** Llm Model Type */
+            llm_model_type: string | null;
+            /** Mcp Servers */
+            mcp_servers: {
+                [key: string]: unknown;
+            }[];
             /** Name */
             name: string;
             /** Project */
@@ -6630,16 +6797,36 @@ export interface components {
             prompt_variables: {
                 [key: string]: unknown;
             }[];
+            /** Shared */
+            shared: boolean;
             /** Slug */
             slug: string;
             /** System Prompt */
             system_prompt: string;
+            /** Temperature */
+            temperature: number | null;
             /** Toolkits */
             toolkits: {
                 [key: string]: unknown;
             }[];
-        } & {
-            [key: string]: unknown;
+            /** Top P */
+            top_p: number | null;
+        };
+        /**
+         * ProcessingInfoOut
+         * @description CodeMie's processing counters.
+         */
+        ProcessingInfoOut: {
+            /** Chunks Done */
+            chunks_done: number;
+            /** Chunks Total */
+            chunks_total: number;
+            /** Documents Count Key */
+            documents_count_key: number;
+            /** Skipped Documents */
+            skipped_documents: number;
+            /** Total Documents */
+            total_documents: number;
         };
         /** ProjectAckOut */
         ProjectAckOut: {
@@ -6968,14 +7155,14 @@ export interface components {
             };
             /** Ordinal */
             ordinal: number;
+            /** Path Match */
+            path_match: boolean;
             /** Score */
             score: number;
             /** Text Score */
             text_score: number | null;
             /** Vector Score */
             vector_score: number | null;
-        } & {
-            [key: string]: unknown;
         };
         /** SearchMetadataOut */
         SearchMetadataOut: {
@@ -7041,7 +7228,7 @@ export interface components {
         SharedConversationOut: {
             /** Access Count */
             access_count: number;
-            conversation: components["schemas"]["ConversationDetailsOut"];
+            conversation: components["schemas"]["ConversationOut"];
             /** Created At */
             created_at: string;
             /** Shared By */
@@ -7997,10 +8184,7 @@ export interface components {
         };
         /** UsingAssistantOut */
         UsingAssistantOut: {
-            /** Created By */
-            created_by: {
-                [key: string]: string | null;
-            };
+            created_by: components["schemas"]["AssistantCreatorOut"];
             /** Id */
             id: string;
             /** Name */
@@ -8062,7 +8246,7 @@ export interface components {
             changed_fields: string[];
             /** Differences */
             differences: {
-                [key: string]: unknown;
+                [key: string]: components["schemas"]["FieldChange"];
             };
             version1: components["schemas"]["AssistantVersionOut"];
             version2: components["schemas"]["AssistantVersionOut"];
@@ -8389,58 +8573,6 @@ export interface components {
              * @default false
              */
             ignore_recommendations: boolean;
-        };
-        /**
-         * ConversationSummaryOut
-         * @description A list entry (the SDK's Conversation).
-         */
-        codemill__conversations__admin_schemas__ConversationSummaryOut: {
-            /** Assistant Ids */
-            assistant_ids: string[];
-            /** Date */
-            date: string;
-            /** Finished At */
-            finished_at: string | null;
-            /** Folder */
-            folder: string | null;
-            /** Id */
-            id: string;
-            /** Initial Assistant Id */
-            initial_assistant_id: string | null;
-            /** Name */
-            name: string;
-            /** Pinned */
-            pinned: boolean;
-            /** Project */
-            project: string | null;
-            /** User Id */
-            user_id: string;
-        };
-        /**
-         * ConversationSummaryOut
-         * @description A list entry.
-         */
-        codemill__conversations__schemas__ConversationSummaryOut: {
-            /** Assistant Ids */
-            assistant_ids: string[];
-            /** Date */
-            date: string;
-            /** Finished At */
-            finished_at: string | null;
-            /** Folder */
-            folder: string | null;
-            /** Id */
-            id: string;
-            /** Initial Assistant Id */
-            initial_assistant_id: string | null;
-            /** Name */
-            name: string | null;
-            /** Pinned */
-            pinned: boolean;
-            /** Project */
-            project: string | null;
-        } & {
-            [key: string]: unknown;
         };
         /**
          * MessageOut
@@ -9616,7 +9748,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConversationDetailsOut"];
+                    "application/json": components["schemas"]["ConversationOut"];
                 };
             };
             /** @description Validation Error */
@@ -9652,7 +9784,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConversationDetailsOut"];
+                    "application/json": components["schemas"]["ConversationOut"];
                 };
             };
             /** @description Validation Error */
@@ -11733,7 +11865,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["codemill__conversations__schemas__ConversationSummaryOut"][];
+                    "application/json": components["schemas"]["ConversationSummaryOut"][];
                 };
             };
             /** @description Validation Error */
