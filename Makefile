@@ -119,9 +119,13 @@ mariadb:
 wrk:
 	$(call apt_need,wrk,The API benchmark needs wrk)
 
+# Each run gets its own temporary root: pytest's shared /tmp/pytest-of-<user> keeps only the last three runs'
+# directories, so a second run on the machine (another checkout) would delete this run's databases mid-run.
 pytest: install ui plugins-cli deploy-tools chromium mariadb
 	rm -f .coverage .coverage.*
-	COVERAGE_CORE=sysmon $(BIN)/pytest $(PYTEST_ARGS) --cov=codemill --cov-report=
+	basetemp=$$(mktemp -d /tmp/codemill-tests-XXXXXX) && \
+	  COVERAGE_CORE=sysmon $(BIN)/pytest $(PYTEST_ARGS) --basetemp=$$basetemp --cov=codemill --cov-report=; \
+	  status=$$?; rm -rf $$basetemp; exit $$status
 	$(BIN)/python scripts/coverage_report.py --fail-under $(COVERAGE_MIN)
 
 ui-test: $(if $(wildcard ui/package.json),ui/node_modules/.installed,)
