@@ -17,7 +17,7 @@ from typing import Any
 import uvicorn
 
 from codemill.admin_cli import create_user, rotate_keys, set_password
-from codemill.analytics.metrics_router import refresh_job_gauges
+from codemill.analytics.job_gauges import refresh_job_gauges
 from codemill.bootstrap import Database, bootstrap_admin, open_database
 from codemill.db.engine import make_engine, make_sessionmaker
 from codemill.diagrams.server import serve_mermaid

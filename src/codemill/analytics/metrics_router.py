@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.pool import QueuePool
 
-from codemill.analytics import repository
+from codemill.analytics.job_gauges import refresh_job_gauges
 from codemill.auth.dependencies import Engine, Session
 from codemill.kit.metrics import CONTENT_TYPE, exposition, metrics
 
 router = APIRouter(tags=["metrics"])
-
-
-async def refresh_job_gauges(session: AsyncSession) -> None:
-    """Set the job-queue gauges from the queue's tables (at each API scrape; every few seconds in workers)."""
-    observed = metrics()
-    queues = await repository.job_queues(session)
-    observed.jobs_waiting.clear()
-    observed.jobs_oldest_age.clear()
-    for queue in queues:
-        observed.jobs_waiting.labels(queue["queue"], "todo").set(queue["todo"])
-        observed.jobs_waiting.labels(queue["queue"], "doing").set(queue["doing"])
-        observed.jobs_oldest_age.labels(queue["queue"]).set(float(queue["oldest"]))
 
 
 @router.get("/metrics", response_class=Response, response_model=None, include_in_schema=False)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from codemill.auth.dependencies import CurrentPrincipal, Session
-from codemill.conversations import export, repository, service
+from codemill.conversations import export, service
 from codemill.errors import NotFound
 from codemill.kit.params import PathInt32
 
@@ -33,8 +33,7 @@ async def export_conversation(
 ) -> Response:
     """The whole conversation as JSON, Markdown or a Word document."""
     fmt = export.parse_format(export_format)
-    conversation = await service.get_owned(session, principal, conversation_id)
-    messages = await repository.messages(session, conversation.id)
+    conversation, messages = await service.with_messages(session, principal, conversation_id)
     return _download(export.conversation_file(conversation, messages, fmt))
 
 
@@ -51,12 +50,8 @@ async def export_answer(
 ) -> Response:
     """One assistant answer (the `message_index`-th of turn `history_index`) as Markdown or a Word document."""
     fmt = export.parse_format(export_format, allow_json=False)
-    conversation = await service.get_owned(session, principal, conversation_id)
-    answers = [
-        m
-        for m in await repository.messages(session, conversation.id)
-        if m.history_index == history_index and m.role == "Assistant"
-    ]
+    conversation, messages = await service.with_messages(session, principal, conversation_id)
+    answers = [m for m in messages if m.history_index == history_index and m.role == "Assistant"]
     if not 0 <= message_index < len(answers):
         raise NotFound("Message not found", details={"history_index": history_index, "message_index": message_index})
     return _download(export.answer_file(conversation, answers[message_index], fmt))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -298,3 +299,11 @@ async def delete_folder(session: AsyncSession, principal: Principal, name: str, 
         await repository.move_folder(session, principal.user_id, name, None)
     await session.delete(row)
     await session.flush()
+
+
+async def with_messages(
+    session: AsyncSession, principal: Principal, conversation_id: str
+) -> tuple[Conversation, Sequence[ConversationMessage]]:
+    """The caller's own conversation and all its stored messages, in order."""
+    conversation = await get_owned(session, principal, conversation_id)
+    return conversation, await repository.messages(session, conversation.id)

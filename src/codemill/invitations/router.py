@@ -23,9 +23,7 @@ from codemill.invitations.schemas import (
 )
 from codemill.models import User
 from codemill.settings import Settings
-from codemill.users import repository as users
 from codemill.users import service as user_service
-from codemill.users.schemas import user_detail_out
 
 admin_router = APIRouter(prefix="/v1/admin/users", tags=["admin"])
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
@@ -37,10 +35,8 @@ def _base_url(settings: Settings, request: Request) -> str:
 
 async def _signed_in(session: Session, authenticator: Authenticator, settings: Settings, user: User) -> SignInOut:
     token, _ = await authenticator.issue(user)
-    rows = (await users.memberships(session, [user.id]))[user.id]
-    return SignInOut(
-        access_token=token, expires_in=settings.local_auth.token_ttl_seconds, user=user_detail_out(user, rows)
-    )
+    user_out = await user_service.detail(session, user)
+    return SignInOut(access_token=token, expires_in=settings.local_auth.token_ttl_seconds, user=user_out)
 
 
 @admin_router.post("/invitations", response_model=InvitationOut)

@@ -8,14 +8,15 @@ from collections.abc import Iterable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.auth.changes import user_changed
-from codemill.auth.passwords import PasswordPolicy, hash_password
+from codemill.auth.passwords import PasswordPolicy, hash_password, verify_password
 from codemill.auth.principal import Principal
-from codemill.errors import BadRequest, Conflict, NotFound
+from codemill.errors import BadRequest, Conflict, NotFound, Unauthorized
 from codemill.kit.json_types import JsonObject
 from codemill.models import Project, ProjectMember, User
 from codemill.models.base import utcnow
 from codemill.projects import repository as projects
 from codemill.users import repository as users
+from codemill.users.schemas import UserDetailOut, user_detail_out
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -185,4 +186,20 @@ async def set_preferences(session: AsyncSession, principal: Principal, changes: 
     user = await caller(session, principal)
     user.preferences = {**(user.preferences or {}), **changes}
     await session.flush()
+    return user
+
+
+async def detail(session: AsyncSession, user: User) -> UserDetailOut:
+    """A user as the sign-in answers show it (with their project memberships)."""
+    return user_detail_out(user, (await users.memberships(session, [user.id]))[user.id])
+
+
+async def change_password(
+    session: AsyncSession, principal: Principal, current: str, new: str, policy: PasswordPolicy
+) -> User:
+    """Change the caller's password after checking the current one (401 when it is wrong)."""
+    user = await caller(session, principal)
+    if not verify_password(user.password_hash, current):
+        raise Unauthorized("Current password is incorrect")
+    await set_password(session, user, new, policy)
     return user

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Body, Query
 from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.errors import BadRequest
 from codemill.projects.schemas import Pagination
-from codemill.workflows import prebuilt, repository, service
+from codemill.workflows import prebuilt, service
 from codemill.workflows.repository import WorkflowFilters
-from codemill.workflows.responses import mermaid, user_out, workflow_out
+from codemill.workflows.responses import mermaid, user_out
 from codemill.workflows.schemas import (
     MessageOut,
     UserOut,
@@ -63,9 +63,8 @@ async def list_workflows(
     found, total = await service.list_workflows(
         session, principal, _filters(filters, project or []), filter_by_user, page, per_page
     )
-    users = await repository.users_by_id(session, [w.created_by for w in found])
     return WorkflowListOut(
-        data=[workflow_out(w, principal, users) for w in found],
+        data=await service.views(session, principal, found),
         pagination=Pagination(total=total, page=page, per_page=per_page),
     )
 
@@ -74,8 +73,7 @@ async def list_workflows(
 async def create_workflow(body: WorkflowCreate, session: Session, principal: CurrentPrincipal) -> WorkflowOut:
     """Create a workflow; its YAML is validated first (400 naming each problem's line)."""
     workflow = await service.create(session, principal, body)
-    users = await repository.users_by_id(session, [workflow.created_by])
-    return workflow_out(workflow, principal, users)
+    return await service.view(session, principal, workflow)
 
 
 @router.post("/validate", response_model=ValidationOut)
@@ -111,9 +109,7 @@ async def recent_workflows(
     session: Session, principal: CurrentPrincipal, limit: Annotated[int, Query(ge=1, le=50)] = 10
 ) -> list[WorkflowOut]:
     """Workflows the caller ran lately, most recent first."""
-    found = await service.recent(session, principal, limit)
-    users = await repository.users_by_id(session, [w.created_by for w in found])
-    return [workflow_out(w, principal, users) for w in found]
+    return await service.views(session, principal, await service.recent(session, principal, limit))
 
 
 @router.get("/users", response_model=list[UserOut])
@@ -126,9 +122,7 @@ async def workflow_creators(session: Session, principal: CurrentPrincipal) -> li
 async def get_workflow(workflow_id: str, session: Session, principal: CurrentPrincipal) -> WorkflowOut:
     """A workflow with its YAML history (404 when missing or not visible to the caller)."""
     workflow = await service.get_visible(session, principal, workflow_id)
-    history = await repository.yaml_history(session, workflow.id)
-    users = await repository.users_by_id(session, [workflow.created_by, *(v.created_by for v in history)])
-    return workflow_out(workflow, principal, users, history)
+    return await service.view(session, principal, workflow, history=True)
 
 
 @router.put("/{workflow_id}", response_model=WorkflowOut)
@@ -137,8 +131,7 @@ async def update_workflow(
 ) -> WorkflowOut:
     """Change a workflow; a changed YAML is validated and kept in the history."""
     workflow = await service.update(session, principal, workflow_id, body)
-    users = await repository.users_by_id(session, [workflow.created_by])
-    return workflow_out(workflow, principal, users)
+    return await service.view(session, principal, workflow)
 
 
 @router.delete("/{workflow_id}", response_model=MessageOut)
@@ -165,5 +158,4 @@ async def create_from_prebuilt(
         categories=template.categories,
     )
     workflow = await service.create(session, principal, body)
-    users = await repository.users_by_id(session, [workflow.created_by])
-    return workflow_out(workflow, principal, users)
+    return await service.view(session, principal, workflow)

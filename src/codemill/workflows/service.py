@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.assistants import repository as assistants
@@ -11,7 +13,8 @@ from codemill.models import User, Workflow
 from codemill.workflows import repository
 from codemill.workflows.config import Problem, WorkflowConfig
 from codemill.workflows.repository import WorkflowFilters
-from codemill.workflows.schemas import WorkflowCreate, WorkflowUpdate
+from codemill.workflows.responses import workflow_out
+from codemill.workflows.schemas import WorkflowCreate, WorkflowOut, WorkflowUpdate
 from codemill.workflows.validation import Parsed, parse, resources_missing, unknown_tools
 
 
@@ -116,3 +119,18 @@ async def recent(session: AsyncSession, principal: Principal, limit: int) -> lis
 async def creators(session: AsyncSession, principal: Principal) -> list[User]:
     """Who created the workflows the caller sees (for a list's creator filter)."""
     return await repository.creators(session, policy.visible_workflows_clause(principal))
+
+
+async def views(session: AsyncSession, principal: Principal, workflows: Sequence[Workflow]) -> list[WorkflowOut]:
+    """The workflows as clients see them (their creators looked up in one query)."""
+    users = await repository.users_by_id(session, [w.created_by for w in workflows])
+    return [workflow_out(w, principal, users) for w in workflows]
+
+
+async def view(session: AsyncSession, principal: Principal, workflow: Workflow, history: bool = False) -> WorkflowOut:
+    """One workflow as clients see it, with its YAML history when asked."""
+    if not history:
+        return (await views(session, principal, [workflow]))[0]
+    versions = await repository.yaml_history(session, workflow.id)
+    users = await repository.users_by_id(session, [workflow.created_by, *(v.created_by for v in versions)])
+    return workflow_out(workflow, principal, users, versions)
