@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from codemill.auth.dependencies import CurrentPrincipal
@@ -14,12 +12,12 @@ router = APIRouter(prefix="/v1", tags=["models"])
 
 
 @router.get("/llm_models", response_model=list[ModelEntryOut])
-async def llm_models(catalogue: AppCatalogue, _: CurrentPrincipal) -> list[dict[str, Any]]:
+async def llm_models(catalogue: AppCatalogue, _: CurrentPrincipal) -> list[ModelEntryOut]:
     """Chat models users may pick for assistants."""
-    return [m.out() for m in catalogue.llm_models]
+    return [ModelEntryOut.model_validate(m.out()) for m in catalogue.llm_models]
 
 
 @router.get("/embeddings_models", response_model=list[ModelEntryOut])
-async def embeddings_models(catalogue: AppCatalogue, _: CurrentPrincipal) -> list[dict[str, Any]]:
+async def embeddings_models(catalogue: AppCatalogue, _: CurrentPrincipal) -> list[ModelEntryOut]:
     """Embedding models datasources may use."""
-    return [m.out() for m in catalogue.embeddings_models]
+    return [ModelEntryOut.model_validate(m.out()) for m in catalogue.embeddings_models]

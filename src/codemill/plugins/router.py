@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -21,9 +21,9 @@ async def plugin_tools(
     principal: CurrentPrincipal,
     plugin_setting_id: Annotated[str | None, Query(max_length=64)] = None,
     project: Annotated[str | None, Query(max_length=200)] = None,
-) -> list[dict[str, Any]]:
+) -> list[ToolkitOut]:
     """The Plugin toolkit with the caller's plugins' tools; 422 when no plugin of their key runs."""
     # A short session of its own: no database connection is held while the plugins answer.
     async with sessions() as session:
         key = await listing_key(session, principal, project or principal.current_project, plugin_setting_id)
-    return [await toolkit_info(engine, key)]
+    return [ToolkitOut.model_validate(await toolkit_info(engine, key))]
