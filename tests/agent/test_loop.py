@@ -71,7 +71,7 @@ class EchoTool:
     gate: asyncio.Event | None = None
     other_started: asyncio.Event | None = None
     started: asyncio.Event = field(default_factory=asyncio.Event)
-    cancelled: bool = False
+    cancelled: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def run(self, args: dict[str, Any], ctx: ToolContext) -> str:
         self.started.set()
@@ -81,7 +81,7 @@ class EchoTool:
             if self.gate is not None:
                 await self.gate.wait()
         except asyncio.CancelledError:
-            self.cancelled = True
+            self.cancelled.set()
             raise
         if self.error:
             raise ToolError(self.error)
@@ -190,8 +190,7 @@ async def test_cancellation_cancels_running_tools_and_keeps_what_happened() -> N
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    await asyncio.sleep(0)
-    assert slow.cancelled
+    await asyncio.wait_for(slow.cancelled.wait(), 5)
     state.interrupt()
     assert state.thoughts[0].interrupted and state.thoughts[0].record()["metadata"]["status"] == "interrupted"
 

@@ -11,9 +11,11 @@ import httpx
 import jwt
 import pytest
 
+from codemill.auth.oidc import MIN_REFRESH_INTERVAL
 from tests.conftest import SECRET_KEY, TestUser, unique
 from tests.support.oidc import OIDCIssuer, SigningKey
 from tests.support.server import LiveServer
+from tests.support.waiting import wait_until
 
 
 def _get_user(server: LiveServer, token: str) -> httpx.Response:
@@ -98,9 +100,15 @@ def test_oidc_roles_projects_and_key_rotation(live_server: LiveServer, oidc_issu
     assert detail.status_code == 200
     # A new signing key published in the JWKS is fetched on the unknown kid.
     new_key = oidc_issuer.rotate()
-    time.sleep(1.1)  # forced JWKS refreshes are rate-limited to one a second
     admin_email = f"{unique('kcadmin')}@example.com"
     rotated = oidc_issuer.token(admin_email, roles=["admin"], key=new_key)
+    # Forced JWKS refreshes are rate-limited (and an unknown kid is then remembered): wait until the server
+    # may refetch. The margin covers the server reading the answer after it was served.
+    wait_until(
+        lambda: time.monotonic() - oidc_issuer.jwks_served_at > MIN_REFRESH_INTERVAL + 0.2,
+        timeout=10,
+        what="the JWKS refresh interval to pass",
+    )
     assert _get_user(live_server, rotated).json()["is_admin"] is True
 
 
@@ -125,7 +133,9 @@ def test_change_password(live_server: LiveServer, make_user: Callable[..., TestU
         json={"current_password": "nope-nope", "new_password": "brand-new-password"},
     )
     assert wrong.status_code == 401
-    time.sleep(1.1)  # tokens carry whole seconds; the change invalidates tokens issued before it
+    # Tokens carry whole seconds and the change invalidates tokens issued in a second before it.
+    issued_at = jwt.decode(user.client.token, options={"verify_signature": False})["iat"]
+    wait_until(lambda: int(time.time()) > issued_at, timeout=5, what="the clock to pass the token's second")
     changed = httpx.post(
         f"{live_server.url}/v1/local-auth/change-password",
         headers=headers,
@@ -133,6 +143,7 @@ def test_change_password(live_server: LiveServer, make_user: Callable[..., TestU
     )
     assert changed.status_code == 200, changed.text
     assert _get_user(live_server, changed.json()["access_token"]).status_code == 200
+    _assert_refused(_get_user(live_server, user.client.token))
     old_login = httpx.post(
         f"{live_server.url}/v1/local-auth/login", json={"email": user.email, "password": user.password}
     )

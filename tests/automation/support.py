@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
 from codemie_sdk.models.integration import CredentialTypes
 
 from tests.conftest import TestUser
+from tests.support.waiting import wait_until
 from tests.toolkits.live import create_integration
 
 ONE_STATE = """\
@@ -36,12 +36,10 @@ def runs(http: httpx.Client, integration_id: str) -> list[dict[str, Any]]:
 
 def wait_run(http: httpx.Client, integration_id: str, timeout: float = 150.0) -> dict[str, Any]:
     """Poll until the integration has a finished run; that run."""
-    deadline = time.monotonic() + timeout
     seen: list[dict[str, Any]] = []
-    while time.monotonic() < deadline:
-        seen = runs(http, integration_id)
-        done = [r for r in seen if r["status"] in ("succeeded", "failed")]
-        if done:
-            return done[0]
-        time.sleep(0.3)
-    raise AssertionError(f"no finished run of {integration_id} after {timeout}s: {seen}")
+
+    def finished() -> dict[str, Any] | None:
+        seen[:] = runs(http, integration_id)
+        return next((r for r in seen if r["status"] in ("succeeded", "failed")), None)
+
+    return wait_until(finished, timeout=timeout, what=lambda: f"a finished run of {integration_id}: {seen}")

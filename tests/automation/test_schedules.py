@@ -4,7 +4,6 @@ one-minute wait on the real clock, in a time zone half an hour off UTC); webhook
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -18,6 +17,7 @@ from tests.automation.support import ONE_STATE, create_trigger, runs, wait_run
 from tests.conftest import USER_PASSWORD, TestUser, sdk_client
 from tests.datasources.test_durable_jobs import Worker
 from tests.support.server import LiveServer, start_server
+from tests.support.waiting import wait_until
 from tests.workflows.support import create
 
 
@@ -57,12 +57,11 @@ def workers(automation_env: dict[str, str], artifacts_dir: Path) -> Iterator[lis
 
 
 def _wait_for_line(log: Path, wanted: Callable[[str], bool], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if log.exists() and any(wanted(line) for line in log.read_text(errors="replace").splitlines()):
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"{log.name}: the line never came:\n{log.read_text(errors='replace')[-3000:]}")
+    wait_until(
+        lambda: log.exists() and any(wanted(line) for line in log.read_text(errors="replace").splitlines()),
+        timeout=timeout,
+        what=lambda: f"{log.name}: the line never came:\n{log.read_text(errors='replace')[-3000:]}",
+    )
 
 
 def _checked_after(moment: datetime) -> Callable[[str], bool]:

@@ -5,7 +5,6 @@ with that partial answer (the CodeMie SDK reads the history too)."""
 from __future__ import annotations
 
 import signal
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +15,7 @@ import httpx
 from tests.conftest import TestUser, sdk_client
 from tests.conversations.support import new_assistant
 from tests.support.server import start_server
+from tests.support.waiting import wait_until
 
 QUESTION = "Summarise these notes: " + " ".join(f"note{number}" for number in range(400))
 # What the mock model would have said in full.
@@ -36,11 +36,7 @@ def _history(http: httpx.Client, conversation_id: str) -> list[dict[str, Any]]:
 def _wait_for(
     condition: Callable[[], list[dict[str, Any]] | None], what: str, timeout: float = 60.0
 ) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + timeout
-    while (found := condition()) is None:
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
-    return found
+    return wait_until(condition, timeout=timeout, what=what)
 
 
 def test_a_turn_survives_kill_9_of_its_server(

@@ -4,8 +4,8 @@ that goes away mid-stream (the upstream request is cancelled, the partial answer
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
+from typing import Any
 
 from codemie_sdk.models.integration import CredentialTypes, CredentialValues, Integration
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from codemill.models import LLMUsage
 from tests.conftest import TestUser, unique
 from tests.conversations.conftest import FAKE_COST, ProviderBackedServer
 from tests.conversations.support import UTILITIES, chat, new_assistant, records
+from tests.support.waiting import wait_until
 
 
 async def test_stream_with_a_tool_round_trip_and_usage(
@@ -98,15 +99,13 @@ def test_disconnect_cancels_upstream_and_keeps_the_partial_answer(
                 break  # the user closes the tab
     assert backed.provider.script.disconnected.wait(15), "the upstream request was not cancelled"
 
-    answer = None
-    deadline = time.monotonic() + 15
-    while answer is None and time.monotonic() < deadline:
+    def stored_answer() -> dict[str, Any] | None:
         history = user.http.get(f"/v1/conversations/{conversation_id}")
         if history.status_code == 200 and len(history.json()["history"]) == 2:
-            answer = history.json()["history"][1]
-        else:
-            time.sleep(0.1)
-    assert answer is not None, "the interrupted turn was not stored"
+            return dict(history.json()["history"][1])
+        return None
+
+    answer = wait_until(stored_answer, timeout=15, what="the interrupted turn stored")
     assert answer["status"] == "interrupted"
     partial = "".join(str(r["generated_chunk"]) for r in received)
     assert answer["message"].startswith("Echo: w0") and answer["message"].startswith(partial)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 from typing import Any
 
 import docx
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.models import Datasource, Project, ProjectMember, User
 from codemill.models.base import new_id
+from tests.support.waiting import wait_until
 
 
 async def seed_datasource(
@@ -68,19 +68,21 @@ def wait_for(
     http: httpx.Client, datasource_id: str, statuses: tuple[str, ...] = ("indexed",), timeout: float = 180.0
 ) -> dict[str, Any]:
     """Poll the datasource until its status is one of `statuses` (fail on 'failed' unless expected)."""
-    deadline = time.monotonic() + timeout
     body: dict[str, Any] = {}
-    while time.monotonic() < deadline:
+
+    def reached() -> dict[str, Any] | None:
         response = http.get(f"/v1/index/{datasource_id}")
         assert response.status_code == 200, response.text
-        body = response.json()
-        if body["status"] in statuses:
-            return body
-        if body["status"] == "failed":
+        body.clear()
+        body.update(response.json())
+        if body["status"] == "failed" and "failed" not in statuses:
             raise AssertionError(f"indexing failed: {body['text']}")
-        time.sleep(0.3)
-    raise AssertionError(
-        f"datasource {datasource_id} not {statuses} after {timeout}s: {body.get('status')} {body.get('progress')}"
+        return dict(body) if body["status"] in statuses else None
+
+    return wait_until(
+        reached,
+        timeout=timeout,
+        what=lambda: f"datasource {datasource_id} {statuses}; still {body.get('status')} {body.get('progress')}",
     )
 
 

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.conftest import TestUser
 from tests.datasources.support import ds_name, wait_for
 from tests.support.server import ROOT, LiveServer, start_server
+from tests.support.waiting import wait_until
 
 DOCS = 24
 
@@ -90,13 +90,14 @@ def upload(api: httpx.Client, project: str, name: str) -> str:
 
 
 def wait_progress(api: httpx.Client, datasource_id: str, at_least: int, timeout: float = 120) -> dict[str, object]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        body = api.get(f"/v1/index/{datasource_id}").json()
-        if body["progress"]["chunks_done"] >= at_least:
-            return body
-        time.sleep(0.2)
-    raise AssertionError(f"no progress: {body}")
+    body: dict[str, object] = {}
+
+    def progressed() -> dict[str, object] | None:
+        body.clear()
+        body.update(api.get(f"/v1/index/{datasource_id}").json())
+        return dict(body) if body["progress"]["chunks_done"] >= at_least else None  # type: ignore[index]
+
+    return wait_until(progressed, timeout=timeout, what=lambda: f"{at_least} chunks done: {body}")
 
 
 async def stored(engine: AsyncEngine, datasource_id: str) -> tuple[int, int]:

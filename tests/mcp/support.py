@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +16,8 @@ import httpx
 from codemill.kit.net import free_port
 from tests.mcp.servers.workbench import build
 from tests.support.openai_server import ThreadedServer
+from tests.support.server import answers_or_exited
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKBENCH = ["-m", "tests.mcp.servers.workbench"]
@@ -75,18 +76,13 @@ def running_bridge(log_path: Path, command: list[str] | None = None, **settings:
         process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"mcp-connect exited {process.returncode}: {log_path.read_text()[-3000:]}")
-                try:
-                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"mcp-connect did not answer: {log_path.read_text()[-3000:]}")
-                time.sleep(0.1)
+            wait_until(
+                lambda: answers_or_exited(process, f"{url}/health"),
+                timeout=60,
+                what=lambda: f"mcp-connect to answer: {log_path.read_text()[-3000:]}",
+            )
+            if process.poll() is not None:
+                raise RuntimeError(f"mcp-connect exited {process.returncode}: {log_path.read_text()[-3000:]}")
             yield Bridge(url, token, process, log_path)
         finally:
             process.terminate()

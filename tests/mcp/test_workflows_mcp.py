@@ -3,7 +3,6 @@ MCP Connect, and the tool's output reaches the state's output."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +13,7 @@ from tests.mcp.support import WORKBENCH
 from tests.plugins.live import server_http
 from tests.plugins.scripted_model import ScriptedModelServer
 from tests.support.server import LiveServer
+from tests.support.waiting import wait_until
 
 SERVER = {"name": "workbench", "config": {"command": "python", "args": WORKBENCH}, "tools": ["count_words"]}
 INLINE = f"""\
@@ -42,13 +42,13 @@ def _run(http: httpx.Client, project: str, yaml_config: str, user_input: str) ->
     base = f"/v1/workflows/{created.json()['id']}/executions"
     started = http.post(base, json={"user_input": user_input})
     assert started.status_code == 200, started.text
-    deadline = time.monotonic() + 120
-    while True:
-        execution: dict[str, Any] = http.get(f"{base}/{started.json()['execution_id']}").json()
-        if execution["overall_status"] not in ("Not Started", "In Progress"):
-            return execution
-        assert time.monotonic() < deadline, f"the execution never finished: {execution}"
-        time.sleep(0.2)
+    seen: dict[str, Any] = {}
+
+    def finished() -> dict[str, Any] | None:
+        seen.update(http.get(f"{base}/{started.json()['execution_id']}").json())
+        return dict(seen) if seen["overall_status"] not in ("Not Started", "In Progress") else None
+
+    return wait_until(finished, timeout=120, what=lambda: f"the execution to finish: {seen}")
 
 
 def test_inline_and_stored_assistants_of_workflow_states_call_mcp_tools(

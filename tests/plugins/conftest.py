@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import fcntl
 import os
@@ -28,6 +27,7 @@ from codemill.plugins import (
 )
 from codemill.plugins.embedded import EmbeddedNats
 from codemill.settings import Settings
+from tests.support.waiting import wait_until_async
 
 REPO = Path(__file__).resolve().parents[2]
 PLUGINS_VENV = REPO / ".venv-plugins"
@@ -152,11 +152,10 @@ def running_cli(cli: Path, url: str, key: str, repo: Path, home: Path) -> Iterat
         log.close()
 
 
-async def wait_for_tools(client: PluginClient, key: str, label: str, attempts: int = 120) -> list[PluginTool]:
+async def wait_for_tools(client: PluginClient, key: str, label: str, timeout: float = 30.0) -> list[PluginTool]:
     """The plugin's tools once it has connected (the CLI needs some seconds to import LangChain)."""
-    for _ in range(attempts):
-        tools = await client.list_tools(key, label)
-        if tools:
-            return tools
-        await asyncio.sleep(0.25)
-    raise AssertionError(f"plugin '{label}' did not announce tools")
+
+    async def announced() -> list[PluginTool] | None:
+        return await client.list_tools(key, label) or None
+
+    return await wait_until_async(announced, timeout=timeout, what=f"plugin '{label}' to announce tools")

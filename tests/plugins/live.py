@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from codemie_sdk.models.assistant import AssistantCreateRequest
 from codemie_sdk.models.integration import CredentialTypes, Integration, IntegrationType
 
 from tests.conftest import TestUser, unique
+from tests.support.waiting import wait_until
 
 
 def workspace_in(root: Path) -> Path:
@@ -64,16 +64,18 @@ def plugin_assistant(
     return str(assistant_id)
 
 
-def wait_for_plugin_tools(http: httpx.Client, attempts: int = 240) -> list[str]:
+def wait_for_plugin_tools(http: httpx.Client, timeout: float = 60.0) -> list[str]:
     """The caller's plugin tools as the API lists them, once their plugin has connected."""
-    last = None
-    for _ in range(attempts):
-        last = http.get("/v1/assistants/plugin_tools")
-        if last.status_code == 200:
-            return [t["name"] for t in last.json()[0]["tools"]]
-        assert last.status_code == 422, last.text
-        time.sleep(0.25)
-    raise AssertionError(f"the plugin did not connect: {last.text if last else ''}")
+    last: list[httpx.Response] = []
+
+    def listed() -> list[str] | None:
+        last[:] = [http.get("/v1/assistants/plugin_tools")]
+        if last[0].status_code == 200:
+            return [t["name"] for t in last[0].json()[0]["tools"]]
+        assert last[0].status_code == 422, last[0].text
+        return None
+
+    return wait_until(listed, timeout=timeout, what=lambda: f"the plugin to connect: {last[0].text if last else ''}")
 
 
 def records(text: str) -> list[dict[str, Any]]:

@@ -3,7 +3,6 @@ keys of the integrations table."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -20,6 +19,7 @@ from codemill.plugins.embedded import EmbeddedNats
 from codemill.settings import Settings
 from tests.conftest import ROOT, TestUser
 from tests.support.plugin_nats import nats_env
+from tests.support.waiting import wait_until_async
 
 from .live import create_plugin_key
 
@@ -68,10 +68,11 @@ async def test_nats_callout_lets_in_the_integrations_plugin_keys(
             [sys.executable, "-m", "codemill", "nats-callout"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
         try:
-            for _ in range(60):  # until the callout has subscribed
-                if await _connects(lone_nats.url, key) or process.poll() is not None:
-                    break
-                await asyncio.sleep(0.5)
+
+            async def subscribed_or_exited() -> bool:
+                return process.poll() is not None or await _connects(lone_nats.url, key)
+
+            await wait_until_async(subscribed_or_exited, timeout=30, what="the callout to subscribe")
             assert process.poll() is None, log_path.read_text()
             assert await _connects(lone_nats.url, key)
             assert not await _connects(lone_nats.url, generate_plugin_key())

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import yaml
 from codemill.plugins import NatsCredentials
 from tests.conftest import TestUser
 from tests.support.server import LiveServer, start_server
+from tests.support.waiting import wait_until
 
 from .conftest import running_cli
 from .live import (
@@ -162,6 +162,7 @@ def test_a_plugin_killed_mid_call_fails_the_tool_clearly_and_the_chat_goes_on(
     # On the mock model: it calls the one tool it is offered with the user's text as the command.
     assistant_id = plugin_assistant(user, tools=(RUN,))
     conversation_id = f"killed-{user.id[:8]}"
+    # A command that runs until the plugin is killed under it (the kill is what is tested).
     body = {"text": "touch started && sleep 60", "stream": True, "conversationId": conversation_id}
     lines = []
     with user.http.stream("POST", f"/v1/assistants/{assistant_id}/model", json=body, timeout=120) as response:
@@ -171,11 +172,8 @@ def test_a_plugin_killed_mid_call_fails_the_tool_clearly_and_the_chat_goes_on(
                 continue
             lines += records(line)
             if lines[-1]["thought"] and lines[-1]["thought"]["in_progress"]:
-                for _ in range(600):  # until the command runs on the user's machine
-                    if (workspace / "started").exists():
-                        break
-                    time.sleep(0.05)
-                assert (workspace / "started").exists(), "the plugin never ran the command"
+                started = workspace / "started"
+                wait_until(started.exists, timeout=30, what="the command running on the user's machine")
                 os.killpg(cli.pid, signal.SIGKILL)
 
     ended = [r["thought"] for r in lines if r["thought"] and not r["thought"]["in_progress"]]

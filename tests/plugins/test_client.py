@@ -21,6 +21,7 @@ from codemill.plugins import (
 )
 from codemill.plugins.fake_plugin import FakePlugin, FakeTool
 from codemill.plugins.protocol import parse_tool_list
+from tests.support.waiting import wait_until_async
 
 from .conftest import PluginKey
 
@@ -29,7 +30,7 @@ async def _quiet(_: Exception) -> None:
     return None
 
 
-def _tools(label: str, gate: asyncio.Event | None = None) -> list[FakeTool]:
+def _tools(label: str, gate: asyncio.Event | None = None, started: asyncio.Event | None = None) -> list[FakeTool]:
     async def whoami(args: dict[str, Any]) -> str:
         return f"{label}:{args.get('x')}"
 
@@ -38,6 +39,8 @@ def _tools(label: str, gate: asyncio.Event | None = None) -> list[FakeTool]:
 
     async def slow(args: dict[str, Any]) -> str:
         assert gate is not None
+        if started is not None:
+            started.set()
         await gate.wait()
         return "finished"
 
@@ -49,8 +52,10 @@ def _tools(label: str, gate: asyncio.Event | None = None) -> list[FakeTool]:
     ]
 
 
-async def _plugin(url: str, key: str, label: str, gate: asyncio.Event | None = None) -> FakePlugin:
-    plugin = FakePlugin(url, key, _tools(label, gate), label=label)
+async def _plugin(
+    url: str, key: str, label: str, gate: asyncio.Event | None = None, started: asyncio.Event | None = None
+) -> FakePlugin:
+    plugin = FakePlugin(url, key, _tools(label, gate, started), label=label)
     await plugin.start(error_cb=_quiet)
     return plugin
 
@@ -122,10 +127,11 @@ async def test_heartbeats_are_answered_and_tracked(
 ):
     plugin = await _plugin(nats_credentials.url, plugin_key.key, "beating")
     try:
-        for _ in range(100):
-            if plugin.live_replies and plugin_client.presence.sessions(plugin_key.key):
-                break
-            await asyncio.sleep(0.05)
+        await wait_until_async(
+            lambda: bool(plugin.live_replies and plugin_client.presence.sessions(plugin_key.key)),
+            timeout=5,
+            what="a heartbeat answered and tracked",
+        )
         tracked = [s.session_id for s in plugin_client.presence.sessions(plugin_key.key)]
     finally:
         await plugin.stop()
@@ -139,11 +145,9 @@ async def test_goodbye_forgets_the_plugin(
     plugin = await _plugin(nats_credentials.url, plugin_key.key, "leaving")
     assert await plugin_client.call_tool(plugin_key.key, "leaving", "_whoami", {"x": "a"}, timeout=5)
     await plugin.stop(goodbye=True)
-    for _ in range(100):
-        if not plugin_client.presence.sessions(plugin_key.key):
-            break
-        await asyncio.sleep(0.05)
-    assert plugin_client.presence.sessions(plugin_key.key) == []
+    await wait_until_async(
+        lambda: plugin_client.presence.sessions(plugin_key.key) == [], timeout=5, what="the plugin forgotten"
+    )
     with pytest.raises(PluginNotConnected):
         await plugin_client.call_tool(plugin_key.key, "leaving", "_whoami", {}, timeout=5)
 
@@ -151,11 +155,10 @@ async def test_goodbye_forgets_the_plugin(
 async def test_a_plugin_that_dies_mid_call_gives_a_clear_error_before_the_timeout(
     nats_credentials: NatsCredentials, plugin_client: PluginClient, plugin_key: PluginKey
 ):
-    gate = asyncio.Event()
-    plugin = await _plugin(nats_credentials.url, plugin_key.key, "doomed", gate)
+    gate, started = asyncio.Event(), asyncio.Event()
+    plugin = await _plugin(nats_credentials.url, plugin_key.key, "doomed", gate, started)
     call = asyncio.create_task(plugin_client.call_tool(plugin_key.key, "doomed", "_slow", {}, timeout=30))
-    while plugin.calls == 0:
-        await asyncio.sleep(0.01)
+    await asyncio.wait_for(started.wait(), 10)
     await plugin.stop(goodbye=False)  # the connection drops without a goodbye, as when killed
     with pytest.raises(PluginGone, match="disconnected while running the tool '_slow' of plugin 'doomed'"):
         await call
@@ -169,11 +172,11 @@ async def test_without_a_system_user_a_dead_plugin_times_out(
     )
     client = PluginClient(backend, list_timeout=0.3)
     await client.start()
-    plugin = await _plugin(nats_credentials.url, plugin_key.key, "silent", asyncio.Event())
+    started = asyncio.Event()
+    plugin = await _plugin(nats_credentials.url, plugin_key.key, "silent", asyncio.Event(), started)
     try:
         call = asyncio.create_task(client.call_tool(plugin_key.key, "silent", "_slow", {}, timeout=1.5))
-        while plugin.calls == 0:
-            await asyncio.sleep(0.01)
+        await asyncio.wait_for(started.wait(), 10)
         await plugin.stop(goodbye=False)
         with pytest.raises(PluginTimeout, match=r"did not answer within 1\.5 s"):
             await call

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from codemill.plugins import NatsCredentials, PluginClient, PluginGone
+from tests.support.waiting import wait_until_async
 
 from .conftest import PluginKey, running_cli, wait_for_tools
 
@@ -69,14 +70,15 @@ async def test_a_killed_cli_fails_the_running_call_before_its_timeout(
     cli_plugin: subprocess.Popen[bytes], plugin_client: PluginClient, plugin_key: PluginKey, workspace: Path
 ):
     await wait_for_tools(plugin_client, plugin_key.key, "workspace")
-    command = {"command": "touch started && sleep 60"}
+    command = {"command": "touch started && sleep 60"}  # runs until the CLI is killed under it
     call = asyncio.create_task(
         plugin_client.call_tool(plugin_key.key, "workspace", "_run_command_line_tool", command, timeout=45)
     )
-    for _ in range(400):  # until the command runs on the plugin's side
-        if (workspace / "started").exists() or call.done():
-            break
-        await asyncio.sleep(0.05)
+    await wait_until_async(
+        lambda: (workspace / "started").exists() or call.done(),
+        timeout=20,
+        what="the command running on the plugin's side",
+    )
     assert not call.done()
     os.killpg(cli_plugin.pid, signal.SIGKILL)
     with pytest.raises(PluginGone, match="'_run_command_line_tool' of plugin 'workspace'"):

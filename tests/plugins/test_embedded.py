@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import nats
@@ -16,19 +15,22 @@ import psutil
 from codemill.plugins.embedded import CONFIG_FILE, PID_FILE, EmbeddedNats
 from codemill.plugins.nats_config import ENDPOINT_FILE, resolve_credentials
 from codemill.settings import Settings
+from tests.support.waiting import wait_until
 
 
 def _gone(pid: int, seconds: float = 15.0) -> bool:
     """True once pid has exited (a zombie waiting for its reaper counts as exited)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+
+    def exited() -> bool:
         try:
-            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
-                return True
+            return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
         except psutil.NoSuchProcess:
             return True
-        time.sleep(0.05)
-    return False
+
+    try:
+        return wait_until(exited, timeout=seconds, what=f"process {pid} to exit")
+    except AssertionError:
+        return False
 
 
 async def test_starts_on_a_free_port_and_stops_cleanly(tmp_path: Path):
@@ -92,7 +94,7 @@ def test_the_server_dies_with_its_parent(tmp_path: Path):
         server = EmbeddedNats(Settings(data_dir=Path({str(tmp_path)!r})))
         server.start()
         print(server.pid, flush=True)
-        time.sleep(300)
+        time.sleep(300)  # the parent stays alive until the test kills it: its death is what is tested
         """
     )
     parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)

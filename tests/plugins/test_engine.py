@@ -26,6 +26,7 @@ from codemill.plugins.fake_plugin import FakePlugin, FakeTool
 from codemill.plugins.nats_config import NatsNotConfigured, load_or_create_embedded_secrets, resolve_credentials
 from codemill.plugins.nkey_jwt import SigningKey
 from codemill.settings import Settings
+from tests.support.waiting import wait_until_async
 
 
 async def _hello(args: dict[str, Any]) -> str:
@@ -113,16 +114,17 @@ async def test_an_external_nats_that_is_down_does_not_hold_up_the_server(tmp_pat
         server_settings = Settings(data_dir=tmp_path)
         server_settings.nats.embedded_port = port
         with EmbeddedNats(server_settings):  # (its start blocks the loop: connections retry after it)
-            answer = None
-            for _ in range(100):
+
+            async def answered() -> str | None:
+                answer = None
                 plugin = FakePlugin(settings.nats.url, key, [FakeTool("_hello", _hello)], label="late")
                 with contextlib.suppress(nats.errors.Error, OSError, PluginError):
                     await plugin.start(error_cb=_quiet, allow_reconnect=False, connect_timeout=1)
                     answer = await engine.client.call_tool(key, "late", "_hello", {}, timeout=2)
                 await plugin.stop(goodbye=False)
-                if answer is not None:
-                    break
-                await asyncio.sleep(0.1)
+                return answer
+
+            answer = await wait_until_async(answered, timeout=60, what="the late engine to answer a plugin call")
             assert answer == "hello"
             assert engine.engine_uri == settings.nats.url
     finally:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 from codemill.plugins.presence import PluginPresence
 from codemill.plugins.protocol import PluginTool
+from tests.support.waiting import wait_until
 
 
 def _tool(session: str, label: str, name: str = "_t") -> PluginTool:
@@ -28,8 +27,7 @@ def test_lists_fill_in_labels_and_complete_lists_replace_sessions():
 def test_sessions_that_stop_beating_go_stale_and_are_pruned():
     presence = PluginPresence(stale_after=0.0)
     presence.seen("k", "s1")
-    time.sleep(0.01)
-    assert presence.sessions("k") == []
+    wait_until(lambda: presence.sessions("k") == [], timeout=5, what="the session to go stale")
     presence._pruned -= 120  # a minute has passed
     presence.seen("other", "s2")
     assert presence.keys() == ["other"]

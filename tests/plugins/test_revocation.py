@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from codemill.plugins import (
@@ -13,20 +12,13 @@ from codemill.plugins import (
     disconnect_plugin_key,
 )
 from codemill.plugins.fake_plugin import FakePlugin, FakeTool
+from tests.support.waiting import wait_until_async
 
 from .conftest import PluginKey
 
 
 async def _pong(args: dict[str, Any]) -> str:
     return "pong"
-
-
-async def _until(condition: Any, attempts: int = 200) -> bool:
-    for _ in range(attempts):
-        if condition():
-            return True
-        await asyncio.sleep(0.05)
-    return False
 
 
 async def test_a_revoked_key_is_disconnected_and_stays_out(
@@ -60,8 +52,10 @@ async def test_a_revoked_key_is_disconnected_and_stays_out(
         kicked = await disconnect_plugin_key(plugin_client.system_connection, plugin_key.identity.key_id)
 
         assert kicked == 1
-        assert await _until(lambda: "disconnected" in events)
-        assert await _until(lambda: callout.refused > refused_before), "the reconnect must be asked about"
+        await wait_until_async(lambda: "disconnected" in events, timeout=10, what="the revoked plugin disconnected")
+        await wait_until_async(
+            lambda: callout.refused > refused_before, timeout=10, what="the reconnect asked about (and refused)"
+        )
         assert not revoked.nc.is_connected
         assert await plugin_client.list_tools(plugin_key.key) == []
         # Other keys are untouched.

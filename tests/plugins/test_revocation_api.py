@@ -28,6 +28,7 @@ from codemill.plugins.revocation_listener import RevocationListener
 from codemill.resources import asyncpg_dsn
 from codemill.settings import Settings
 from tests.conftest import TestUser
+from tests.support.waiting import wait_until_async
 
 from .conftest import running_cli
 from .live import create_plugin_key, wait_for_plugin_tools, workspace_in
@@ -61,14 +62,6 @@ async def _refused(url: str, key: str) -> bool:
     return False
 
 
-async def _until(condition: Callable[[], Any], attempts: int = 200) -> bool:
-    for _ in range(attempts):
-        if await condition():
-            return True
-        await asyncio.sleep(0.1)
-    return False
-
-
 async def test_deleting_the_plugin_integration_closes_its_live_connection(
     make_user: Callable[..., TestUser], plugins_cli: Path, plugin_nats: NatsCredentials, tmp_path: Path
 ) -> None:
@@ -94,7 +87,7 @@ async def test_deleting_the_plugin_integration_closes_its_live_connection(
 
             user.client.integrations.delete(key_id)
 
-            assert await _until(closed), "the revoked key is still connected"
+            await wait_until_async(closed, timeout=20, what="the revoked key's connection closed")
             assert cli.poll() is None, "the CLI was disconnected, not stopped: it keeps knocking, refused"
             assert await _refused(url, key)
             listed = user.http.get("/v1/assistants/plugin_tools")
@@ -131,7 +124,7 @@ async def test_a_replica_that_missed_a_revocation_closes_the_connection_when_it_
         async def gone_closed() -> bool:
             return "gone" in closed
 
-        assert await _until(gone_closed)
+        await wait_until_async(gone_closed, timeout=20, what="the deleted key's connection closed")
         assert closed == ["gone"] and kept_plugin.nc.is_connected
         assert await plugins.client.call_tool(kept_key, "kept", "_ping", {}, timeout=5) == "pong"
     finally:

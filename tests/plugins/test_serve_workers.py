@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 
 from tests.conftest import TestUser
 from tests.support.server import start_server
+from tests.support.waiting import wait_until
 
 from .live import server_http
 
@@ -24,12 +24,12 @@ pytestmark = pytest.mark.slow
 
 def spawned_workers(parent: psutil.Process, expected: int, timeout: float = 60.0) -> list[psutil.Process]:
     """The parent's worker processes, once `expected` of them run (the first answering makes the server healthy)."""
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def running() -> list[psutil.Process] | None:
         workers = [p for p in parent.children() if "spawn_main" in " ".join(p.cmdline())]
-        if len(workers) >= expected or time.monotonic() > deadline:
-            return workers
-        time.sleep(0.2)
+        return workers if len(workers) >= expected else None
+
+    return wait_until(running, timeout=timeout, what=f"{expected} worker processes")
 
 
 async def test_workers_share_one_nats_and_die_with_the_parent(

@@ -138,6 +138,7 @@ async def test_file_size_limit(sandbox: Sandbox) -> None:
 
 async def test_wall_clock_limit_ends_the_whole_tree(data_dir: Path) -> None:
     sandbox = Sandbox(SandboxSettings(wall_seconds=1.5), data_dir)
+    # A program that outlives the limit (its sleep is what the limit ends).
     result = await sandbox.run(
         "main.py", program("import os, time\nif os.fork() == 0:\n    os.setsid()\ntime.sleep(60)\n")
     )
@@ -220,7 +221,7 @@ async def test_what_comes_back_is_bounded(sandbox: Sandbox, monkeypatch: pytest.
 
 
 async def test_other_runs_and_host_processes_are_out_of_sight(sandbox: Sandbox) -> None:
-    other = asyncio.create_task(
+    other = asyncio.create_task(  # another run, kept alive (by its sleep) while this one looks around
         sandbox.run("main.py", {**program("import time\ntime.sleep(8)"), "their-secret.txt": b"theirs"})
     )
     result = await sandbox.run(

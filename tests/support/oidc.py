@@ -34,6 +34,8 @@ class OIDCIssuer:
         self.audience = audience
         self.keys = [SigningKey()]
         self.jwks_requests = 0
+        # When the JWKS was last served (time.monotonic(), one clock for every process on the machine).
+        self.jwks_served_at = 0.0
         issuer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -58,6 +60,8 @@ class OIDCIssuer:
                 self.send_header("content-length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
+                if self.path.endswith("/jwks"):
+                    issuer.jwks_served_at = time.monotonic()
 
             def log_message(self, *args: Any) -> None:
                 pass

@@ -28,6 +28,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from codemill.kit.net import free_port
+from tests.support.waiting import wait_until
 
 WORD = re.compile(r"\S+\s*")
 
@@ -118,7 +119,7 @@ class FakeOpenAI:
                     else f"Echo: {last.get('content')}"
                 )
                 for word in WORD.findall(text):
-                    if self.chunk_delay:
+                    if self.chunk_delay:  # a deliberately slow upstream (tests stop or cut it mid-answer)
                         await asyncio.sleep(self.chunk_delay)
                     yield sse(sse_chunk(model, {"content": word}))
                 yield sse(sse_chunk(model, {}, finish="stop"))
@@ -176,11 +177,11 @@ class ThreadedServer:
         self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
         self._thread = threading.Thread(target=self._server.run, name=name, daemon=True)
         self._thread.start()
-        deadline = time.monotonic() + 15
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError(f"the {name} server did not start")
-            time.sleep(0.02)
+        wait_until(
+            lambda: self._server.started or not self._thread.is_alive(), timeout=15, what=f"the {name} server to start"
+        )
+        if not self._server.started:
+            raise RuntimeError(f"the {name} server did not start")
 
     def close(self) -> None:
         """Stop the server."""

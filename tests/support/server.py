@@ -6,13 +6,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
 from codemill.kit.net import free_port
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,6 +42,16 @@ class LiveServer:
                 self.process.wait(10)
 
 
+def answers_or_exited(process: subprocess.Popen[bytes], health_url: str) -> bool:
+    """Whether the process answers 200 on its health URL; True too once it has exited (nothing more to wait for)."""
+    if process.poll() is not None:
+        return True
+    try:
+        return httpx.get(health_url, timeout=1.0).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 def start_server(env_overrides: dict[str, str], log_path: Path, timeout: float = 90.0) -> LiveServer:
     """Start `codemill serve` with the given CODEMILL_* settings and wait until healthy (fail loudly)."""
     port = free_port()
@@ -59,15 +69,13 @@ def start_server(env_overrides: dict[str, str], log_path: Path, timeout: float =
         stdin=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"codemill serve exited with {process.returncode}:\n{log_path.read_text()[-4000:]}")
-        try:
-            if httpx.get(f"{url}/v1/healthcheck", timeout=1.0).status_code == 200:
-                return LiveServer(url, port, process, log_path, env)
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"codemill serve not healthy after {timeout}s:\n{log_path.read_text()[-4000:]}")
+    try:
+        wait_until(
+            lambda: answers_or_exited(process, f"{url}/v1/healthcheck"), timeout=timeout, what="codemill serve healthy"
+        )
+    except AssertionError:
+        process.kill()
+        raise RuntimeError(f"codemill serve not healthy after {timeout}s:\n{log_path.read_text()[-4000:]}") from None
+    if process.poll() is not None:
+        raise RuntimeError(f"codemill serve exited with {process.returncode}:\n{log_path.read_text()[-4000:]}")
+    return LiveServer(url, port, process, log_path, env)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from codemie_sdk.models.workflow import WorkflowCreateRequest, WorkflowExecution
 from codemie_sdk.models.workflow_state import WorkflowExecutionState
 
 from tests.conftest import unique
+from tests.support.waiting import wait_until
 
 # Four assistant states and two custom nodes: a condition, a fan-out to two reviewers and their join.
 BRANCHING = """\
@@ -160,25 +160,28 @@ class Runner:
 
     def wait_status(self, workflow_id: str, execution_id: str, *wanted: str, timeout: float = 90) -> WorkflowExecution:
         """Poll until the execution reaches one of `wanted` statuses (fail on timeout)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.execution(workflow_id, execution_id)
-            if found.status.value in wanted:
-                return found
-            time.sleep(0.1)
-        raise AssertionError(f"execution {execution_id} still {found.status} after {timeout}s, wanted {wanted}")
+        seen: list[WorkflowExecution] = []
+
+        def reached() -> WorkflowExecution | None:
+            seen[:] = [self.execution(workflow_id, execution_id)]
+            return seen[0] if seen[0].status.value in wanted else None
+
+        return wait_until(
+            reached, timeout=timeout, what=lambda: f"execution {execution_id} {wanted}; still {seen[0].status}"
+        )
 
     def wait_states(
         self, workflow_id: str, execution_id: str, check: Callable[[dict[str, str]], bool], timeout: float = 90
     ) -> dict[str, str]:
         """Poll until `check(state name -> status)` holds."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            seen = {s.name: s.status.value for s in self.states(workflow_id, execution_id)}
-            if check(seen):
-                return seen
-            time.sleep(0.05)
-        raise AssertionError(f"states never matched: {seen}")
+        seen: dict[str, str] = {}
+
+        def matched() -> dict[str, str] | None:
+            seen.clear()
+            seen.update({s.name: s.status.value for s in self.states(workflow_id, execution_id)})
+            return dict(seen) if check(seen) else None
+
+        return wait_until(matched, timeout=timeout, what=lambda: f"states to match; seen {seen}")
 
 
 # A direct tool node, a switch on its JSON output, and a per-item fan-out collected by a finalizer.

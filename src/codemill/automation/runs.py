@@ -12,7 +12,7 @@ import json
 import logging
 import uuid
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,7 +26,7 @@ from codemill.conversations.schemas import ChatRequest
 from codemill.conversations.turn import ChatResources
 from codemill.datasources import service as datasources
 from codemill.errors import CodemillError
-from codemill.jobs.queue import JobContext, defer_in
+from codemill.jobs.queue import JobContext, JobQueue, defer_in
 from codemill.models import AutomationRun, Integration
 from codemill.settings import Settings
 from codemill.users.service import load_principal
@@ -41,6 +41,24 @@ ANSWER_EXCERPT = 4000
 DEFAULT_PROMPT_CHARS = 20_000
 
 
+class RunResult(TypedDict, total=False):
+    """What a run records as its `result`: what it started or answered, or why it failed."""
+
+    # A workflow run: the execution it started.
+    execution_id: str
+    workflow_id: str
+    # A reindex run: the indexing job it queued.
+    datasource_id: str
+    mode: str
+    job_id: int
+    # An assistant run: the conversation of its turn and the answer's start.
+    conversation_id: str
+    answer: str
+    # A failed run.
+    error: str
+    details: Any
+
+
 class AutomationResources(ChatResources, Protocol):
     """What a run needs from the process's Resources (a chat turn's resources; settings and sessions)."""
 
@@ -50,7 +68,7 @@ async def schedule(session: AsyncSession, settings: Settings, run: AutomationRun
     run.job_id = await defer_in(session, settings.jobs.queue, TASK, {"run_id": run.id}, lock=f"automation_run:{run.id}")
 
 
-def register(queue: Any) -> None:
+def register(queue: JobQueue) -> None:
     """Register the automation task on the process's job queue."""
     queue.register(TASK, run_automation)
 
@@ -75,8 +93,8 @@ async def perform(resources: AutomationResources, run_id: str) -> None:
         run.status, run.started_at = RunStatus.RUNNING, run.started_at or datetime.now(UTC)
     try:
         if run.resource_type == Target.ASSISTANT:
-            result = await _ask_assistant(resources, run)
-            await _finish(resources, run_id, RunStatus.SUCCEEDED if result.pop("success") else RunStatus.FAILED, result)
+            succeeded, result = await _ask_assistant(resources, run)
+            await _finish(resources, run_id, RunStatus.SUCCEEDED if succeeded else RunStatus.FAILED, result)
         else:
             await _start_in_transaction(resources, run_id)
     except CodemillError as exc:
@@ -124,7 +142,7 @@ async def _start_in_transaction(resources: AutomationResources, run_id: str) -> 
         if run.resource_type == Target.WORKFLOW:
             body = ExecutionCreate(user_input=prompt or None)
             execution = await executions.start(session, principal, resources.settings, run.resource_id, body)
-            result: dict[str, Any] = {"execution_id": execution.id, "workflow_id": run.resource_id}
+            result: RunResult = {"execution_id": execution.id, "workflow_id": run.resource_id}
         else:
             ds = policy.ensure_datasource_manageable(
                 principal, await datasources.visible(session, principal, run.resource_id)
@@ -134,7 +152,8 @@ async def _start_in_transaction(resources: AutomationResources, run_id: str) -> 
         _mark(run, RunStatus.SUCCEEDED, result)
 
 
-async def _ask_assistant(resources: AutomationResources, run: AutomationRun) -> dict[str, Any]:
+async def _ask_assistant(resources: AutomationResources, run: AutomationRun) -> tuple[bool, RunResult]:
+    """Whether the turn succeeded, and what the run records of it."""
     async with resources.sessions() as session:
         _integration, principal, prompt = await _context(session, run)
     if not prompt.strip():
@@ -145,17 +164,17 @@ async def _ask_assistant(resources: AutomationResources, run: AutomationRun) -> 
     final = await turn.execute(prepared, lambda _record: None)
     await turn.store(prepared, final)
     answer = str(final.get("generated") or "")
-    return {"conversation_id": conversation_id, "answer": answer[:ANSWER_EXCERPT], "success": bool(final["success"])}
+    return bool(final["success"]), {"conversation_id": conversation_id, "answer": answer[:ANSWER_EXCERPT]}
 
 
-def _mark(run: AutomationRun, status: RunStatus, result: dict[str, Any]) -> None:
-    run.status, run.result = status, result
+def _mark(run: AutomationRun, status: RunStatus, result: RunResult) -> None:
+    run.status, run.result = status, dict(result)
     run.finished_at = datetime.now(UTC)
     started = run.started_at or run.finished_at
     run.duration_ms = int((run.finished_at - started).total_seconds() * 1000)
 
 
-async def _finish(resources: AutomationResources, run_id: str, status: RunStatus, result: dict[str, Any]) -> None:
+async def _finish(resources: AutomationResources, run_id: str, status: RunStatus, result: RunResult) -> None:
     async with resources.sessions() as session, session.begin():
         run = await repository.get_for_update(session, run_id)
         if run is not None and run.status == RunStatus.RUNNING:

@@ -118,6 +118,6 @@ async def attachment_tools(assistant: Assistant, ctx: ToolContext) -> list[Tool]
         attached = await files.attachments(session, ctx.principal, ctx.conversation_id, turn_files)
     if not attached:
         return []
-    settings = getattr(ctx.resources, "settings", None)
+    settings = ctx.settings
     limits = settings.extraction if settings is not None else ExtractionSettings()
     return [AttachedFileReader(attached, limits)]

@@ -20,7 +20,7 @@ from codemill.errors import NotFound
 from codemill.tools.approval import PendingToolCall, ToolCallAction
 
 if TYPE_CHECKING:  # turn.py pauses turns here: a type only, to keep the import one way
-    from codemill.conversations.turn import Turn
+    from codemill.conversations.turn import ChatResources, Turn
 
 TTL_SECONDS = 3600.0
 MAX_PAUSED = 1000
@@ -81,8 +81,8 @@ class ToolCallCheckpoints:
         return found
 
 
-def checkpoints_of(resources: Any) -> ToolCallCheckpoints | None:
-    """The process's paused turns (typed loosely: the chat's resources are a protocol)."""
+def checkpoints_of(resources: ChatResources) -> ToolCallCheckpoints | None:
+    """The process's paused turns, when the chat's resources hold them (the full process's Resources do)."""
     found = getattr(resources, "tool_call_checkpoints", None)
     return found if isinstance(found, ToolCallCheckpoints) else None
 

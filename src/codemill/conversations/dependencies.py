@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -20,7 +20,8 @@ class StreamingChatResources(ChatResources):
 
 async def chat_resources(request: Request) -> StreamingChatResources:
     """The process's resources, as a chat turn sees them."""
-    return cast(StreamingChatResources, request.app.state.resources)
+    resources: StreamingChatResources = request.app.state.resources
+    return resources
 
 
 ChatResourcesDep = Annotated[StreamingChatResources, Depends(chat_resources)]

@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import anyio
 from mcp.server.lowlevel import Server
 from mcp.server.streamable_http import StreamableHTTPServerTransport
+from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
@@ -25,9 +26,11 @@ from codemill.assistants.filters import ListFilters
 from codemill.assistants.repository import Page
 from codemill.assistants.service import Scope as AssistantScope
 from codemill.auth.principal import Principal
+from codemill.auth.service import Authenticator
 from codemill.conversations import turn
 from codemill.conversations.schemas import ChatRequest
 from codemill.datasources import retrieval
+from codemill.datasources.runtime import IndexingRuntime
 from codemill.errors import CodemillError
 from codemill.models import Assistant
 from mcp import types
@@ -45,13 +48,22 @@ def tool_name(assistant: Assistant) -> str:
     return ("ask_" + (_UNSAFE.sub("", assistant.name.lower().replace(" ", "_")) or "assistant"))[:64]
 
 
+class EndpointResources(turn.ChatResources, Protocol):
+    """What the endpoint uses of the process's Resources: a chat turn's, the authenticator and the embedder."""
+
+    authenticator: Authenticator
+    indexing: IndexingRuntime
+
+
 @dataclass(frozen=True)
 class AssistantTool:
     name: str
     assistant_id: str
 
 
-async def _assistant_tools(resources: Any, principal: Principal) -> tuple[list[types.Tool], dict[str, AssistantTool]]:
+async def _assistant_tools(
+    resources: EndpointResources, principal: Principal
+) -> tuple[list[types.Tool], dict[str, AssistantTool]]:
     async with resources.sessions() as session:
         found, _total = await assistants.list_assistants(
             session, principal, AssistantScope.VISIBLE_TO_USER, ListFilters(), Page(0, MAX_ASSISTANT_TOOLS)
@@ -95,7 +107,7 @@ SEARCH_SCHEMA = {
 }
 
 
-def build_server(resources: Any) -> Server[Any, Request]:
+def build_server(resources: EndpointResources) -> Server[Any, Request]:
     """The MCP server over this process's resources; the caller is read from each request."""
     server: Server[Any, Request] = Server("codemill", instructions="Codemill's assistants and datasources.")
 
@@ -131,7 +143,7 @@ def build_server(resources: Any) -> Server[Any, Request]:
     return server
 
 
-async def _ask(resources: Any, principal: Principal, name: str, arguments: dict[str, Any]) -> str:
+async def _ask(resources: EndpointResources, principal: Principal, name: str, arguments: dict[str, Any]) -> str:
     _, by_name = await _assistant_tools(resources, principal)
     target = by_name.get(name)
     if target is None:
@@ -147,7 +159,7 @@ async def _ask(resources: Any, principal: Principal, name: str, arguments: dict[
     return f"{final['generated']}\n\nConversation_Id: {body.conversation_id}"
 
 
-async def _search(resources: Any, principal: Principal, arguments: dict[str, Any]) -> str:
+async def _search(resources: EndpointResources, principal: Principal, arguments: dict[str, Any]) -> str:
     query = arguments.get("query")
     ids = arguments.get("datasource_ids")
     if not isinstance(query, str) or not query.strip():
@@ -165,7 +177,7 @@ async def _search(resources: Any, principal: Principal, arguments: dict[str, Any
 class MCPEndpoint:
     """The ASGI app mounted at /v1/mcp: authenticate, then one stateless MCP exchange per request."""
 
-    def __init__(self, resources: Any) -> None:
+    def __init__(self, resources: EndpointResources) -> None:
         self._resources = resources
         self._server = build_server(resources)
 
@@ -201,7 +213,7 @@ class MCPEndpoint:
 class LazyMCPEndpoint:
     """The endpoint, built on first use from the app's resources (they exist once the app has started)."""
 
-    def __init__(self, state: Any) -> None:
+    def __init__(self, state: State) -> None:
         self._state = state
         self._endpoint: MCPEndpoint | None = None
 

@@ -64,6 +64,8 @@ class SubAssistantTool:
         if not task:
             raise ToolError("The argument 'task' is required.")
         resources = ctx.resources
+        if resources is None:
+            raise ToolError(f"The assistant '{self.assistant.name}' cannot run in this process.")
         chain = [*ctx.extra.get(CHAIN_KEY, []), self.assistant.id]
         child = replace(ctx, assistant_id=self.assistant.id, extra={**ctx.extra, CHAIN_KEY: chain}, approvals=None)
         try:

@@ -4,12 +4,13 @@ search, the repository's file tree and reading a file. Every call checks the cal
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.auth import policy
 from codemill.datasources import repository, retrieval
+from codemill.datasources.runtime import IndexingRuntime
 from codemill.datasources.sync import GIT
 from codemill.models import Assistant, Datasource, DatasourceStatus
 from codemill.search.embeddings import Embedder
@@ -18,6 +19,13 @@ from codemill.tools.base import Tool, ToolContext, ToolError
 UNSAFE = re.compile(r"[^a-zA-Z0-9_-]+")
 TREE_LIMIT = 500
 READ_LIMIT = 60_000
+
+
+@runtime_checkable
+class IndexingResources(Protocol):
+    """What datasource tools use of the process's Resources besides ToolResources: the indexing runtime."""
+
+    indexing: IndexingRuntime
 
 
 def tool_name(prefix: str, datasource: str) -> str:
@@ -49,8 +57,9 @@ class DatasourceTool:
 
     @staticmethod
     def _embedder(ctx: ToolContext) -> Embedder:
-        embedder: Embedder = ctx.resources.indexing.embedder
-        return embedder
+        if not isinstance(ctx.resources, IndexingResources):
+            raise ToolError("Datasource search is not available in this process.")
+        return ctx.resources.indexing.embedder
 
 
 class SearchTool(DatasourceTool):

@@ -11,7 +11,6 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -21,7 +20,7 @@ from codemill.datasources.sources.documents import DocumentError, document_text,
 from codemill.datasources.sources.git import Repository
 from codemill.datasources.sync import FILE, GIT, SyncResult, sync_items
 from codemill.db.statements import relax_commit_durability
-from codemill.jobs.queue import AbortReason, JobAborted, JobContext
+from codemill.jobs.queue import AbortReason, JobAborted, JobContext, JobQueue
 from codemill.kit.outbound import OutboundClient
 from codemill.models import Datasource, DatasourceStatus, IndexingMode
 from codemill.models.base import utcnow
@@ -278,6 +277,6 @@ def _read_repository_files(repo: Repository, paths: list[str]) -> dict[str, str 
     return texts
 
 
-def register(queue: Any) -> None:
+def register(queue: JobQueue) -> None:
     """Register the indexing task on the process's job queue."""
     queue.register(TASK, index_datasource)

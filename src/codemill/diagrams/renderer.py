@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from codemill.errors import Unprocessable
 
@@ -21,6 +21,7 @@ class DiagramError(Unprocessable):
     """Mermaid refused the source (a syntax error): the message is Mermaid's own."""
 
 
+@runtime_checkable
 class MermaidRenderer(Protocol):
     """Something that renders Mermaid: a Mermaid server or the local Chromium renderer."""
 

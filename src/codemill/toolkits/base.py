@@ -55,8 +55,8 @@ async def integration(
 
 def outbound(ctx: ToolContext) -> OutboundClient:
     """The process's guarded client (private networks refused unless the settings allow them)."""
-    client = getattr(ctx.resources, "outbound", None)
-    if not isinstance(client, OutboundClient):
+    client = ctx.outbound
+    if client is None:
         raise ToolError("Outbound HTTP is not available in this process.")
     return client
 

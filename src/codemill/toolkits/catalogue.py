@@ -197,8 +197,6 @@ def selected(assistant: Assistant, settings: Settings | None = None) -> list[tup
 
 async def tools_for(assistant: Assistant, ctx: ToolContext) -> list[Tool]:
     """The toolkit tools of an assistant's chat, bound to the assistant and their pinned integration."""
-    settings = getattr(ctx.resources, "settings", None)
     return [
-        tool.build(Binding(assistant, integration_id))
-        for tool, integration_id in selected(assistant, settings if isinstance(settings, Settings) else None)
+        tool.build(Binding(assistant, integration_id)) for tool, integration_id in selected(assistant, ctx.settings)
     ]

@@ -38,8 +38,8 @@ _PARAMETERS: dict[str, Any] = {
 
 def sandbox_of(ctx: ToolContext) -> Sandbox:
     """The process's sandbox."""
-    found = getattr(ctx.resources, "sandbox", None)
-    if not isinstance(found, Sandbox):
+    found = ctx.sandbox
+    if found is None:
         raise ToolError("The code sandbox is not available in this process.")
     return found
 

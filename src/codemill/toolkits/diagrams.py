@@ -37,7 +37,7 @@ class MermaidDiagram:
         code = args.get("code")
         if not isinstance(code, str) or not code.strip():
             raise ToolError("code is required: the Mermaid source of the diagram")
-        renderer = getattr(ctx.resources, "mermaid", None)
+        renderer = ctx.mermaid
         if renderer is None:
             raise ToolError("No Mermaid renderer is available in this process.")
         try:

@@ -54,10 +54,10 @@ class WebSearch:
         query = str(args.get("query") or "").strip()
         if not query:
             raise ToolError("The argument 'query' must not be empty.")
-        settings = getattr(ctx.resources, "settings", None)
-        if not configured(settings):
+        settings = ctx.settings
+        if settings is None or not configured(settings):
             raise ToolError("Web search is not configured on this server.")
-        provider: WebSearchSettings = settings.web_search  # type: ignore[union-attr]
+        provider: WebSearchSettings = settings.web_search
         key = provider.api_key.get_secret_value() if provider.api_key else ""
         status, text = await http_call(
             ctx,

@@ -9,6 +9,11 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from codemill.auth.principal import Principal
+from codemill.diagrams.renderer import MermaidRenderer
+from codemill.kit.outbound import OutboundClient
+from codemill.llm.gateway import LLMGateway
+from codemill.sandbox.runner import Sandbox
+from codemill.settings import Settings
 from codemill.tools.approval import ToolApprovals
 
 
@@ -18,6 +23,18 @@ class ToolError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class ToolResources(Protocol):
+    """What every tool may use of the process's Resources (a chat turn's and a workflow run's offer it).
+
+    Tools sit below the layer that defines Resources, so they see it through this protocol.
+    """
+
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    http: httpx.AsyncClient
+    llm: LLMGateway
 
 
 @dataclass(slots=True)
@@ -30,11 +47,37 @@ class ToolContext:
     conversation_id: str | None
     sessions: async_sessionmaker[AsyncSession]
     http: httpx.AsyncClient
-    # The process's Resources (typed loosely: tools sit below the layer that defines it).
-    resources: Any = None
+    # The process's Resources, as tools see them (None: a context built without a process, in tests).
+    resources: ToolResources | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     # The assistant's approval policy and the user's decisions this turn (None: nothing waits).
     approvals: ToolApprovals | None = None
+
+    # The services below are found on the full process's Resources only (a test's context may lack them).
+
+    @property
+    def settings(self) -> Settings | None:
+        """The process's settings."""
+        found = getattr(self.resources, "settings", None)
+        return found if isinstance(found, Settings) else None
+
+    @property
+    def outbound(self) -> OutboundClient | None:
+        """The guarded outbound HTTP client (private networks refused unless the settings allow them)."""
+        found = getattr(self.resources, "outbound", None)
+        return found if isinstance(found, OutboundClient) else None
+
+    @property
+    def sandbox(self) -> Sandbox | None:
+        """The code sandbox."""
+        found = getattr(self.resources, "sandbox", None)
+        return found if isinstance(found, Sandbox) else None
+
+    @property
+    def mermaid(self) -> MermaidRenderer | None:
+        """The Mermaid renderer (a Mermaid server's client, or the local renderer)."""
+        found = getattr(self.resources, "mermaid", None)
+        return found if isinstance(found, MermaidRenderer) else None
 
 
 @runtime_checkable

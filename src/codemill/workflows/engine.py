@@ -11,7 +11,6 @@ state runs again. A state that was running when the process died runs again (its
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 import logging
 import uuid
@@ -29,9 +28,19 @@ from codemill.llm.usage import UsageOwner, usage_rows
 from codemill.models import WorkflowExecution, WorkflowExecutionState
 from codemill.users import service as users
 from codemill.workflows import repository
+from codemill.workflows.checkpoint import (
+    Checkpoint,
+    HistoryMessage,
+    Token,
+    checkpoint_of,
+    initial_checkpoint,
+    new_token,
+    stored,
+)
 from codemill.workflows.config import END, State, WorkflowConfig
 from codemill.workflows.expressions import ExpressionError, evaluate, render_task
 from codemill.workflows.nodes import NodeError, NodeResult, RunView, WorkflowResources, run_node
+from codemill.workflows.repository import TransitionRow
 from codemill.workflows.schemas import RUNNING, ExecutionStatus
 from codemill.workflows.validation import WorkflowInvalid, parse
 
@@ -49,30 +58,6 @@ class StateFailed(Exception):
         super().__init__(message)
         self.state = state
         self.message = message
-
-
-def new_token(state: str, source: str | None, item: Any = None, index: int | None = None) -> dict[str, Any]:
-    """A frontier entry."""
-    token: dict[str, Any] = {"id": str(uuid.uuid4()), "state": state, "from": source}
-    if index is not None:
-        token |= {"item": item, "index": index}
-    return token
-
-
-def initial_checkpoint(entry: str, user_input: str) -> dict[str, Any]:
-    """The checkpoint of an execution that has not started."""
-    return {
-        "context_store": {},
-        "user_input": user_input,
-        "messages": [],
-        "outputs": {},
-        "wave": [new_token(entry, None)],
-        "next_wave": [],
-        "steps": 0,
-        "approved": [],
-        "edited_input": {},
-        "final_output": None,
-    }
 
 
 @lru_cache(maxsize=128)
@@ -152,7 +137,7 @@ class ExecutionRunner:
         self.execution_id = execution_id
         self.on_state = on_state
         self.lock = asyncio.Lock()
-        self.checkpoint: dict[str, Any] = {}
+        self.checkpoint: Checkpoint = initial_checkpoint("", "")  # replaced by the stored one on claiming
         self.config: WorkflowConfig | None = None
         self.principal: Principal | None = None
         self.project = ""
@@ -210,12 +195,12 @@ class ExecutionRunner:
                 execution.status, execution.error = ExecutionStatus.FAILED, exc.message
                 return False
             execution.status = ExecutionStatus.IN_PROGRESS
-            self.checkpoint = copy.deepcopy(execution.checkpoint)
+            self.checkpoint = checkpoint_of(execution.checkpoint)
             self.principal, self.project, self.workflow_id = principal, workflow.project, workflow.id
             self.conversation_id = execution.conversation_id
             if self.checkpoint.get("steps", 0) == 0 and not self.checkpoint.get("started"):
                 self.checkpoint["started"] = True
-                execution.checkpoint = copy.deepcopy(self.checkpoint)
+                execution.checkpoint = stored(self.checkpoint)
                 repository.add_transitions(session, [self._transition(None, self.config.entry, [self.config.entry])])
         return True
 
@@ -263,7 +248,7 @@ class ExecutionRunner:
     def _values(self) -> dict[str, Any]:
         return {**self.checkpoint["context_store"], "user_input": self.checkpoint.get("user_input", "")}
 
-    async def _run_token(self, token: dict[str, Any], values: dict[str, Any], semaphore: asyncio.Semaphore) -> None:
+    async def _run_token(self, token: Token, values: dict[str, Any], semaphore: asyncio.Semaphore) -> None:
         config = self.config
         assert config is not None and self.principal is not None
         state = config.state(token["state"])
@@ -341,8 +326,8 @@ class ExecutionRunner:
             if nxt.include_in_llm_history:
                 ck["messages"] = [
                     *ck["messages"],
-                    {"role": "user", "content": result.thought["input_text"]},
-                    {"role": "assistant", "content": result.output},
+                    HistoryMessage(role="user", content=result.thought["input_text"]),
+                    HistoryMessage(role="assistant", content=result.output),
                 ][-HISTORY_LIMIT:]
         elif self.config is not None and _is_summary(self.config, state):
             # A summary stands in for the history it summarised.
@@ -351,10 +336,10 @@ class ExecutionRunner:
         ck["final_output"] = result.output
         return parsed
 
-    def _successors(self, token: dict[str, Any], state: State, targets: list[str]) -> list[dict[str, Any]]:
+    def _successors(self, token: Token, state: State, targets: list[str]) -> list[Token]:
         nxt = state.next
         queued = {t["state"] for t in self.checkpoint["next_wave"] if "index" not in t}
-        made: list[dict[str, Any]] = []
+        made: list[Token] = []
         for target in targets:
             if target == END:
                 continue
@@ -368,11 +353,9 @@ class ExecutionRunner:
                 made.append(new_token(target, state.id))
         return made
 
-    async def _complete(
-        self, token: dict[str, Any], state: State, name: str, scope: dict[str, Any], result: NodeResult
-    ) -> None:
+    async def _complete(self, token: Token, state: State, name: str, scope: dict[str, Any], result: NodeResult) -> None:
         async with self.lock:
-            before = orjson.loads(orjson.dumps(self.checkpoint, default=str))
+            before: Checkpoint = orjson.loads(orjson.dumps(self.checkpoint, default=str))
             parsed = self._apply_output(state, result, "index" in token)
             values = {**scope, **self.checkpoint["context_store"], "output": parsed}
             if isinstance(parsed, dict):
@@ -395,7 +378,7 @@ class ExecutionRunner:
         if self.on_state is not None:
             self.on_state(name)
 
-    def _transition(self, source: str | None, target: str, targets: list[str]) -> dict[str, Any]:
+    def _transition(self, source: str | None, target: str, targets: list[str]) -> TransitionRow:
         ck = self.checkpoint
         return {
             "execution_id": self.execution_id,
@@ -410,7 +393,7 @@ class ExecutionRunner:
             },
         }
 
-    async def _commit_state(self, token: dict[str, Any], result: NodeResult, transitions: list[dict[str, Any]]) -> None:
+    async def _commit_state(self, token: Token, result: NodeResult, transitions: list[TransitionRow]) -> None:
         calls = result.calls
         assert self.principal is not None
         owner = UsageOwner(self.principal.user_id, self.project, None, self.conversation_id, source="workflow")
@@ -423,7 +406,7 @@ class ExecutionRunner:
             "money_spent": sum(c.cost for c in calls),
             "output": result.output,
             "thoughts": _json([result.thought]),
-            "transitions": _json([t | {"id": str(uuid.uuid4())} for t in transitions]),
+            "transitions": _json([{**t, "id": str(uuid.uuid4())} for t in transitions]),
             "usage": _json(usage_rows(owner, calls)),
         }
         async with self._statement() as connection:
@@ -437,9 +420,9 @@ class ExecutionRunner:
             execution = await repository.get_execution(session, self.execution_id, lock=True)
             if execution is None or execution.status != ExecutionStatus.IN_PROGRESS:
                 raise Aborted()
-            execution.checkpoint = copy.deepcopy(self.checkpoint)
+            execution.checkpoint = stored(self.checkpoint)
 
-    async def _interrupt(self, waiting: list[dict[str, Any]]) -> None:
+    async def _interrupt(self, waiting: list[Token]) -> None:
         async with self._session() as session:
             execution = await repository.get_execution(session, self.execution_id, lock=True)
             if execution is None or execution.status != ExecutionStatus.IN_PROGRESS:
@@ -452,7 +435,7 @@ class ExecutionRunner:
                 )
                 await repository.set_state(session, self.execution_id, token["id"], attempts=0, started_at=None)
             execution.status = ExecutionStatus.INTERRUPTED
-            execution.checkpoint = copy.deepcopy(self.checkpoint)
+            execution.checkpoint = stored(self.checkpoint)
 
     async def _finish(self, status: ExecutionStatus, error: str | None) -> None:
         async with self._session() as session:
@@ -460,7 +443,7 @@ class ExecutionRunner:
             if execution is None or execution.status not in (*RUNNING, ExecutionStatus.IN_PROGRESS):
                 return
             execution.status, execution.error = status, error
-            execution.checkpoint = copy.deepcopy(self.checkpoint) if self.checkpoint else execution.checkpoint
+            execution.checkpoint = stored(self.checkpoint)
             if status == ExecutionStatus.FAILED:
                 await repository.set_states_where(
                     session,

@@ -20,7 +20,7 @@ from codemill.jobs.queue import cancel_in
 from codemill.models import Workflow, WorkflowExecution, WorkflowExecutionState
 from codemill.settings import Settings
 from codemill.workflows import jobs, repository
-from codemill.workflows.engine import initial_checkpoint
+from codemill.workflows.checkpoint import initial_checkpoint, stored
 from codemill.workflows.schemas import RUNNING, ExecutionCreate, ExecutionStatus
 from codemill.workflows.service import get_visible
 from codemill.workflows.validation import parse
@@ -63,7 +63,7 @@ async def start(
         prompt=prompt,
         conversation_id=body.conversation_id,
         yaml_config=workflow.yaml_config,
-        checkpoint=initial_checkpoint(config.entry, prompt),
+        checkpoint=stored(initial_checkpoint(config.entry, prompt)),
         input_tokens=0,
         output_tokens=0,
         money_spent=0.0,

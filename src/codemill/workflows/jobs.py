@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from codemill.jobs.queue import JobContext, defer_in
+from codemill.jobs.queue import JobContext, JobQueue, defer_in
 from codemill.settings import Settings
 from codemill.workflows import repository
 from codemill.workflows.engine import ExecutionRunner
@@ -39,7 +38,7 @@ async def requeue_orphans(sessions: async_sessionmaker[AsyncSession], settings: 
     return len(orphans)
 
 
-def register(queue: Any) -> None:
+def register(queue: JobQueue) -> None:
     """Register the workflow task on the process's job queue."""
     queue.register(TASK, run_workflow_execution)
 

@@ -35,6 +35,7 @@ from codemill.plugins.assistant_tools import tools_for as plugin_tools
 from codemill.settings import Settings
 from codemill.tools import registry
 from codemill.tools.base import Tool, ToolContext, ToolError
+from codemill.workflows.checkpoint import HistoryMessage
 from codemill.workflows.config import AssistantNode, CustomNode, CustomNodeType, State, ToolNode, WorkflowConfig
 from codemill.workflows.expressions import render_task
 from codemill.workspaces.tools import bind_script_peers
@@ -73,7 +74,7 @@ class RunView:
     execution_id: str
     config: WorkflowConfig
     values: dict[str, Any]
-    history: list[dict[str, str]]
+    history: list[HistoryMessage]
     outputs: dict[str, str]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import (
     ColumnElement,
@@ -256,7 +256,17 @@ async def get_state(session: AsyncSession, execution_id: str, state_id: str) -> 
 # Transitions
 
 
-def add_transitions(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+class TransitionRow(TypedDict):
+    """A transition as the engine records it (the columns of WorkflowTransition, its id aside)."""
+
+    execution_id: str
+    from_state_id: str | None
+    to_state_id: str
+    # The context at the transition, as CodeMie's transition records show it.
+    workflow_context: dict[str, Any]
+
+
+def add_transitions(session: AsyncSession, rows: list[TransitionRow]) -> None:
     """Record transitions (flushed with the session)."""
     for row in rows:
         session.add(WorkflowTransition(**row))

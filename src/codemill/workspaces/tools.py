@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from codemill.errors import CodemillError
-from codemill.models import Assistant, Workspace
+from codemill.models import Assistant, Workspace, WorkspaceFile
 from codemill.sandbox.channel import ChannelRefusal, ToolChannel
-from codemill.sandbox.runner import Sandbox
 from codemill.settings import Settings
 from codemill.tools.audit import audit_tool_call
 from codemill.tools.base import Tool, ToolContext, ToolError, writes
@@ -27,11 +26,12 @@ TOOLKIT = "Workspace"
 MAX_GREP_MATCHES = 200
 MAX_READ_CHARS = 50_000
 _PATH = {"type": "string", "description": "Workspace-relative file path"}
+_GLOB = {"type": "string", "description": "Only files whose path matches this glob (e.g. src/*.py)"}
 
 
 def _settings(ctx: ToolContext) -> Settings:
-    settings = getattr(ctx.resources, "settings", None)
-    if not isinstance(settings, Settings):
+    settings = ctx.settings
+    if settings is None:
         raise ToolError("Workspaces are not available in this process.")
     return settings
 
@@ -42,6 +42,12 @@ async def _workspace(session: Any, ctx: ToolContext) -> Workspace:
     if not key:
         raise ToolError("Workspace tools need a conversation or a workflow execution (there is none here).")
     return await service.create(session, ctx.principal, str(key), None)
+
+
+async def _files(ctx: ToolContext, glob: str | None) -> list[WorkspaceFile]:
+    """The workspace's files, those matching `glob` when there is one (list and grep)."""
+    async with ctx.sessions() as session, session.begin():
+        return await service.list_files(session, await _workspace(session, ctx), glob)
 
 
 def _text(content: bytes, path: str) -> str:
@@ -57,15 +63,11 @@ class ListFiles:
 
     name: str = "workspace_list_files"
     description: str = "List the files of this conversation's workspace (path and size), optionally matching a glob."
-    parameters: dict[str, Any] = field(
-        default_factory=lambda: {"type": "object", "properties": {"glob": {"type": "string"}}}
-    )
+    parameters: dict[str, Any] = field(default_factory=lambda: {"type": "object", "properties": {"glob": _GLOB}})
 
     async def run(self, args: dict[str, Any], ctx: ToolContext) -> str:
         """Paths and sizes, one per line."""
-        async with ctx.sessions() as session, session.begin():
-            workspace = await _workspace(session, ctx)
-            found = await service.list_files(session, workspace, args.get("glob") or None)
+        found = await _files(ctx, args.get("glob") or None)
         return "\n".join(f"{f.path} ({f.size} bytes)" for f in found) or "The workspace is empty."
 
 
@@ -158,7 +160,7 @@ class Grep:
     parameters: dict[str, Any] = field(
         default_factory=lambda: {
             "type": "object",
-            "properties": {"pattern": {"type": "string"}, "glob": {"type": "string"}},
+            "properties": {"pattern": {"type": "string"}, "glob": _GLOB},
             "required": ["pattern"],
         }
     )
@@ -169,10 +171,8 @@ class Grep:
             pattern = re.compile(str(args.get("pattern") or ""))
         except re.error as exc:
             raise ToolError(f"The pattern is not a valid regular expression: {exc}") from exc
-        async with ctx.sessions() as session, session.begin():
-            found = await service.list_files(session, await _workspace(session, ctx), args.get("glob") or None)
         matches: list[str] = []
-        for item in found:
+        for item in await _files(ctx, args.get("glob") or None):
             try:
                 lines = item.content.decode("utf-8").splitlines()
             except UnicodeDecodeError:
@@ -211,8 +211,8 @@ class RunScript:
     async def run(self, args: dict[str, Any], ctx: ToolContext) -> str:
         """Run the script; report its output, the files it changed and any warnings."""
         settings = _settings(ctx)
-        sandbox = getattr(ctx.resources, "sandbox", None)
-        if not isinstance(sandbox, Sandbox):
+        sandbox = ctx.sandbox
+        if sandbox is None:
             raise ToolError("The code sandbox is not available in this process.")
         channel = ToolChannel(self._handler(ctx, settings))
         try:

@@ -35,7 +35,7 @@ def build() -> FastMCP:
     @server.tool()
     def nap(seconds: float) -> str:
         """Sleep, then answer."""
-        time.sleep(seconds)
+        time.sleep(seconds)  # a deliberately slow tool (timeouts and cancellation are tested with it)
         return f"slept {seconds}s"
 
     @server.tool()

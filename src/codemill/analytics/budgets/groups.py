@@ -182,9 +182,17 @@ async def states_for_turn(
     return found
 
 
-async def _out(session: AsyncSession, group: ProjectBudgetGroup, premium: Sequence[str]) -> GroupOut:
-    counts = await projects.member_counts(session, [group.project_name])
-    members = counts.get(group.project_name, (0, 0))[0]
+async def _members(session: AsyncSession, project: str) -> int:
+    """How many members the project has (every category of its groups shows it)."""
+    return (await projects.member_counts(session, [project])).get(project, (0, 0))[0]
+
+
+async def _out(
+    session: AsyncSession, group: ProjectBudgetGroup, premium: Sequence[str], members: int | None = None
+) -> GroupOut:
+    """The group as the API shows it; `members` when the caller has counted its project's members already."""
+    if members is None:
+        members = await _members(session, group.project_name)
     return GroupOut(
         group_id=group.id,
         project_name=group.project_name,
@@ -260,7 +268,8 @@ async def list_for_project(
     """A project's groups (platform admins and the project's admins)."""
     if not policy.can_manage_project(principal, project):
         raise _denied(f"You do not have permission to access project budgets for '{project}'.")
-    items = [await _out(session, g, premium) for g in await repository.groups_of(session, project)]
+    members = await _members(session, project)  # the groups are all this project's: one count for the list
+    items = [await _out(session, g, premium, members) for g in await repository.groups_of(session, project)]
     return GroupListOut(items=items, total=len(items))
 
 

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { adminApi, type InvitationMade } from '../../api/admin'
-import { ApiError, describeError } from '../../api/errors'
+import { describeError } from '../../api/errors'
 import { Dialog } from '../../components/Dialog'
 import { CopyButton, Field } from '../../components/ui'
+import { FormActions, IdentityFields, knownFieldErrors } from './UserFormRows'
 
 interface Props {
   onClose: () => void
@@ -35,8 +36,7 @@ export function InviteUserDialog({ onClose, onInvited }: Props) {
       setMade(await adminApi.inviteUser({ email: email.trim(), name: name.trim() || undefined }))
       onInvited()
     } catch (err) {
-      const fields = err instanceof ApiError ? err.fieldErrors : {}
-      const known = Object.fromEntries(Object.entries(fields).filter(([k]) => k === 'email' || k === 'name'))
+      const known = knownFieldErrors(err, ['email', 'name'] as const)
       setErrors(known)
       if (!Object.keys(known).length) setFailure(describeError(err))
     } finally {
@@ -78,33 +78,26 @@ export function InviteUserDialog({ onClose, onInvited }: Props) {
   return (
     <Dialog title={t('users.invite')} onClose={onClose} testId="invite-user-dialog">
       <form className="form" onSubmit={submit} noValidate>
-        <Field label={t('invite.email')} htmlFor="iu-email" error={errors.email}>
-          <input
-            id="iu-email"
-            type="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            autoComplete="off"
-            data-testid="invite-email"
-          />
-        </Field>
-        <Field label={t('invite.name')} htmlFor="iu-name" error={errors.name}>
-          <input id="iu-name" value={name} onChange={(e) => setName(e.target.value)} data-testid="invite-name" />
-        </Field>
+        <IdentityFields
+          idPrefix="iu"
+          testIdPrefix="invite"
+          labels={{ email: t('invite.email'), name: t('invite.name') }}
+          email={email}
+          name={name}
+          onEmail={setEmail}
+          onName={setName}
+          errors={errors}
+        />
         <p className="muted small">{t('invite.explain')}</p>
-        {failure && (
-          <div className="error-box" role="alert" data-testid="invite-error">
-            {failure}
-          </div>
-        )}
-        <div className="row" style={{ justifyContent: 'flex-end' }}>
-          <button type="button" className="button" onClick={onClose}>
-            {t('invite.cancel')}
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy} data-testid="invite-submit">
-            {t('invite.send')}
-          </button>
-        </div>
+        <FormActions
+          failure={failure}
+          failureTestId="invite-error"
+          cancelLabel={t('invite.cancel')}
+          submitLabel={t('invite.send')}
+          submitTestId="invite-submit"
+          busy={busy}
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   )

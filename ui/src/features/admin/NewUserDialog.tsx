@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react'
 import { adminApi } from '../../api/admin'
-import { ApiError, describeError } from '../../api/errors'
+import { describeError } from '../../api/errors'
 import { Dialog } from '../../components/Dialog'
 import { Field } from '../../components/ui'
 import { useTranslation } from 'react-i18next'
+import { FormActions, IdentityFields, knownFieldErrors } from './UserFormRows'
 
 interface Props {
   onClose: () => void
@@ -36,10 +37,7 @@ export function NewUserDialog({ onClose, onCreated }: Props) {
       await adminApi.createUser({ email: email.trim(), name: name.trim() || undefined, password, is_admin: isAdmin })
       onCreated(email.trim())
     } catch (err) {
-      const fields = err instanceof ApiError ? err.fieldErrors : {}
-      const known = Object.fromEntries(
-        Object.entries(fields).filter(([k]) => k === 'email' || k === 'name' || k === 'password'),
-      )
+      const known = knownFieldErrors(err, ['email', 'name', 'password'] as const)
       setErrors(known)
       // Said next to its field when the server named one; otherwise once, below the form.
       if (!Object.keys(known).length) setFailure(describeError(err))
@@ -51,19 +49,16 @@ export function NewUserDialog({ onClose, onCreated }: Props) {
   return (
     <Dialog title={t('users.newTitle')} onClose={onClose} testId="new-user-dialog">
       <form className="form" onSubmit={submit} noValidate>
-        <Field label={t('signIn.email')} htmlFor="nu-email" error={errors.email}>
-          <input
-            id="nu-email"
-            type="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            autoComplete="off"
-            data-testid="new-user-email"
-          />
-        </Field>
-        <Field label={t('common.name')} htmlFor="nu-name" error={errors.name}>
-          <input id="nu-name" value={name} onChange={(e) => setName(e.target.value)} data-testid="new-user-name" />
-        </Field>
+        <IdentityFields
+          idPrefix="nu"
+          testIdPrefix="new-user"
+          labels={{ email: t('signIn.email'), name: t('common.name') }}
+          email={email}
+          name={name}
+          onEmail={setEmail}
+          onName={setName}
+          errors={errors}
+        />
         <Field
           label={t('users.firstPassword')}
           htmlFor="nu-password"
@@ -88,19 +83,15 @@ export function NewUserDialog({ onClose, onCreated }: Props) {
           />{' '}
           {t('users.platformAdmin')}
         </label>
-        {failure && (
-          <div className="error-box" role="alert" data-testid="new-user-error">
-            {failure}
-          </div>
-        )}
-        <div className="row" style={{ justifyContent: 'flex-end' }}>
-          <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy} data-testid="new-user-create">
-            {t('users.create')}
-          </button>
-        </div>
+        <FormActions
+          failure={failure}
+          failureTestId="new-user-error"
+          cancelLabel={t('common.cancel')}
+          submitLabel={t('users.create')}
+          submitTestId="new-user-create"
+          busy={busy}
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   )
