@@ -2991,6 +2991,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/skills/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate Skill
+         * @description A skill draft (name, description, instructions, categories, toolkits) from the user's text.
+         */
+        post: operations["generate_skill_v1_skills_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/skills/import": {
         parameters: {
             query?: never;
@@ -3005,6 +3025,46 @@ export interface paths {
          * @description A new skill from a SKILL.md with YAML front matter (name, description), and optional companion files.
          */
         post: operations["import_skill_v1_skills_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/skills/instructions/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate Instructions
+         * @description Instructions from a description; with `existing_instructions`, those improved.
+         */
+        post: operations["generate_instructions_v1_skills_instructions_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/skills/refine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refine Skill
+         * @description The model's recommendations on a skill, per field and per toolkit.
+         */
+        post: operations["refine_skill_v1_skills_refine_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4887,6 +4947,19 @@ export interface components {
             name: string;
         };
         /**
+         * ContextRecommendation
+         * @description A recommendation for one datasource (skills have none; kept for CodeMie's shape).
+         */
+        ContextRecommendation: {
+            action: components["schemas"]["RecommendationAction"];
+            /** Name */
+            name: string;
+            /** Reason */
+            reason?: string | null;
+            /** @default critical */
+            severity: components["schemas"]["RecommendationSeverity"];
+        };
+        /**
          * ContextType
          * @enum {string}
          */
@@ -5519,6 +5592,21 @@ export interface components {
          */
         FeedbackMark: "correct" | "partially correct" | "wrong";
         /**
+         * FieldRecommendation
+         * @description A recommendation for one field of the skill.
+         */
+        FieldRecommendation: {
+            action: components["schemas"]["RecommendationAction"];
+            /** Name */
+            name: string;
+            /** Reason */
+            reason?: string | null;
+            /** Recommended */
+            recommended?: string | string[] | null;
+            /** @default critical */
+            severity: components["schemas"]["RecommendationSeverity"];
+        };
+        /**
          * FileUrl
          * @description One stored file: `file_url` is its id, what a chat's `file_names` and GET /v1/files/{id} take.
          */
@@ -5844,6 +5932,33 @@ export interface components {
             message: string;
             /** Version */
             version: string;
+        };
+        /**
+         * InstructionsGenerateOut
+         * @description The generated instructions and how they were made (model, tokens).
+         */
+        InstructionsGenerateOut: {
+            /** Instructions */
+            instructions: string;
+            /** Metadata */
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * InstructionsGenerateRequest
+         * @description POST /v1/skills/instructions/generate: new instructions from a description, or `existing_instructions`
+         *     refined.
+         */
+        InstructionsGenerateRequest: {
+            /** Description */
+            description?: string | null;
+            /** Existing Instructions */
+            existing_instructions?: string | null;
+            /** Llm Model */
+            llm_model?: string | null;
+            /** Skill Name */
+            skill_name?: string | null;
         };
         /**
          * IntegrationIn
@@ -6866,6 +6981,18 @@ export interface components {
             reaction: "like" | "dislike";
         };
         /**
+         * RecommendationAction
+         * @description What to do with a field, toolkit or tool.
+         * @enum {string}
+         */
+        RecommendationAction: "change" | "delete" | "keep";
+        /**
+         * RecommendationSeverity
+         * @description How much a recommendation matters (informational).
+         * @enum {string}
+         */
+        RecommendationSeverity: "critical" | "optional";
+        /**
          * RecordedOut
          * @description An event was stored.
          */
@@ -6874,6 +7001,18 @@ export interface components {
             id: string;
             /** Message */
             message: string;
+        };
+        /**
+         * RefineOut
+         * @description The model's recommendations, per field and per toolkit.
+         */
+        RefineOut: {
+            /** Context */
+            context?: components["schemas"]["ContextRecommendation"][];
+            /** Fields */
+            fields?: components["schemas"]["FieldRecommendation"][];
+            /** Toolkits */
+            toolkits?: components["schemas"]["ToolkitRecommendation"][];
         };
         /**
          * RegisterIn
@@ -7253,6 +7392,39 @@ export interface components {
             user_id: string;
         };
         /**
+         * SkillGenerateOut
+         * @description A skill draft: kebab-case name, description, instructions, up to three categories, toolkits.
+         */
+        SkillGenerateOut: {
+            /** Categories */
+            categories?: string[];
+            /** Description */
+            description: string;
+            /** Instructions */
+            instructions: string;
+            /** Name */
+            name: string;
+            /** Toolkits */
+            toolkits?: {
+                [key: string]: unknown;
+            }[];
+        };
+        /**
+         * SkillGenerateRequest
+         * @description POST /v1/skills/generate: a whole skill from a sentence or two.
+         */
+        SkillGenerateRequest: {
+            /**
+             * Include Tools
+             * @default true
+             */
+            include_tools: boolean;
+            /** Llm Model */
+            llm_model?: string | null;
+            /** Text */
+            text: string;
+        };
+        /**
          * SkillImport
          * @description POST /v1/skills/import: a SKILL.md (YAML front matter with name and description), optionally with its files.
          */
@@ -7325,6 +7497,28 @@ export interface components {
             skills: components["schemas"]["SkillListOut"][];
             /** Total */
             total: number;
+        };
+        /**
+         * SkillRefineRequest
+         * @description POST /v1/skills/refine: the skill as it stands, and optionally what the user wants improved.
+         */
+        SkillRefineRequest: {
+            /** Categories */
+            categories?: string[] | null;
+            /** Description */
+            description?: string | null;
+            /** Instructions */
+            instructions?: string | null;
+            /** Llm Model */
+            llm_model?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Refine Prompt */
+            refine_prompt?: string | null;
+            /** Toolkits */
+            toolkits?: {
+                [key: string]: unknown;
+            }[] | null;
         };
         /**
          * SkillStatsOut
@@ -7634,6 +7828,19 @@ export interface components {
             tool_call_policy: components["schemas"]["ToolCallPolicy"];
         };
         /**
+         * ToolRecommendation
+         * @description A recommendation for one tool of a toolkit.
+         */
+        ToolRecommendation: {
+            action: components["schemas"]["RecommendationAction"];
+            /** Name */
+            name: string;
+            /** Reason */
+            reason?: string | null;
+            /** @default critical */
+            severity: components["schemas"]["RecommendationSeverity"];
+        };
+        /**
          * ToolkitOut
          * @description CodeMie's ToolKitDetails.
          */
@@ -7656,6 +7863,16 @@ export interface components {
             tools: components["schemas"]["codemill__tools__schemas__ToolOut"][];
         } & {
             [key: string]: unknown;
+        };
+        /**
+         * ToolkitRecommendation
+         * @description Recommendations for the tools of one toolkit.
+         */
+        ToolkitRecommendation: {
+            /** Toolkit */
+            toolkit: string;
+            /** Tools */
+            tools?: components["schemas"]["ToolRecommendation"][];
         };
         /**
          * TransferIn
@@ -14623,6 +14840,39 @@ export interface operations {
             };
         };
     };
+    generate_skill_v1_skills_generate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkillGenerateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillGenerateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     import_skill_v1_skills_import_post: {
         parameters: {
             query?: never;
@@ -14643,6 +14893,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SkillDetailOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    generate_instructions_v1_skills_instructions_generate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstructionsGenerateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstructionsGenerateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    refine_skill_v1_skills_refine_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkillRefineRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefineOut"];
                 };
             };
             /** @description Validation Error */
