@@ -47,6 +47,10 @@ NOT_COVERED = {
     "(tests/api/test_invitations.py covers single use, expiry and unknown tokens)",
     ("POST", "/v1/auth/invitations/{token}/accept"): "public: the one-time invitation token is the credential "
     "(tests/api/test_invitations.py)",
+    ("GET", "/v1/assistants/categories/{category_id}"): "categories are platform-wide and admin-managed, no owner "
+    "(tests/api/test_assistant_marketplace.py: 403 for non-admins, 404 in CodeMie's words)",
+    ("PUT", "/v1/assistants/categories/{category_id}"): "admin-managed: tests/api/test_assistant_marketplace.py",
+    ("DELETE", "/v1/assistants/categories/{category_id}"): "admin-managed: tests/api/test_assistant_marketplace.py",
     ("GET", "/v1/skills/{skill_id}/companion-files/content"): "needs ?path=: tests/api/test_skills.py checks "
     "readers and outsiders (404)",
 }
@@ -446,6 +450,7 @@ def _body(method: str, path: str, world: World, cast: Cast) -> dict[str, Any] | 
         ("PUT", "/v1/mcp-configs/{config_id}"): {"description": f"changed {marker}"},
         ("PUT", "/v1/skills/{skill_id}"): {"description": f"changed {marker}"},
         ("POST", "/v1/skills/{skill_id}/reactions"): {"reaction": "like"},
+        ("POST", "/v1/assistants/{assistant_id}/reactions"): {"reaction": "like"},
         ("POST", "/v1/skills/{skill_id}/assistants/bulk-attach"): {
             "assistant_ids": [world.values.get("assistant_id", "none")]
         },

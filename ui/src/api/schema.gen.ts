@@ -1024,6 +1024,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/assistants/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Categories
+         * @description Every category assistants can be filed under.
+         */
+        get: operations["list_categories_v1_assistants_categories_get"];
+        put?: never;
+        /**
+         * Create Category
+         * @description A new category, its id made from its name (platform admins).
+         */
+        post: operations["create_category_v1_assistants_categories_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assistants/categories/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Category Page
+         * @description Categories with how many marketplace and project assistants each holds (platform admins).
+         */
+        get: operations["category_page_v1_assistants_categories_list_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assistants/categories/{category_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Category
+         * @description One category with its counts (platform admins).
+         */
+        get: operations["get_category_v1_assistants_categories__category_id__get"];
+        /**
+         * Update Category
+         * @description Rename or re-describe a category; assistants filed under it stay (platform admins).
+         */
+        put: operations["update_category_v1_assistants_categories__category_id__put"];
+        post?: never;
+        /**
+         * Delete Category
+         * @description Remove a category no assistant uses (platform admins; 409 while assistants use it).
+         */
+        delete: operations["delete_category_v1_assistants_categories__category_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/assistants/context": {
         parameters: {
             query?: never;
@@ -1347,6 +1419,30 @@ export interface paths {
          */
         post: operations["resume_tool_call_v1_assistants__assistant_id__model_tool_call_resume_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assistants/{assistant_id}/reactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * React
+         * @description Like or dislike an assistant (the opposite reaction is replaced).
+         */
+        post: operations["react_v1_assistants__assistant_id__reactions_post"];
+        /**
+         * Unreact
+         * @description Forget the caller's reaction.
+         */
+        delete: operations["unreact_v1_assistants__assistant_id__reactions_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -4203,6 +4299,44 @@ export interface components {
             [key: string]: unknown;
         };
         /**
+         * AssistantReactionIn
+         * @description POST /v1/assistants/{id}/reactions.
+         */
+        AssistantReactionIn: {
+            /**
+             * Reaction
+             * @enum {string}
+             */
+            reaction: "like" | "dislike";
+        };
+        /**
+         * AssistantReactionOut
+         * @description A reaction as CodeMie reports it, with the assistant's current counts.
+         */
+        AssistantReactionOut: {
+            /** Reaction */
+            reaction: string | null;
+            /** Reactionat */
+            reactionAt: string | null;
+            /** Resourceid */
+            resourceId: string;
+            /**
+             * Resourcetype
+             * @default assistant
+             */
+            resourceType: string;
+            /**
+             * Unique Dislikes Count
+             * @default 0
+             */
+            unique_dislikes_count: number;
+            /**
+             * Unique Likes Count
+             * @default 0
+             */
+            unique_likes_count: number;
+        };
+        /**
          * AssistantRequest
          * @description POST /v1/assistants and PUT /v1/assistants/{id} (CodeMie's AssistantRequest).
          *
@@ -4559,6 +4693,61 @@ export interface components {
             message: string;
         } & {
             [key: string]: unknown;
+        };
+        /**
+         * CategoryDetailOut
+         * @description A category with how many assistants are filed under it.
+         */
+        CategoryDetailOut: {
+            /** Description */
+            description?: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Marketplace Count
+             * @default 0
+             */
+            marketplace_count: number;
+            /** Name */
+            name: string;
+            /**
+             * Project Count
+             * @default 0
+             */
+            project_count: number;
+        };
+        /**
+         * CategoryIn
+         * @description POST and PUT /v1/assistants/categories.
+         */
+        CategoryIn: {
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name: string;
+        };
+        /**
+         * CategoryListMeta
+         * @description Pagination of the category list.
+         */
+        CategoryListMeta: {
+            /** Page */
+            page: number;
+            /** Per Page */
+            per_page: number;
+            /** Total */
+            total: number;
+            /** Total Pages */
+            total_pages: number;
+        };
+        /**
+         * CategoryListOut
+         * @description GET /v1/assistants/categories/list.
+         */
+        CategoryListOut: {
+            /** Items */
+            items: components["schemas"]["CategoryDetailOut"][];
+            metadata: components["schemas"]["CategoryListMeta"];
         };
         /** CategorySpec */
         CategorySpec: {
@@ -8574,6 +8763,18 @@ export interface components {
             /** Soft Budget */
             soft_budget: number;
         };
+        /**
+         * CategoryOut
+         * @description A category (GET /v1/assistants/categories).
+         */
+        codemill__assistants__marketplace_schemas__CategoryOut: {
+            /** Description */
+            description?: string | null;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+        };
         /** ToolOut */
         codemill__assistants__mcp_router__ToolOut: {
             /** Description */
@@ -10921,6 +11122,187 @@ export interface operations {
             };
         };
     };
+    list_categories_v1_assistants_categories_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codemill__assistants__marketplace_schemas__CategoryOut"][];
+                };
+            };
+        };
+    };
+    create_category_v1_assistants_categories_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryDetailOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    category_page_v1_assistants_categories_list_get: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 0 */
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryListOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_category_v1_assistants_categories__category_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryDetailOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_category_v1_assistants_categories__category_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryDetailOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_category_v1_assistants_categories__category_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     assistants_context_v1_assistants_context_get: {
         parameters: {
             query: {
@@ -11480,6 +11862,72 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ChatAnswerOut"];
                     "application/x-ndjson": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    react_v1_assistants__assistant_id__reactions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssistantReactionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantReactionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    unreact_v1_assistants__assistant_id__reactions_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantReactionOut"];
                 };
             };
             /** @description Validation Error */
