@@ -97,3 +97,62 @@ def test_reactions_to_assistants(make_user: Callable[..., TestUser]) -> None:
     assert (status, error["message"]) == (404, "Assistant not found")
     bad = fan.http.post(f"/v1/assistants/{assistant_id}/reactions", json={"reaction": "love"})
     assert bad.status_code == 422
+
+
+def test_publish_check_names_sub_assistants_and_lent_integrations(make_user: Callable[..., TestUser]) -> None:
+    owner, outsider = make_user("pubcheck-owner"), make_user("pubcheck-outsider")
+    plain = new_assistant(owner)
+    check = owner.client.assistants.marketplace_validate(plain)
+    assert check["assistant_id"] == plain and check["requires_confirmation"] is False
+    assert "is ready to be published" in check["message"]
+    assert check["sub_assistants"] == [] and check["inline_credentials"] == []
+
+    # The owner's own Git integration on a sub-assistant: marketplace users would chat with it.
+    alias = unique("git")
+    made = owner.http.post(
+        "/v1/settings/user",
+        json={
+            "project_name": owner.email,
+            "alias": alias,
+            "credential_type": "Git",
+            "credential_values": [
+                {"key": "url", "value": "https://git.example.com/a.git"},
+                {"key": "token", "value": "ghp_secret_value"},
+            ],
+        },
+    )
+    assert made.status_code == 200, made.text
+    ref = {"id": made.json()["id"], "credential_type": "Git", "project_name": "", "credential_values": []}
+    sub_name = unique("Git helper")
+    sub = new_assistant(
+        owner, name=sub_name, toolkits=[{"toolkit": "Git", "tools": [{"name": "git_tool"}], "settings": ref}]
+    )
+    parent = new_assistant(owner, assistant_ids=[sub])
+
+    check = owner.client.assistants.marketplace_validate(parent)
+    assert check["requires_confirmation"] is True
+    assert "sub-assistants contain inline integration credentials" in check["message"]
+    assert [(s["id"], s["name"], s["is_global"]) for s in check["sub_assistants"]] == [(sub, sub_name, False)]
+    (lent,) = check["inline_credentials"]
+    assert (lent["toolkit"], lent["credential_type"], lent["label"]) == ("Git", "Git", alias)
+    assert (lent["sub_assistant_id"], lent["sub_assistant_name"]) == (sub, sub_name)
+    assert "ghp_secret_value" not in str(check)
+
+    status, error = refusal(lambda: outsider.client.assistants.marketplace_validate(parent))
+    assert (status, error["message"]) == (404, "Assistant not found")
+
+
+def test_creators_of_the_assistants_a_user_sees(make_user: Callable[..., TestUser]) -> None:
+    maker, colleague, stranger = make_user("creator"), make_user("creator-colleague"), make_user("creator-stranger")
+    project = unique("creators")
+    maker.client.projects.create_project(name=project)
+    maker.client.projects.assign_user_to_project(project, colleague.id, is_project_admin=False)
+    new_assistant(maker, project=project, shared=True)
+
+    def creators(user: TestUser) -> set[str]:
+        response = user.http.get("/v1/assistants/users")
+        assert response.status_code == 200, response.text
+        return {c["user_id"] for c in response.json()}
+
+    assert maker.id in creators(maker) and maker.id in creators(colleague)
+    assert maker.id not in creators(stranger)

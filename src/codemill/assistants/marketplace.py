@@ -17,11 +17,17 @@ from codemill.assistants.marketplace_schemas import (
     CategoryListMeta,
     CategoryListOut,
     CategoryOut,
+    CreatorOut,
+    PublishCheckOut,
+    PublishCredential,
+    PublishSubAssistant,
 )
 from codemill.auth import policy
 from codemill.auth.principal import Principal
 from codemill.errors import BadRequest, Conflict, NotFound
-from codemill.models import AssistantCategory, AssistantReaction
+from codemill.integrations import repository as integrations
+from codemill.integrations.resolve import attached_integration_ids
+from codemill.models import Assistant, AssistantCategory, AssistantReaction
 
 CATEGORY_HELP = "Use GET /v1/assistants/categories to list the categories."
 
@@ -140,6 +146,87 @@ async def unreact(session: AsyncSession, principal: Principal, assistant_id: str
         unique_likes_count=likes,
         unique_dislikes_count=dislikes,
     )
+
+
+async def creators(session: AsyncSession, principal: Principal) -> list[CreatorOut]:
+    """Who made the assistants the caller sees (their own, their projects' shared ones, the marketplace's)."""
+    people = await repository.creators(session, policy.visible_assistants_clause(principal, include_global=True))
+    return [CreatorOut(user_id=u.id, username=u.username or u.email, name=u.name or u.email) for u in people]
+
+
+async def publish_check(session: AsyncSession, principal: Principal, assistant_id: str) -> PublishCheckOut:
+    """What publishing would share: the sub-assistants published with it, and the integrations (the creator's
+    own or the project's) that everyone chatting from the marketplace would then use."""
+    assistant = policy.ensure_assistant_editable(principal, await assistants.get(session, assistant_id))
+    subs = await assistants.get_many(session, list(assistant.assistant_ids or []))
+    lent = await _lent_integrations(session, assistant, None)
+    for sub in subs:
+        lent += await _lent_integrations(session, sub, sub)
+    if lent:
+        message = (
+            f"This assistant or its sub-assistants contain inline integration credentials: {len(lent)} "
+            "integration(s) would be used by everyone who chats with it from the marketplace. Confirm to publish."
+        )
+    elif subs:
+        message = f"Assistant '{assistant.name}' is ready to be published with its {len(subs)} sub-assistant(s)."
+    else:
+        message = f"Assistant '{assistant.name}' is ready to be published."
+    return PublishCheckOut(
+        assistant_id=assistant.id,
+        requires_confirmation=bool(lent),
+        message=message,
+        sub_assistants=[
+            PublishSubAssistant(id=s.id, name=s.name, description=s.description, is_global=s.is_global) for s in subs
+        ],
+        inline_credentials=lent,
+    )
+
+
+async def _lent_integrations(
+    session: AsyncSession, assistant: Assistant, sub: Assistant | None
+) -> list[PublishCredential]:
+    """The integrations an assistant's toolkits, tools and MCP servers name."""
+    where: dict[str, tuple[str | None, str | None, str | None]] = {}
+    for toolkit in assistant.toolkits or []:
+        _note(where, toolkit, toolkit.get("toolkit"), None, None)
+        for tool in toolkit.get("tools") or []:
+            _note(where, tool, toolkit.get("toolkit"), tool.get("name"), None)
+    for server in assistant.mcp_servers or []:
+        _note(where, server, None, None, server.get("name"))
+    lent = []
+    for integration_id in attached_integration_ids(assistant):
+        found = await integrations.get(session, integration_id)
+        if found is None:
+            continue
+        kit_name, tool_name, server_name = where.get(integration_id, (None, None, None))
+        lent.append(
+            PublishCredential(
+                toolkit=kit_name,
+                credential_type=found.credential_type,
+                tool=tool_name,
+                label=found.alias,
+                mcp_server=server_name,
+                sub_assistant_id=sub.id if sub else None,
+                sub_assistant_name=sub.name if sub else None,
+            )
+        )
+    return lent
+
+
+def _note(
+    where: dict[str, tuple[str | None, str | None, str | None]],
+    holder: object,
+    toolkit: object,
+    tool: object,
+    mcp_server: object,
+) -> None:
+    settings = holder.get("settings") if isinstance(holder, dict) else None
+    if isinstance(settings, dict) and isinstance(settings.get("id"), str):
+        where.setdefault(settings["id"], (_text(toolkit), _text(tool), _text(mcp_server)))
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 async def _existing(session: AsyncSession, cid: str) -> AssistantCategory:

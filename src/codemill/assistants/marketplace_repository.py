@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, delete, func, select
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, case, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from codemill.models import Assistant, AssistantCategory, AssistantReaction
+from codemill.models import Assistant, AssistantCategory, AssistantReaction, User
 
 
 async def categories(session: AsyncSession) -> list[AssistantCategory]:
@@ -81,3 +83,10 @@ async def reaction_counts(session: AsyncSession, assistant_id: str) -> tuple[int
         )
     ).one()
     return int(row[0]), int(row[1])
+
+
+async def creators(session: AsyncSession, visible: ColumnElement[bool]) -> Sequence[User]:
+    """The users who made assistants the caller sees, by name."""
+    made = select(Assistant.created_by).where(visible, Assistant.created_by.is_not(None))
+    rows = await session.execute(select(User).where(User.id.in_(made)).order_by(User.name, User.email))
+    return rows.scalars().all()

@@ -16,11 +16,19 @@ from codemill.assistants.marketplace_schemas import (
     CategoryIn,
     CategoryListOut,
     CategoryOut,
+    CreatorOut,
+    PublishCheckOut,
 )
 from codemill.auth.dependencies import CurrentPrincipal, Session
 from codemill.kit.params import PageNumber
 
 router = APIRouter(prefix="/v1/assistants", tags=["assistants"])
+
+
+@router.get("/users", response_model=list[CreatorOut])
+async def assistant_creators(session: Session, principal: CurrentPrincipal) -> list[CreatorOut]:
+    """Who made the assistants the caller sees (for the creator filter)."""
+    return await marketplace.creators(session, principal)
 
 
 @router.get("/categories", response_model=list[CategoryOut])
@@ -80,3 +88,9 @@ async def react(
 async def unreact(assistant_id: str, session: Session, principal: CurrentPrincipal) -> AssistantReactionOut:
     """Forget the caller's reaction."""
     return await marketplace.unreact(session, principal, assistant_id)
+
+
+@router.post("/{assistant_id}/marketplace/publish/validate", response_model=PublishCheckOut)
+async def publish_check(assistant_id: str, session: Session, principal: CurrentPrincipal) -> PublishCheckOut:
+    """Before publishing: the sub-assistants that go with it and the integrations marketplace users would use."""
+    return await marketplace.publish_check(session, principal, assistant_id)

@@ -71,3 +71,43 @@ class AssistantReactionOut(BaseModel):
     reaction_at: str | None = Field(serialization_alias="reactionAt")
     unique_likes_count: int = 0
     unique_dislikes_count: int = 0
+
+
+class PublishSubAssistant(BaseModel):
+    """A sub-assistant published along with its parent."""
+
+    id: str
+    name: str
+    description: str
+    is_global: bool
+
+
+class PublishCredential(BaseModel):
+    """An integration whose credentials marketplace users will chat with (CodeMie's `inline_credentials` entry)."""
+
+    toolkit: str | None
+    credential_type: str
+    tool: str | None = None
+    label: str | None = None
+    mcp_server: str | None = None
+    env_vars: list[str] | None = None
+    sub_assistant_id: str | None = None
+    sub_assistant_name: str | None = None
+
+
+class PublishCheckOut(BaseModel):
+    """POST /v1/assistants/{id}/marketplace/publish/validate."""
+
+    assistant_id: str
+    requires_confirmation: bool
+    message: str
+    sub_assistants: list[PublishSubAssistant]
+    inline_credentials: list[PublishCredential]
+
+
+class CreatorOut(BaseModel):
+    """Someone who made assistants (CodeMie's CreatedByUser)."""
+
+    user_id: str
+    username: str
+    name: str

@@ -1320,6 +1320,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/assistants/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Assistant Creators
+         * @description Who made the assistants the caller sees (for the creator filter).
+         */
+        get: operations["assistant_creators_v1_assistants_users_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/assistants/{assistant_id}": {
         parameters: {
             query?: never;
@@ -1358,6 +1378,26 @@ export interface paths {
          * @description Publish to the marketplace: every user can then see and use the assistant.
          */
         post: operations["publish_v1_assistants__assistant_id__marketplace_publish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assistants/{assistant_id}/marketplace/publish/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish Check
+         * @description Before publishing: the sub-assistants that go with it and the integrations marketplace users would use.
+         */
+        post: operations["publish_check_v1_assistants__assistant_id__marketplace_publish_validate_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5431,6 +5471,18 @@ export interface components {
             username: string;
         };
         /**
+         * CreatorOut
+         * @description Someone who made assistants (CodeMie's CreatedByUser).
+         */
+        CreatorOut: {
+            /** Name */
+            name: string;
+            /** User Id */
+            user_id: string;
+            /** Username */
+            username: string;
+        };
+        /**
          * CredentialValue
          * @description One key/value pair (CodeMie's CredentialValues).
          */
@@ -7143,6 +7195,58 @@ export interface components {
             is_sensitive: boolean;
             /** Key */
             key: string;
+        };
+        /**
+         * PublishCheckOut
+         * @description POST /v1/assistants/{id}/marketplace/publish/validate.
+         */
+        PublishCheckOut: {
+            /** Assistant Id */
+            assistant_id: string;
+            /** Inline Credentials */
+            inline_credentials: components["schemas"]["PublishCredential"][];
+            /** Message */
+            message: string;
+            /** Requires Confirmation */
+            requires_confirmation: boolean;
+            /** Sub Assistants */
+            sub_assistants: components["schemas"]["PublishSubAssistant"][];
+        };
+        /**
+         * PublishCredential
+         * @description An integration whose credentials marketplace users will chat with (CodeMie's `inline_credentials` entry).
+         */
+        PublishCredential: {
+            /** Credential Type */
+            credential_type: string;
+            /** Env Vars */
+            env_vars?: string[] | null;
+            /** Label */
+            label?: string | null;
+            /** Mcp Server */
+            mcp_server?: string | null;
+            /** Sub Assistant Id */
+            sub_assistant_id?: string | null;
+            /** Sub Assistant Name */
+            sub_assistant_name?: string | null;
+            /** Tool */
+            tool?: string | null;
+            /** Toolkit */
+            toolkit: string | null;
+        };
+        /**
+         * PublishSubAssistant
+         * @description A sub-assistant published along with its parent.
+         */
+        PublishSubAssistant: {
+            /** Description */
+            description: string;
+            /** Id */
+            id: string;
+            /** Is Global */
+            is_global: boolean;
+            /** Name */
+            name: string;
         };
         /**
          * ReactionOut
@@ -11671,6 +11775,26 @@ export interface operations {
             };
         };
     };
+    assistant_creators_v1_assistants_users_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatorOut"][];
+                };
+            };
+        };
+    };
     update_assistant_v1_assistants__assistant_id__put: {
         parameters: {
             query?: never;
@@ -11759,6 +11883,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["codemill__kit__api_schemas__MessageOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    publish_check_v1_assistants__assistant_id__marketplace_publish_validate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishCheckOut"];
                 };
             };
             /** @description Validation Error */
