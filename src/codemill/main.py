@@ -23,6 +23,7 @@ from codemill.analytics.budgets.router import router as budgets_router
 from codemill.analytics.metrics_router import router as metrics_router
 from codemill.analytics.router import router as analytics_router
 from codemill.api_keys.router import router as api_keys_router
+from codemill.assistants.generation_router import router as assistant_generation_router
 from codemill.assistants.marketplace_router import router as assistant_marketplace_router
 from codemill.assistants.mcp_router import router as assistants_mcp_router
 from codemill.assistants.router import router as assistants_router
@@ -90,6 +91,7 @@ ROUTERS = [
     subagents_router,  # /v1/assistants/builtin_subagents, before /v1/assistants/{id} too
     skills_router,
     assistant_marketplace_router,  # /v1/assistants/categories, before /v1/assistants/{id} too
+    assistant_generation_router,
     assistants_router,
     chat_router,
     resume_router,

@@ -1,26 +1,23 @@
 """Skills written with AI: instructions from a description, a whole skill draft, recommendations on a skill.
 
-Each is one call of the configured model (an LLM integration of the caller's current project or their own is
-used when there is one, as in chat), recorded in the usage log with the source "skills". A model that answers
-in prose where JSON was asked still gives a usable result: its text becomes the instructions.
+Each is one call of the configured model through `assistants.writing` (an LLM integration of the caller's
+current project or their own is used when there is one, as in chat), recorded in the usage log with the source
+"skills". A model that answers in prose where JSON was asked still gives a usable result: its text becomes the
+instructions.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import time
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from codemill.assistants import writing
 from codemill.auth.principal import Principal
-from codemill.errors import NotFound, Unavailable, Unprocessable, UpstreamError
-from codemill.integrations.resolve import credentials_for
-from codemill.llm.catalogue import CatalogueModel
-from codemill.llm.gateway import LLMGateway, ProviderCredentials
-from codemill.llm.provider import ChatMessage, CompletionRequest, LLMError, Usage, complete
-from codemill.llm.usage import ModelCall, UsageOwner, record_usage
+from codemill.errors import Unprocessable
+from codemill.llm.gateway import LLMGateway
 from codemill.skills.generation_schemas import (
     FieldRecommendation,
     InstructionsGenerateOut,
@@ -33,9 +30,8 @@ from codemill.skills.generation_schemas import (
 )
 from codemill.skills.schemas import MAX_CONTENT, SkillCategory
 
-LLM_CREDENTIAL_TYPE = "LiteLLM"
+SOURCE = "skills"  # the usage log's source of these calls
 MAX_CATEGORIES = 3
-HELP = "Try refining your description or using a different model."
 
 SKILL_FORMAT = (
     "A skill is a set of instructions an AI assistant loads when a task needs it (Anthropic's SKILL.md "
@@ -80,11 +76,18 @@ async def instructions(
             "Describe what the skill should do, or give instructions to refine", details={"field": "description"}
         )
     system = REFINE_INSTRUCTIONS_PROMPT if refining else INSTRUCTIONS_PROMPT
-    text, model, usage = await _ask(
-        session, principal, gateway, body.llm_model, system, "\n\n".join(parts), "Failed to generate instructions"
+    text, model, usage = await writing.ask(
+        session,
+        principal,
+        gateway,
+        body.llm_model,
+        system,
+        "\n\n".join(parts),
+        "Failed to generate instructions",
+        SOURCE,
     )
     return InstructionsGenerateOut(
-        instructions=_strip_fence(text)[:MAX_CONTENT],
+        instructions=writing.strip_fence(text)[:MAX_CONTENT],
         metadata={
             "llm_model": model.base_name,
             "mode": "refine" if refining else "generate",
@@ -102,21 +105,23 @@ async def draft(
     available_toolkits: list[dict[str, Any]],
 ) -> SkillGenerateOut:
     """A whole skill drafted from the user's text."""
-    offered = _toolkit_names(available_toolkits) if body.include_tools else {}
+    offered = writing.toolkit_names(available_toolkits) if body.include_tools else {}
     prompt = GENERATE_PROMPT + (
         f"\nAvailable toolkits: {json.dumps({k: sorted(v) for k, v in offered.items()})}"
         if offered
         else '\nNo toolkits are available: answer "toolkits": [].'
     )
-    text, _, _ = await _ask(session, principal, gateway, body.llm_model, prompt, body.text, "Failed to generate skill")
-    found = _json_object(text)
-    instructions_text = str(found.get("instructions") or "").strip() or _strip_fence(text)
+    text, _, _ = await writing.ask(
+        session, principal, gateway, body.llm_model, prompt, body.text, "Failed to generate skill", SOURCE
+    )
+    found = writing.json_object(text)
+    instructions_text = str(found.get("instructions") or "").strip() or writing.strip_fence(text)
     return SkillGenerateOut(
         name=kebab(str(found.get("name") or "")) or kebab(body.text),
         description=(str(found.get("description") or "").strip() or body.text.strip())[:1000],
         instructions=instructions_text[:MAX_CONTENT],
         categories=_categories(found.get("categories")),
-        toolkits=_known_toolkits(found.get("toolkits"), offered),
+        toolkits=writing.known_toolkits(found.get("toolkits"), offered),
     )
 
 
@@ -137,12 +142,14 @@ async def refine(
     user = f"Skill:\n{json.dumps(skill, ensure_ascii=False)}"
     if body.refine_prompt:
         user += f"\n\nThe user's wishes:\n{body.refine_prompt}"
-    offered = _toolkit_names(available_toolkits)
+    offered = writing.toolkit_names(available_toolkits)
     system = REFINE_PROMPT + f"\nAvailable toolkits: {json.dumps({k: sorted(v) for k, v in offered.items()})}"
-    text, _, _ = await _ask(session, principal, gateway, body.llm_model, system, user, "Failed to refine skill")
-    found = _json_object(text)
+    text, _, _ = await writing.ask(
+        session, principal, gateway, body.llm_model, system, user, "Failed to refine skill", SOURCE
+    )
+    found = writing.json_object(text)
     if not found:  # prose: one recommendation carrying it, as improved instructions
-        advice = _strip_fence(text)
+        advice = writing.strip_fence(text)
         return RefineOut(
             fields=[
                 FieldRecommendation.model_validate(
@@ -153,77 +160,10 @@ async def refine(
             else []
         )
     return RefineOut(
-        fields=_valid(FieldRecommendation, found.get("fields")),
-        toolkits=[t for t in _valid(ToolkitRecommendation, found.get("toolkits")) if t.toolkit in offered],
+        fields=writing.valid_items(FieldRecommendation, found.get("fields")),
+        toolkits=[t for t in writing.valid_items(ToolkitRecommendation, found.get("toolkits")) if t.toolkit in offered],
         context=[],
     )
-
-
-async def _ask(
-    session: AsyncSession,
-    principal: Principal,
-    gateway: LLMGateway,
-    model_name: str | None,
-    system: str,
-    user: str,
-    failure: str,
-) -> tuple[str, CatalogueModel, Usage]:
-    """One model call; its usage is recorded; a provider failure is 502 with CodeMie's message."""
-    model = gateway.model(model_name)
-    provider = gateway.provider_for(model, await _credentials(session, principal, model))
-    request = CompletionRequest(model=model, messages=[ChatMessage("system", system), ChatMessage("user", user)])
-    started = time.perf_counter()
-    owner = UsageOwner(user_id=principal.user_id, project=principal.current_project, source="skills")
-    try:
-        completion = await complete(provider, request)
-    except LLMError as exc:
-        latency = (time.perf_counter() - started) * 1000
-        await record_usage(session, owner, [ModelCall(model, provider.name, Usage(0, 0, True), latency, "error")])
-        raise UpstreamError(failure, details=f"An error occurred while generating: {exc.message}", help=HELP) from exc
-    latency = (time.perf_counter() - started) * 1000
-    await record_usage(session, owner, [ModelCall(model, provider.name, completion.usage, latency)])
-    if not completion.text.strip():
-        raise UpstreamError(failure, details="The model gave an empty answer.", help=HELP)
-    return completion.text, model, completion.usage
-
-
-async def _credentials(
-    session: AsyncSession, principal: Principal, model: CatalogueModel
-) -> ProviderCredentials | None:
-    """An LLM integration of the caller's current project (or their own), as chat uses."""
-    if model.api == "mock":
-        return None
-    try:
-        found = await credentials_for(session, principal, principal.current_project, None, LLM_CREDENTIAL_TYPE)
-    except (Unavailable, NotFound):
-        return None
-    if found is None:
-        return None
-    url, key = found.values.get("url"), found.values.get("api_key")
-    return ProviderCredentials(base_url=str(url) if url else None, api_key=str(key) if key else None)
-
-
-FENCE = re.compile(r"^```[a-zA-Z0-9_-]*\s*\n(.*?)\n?```\s*$", re.DOTALL)
-
-
-def _strip_fence(text: str) -> str:
-    """The text without a code fence wrapped around all of it."""
-    stripped = text.strip()
-    match = FENCE.match(stripped)
-    return match.group(1).strip() if match else stripped
-
-
-def _json_object(text: str) -> dict[str, Any]:
-    """The JSON object in a model's answer (fenced or with words around it), or {}."""
-    body = _strip_fence(text)
-    start, end = body.find("{"), body.rfind("}")
-    if start < 0 or end <= start:
-        return {}
-    try:
-        found = json.loads(body[start : end + 1])
-    except json.JSONDecodeError:
-        return {}
-    return found if isinstance(found, dict) else {}
 
 
 def kebab(text: str) -> str:
@@ -246,32 +186,3 @@ def _categories(value: Any) -> list[str]:
         if category in known and category not in found:
             found.append(category)
     return found[:MAX_CATEGORIES]
-
-
-def _toolkit_names(toolkits: list[dict[str, Any]]) -> dict[str, set[str]]:
-    return {str(t["toolkit"]): {str(tool["name"]) for tool in t.get("tools") or []} for t in toolkits}
-
-
-def _known_toolkits(value: Any, offered: dict[str, set[str]]) -> list[dict[str, Any]]:
-    """The model's toolkits that exist, with only their tools that exist."""
-    chosen: list[dict[str, Any]] = []
-    for item in value if isinstance(value, list) else []:
-        if not isinstance(item, dict) or str(item.get("toolkit")) not in offered:
-            continue
-        kit = str(item["toolkit"])
-        names = [t.get("name") if isinstance(t, dict) else t for t in item.get("tools") or []]
-        tools = [{"name": str(n)} for n in dict.fromkeys(str(n) for n in names) if n in offered[kit]]
-        if tools:
-            chosen.append({"toolkit": kit, "tools": tools})
-    return chosen
-
-
-def _valid[T: (FieldRecommendation, ToolkitRecommendation)](kind: type[T], value: Any) -> list[T]:
-    """The items of a list that are valid `kind`s (the model's mistakes are dropped, not fatal)."""
-    valid: list[T] = []
-    for item in value if isinstance(value, list) else []:
-        try:
-            valid.append(kind.model_validate(item))
-        except ValueError:
-            continue
-    return valid

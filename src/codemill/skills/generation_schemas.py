@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from codemill.assistants.generation_schemas import (
+    ContextRecommendation,
+    FieldRecommendation,
+    RefineOut,
+    ToolkitRecommendation,
+    ToolRecommendation,
+)
 from codemill.skills.schemas import MAX_CONTENT
+
+__all__ = [
+    "ContextRecommendation",
+    "FieldRecommendation",
+    "InstructionsGenerateOut",
+    "InstructionsGenerateRequest",
+    "RefineOut",
+    "SkillGenerateOut",
+    "SkillGenerateRequest",
+    "SkillRefineRequest",
+    "ToolRecommendation",
+    "ToolkitRecommendation",
+]
 
 
 class InstructionsGenerateRequest(BaseModel):
@@ -61,61 +80,3 @@ class SkillRefineRequest(BaseModel):
     toolkits: list[dict[str, Any]] | None = Field(default=None, max_length=50)
     refine_prompt: str | None = Field(default=None, max_length=10_000)
     llm_model: str | None = Field(default=None, max_length=200)
-
-
-class RecommendationAction(StrEnum):
-    """What to do with a field, toolkit or tool."""
-
-    CHANGE = "change"
-    DELETE = "delete"
-    KEEP = "keep"
-
-
-class RecommendationSeverity(StrEnum):
-    """How much a recommendation matters (informational)."""
-
-    CRITICAL = "critical"
-    OPTIONAL = "optional"
-
-
-class FieldRecommendation(BaseModel):
-    """A recommendation for one field of the skill."""
-
-    name: str
-    action: RecommendationAction
-    recommended: str | list[str] | None = None
-    reason: str | None = None
-    severity: RecommendationSeverity = RecommendationSeverity.CRITICAL
-
-
-class ToolRecommendation(BaseModel):
-    """A recommendation for one tool of a toolkit."""
-
-    name: str
-    action: RecommendationAction
-    reason: str | None = None
-    severity: RecommendationSeverity = RecommendationSeverity.CRITICAL
-
-
-class ToolkitRecommendation(BaseModel):
-    """Recommendations for the tools of one toolkit."""
-
-    toolkit: str
-    tools: list[ToolRecommendation] = Field(default_factory=list)
-
-
-class ContextRecommendation(BaseModel):
-    """A recommendation for one datasource (skills have none; kept for CodeMie's shape)."""
-
-    name: str
-    action: RecommendationAction
-    reason: str | None = None
-    severity: RecommendationSeverity = RecommendationSeverity.CRITICAL
-
-
-class RefineOut(BaseModel):
-    """The model's recommendations, per field and per toolkit."""
-
-    fields: list[FieldRecommendation] = Field(default_factory=list)
-    toolkits: list[ToolkitRecommendation] = Field(default_factory=list)
-    context: list[ContextRecommendation] = Field(default_factory=list)

@@ -1116,6 +1116,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/assistants/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate Assistant
+         * @description A draft (name, description, categories, conversation starters, system prompt, toolkits) from the text.
+         */
+        post: operations["generate_assistant_v1_assistants_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/assistants/id/{assistant_id}": {
         parameters: {
             query?: never;
@@ -1234,6 +1254,46 @@ export interface paths {
          * @description Create an assistant from a template (Codemill's addition; the CodeMie UI copies templates client-side).
          */
         post: operations["create_from_prebuilt_v1_assistants_prebuilt__slug__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assistants/prompt/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate Prompt
+         * @description A system prompt from a description, or the given one improved.
+         */
+        post: operations["generate_prompt_v1_assistants_prompt_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assistants/refine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refine Assistant
+         * @description The model's recommendations on a draft, per field, toolkit and datasource.
+         */
+        post: operations["refine_assistant_v1_assistants_refine_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4235,6 +4295,51 @@ export interface components {
             is_project_admin: boolean;
         };
         /**
+         * AssistantContextRef
+         * @description A datasource the draft uses.
+         */
+        AssistantContextRef: {
+            /** Context Type */
+            context_type: string;
+            /** Name */
+            name: string;
+        };
+        /**
+         * AssistantGenerateOut
+         * @description An assistant draft.
+         */
+        AssistantGenerateOut: {
+            /** Categories */
+            categories?: string[];
+            /** Conversation Starters */
+            conversation_starters?: string[];
+            /** Description */
+            description: string;
+            /** Name */
+            name: string;
+            /** System Prompt */
+            system_prompt: string;
+            /** Toolkits */
+            toolkits?: {
+                [key: string]: unknown;
+            }[];
+        };
+        /**
+         * AssistantGenerateRequest
+         * @description POST /v1/assistants/generate: an assistant from a sentence or two.
+         */
+        AssistantGenerateRequest: {
+            /**
+             * Include Tools
+             * @default true
+             */
+            include_tools: boolean;
+            /** Llm Model */
+            llm_model?: string | null;
+            /** Text */
+            text: string;
+        };
+        /**
          * AssistantListItemOut
          * @description A list entry (`minimal_response=true`); the full one adds the AssistantOut fields.
          */
@@ -4375,6 +4480,49 @@ export interface components {
              * @default 0
              */
             unique_likes_count: number;
+        };
+        /**
+         * AssistantRefineRequest
+         * @description POST /v1/assistants/refine: the assistant as drafted, and optionally what the user wants improved.
+         */
+        AssistantRefineRequest: {
+            /** Categories */
+            categories?: string[] | null;
+            /** Context */
+            context?: components["schemas"]["AssistantContextRef"][] | null;
+            /** Conversation Starters */
+            conversation_starters?: string[] | null;
+            /** Description */
+            description?: string | null;
+            /**
+             * Include Categories
+             * @default true
+             */
+            include_categories: boolean;
+            /**
+             * Include Context
+             * @default true
+             */
+            include_context: boolean;
+            /**
+             * Include Tools
+             * @default true
+             */
+            include_tools: boolean;
+            /** Llm Model */
+            llm_model?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Project */
+            project?: string | null;
+            /** Refine Prompt */
+            refine_prompt?: string | null;
+            /** System Prompt */
+            system_prompt?: string | null;
+            /** Toolkits */
+            toolkits?: {
+                [key: string]: unknown;
+            }[] | null;
         };
         /**
          * AssistantRequest
@@ -5177,7 +5325,7 @@ export interface components {
         };
         /**
          * ContextRecommendation
-         * @description A recommendation for one datasource (skills have none; kept for CodeMie's shape).
+         * @description A recommendation for one datasource the assistant uses (skills have none).
          */
         ContextRecommendation: {
             action: components["schemas"]["RecommendationAction"];
@@ -5834,7 +5982,7 @@ export interface components {
         FeedbackMark: "correct" | "partially correct" | "wrong";
         /**
          * FieldRecommendation
-         * @description A recommendation for one field of the skill.
+         * @description A recommendation for one field of the assistant or skill.
          */
         FieldRecommendation: {
             action: components["schemas"]["RecommendationAction"];
@@ -7150,6 +7298,26 @@ export interface components {
             display_name?: string | null;
             /** Name */
             name?: string | null;
+        };
+        /**
+         * PromptGenerateOut
+         * @description The system prompt written.
+         */
+        PromptGenerateOut: {
+            /** System Prompt */
+            system_prompt: string;
+        };
+        /**
+         * PromptGenerateRequest
+         * @description POST /v1/assistants/prompt/generate: a system prompt from a description, or the given one improved.
+         */
+        PromptGenerateRequest: {
+            /** Llm Model */
+            llm_model?: string | null;
+            /** System Prompt */
+            system_prompt?: string | null;
+            /** Text */
+            text?: string | null;
         };
         /** PromptHistoryOut */
         PromptHistoryOut: {
@@ -11438,6 +11606,39 @@ export interface operations {
             };
         };
     };
+    generate_assistant_v1_assistants_generate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssistantGenerateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantGenerateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     get_assistant_v1_assistants_id__assistant_id__get: {
         parameters: {
             query?: never;
@@ -11640,6 +11841,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssistantSavedOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    generate_prompt_v1_assistants_prompt_generate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromptGenerateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromptGenerateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    refine_assistant_v1_assistants_refine_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssistantRefineRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefineOut"];
                 };
             };
             /** @description Validation Error */
