@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 
 from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
+from codemill.errors import PayloadTooLarge
 from codemill.kit.params import PageNumber
 from codemill.llm.dependencies import AppLLM
 from codemill.skills import bundle, events, generation, service, views
@@ -29,6 +30,7 @@ from codemill.skills.schemas import (
     AttachRequest,
     BulkAttachOut,
     BulkAttachRequest,
+    BundlePreviewOut,
     CategoryOut,
     CompanionFileMeta,
     CompanionFileOut,
@@ -55,6 +57,8 @@ from codemill.toolkits import catalogue as toolkit_catalogue
 from codemill.tools import registry
 
 router = APIRouter(prefix="/v1", tags=["skills"])
+
+MAX_UPLOAD_BYTES = MAX_BUNDLE_BYTES  # compressed; what it unpacks to is checked entry by entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +136,16 @@ async def import_skill(body: SkillImport, session: Session, principal: CurrentPr
     """A new skill from a SKILL.md with YAML front matter (name, description), and optional companion files."""
     skill = await bundle.import_skill(session, principal, body)
     return SkillDetailOut.model_validate(await views.detail(session, skill))
+
+
+@router.post("/skills/import-bundle-preview", response_model=BundlePreviewOut)
+async def import_bundle_preview(principal: CurrentPrincipal, file: Annotated[UploadFile, File()]) -> BundlePreviewOut:
+    """A skill bundle zip unpacked for the import form: SKILL.md's fields and the companion files (nothing stored)."""
+    del principal
+    data = await file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise PayloadTooLarge("File too large", help=f"A skill bundle upload is at most {MAX_UPLOAD_BYTES} bytes.")
+    return BundlePreviewOut.model_validate(bundle.preview(data))
 
 
 # Written with AI (the configured model)

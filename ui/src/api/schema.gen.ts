@@ -3227,6 +3227,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/skills/import-bundle-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Bundle Preview
+         * @description A skill bundle zip unpacked for the import form: SKILL.md's fields and the companion files (nothing stored).
+         */
+        post: operations["import_bundle_preview_v1_skills_import_bundle_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/skills/instructions/generate": {
         parameters: {
             query?: never;
@@ -4691,6 +4711,11 @@ export interface components {
             /** Project */
             project?: string | null;
         };
+        /** Body_import_bundle_preview_v1_skills_import_bundle_preview_post */
+        Body_import_bundle_preview_v1_skills_import_bundle_preview_post: {
+            /** File */
+            file: string;
+        };
         /** Body_import_users_v1_projects__project_name__import_users_post */
         Body_import_users_v1_projects__project_name__import_users_post: {
             /** File */
@@ -4872,6 +4897,20 @@ export interface components {
             is_project_admin?: boolean | null;
             /** User Id */
             user_id: string;
+        };
+        /**
+         * BundlePreviewOut
+         * @description POST /v1/skills/import-bundle-preview: what the zip holds, for the import form (nothing stored).
+         */
+        BundlePreviewOut: {
+            /** Companion Files */
+            companion_files: components["schemas"]["CompanionFile"][];
+            /** Content */
+            content: string;
+            /** Description */
+            description: string;
+            /** Name */
+            name: string;
         };
         /** CancelOut */
         CancelOut: {
@@ -15763,6 +15802,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SkillDetailOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    import_bundle_preview_v1_skills_import_bundle_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_bundle_preview_v1_skills_import_bundle_preview_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundlePreviewOut"];
                 };
             };
             /** @description Validation Error */
