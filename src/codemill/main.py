@@ -64,6 +64,7 @@ from codemill.projects.router import router as projects_router
 from codemill.resources import Resources
 from codemill.settings import Settings
 from codemill.skills.router import router as skills_router
+from codemill.skills.user_reactions import router as user_reactions_router
 from codemill.users.admin_router import router as admin_users_router
 from codemill.users.router import router as users_router
 from codemill.workflows.execution_router import router as workflow_executions_router
@@ -90,6 +91,7 @@ ROUTERS = [
     mcp_configs_router,
     subagents_router,  # /v1/assistants/builtin_subagents, before /v1/assistants/{id} too
     skills_router,
+    user_reactions_router,
     assistant_marketplace_router,  # /v1/assistants/categories, before /v1/assistants/{id} too
     assistant_generation_router,
     assistants_router,

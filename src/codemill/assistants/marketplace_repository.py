@@ -90,3 +90,14 @@ async def creators(session: AsyncSession, visible: ColumnElement[bool]) -> Seque
     made = select(Assistant.created_by).where(visible, Assistant.created_by.is_not(None))
     rows = await session.execute(select(User).where(User.id.in_(made)).order_by(User.name, User.email))
     return rows.scalars().all()
+
+
+async def reactions_by(
+    session: AsyncSession, user_id: str, reaction: str | None
+) -> Sequence[tuple[AssistantReaction, Assistant]]:
+    """A user's reactions to assistants, with the assistants."""
+    query = select(AssistantReaction, Assistant).join(Assistant, Assistant.id == AssistantReaction.assistant_id)
+    query = query.where(AssistantReaction.user_id == user_id)
+    if reaction is not None:
+        query = query.where(AssistantReaction.reaction == reaction)
+    return [(r, a) for r, a in (await session.execute(query)).tuples().all()]

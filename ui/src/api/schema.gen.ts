@@ -2676,6 +2676,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * About Me
+         * @description Who am I: profile, projects, roles.
+         */
+        get: operations["about_me_v1_profile_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/projects": {
         parameters: {
             query?: never;
@@ -3537,6 +3557,26 @@ export interface paths {
          * @description Update the caller's UI preferences.
          */
         put: operations["put_user_data_v1_user_data_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/user/reactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * User Reactions
+         * @description The assistants (default), skills or both the caller reacted to, newest first.
+         */
+        get: operations["user_reactions_v1_user_reactions_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -7456,6 +7496,12 @@ export interface components {
             name: string;
         };
         /**
+         * ReactedResource
+         * @description Which reactions to list.
+         * @enum {string}
+         */
+        ReactedResource: "assistants" | "skills" | "all";
+        /**
          * ReactionOut
          * @description The caller's reaction.
          */
@@ -8677,6 +8723,48 @@ export interface components {
         UserProjectsOut: {
             /** Projects */
             projects: components["schemas"]["UserProjectOut"][];
+        };
+        /**
+         * UserReaction
+         * @description One reaction; with `include_details`, what it is about (when the caller still sees it).
+         */
+        UserReaction: {
+            /** Categories */
+            categories?: string[] | null;
+            /** Description */
+            description?: string | null;
+            /** Icon */
+            icon?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Project */
+            project?: string | null;
+            /** Reaction */
+            reaction: string;
+            /**
+             * Reactionat
+             * Format: date-time
+             */
+            reactionAt: string;
+            /** Resourceid */
+            resourceId: string;
+            /**
+             * Resourcetype
+             * @enum {string}
+             */
+            resourceType: "assistant" | "skill";
+            /** Slug */
+            slug?: string | null;
+            /** Visibility */
+            visibility?: string | null;
+        };
+        /**
+         * UserReactionsOut
+         * @description The caller's reactions.
+         */
+        UserReactionsOut: {
+            /** Items */
+            items: components["schemas"]["UserReaction"][];
         };
         /** UserUpdate */
         UserUpdate: {
@@ -14606,6 +14694,26 @@ export interface operations {
             };
         };
     };
+    about_me_v1_profile_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codemill__users__schemas__UserOut"];
+                };
+            };
+        };
+    };
     list_projects_v1_projects_get: {
         parameters: {
             query?: {
@@ -16385,6 +16493,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserDataOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    user_reactions_v1_user_reactions_get: {
+        parameters: {
+            query?: {
+                include_details?: boolean;
+                reaction_type?: string | null;
+                resource_type?: components["schemas"]["ReactedResource"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserReactionsOut"];
                 };
             };
             /** @description Validation Error */
