@@ -24,6 +24,8 @@ from codemill.analytics.budgets.router import router as budgets_router
 from codemill.analytics.metrics_router import router as metrics_router
 from codemill.analytics.router import router as analytics_router
 from codemill.api_keys.router import router as api_keys_router
+from codemill.assistants.generation_router import router as assistant_generation_router
+from codemill.assistants.marketplace_router import router as assistant_marketplace_router
 from codemill.assistants.mcp_router import router as assistants_mcp_router
 from codemill.assistants.router import router as assistants_router
 from codemill.assistants.subagents_router import router as subagents_router
@@ -63,6 +65,7 @@ from codemill.projects.router import router as projects_router
 from codemill.resources import Resources
 from codemill.settings import Settings
 from codemill.skills.router import router as skills_router
+from codemill.skills.user_reactions import router as user_reactions_router
 from codemill.users.admin_router import router as admin_users_router
 from codemill.users.router import router as users_router
 from codemill.workflows.execution_router import router as workflow_executions_router
@@ -89,6 +92,9 @@ ROUTERS = [
     mcp_configs_router,
     subagents_router,  # /v1/assistants/builtin_subagents, before /v1/assistants/{id} too
     skills_router,
+    user_reactions_router,
+    assistant_marketplace_router,  # /v1/assistants/categories, before /v1/assistants/{id} too
+    assistant_generation_router,
     assistants_router,
     chat_router,
     resume_router,

@@ -3,10 +3,12 @@ marketplace, reactions, events; the built-in sub-agent catalogue."""
 
 from __future__ import annotations
 
+import base64
 import io
 import zipfile
 from collections.abc import Callable
 
+import httpx
 import pytest
 import requests
 from codemie_sdk import CodeMieClient
@@ -143,6 +145,74 @@ def test_import_and_export(make_user: Callable[..., TestUser]) -> None:
         "/v1/skills/import", json={"file_content": markdown, "filename": "skill.txt", "project": user.email}
     )
     assert wrong_type.status_code == 400
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path, data in entries.items():
+            archive.writestr(path, data)
+    return buffer.getvalue()
+
+
+def test_a_bundle_zip_is_previewed_for_import(make_user: Callable[..., TestUser]) -> None:
+    user = make_user("skill-bundle")
+    skill_md = b"---\nname: release-notes\ndescription: Writes release notes\n---\n\n# Notes\n\nGroup changes.\n"
+    logo = bytes(range(256))
+    bundle = _zip(
+        {
+            "release-notes/SKILL.md": skill_md,
+            "release-notes/references/guide.md": b"Group by feat/fix.",
+            "release-notes/assets/logo.png": logo,
+            "__MACOSX/release-notes/._SKILL.md": b"junk",
+        }
+    )
+
+    def preview(data: bytes) -> httpx.Response:
+        return user.http.post(
+            "/v1/skills/import-bundle-preview", files={"file": ("skill.zip", data, "application/zip")}
+        )
+
+    response = preview(bundle)
+    assert response.status_code == 200, response.text
+    shown = response.json()
+    assert (shown["name"], shown["description"], shown["content"]) == (
+        "release-notes",
+        "Writes release notes",
+        "# Notes\n\nGroup changes.",
+    )
+    files = {f["path"]: f for f in shown["companion_files"]}
+    assert set(files) == {"references/guide.md", "assets/logo.png"}
+    assert files["references/guide.md"]["encoding"] == "text"
+    assert files["references/guide.md"]["content"] == "Group by feat/fix."
+    assert files["assets/logo.png"]["encoding"] == "base64"
+    assert base64.b64decode(files["assets/logo.png"]["content"]) == logo
+    assert files["assets/logo.png"]["mime_type"] == "image/png"
+    # Nothing was stored; what the preview gives imports as it is.
+    assert user.client.skills.list().total == 0
+    imported = user.http.post(
+        "/v1/skills/import",
+        json={
+            "file_content": skill_md.decode(),
+            "filename": "SKILL.md",
+            "project": user.email,
+            "companion_files": shown["companion_files"],
+        },
+    )
+    assert imported.status_code == 201, imported.text
+    stored = user.client.skills.get_companion_file(imported.json()["id"], "assets/logo.png")
+    assert base64.b64decode(stored.content) == logo
+
+    for data, reason in (
+        (b"not a zip", "not a zip archive"),
+        (_zip({"a/SKILL.md": skill_md, "b/SKILL.md": skill_md}), "exactly one SKILL.md"),
+        (_zip({"a/SKILL.md": skill_md, "elsewhere.md": b"x"}), "not inside the skill's folder"),
+        (_zip({"SKILL.md": skill_md, "big.bin": b"0" * 1_000_001}), "larger than 1000000 bytes"),
+        (_zip({"SKILL.md": b"no front matter"}), "no YAML front matter"),
+    ):
+        refused = preview(data)
+        assert refused.status_code == 400, (reason, refused.text)
+        assert reason in refused.json()["error"]["details"]
 
 
 def test_assistants_marketplace_reactions(make_user: Callable[..., TestUser]) -> None:

@@ -78,7 +78,7 @@ def test_references_that_do_not_resolve(make_user: Callable[..., TestUser]) -> N
     user = make_user("badref")
     for changes, status, fragment in (
         ({"slug": "has space"}, 422, "slug"),
-        ({"assistant_ids": ["no-such-assistant"]}, 422, "assistant_ids"),
+        ({"assistant_ids": ["no-such-assistant"]}, 400, 'Assistant with ID "no-such-assistant" does not exist'),
         ({"project": "no-such-project-here"}, 404, "Project not found"),
     ):
         response = user.http.post("/v1/assistants", json=body(user, **changes))

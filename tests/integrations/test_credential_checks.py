@@ -165,8 +165,8 @@ def test_inline_openapi_spec_and_unsupported_checks(make_user: Callable[..., Tes
     user = make_user("specs")
     assert "'Pets' is valid" in _test(user, "OpenAPI", {"openapi_spec": OPENAPI_SPEC.decode()}).message
     assert "neither an OpenAPI document" in _refusal(user, "OpenAPI", {"openapi_spec": "just: text"})
-    mysql = {"dialect": "mysql", "url": "127.0.0.1", "database_name": "d", "username": "u", "password": "p"}
-    assert "Testing MySQL integrations is not supported yet" in _refusal(user, "SQL", mysql)
+    mssql = {"dialect": "mssql", "url": "127.0.0.1", "database_name": "d", "username": "u", "password": "p"}
+    assert "Testing SQL Server integrations is not supported yet" in _refusal(user, "SQL", mssql)
     with pytest.raises(requests.HTTPError) as untestable:
         _test(user, "GCP", {"gcp_api_key": "{}"})
     assert untestable.value.response.status_code == 422

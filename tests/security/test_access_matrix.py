@@ -3,8 +3,10 @@
 Every operation whose path takes an id is called on a fresh object, made through the API by its
 owner, as four callers: an outsider (first, while the object is intact), a member of the object's
 project, a platform admin and the owner. The outsider never gets a 2xx nor the object's data; no
-caller ever gets a 5xx. An id-taking operation this file neither covers nor lists below fails the
-test, so a new route cannot slip through unchecked.
+caller ever gets a 5xx. Then a platform admin makes the same call on ids that name nothing. Every
+refusal has CodeMie's body ({"error": {"message", "details", "help"}}) and a 404 its wording ("Skill
+not found"). An id-taking operation this file neither covers nor lists below fails the test, so a new
+route cannot slip through unchecked.
 """
 
 from __future__ import annotations
@@ -45,9 +47,19 @@ NOT_COVERED = {
     "(tests/api/test_invitations.py covers single use, expiry and unknown tokens)",
     ("POST", "/v1/auth/invitations/{token}/accept"): "public: the one-time invitation token is the credential "
     "(tests/api/test_invitations.py)",
+    ("GET", "/v1/assistants/categories/{category_id}"): "categories are platform-wide and admin-managed, no owner "
+    "(tests/api/test_assistant_marketplace.py: 403 for non-admins, 404 in CodeMie's words)",
+    ("PUT", "/v1/assistants/categories/{category_id}"): "admin-managed: tests/api/test_assistant_marketplace.py",
+    ("DELETE", "/v1/assistants/categories/{category_id}"): "admin-managed: tests/api/test_assistant_marketplace.py",
     ("GET", "/v1/skills/{skill_id}/companion-files/content"): "needs ?path=: tests/api/test_skills.py checks "
     "readers and outsiders (404)",
 }
+
+# CodeMie's not-found message: the kind of thing, capitalised, then "not found"; nothing else.
+NOT_FOUND_WORDING = re.compile(r"[A-Z][\w-]*(?: [\w-]+)* not found|User is not assigned to this project")
+
+# Operations that create what their id names when it does not exist yet (CodeMie's upserts).
+UPSERTS = {("PUT", "/v1/conversations/{conversation_id}/history")}
 
 # What the outsider may see instead of a 2xx: not found, forbidden, or a body refused before any lookup.
 OUTSIDER_STATUSES = {403, 404, 422}
@@ -441,6 +453,7 @@ def _body(method: str, path: str, world: World, cast: Cast) -> dict[str, Any] | 
         ("PUT", "/v1/mcp-configs/{config_id}"): {"description": f"changed {marker}"},
         ("PUT", "/v1/skills/{skill_id}"): {"description": f"changed {marker}"},
         ("POST", "/v1/skills/{skill_id}/reactions"): {"reaction": "like"},
+        ("POST", "/v1/assistants/{assistant_id}/reactions"): {"reaction": "like"},
         ("POST", "/v1/skills/{skill_id}/assistants/bulk-attach"): {
             "assistant_ids": [world.values.get("assistant_id", "none")]
         },
@@ -543,6 +556,7 @@ def test_access_matrix(live_server: LiveServer, cast: Cast) -> None:
             if role == "outsider":
                 if response.status_code not in OUTSIDER_STATUSES:
                     failures.append(f"outsider not refused: {where}")
+                failures.extend(_wording_faults(response, where))
                 leaked = [m for m in data_markers if m in response.text and m not in response.request.url.path]
                 if leaked:
                     failures.append(f"outsider sees {leaked}: {where}")
@@ -553,5 +567,41 @@ def test_access_matrix(live_server: LiveServer, cast: Cast) -> None:
                 and response.status_code >= 300
             ):
                 failures.append(f"owner cannot read their own object (factory or call is wrong): {where}")
+        # The same call on ids that name nothing, by a platform admin (whom no role check stops first).
+        unknown = _unknown_ids(world)
+        response = _call(cast.admin.http, method, path, unknown, cast)
+        calls += 1
+        where = f"{method} {path} on unknown ids: {response.status_code} {response.text[:300]}"
+        if response.status_code < 400 and method != "GET" and (method, path) not in UPSERTS:
+            failures.append(f"a change to nothing succeeded: {where}")
+        failures.extend(_wording_faults(response, where))
     assert failures == [], "\n".join(failures)
     print(f"access matrix: {len(operations)} operations x 4 roles = {calls} calls")
+
+
+def _unknown_ids(world: World) -> World:
+    """The world with every id replaced by one that names nothing (numbers stay numbers)."""
+    values = {k: "987654" if v.isdigit() else f"unknown-{world.marker}" for k, v in world.values.items()}
+    return World(marker=world.marker, values=values)
+
+
+def _wording_faults(response: httpx.Response, where: str) -> list[str]:
+    """CodeMie's refusal: {"error": {"message", "details", "help"}}; a 404 says which kind of thing was "not
+    found" (the id in details), a 403 or 404 carries help."""
+    if response.status_code < 400:
+        return []
+    try:
+        body = response.json()
+    except ValueError:
+        return [f"refusal is not JSON: {where}"]
+    error = body.get("error") if isinstance(body, dict) else None
+    if set(body) != {"error"} or not isinstance(error, dict) or set(error) != {"message", "details", "help"}:
+        return [f"refusal not in CodeMie's error shape: {where}"]
+    faults = []
+    if not error["message"]:
+        faults.append(f"refusal without a message: {where}")
+    if response.status_code == 404 and not NOT_FOUND_WORDING.fullmatch(str(error["message"])):
+        faults.append(f"404 not worded '<Thing> not found' (the id belongs in details): {where}")
+    if response.status_code in (403, 404) and not error["help"]:
+        faults.append(f"{response.status_code} without help: {where}")
+    return faults

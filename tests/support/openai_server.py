@@ -5,7 +5,7 @@ OpenAI, Azure OpenAI or a LiteLLM proxy. Its answers are scripted:
 - the last message is a tool result -> "The tool said: <result>", streamed word by word;
 - tools are offered and the user spoke last -> a call to the first tool (all tools when
   `parallel_tools`), the user's text in its first string parameter;
-- otherwise -> "Echo: <user text>".
+- otherwise -> "Echo: <user text>", or the next text queued with `reply_next`.
 Tests can queue failing statuses (429 then 200), slow the stream down, and see disconnects.
 """
 
@@ -52,6 +52,7 @@ class FakeOpenAI:
     include_usage: bool = True
     requests: list[Seen] = field(default_factory=list)
     failures: deque[int] = field(default_factory=deque)
+    replies: deque[str] = field(default_factory=deque)
     disconnects: int = 0
     disconnected: threading.Event = field(default_factory=threading.Event)
     streaming_started: threading.Event = field(default_factory=threading.Event)
@@ -60,10 +61,15 @@ class FakeOpenAI:
         """The next requests answer with these statuses, in order."""
         self.failures.extend(statuses)
 
+    def reply_next(self, *texts: str) -> None:
+        """The next answers without tool calls are these texts, in order (instead of the echo)."""
+        self.replies.extend(texts)
+
     def reset(self) -> None:
         """Forget what was seen and scripted."""
         self.requests.clear()
         self.failures.clear()
+        self.replies.clear()
         self.disconnects = 0
         self.chunk_delay = 0.0
         self.parallel_tools = False
@@ -114,7 +120,9 @@ class FakeOpenAI:
                 usage_out = 10 * len(chosen)
             else:
                 text = (
-                    f"The tool said: {last.get('content')}"
+                    self.replies.popleft()
+                    if self.replies
+                    else f"The tool said: {last.get('content')}"
                     if last.get("role") == "tool"
                     else f"Echo: {last.get('content')}"
                 )

@@ -5,13 +5,17 @@ through chats on live servers."""
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
-from codemie_sdk.models.integration import CredentialTypes
+from codemie_sdk.models.integration import CredentialTypes, IntegrationTestRequest, IntegrationTestResponse
 
+from codemill.kit.net import free_port
 from tests.conftest import TestUser
+from tests.integrations.test_api import assert_not_logged
 from tests.plugins.scripted_model import ScriptedModelServer
 from tests.support.server import LiveServer
 
@@ -158,3 +162,55 @@ def test_mysql_host_is_checked_by_the_ssrf_guard_and_sql_server_is_refused(
         )
         (mssql,) = ended_thoughts(chat(http, assistant_id, f"mssql-{user.id[:8]}", "One"))
     assert mssql["error"] is True and "SQL Server is not supported yet" in mssql["message"], mssql["message"]
+
+
+def test_mysql_credentials_are_tested_against_the_server(
+    make_user: Callable[..., TestUser], mariadb: MariaDB, live_server: LiveServer
+) -> None:
+    """The integration's Test button (POST /v1/settings/test) on MySQL/MariaDB: connect, SELECT 1."""
+    user = make_user("mysql-check")
+    good = {
+        "dialect": "mysql",
+        "url": "127.0.0.1",
+        "port": str(mariadb.port),
+        "database_name": "shop",
+        "username": AGENT,
+        "password": AGENT_PASSWORD,
+    }
+
+    def test(values: dict[str, str], setting_id: str | None = None) -> httpx.Response:
+        return user.http.post(
+            "/v1/settings/test/",
+            json={
+                "credential_type": "SQL",
+                "credential_values": [{"key": k, "value": v} for k, v in values.items()],
+                "setting_id": setting_id,
+            },
+        )
+
+    ok = user.client.integrations.test(
+        IntegrationTestRequest(
+            credential_type=CredentialTypes.SQL,
+            credential_values=[{"key": k, "value": v} for k, v in good.items()],  # type: ignore[misc]
+        ),
+        IntegrationTestResponse,
+    )
+    assert ok.success is True
+    assert ok.message.startswith("Connected to MariaDB ") and "database 'shop': SELECT 1 succeeded" in ok.message
+
+    wrong = "pw-" + secrets.token_hex(8)
+    refused = test(good | {"password": wrong})
+    assert refused.status_code == 400
+    assert "MySQL rejected the user name or password" in refused.json()["error"]["message"]
+    missing = test(good | {"database_name": "no_such_db"})
+    assert missing.status_code == 400
+    # MariaDB answers a database the user has no grant on as access denied, one that is granted but absent as unknown.
+    assert "MySQL" in missing.json()["error"]["message"]
+    closed = test(good | {"port": str(free_port())})
+    assert closed.status_code == 400 and "could not be reached" in closed.json()["error"]["message"]
+
+    # Stored, then tested by id: the stored (decrypted) password is used.
+    integration_id = _mysql_integration(user, mariadb)
+    by_id = test({}, setting_id=integration_id)
+    assert by_id.status_code == 200 and by_id.json()["success"] is True, by_id.text
+    assert_not_logged(live_server, AGENT_PASSWORD, wrong)

@@ -20,7 +20,7 @@ from codemill.assistants.templates import (
 )
 from codemill.auth import policy
 from codemill.auth.principal import Principal
-from codemill.errors import CodemillError, NotFound, Unprocessable
+from codemill.errors import BadRequest, CodemillError, NotFound, Unprocessable
 from codemill.integrations import repository as integrations
 from codemill.llm.catalogue import Catalogue
 from codemill.models import Assistant, Project
@@ -156,18 +156,41 @@ async def unique_slug(session: AsyncSession, slug: str) -> str:
 
 
 async def sub_assistants(session: AsyncSession, principal: Principal, ids: list[str], own_id: str | None) -> list[str]:
-    """Sub-assistants must exist, be visible to the caller, not be the assistant itself, and have none of their own."""
+    """Sub-assistants must exist, be visible to the caller, not be the assistant itself, and have none of their own
+    (400 with CodeMie's words in `message` and `details`)."""
     wanted = list(dict.fromkeys(ids))
     if own_id is not None and own_id in wanted:
-        raise _invalid("assistant_ids", "an assistant cannot be its own sub-assistant")
+        raise _sub_assistants_refused(
+            "Circular reference detected: An assistant cannot include itself as an inner assistant"
+        )
     found = {a.id: a for a in await assistants.get_many(session, wanted)}
+    nested: list[str] = []
     for assistant_id in wanted:
         sub = found.get(assistant_id)
         if sub is None or not policy.can_view_assistant(principal, sub):
-            raise _invalid("assistant_ids", f"assistant '{assistant_id}' not found", value=assistant_id)
+            raise _sub_assistants_refused(
+                f'Invalid reference: Assistant with ID "{assistant_id}" does not exist in the system'
+            )
         if sub.assistant_ids:
-            raise _invalid("assistant_ids", f"'{sub.name}' has sub-assistants of its own; nesting is one level deep")
+            nested.append(sub.name)
+    if len(nested) == 1:
+        raise _sub_assistants_refused(
+            f"Nested assistants aren't supported. Assistant '{nested[0]}' can't have its own sub-assistants"
+        )
+    if nested:
+        raise _sub_assistants_refused(
+            f"Nested assistants not supported. Inner assistants ({', '.join(nested)}) "
+            "cannot contain their own inner assistants"
+        )
     return wanted
+
+
+def _sub_assistants_refused(reason: str) -> BadRequest:
+    return BadRequest(
+        reason,
+        details=reason,
+        help="assistant_ids: sub-assistants are one level deep and must be assistants you can see.",
+    )
 
 
 def toolkits_json(toolkits: list[ToolKitDetails]) -> list[dict[str, Any]]:

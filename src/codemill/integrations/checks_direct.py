@@ -1,4 +1,5 @@
-"""Credential checkers that speak a service's own protocol: SQL databases (connect and SELECT 1) and SMTP.
+"""Credential checkers that speak a service's own protocol: SQL databases (PostgreSQL, MySQL/MariaDB: connect and
+SELECT 1) and SMTP.
 
 The host is first checked by the outbound guard (private addresses refused unless allowed), then the
 connection goes to the checked address, so a name cannot resolve to something else the second time.
@@ -13,7 +14,9 @@ import socket
 import ssl
 from typing import Any
 
+import aiomysql
 import asyncpg
+import pymysql
 
 from codemill.integrations.checking import CheckContext, CheckFailed
 from codemill.kit.outbound import OutboundFailed, OutboundRefused, Target
@@ -44,14 +47,18 @@ async def _checked(ctx: CheckContext, host: str, port: int, what: str) -> Target
 
 
 async def check_sql(values: dict[str, Any], ctx: CheckContext) -> str:
-    """PostgreSQL: connect with the credentials and run SELECT 1. Other dialects: not supported yet."""
+    """PostgreSQL, MySQL and MariaDB: connect with the credentials and run SELECT 1. Other dialects: not yet."""
     dialect = str(values.get("dialect") or "").strip()
-    if dialect != "postgres":
+    if dialect not in ("postgres", "mysql"):
         name = _DIALECT_NAMES.get(dialect, dialect or "this")
-        raise CheckFailed(f"Testing {name} integrations is not supported yet: only PostgreSQL can be tested.")
+        raise CheckFailed(
+            f"Testing {name} integrations is not supported yet: only PostgreSQL and MySQL/MariaDB can be tested."
+        )
     host = str(values.get("url") or "").strip()
     if not host:
         raise CheckFailed("Testing a SQL integration needs the database host in `url`.")
+    if dialect == "mysql":
+        return await _check_mysql(values, ctx, host)
     port = _port(values.get("port"), 5432, "PostgreSQL")
     target = await _checked(ctx, host, port, "PostgreSQL")
     database = str(values.get("database_name") or "")
@@ -81,6 +88,54 @@ async def check_sql(values: dict[str, Any], ctx: CheckContext) -> str:
     if one != 1:
         raise CheckFailed("PostgreSQL answered SELECT 1 with something else.")
     return f"Connected to PostgreSQL {version.major}.{version.minor} database '{database}': SELECT 1 succeeded."
+
+
+# MySQL's error numbers: access denied (wrong password, or no grant on the database), unknown database.
+_MYSQL_ACCESS_DENIED = (1044, 1045)
+_MYSQL_UNKNOWN_DATABASE = 1049
+
+
+async def _check_mysql(values: dict[str, Any], ctx: CheckContext, host: str) -> str:
+    """MySQL or MariaDB (the server says which): connect to the checked address, SELECT 1."""
+    port = _port(values.get("port"), 3306, "MySQL")
+    target = await _checked(ctx, host, port, "MySQL")
+    database = str(values.get("database_name") or "")
+    try:
+        async with asyncio.timeout(ctx.timeout + 1):
+            connection = await aiomysql.connect(
+                host=target.addresses[0],
+                port=port,
+                user=str(values.get("username") or "") or None,
+                password=str(values.get("password") or ""),
+                db=database or None,
+                connect_timeout=ctx.timeout,
+                local_infile=False,
+                program_name="codemill-check",
+            )
+    except pymysql.err.OperationalError as exc:
+        code = exc.args[0] if exc.args else None
+        if code in _MYSQL_ACCESS_DENIED:
+            raise CheckFailed("MySQL rejected the user name or password (or their access to the database).") from exc
+        if code == _MYSQL_UNKNOWN_DATABASE:
+            raise CheckFailed(f"MySQL accepted the connection, but the database '{database}' does not exist.") from exc
+        raise CheckFailed(f"MySQL could not be reached at {host}:{port} (error {code}).") from exc
+    except pymysql.MySQLError as exc:
+        raise CheckFailed(f"MySQL refused the connection ({type(exc).__name__}).") from exc
+    except (OSError, TimeoutError) as exc:
+        raise CheckFailed(f"MySQL could not be reached at {host}:{port} ({type(exc).__name__}).") from exc
+    try:
+        async with asyncio.timeout(ctx.timeout + 1), connection.cursor() as cursor:
+            await cursor.execute("SELECT 1")
+            row = await cursor.fetchone()
+        server = str(connection.get_server_info())
+    finally:
+        connection.close()
+    if not row or row[0] != 1:
+        raise CheckFailed("MySQL answered SELECT 1 with something else.")
+    product = "MariaDB" if "mariadb" in server.lower() else "MySQL"
+    version = server.split("-")[0]
+    where = f" database '{database}'" if database else ""
+    return f"Connected to {product} {version}{where}: SELECT 1 succeeded."
 
 
 class _PinnedSMTP(smtplib.SMTP):

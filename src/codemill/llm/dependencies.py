@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from codemill.llm.catalogue import Catalogue
+from codemill.llm.gateway import LLMGateway
 
 
 async def model_catalogue(request: Request) -> Catalogue:
@@ -16,3 +17,12 @@ async def model_catalogue(request: Request) -> Catalogue:
 
 
 AppCatalogue = Annotated[Catalogue, Depends(model_catalogue)]
+
+
+def llm_gateway(request: Request) -> LLMGateway:
+    """The process's LLM gateway (models and the providers serving them)."""
+    gateway: LLMGateway = request.app.state.resources.llm
+    return gateway
+
+
+AppLLM = Annotated[LLMGateway, Depends(llm_gateway)]

@@ -13,6 +13,7 @@ from codemill.models.analytics import (
     UsageHourly,
 )
 from codemill.models.api_access import A2ATask, ApiKey
+from codemill.models.assistant_marketplace import AssistantCategory, AssistantReaction
 from codemill.models.assistants import Assistant, AssistantVersion
 from codemill.models.automation import AutomationRun
 from codemill.models.base import Base
@@ -46,6 +47,8 @@ __all__ = [
     "ActivityEvent",
     "ApiKey",
     "Assistant",
+    "AssistantCategory",
+    "AssistantReaction",
     "AssistantSkill",
     "AssistantVersion",
     "AutomationRun",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import io
+import mimetypes
+import posixpath
 import re
 import zipfile
 from typing import Any
@@ -16,7 +18,17 @@ from codemill.auth.principal import Principal
 from codemill.errors import BadRequest
 from codemill.models import Skill
 from codemill.skills import service
-from codemill.skills.schemas import NAME_PATTERN, SkillCreate, SkillImport
+from codemill.skills.schemas import (
+    MAX_BUNDLE_BYTES,
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    NAME_PATTERN,
+    CompanionFile,
+    SkillCreate,
+    SkillImport,
+)
+
+SKILL_FILE = "SKILL.md"
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.DOTALL)
 
@@ -83,3 +95,66 @@ def zipped(skill: Skill) -> bytes:
             data = base64.b64decode(content) if entry.get("encoding") == "base64" else content.encode()
             archive.writestr(f"{skill.name}/{entry['path']}", data)
     return buffer.getvalue()
+
+
+def _bad_bundle(reason: str) -> BadRequest:
+    return BadRequest(
+        "Invalid skill bundle",
+        details=reason,
+        help=f"Upload a zip with one {SKILL_FILE} (YAML front matter with name and description) and its files "
+        f"beside it: at most {MAX_FILES} files, {MAX_FILE_BYTES} bytes each, {MAX_BUNDLE_BYTES} bytes together.",
+    )
+
+
+def preview(data: bytes) -> dict[str, Any]:
+    """A bundle zip read for the import form, nothing stored: SKILL.md's name, description and instructions, and
+    every other file (paths relative to SKILL.md's folder; text as text, anything else base64)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise _bad_bundle("The upload is not a zip archive.") from exc
+    entries = [i for i in archive.infolist() if not i.is_dir() and not _hidden(i.filename)]
+    skill_files = [i for i in entries if posixpath.basename(i.filename) == SKILL_FILE]
+    if len(skill_files) != 1:
+        raise _bad_bundle(f"The archive must hold exactly one {SKILL_FILE}; it holds {len(skill_files)}.")
+    if len(entries) - 1 > MAX_FILES:
+        raise _bad_bundle(f"The archive holds {len(entries) - 1} files besides {SKILL_FILE}; at most {MAX_FILES}.")
+    if sum(i.file_size for i in entries) > MAX_BUNDLE_BYTES:
+        raise _bad_bundle(f"The archive unpacks to more than {MAX_BUNDLE_BYTES} bytes.")
+    root = posixpath.dirname(skill_files[0].filename)
+    meta, instructions = parse(_read(archive, skill_files[0]).decode("utf-8", "replace"))
+    files: list[CompanionFile] = []
+    for info in entries:
+        if info is skill_files[0]:
+            continue
+        relative = posixpath.relpath(info.filename, root) if root else info.filename
+        content = _read(archive, info)
+        try:
+            text, encoding = content.decode("utf-8"), "text"
+        except UnicodeDecodeError:
+            text, encoding = base64.b64encode(content).decode("ascii"), "base64"
+        mime = mimetypes.guess_type(relative)[0] or ("text/plain" if encoding == "text" else "application/octet-stream")
+        try:
+            files.append(CompanionFile(path=relative, content=text, encoding=encoding, mime_type=mime))  # type: ignore[arg-type]
+        except ValueError as exc:
+            raise _bad_bundle(f"'{info.filename}' is not inside the skill's folder.") from exc
+    return {
+        "name": meta["name"],
+        "description": meta["description"].strip(),
+        "content": instructions,
+        "companion_files": files,
+    }
+
+
+def _hidden(path: str) -> bool:
+    """macOS resource forks and dot files that archivers add."""
+    return any(part.startswith((".", "__MACOSX")) for part in path.split("/"))
+
+
+def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """An entry's bytes, never more than the per-file limit (whatever its header claims)."""
+    with archive.open(info) as stream:
+        data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _bad_bundle(f"'{info.filename}' is larger than {MAX_FILE_BYTES} bytes.")
+    return data

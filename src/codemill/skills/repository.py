@@ -157,6 +157,17 @@ async def reaction(session: AsyncSession, skill_id: str, user_id: str) -> SkillR
     return await session.get(SkillReaction, (skill_id, user_id))
 
 
+async def reactions_by(
+    session: AsyncSession, user_id: str, reaction: str | None
+) -> Sequence[tuple[SkillReaction, Skill]]:
+    """A user's reactions to skills, with the skills."""
+    query = select(SkillReaction, Skill).join(Skill, Skill.id == SkillReaction.skill_id)
+    query = query.where(SkillReaction.user_id == user_id)
+    if reaction is not None:
+        query = query.where(SkillReaction.reaction == reaction)
+    return [(r, s) for r, s in (await session.execute(query)).tuples().all()]
+
+
 async def remove_reaction(session: AsyncSession, skill_id: str, user_id: str) -> None:
     """Forget a user's reaction to a skill."""
     await session.execute(

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 
-from codemill.auth.dependencies import CurrentPrincipal, Session
+from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
+from codemill.errors import PayloadTooLarge
 from codemill.kit.params import PageNumber
-from codemill.skills import bundle, events, service, views
+from codemill.llm.dependencies import AppLLM
+from codemill.skills import bundle, events, generation, service, views
+from codemill.skills.generation_schemas import (
+    InstructionsGenerateOut,
+    InstructionsGenerateRequest,
+    RefineOut,
+    SkillGenerateOut,
+    SkillGenerateRequest,
+    SkillRefineRequest,
+)
 from codemill.skills.schemas import (
     MAX_BUNDLE_BYTES,
     MAX_CONTENT,
@@ -19,6 +30,7 @@ from codemill.skills.schemas import (
     AttachRequest,
     BulkAttachOut,
     BulkAttachRequest,
+    BundlePreviewOut,
     CategoryOut,
     CompanionFileMeta,
     CompanionFileOut,
@@ -41,12 +53,35 @@ from codemill.skills.schemas import (
     SkillStatsOut,
     SkillUpdate,
 )
+from codemill.toolkits import catalogue as toolkit_catalogue
+from codemill.tools import registry
 
 router = APIRouter(prefix="/v1", tags=["skills"])
 
-Limit = Annotated[int, Query(ge=1, le=1000)]
-Offset = Annotated[int, Query(ge=0, le=1_000_000)]
-Since = Annotated[datetime | None, Query(alias="from")]
+MAX_UPLOAD_BYTES = MAX_BUNDLE_BYTES  # compressed; what it unpacks to is checked entry by entry
+
+
+@dataclass(frozen=True, slots=True)
+class EventWindow:
+    """The query of the event routes: a time window (`from`, `to`) and a page of it."""
+
+    since: datetime | None
+    until: datetime | None
+    offset: int
+    limit: int
+
+
+def event_window(
+    since: Annotated[datetime | None, Query(alias="from")] = None,
+    to: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> EventWindow:
+    """The event routes' query parameters, read once for both."""
+    return EventWindow(since, to, offset, limit)
+
+
+EventQuery = Annotated[EventWindow, Depends(event_window)]
 
 
 @router.get("/skills", response_model=SkillPageOut)
@@ -103,6 +138,45 @@ async def import_skill(body: SkillImport, session: Session, principal: CurrentPr
     return SkillDetailOut.model_validate(await views.detail(session, skill))
 
 
+@router.post("/skills/import-bundle-preview", response_model=BundlePreviewOut)
+async def import_bundle_preview(principal: CurrentPrincipal, file: Annotated[UploadFile, File()]) -> BundlePreviewOut:
+    """A skill bundle zip unpacked for the import form: SKILL.md's fields and the companion files (nothing stored)."""
+    del principal
+    data = await file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise PayloadTooLarge("File too large", help=f"A skill bundle upload is at most {MAX_UPLOAD_BYTES} bytes.")
+    return BundlePreviewOut.model_validate(bundle.preview(data))
+
+
+# Written with AI (the configured model)
+
+
+@router.post("/skills/instructions/generate", response_model=InstructionsGenerateOut)
+async def generate_instructions(
+    body: InstructionsGenerateRequest, session: Session, principal: CurrentPrincipal, llm: AppLLM
+) -> InstructionsGenerateOut:
+    """Instructions from a description; with `existing_instructions`, those improved."""
+    return await generation.instructions(session, principal, llm, body)
+
+
+@router.post("/skills/generate", response_model=SkillGenerateOut)
+async def generate_skill(
+    body: SkillGenerateRequest, session: Session, principal: CurrentPrincipal, llm: AppLLM, settings: AppSettings
+) -> SkillGenerateOut:
+    """A skill draft (name, description, instructions, categories, toolkits) from the user's text."""
+    available = [*registry.toolkits(), *toolkit_catalogue.toolkit_details(settings)]
+    return await generation.draft(session, principal, llm, body, available)
+
+
+@router.post("/skills/refine", response_model=RefineOut)
+async def refine_skill(
+    body: SkillRefineRequest, session: Session, principal: CurrentPrincipal, llm: AppLLM, settings: AppSettings
+) -> RefineOut:
+    """The model's recommendations on a skill, per field and per toolkit."""
+    available = [*registry.toolkits(), *toolkit_catalogue.toolkit_details(settings)]
+    return await generation.refine(session, principal, llm, body, available)
+
+
 # Events (before /skills/{skill_id}: "events" is not an id)
 
 
@@ -114,16 +188,9 @@ async def record_event(body: SkillEventCreate, session: Session, principal: Curr
 
 
 @router.get("/skills/events", response_model=list[SkillEventOut])
-async def list_events(
-    session: Session,
-    principal: CurrentPrincipal,
-    since: Since = None,
-    to: datetime | None = None,
-    limit: Limit = 100,
-    offset: Offset = 0,
-) -> list[SkillEventOut]:
+async def list_events(session: Session, principal: CurrentPrincipal, window: EventQuery) -> list[SkillEventOut]:
     """The event log, newest first (everyone's for platform admins, else the caller's)."""
-    rows = await events.list_events(session, principal, since, to, offset, limit)
+    rows = await events.list_events(session, principal, window.since, window.until, window.offset, window.limit)
     return [
         SkillEventOut(
             skill_slug=e.skill_slug,
@@ -138,16 +205,9 @@ async def list_events(
 
 
 @router.get("/skills/events/stats", response_model=list[SkillStatsOut])
-async def events_stats(
-    session: Session,
-    principal: CurrentPrincipal,
-    since: Since = None,
-    to: datetime | None = None,
-    limit: Limit = 100,
-    offset: Offset = 0,
-) -> list[SkillStatsOut]:
+async def events_stats(session: Session, principal: CurrentPrincipal, window: EventQuery) -> list[SkillStatsOut]:
     """Completed installs and removals per skill, most installed first."""
-    rows = await events.stats(session, principal, since, to, offset, limit)
+    rows = await events.stats(session, principal, window.since, window.until, window.offset, window.limit)
     return [SkillStatsOut.model_validate(r) for r in rows]
 
 

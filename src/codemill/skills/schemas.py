@@ -93,6 +93,15 @@ class SkillImport(BaseModel):
     companion_files: list[CompanionFile] | None = Field(default=None, max_length=MAX_FILES)
 
 
+class BundlePreviewOut(BaseModel):
+    """POST /v1/skills/import-bundle-preview: what the zip holds, for the import form (nothing stored)."""
+
+    name: str
+    description: str
+    content: str
+    companion_files: list[CompanionFile]
+
+
 class AttachRequest(BaseModel):
     """POST /v1/assistants/{id}/skills."""
 

@@ -19,6 +19,7 @@ class UserDataIn(BaseModel):
 
 
 @router.get("/user", response_model=UserOut)
+@router.get("/profile", response_model=UserOut)  # CodeMie's alias of /v1/user
 async def about_me(principal: CurrentPrincipal) -> UserOut:
     """Who am I: profile, projects, roles."""
     return user_out(principal)

@@ -1024,6 +1024,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/assistants/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Categories
+         * @description Every category assistants can be filed under.
+         */
+        get: operations["list_categories_v1_assistants_categories_get"];
+        put?: never;
+        /**
+         * Create Category
+         * @description A new category, its id made from its name (platform admins).
+         */
+        post: operations["create_category_v1_assistants_categories_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assistants/categories/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Category Page
+         * @description Categories with how many marketplace and project assistants each holds (platform admins).
+         */
+        get: operations["category_page_v1_assistants_categories_list_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assistants/categories/{category_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Category
+         * @description One category with its counts (platform admins).
+         */
+        get: operations["get_category_v1_assistants_categories__category_id__get"];
+        /**
+         * Update Category
+         * @description Rename or re-describe a category; assistants filed under it stay (platform admins).
+         */
+        put: operations["update_category_v1_assistants_categories__category_id__put"];
+        post?: never;
+        /**
+         * Delete Category
+         * @description Remove a category no assistant uses (platform admins; 409 while assistants use it).
+         */
+        delete: operations["delete_category_v1_assistants_categories__category_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/assistants/context": {
         parameters: {
             query?: never;
@@ -1038,6 +1110,26 @@ export interface paths {
         get: operations["assistants_context_v1_assistants_context_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assistants/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate Assistant
+         * @description A draft (name, description, categories, conversation starters, system prompt, toolkits) from the text.
+         */
+        post: operations["generate_assistant_v1_assistants_generate_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1168,6 +1260,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/assistants/prompt/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate Prompt
+         * @description A system prompt from a description, or the given one improved.
+         */
+        post: operations["generate_prompt_v1_assistants_prompt_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assistants/refine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refine Assistant
+         * @description The model's recommendations on a draft, per field, toolkit and datasource.
+         */
+        post: operations["refine_assistant_v1_assistants_refine_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/assistants/slug/{slug}": {
         parameters: {
             query?: never;
@@ -1248,6 +1380,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/assistants/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Assistant Creators
+         * @description Who made the assistants the caller sees (for the creator filter).
+         */
+        get: operations["assistant_creators_v1_assistants_users_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/assistants/{assistant_id}": {
         parameters: {
             query?: never;
@@ -1286,6 +1438,26 @@ export interface paths {
          * @description Publish to the marketplace: every user can then see and use the assistant.
          */
         post: operations["publish_v1_assistants__assistant_id__marketplace_publish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assistants/{assistant_id}/marketplace/publish/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish Check
+         * @description Before publishing: the sub-assistants that go with it and the integrations marketplace users would use.
+         */
+        post: operations["publish_check_v1_assistants__assistant_id__marketplace_publish_validate_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1347,6 +1519,30 @@ export interface paths {
          */
         post: operations["resume_tool_call_v1_assistants__assistant_id__model_tool_call_resume_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assistants/{assistant_id}/reactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * React
+         * @description Like or dislike an assistant (the opposite reaction is replaced).
+         */
+        post: operations["react_v1_assistants__assistant_id__reactions_post"];
+        /**
+         * Unreact
+         * @description Forget the caller's reaction.
+         */
+        delete: operations["unreact_v1_assistants__assistant_id__reactions_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2480,6 +2676,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * About Me
+         * @description Who am I: profile, projects, roles.
+         */
+        get: operations["about_me_v1_profile_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/projects": {
         parameters: {
             query?: never;
@@ -2991,6 +3207,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/skills/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate Skill
+         * @description A skill draft (name, description, instructions, categories, toolkits) from the user's text.
+         */
+        post: operations["generate_skill_v1_skills_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/skills/import": {
         parameters: {
             query?: never;
@@ -3005,6 +3241,66 @@ export interface paths {
          * @description A new skill from a SKILL.md with YAML front matter (name, description), and optional companion files.
          */
         post: operations["import_skill_v1_skills_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/skills/import-bundle-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Bundle Preview
+         * @description A skill bundle zip unpacked for the import form: SKILL.md's fields and the companion files (nothing stored).
+         */
+        post: operations["import_bundle_preview_v1_skills_import_bundle_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/skills/instructions/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate Instructions
+         * @description Instructions from a description; with `existing_instructions`, those improved.
+         */
+        post: operations["generate_instructions_v1_skills_instructions_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/skills/refine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refine Skill
+         * @description The model's recommendations on a skill, per field and per toolkit.
+         */
+        post: operations["refine_skill_v1_skills_refine_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3261,6 +3557,26 @@ export interface paths {
          * @description Update the caller's UI preferences.
          */
         put: operations["put_user_data_v1_user_data_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/user/reactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * User Reactions
+         * @description The assistants (default), skills or both the caller reacted to, newest first.
+         */
+        get: operations["user_reactions_v1_user_reactions_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -4064,10 +4380,55 @@ export interface components {
             /** Is Project Admin */
             is_project_admin: boolean;
         };
+        /**
+         * AssistantContextRef
+         * @description A datasource the draft uses.
+         */
+        AssistantContextRef: {
+            /** Context Type */
+            context_type: string;
+            /** Name */
+            name: string;
+        };
         /** AssistantCreatorOut */
         AssistantCreatorOut: {
             /** User Id */
             user_id: string | null;
+        };
+        /**
+         * AssistantGenerateOut
+         * @description An assistant draft.
+         */
+        AssistantGenerateOut: {
+            /** Categories */
+            categories?: string[];
+            /** Conversation Starters */
+            conversation_starters?: string[];
+            /** Description */
+            description: string;
+            /** Name */
+            name: string;
+            /** System Prompt */
+            system_prompt: string;
+            /** Toolkits */
+            toolkits?: {
+                [key: string]: unknown;
+            }[];
+        };
+        /**
+         * AssistantGenerateRequest
+         * @description POST /v1/assistants/generate: an assistant from a sentence or two.
+         */
+        AssistantGenerateRequest: {
+            /**
+             * Include Tools
+             * @default true
+             */
+            include_tools: boolean;
+            /** Llm Model */
+            llm_model?: string | null;
+            /** Text */
+            text: string;
         };
         /**
          * AssistantListItemOut
@@ -4198,6 +4559,87 @@ export interface components {
             version: number;
             /** Version Count */
             version_count: number;
+        };
+        /**
+         * AssistantReactionIn
+         * @description POST /v1/assistants/{id}/reactions.
+         */
+        AssistantReactionIn: {
+            /**
+             * Reaction
+             * @enum {string}
+             */
+            reaction: "like" | "dislike";
+        };
+        /**
+         * AssistantReactionOut
+         * @description A reaction as CodeMie reports it, with the assistant's current counts.
+         */
+        AssistantReactionOut: {
+            /** Reaction */
+            reaction: string | null;
+            /** Reactionat */
+            reactionAt: string | null;
+            /** Resourceid */
+            resourceId: string;
+            /**
+             * Resourcetype
+             * @default assistant
+             */
+            resourceType: string;
+            /**
+             * Unique Dislikes Count
+             * @default 0
+             */
+            unique_dislikes_count: number;
+            /**
+             * Unique Likes Count
+             * @default 0
+             */
+            unique_likes_count: number;
+        };
+        /**
+         * AssistantRefineRequest
+         * @description POST /v1/assistants/refine: the assistant as drafted, and optionally what the user wants improved.
+         */
+        AssistantRefineRequest: {
+            /** Categories */
+            categories?: string[] | null;
+            /** Context */
+            context?: components["schemas"]["AssistantContextRef"][] | null;
+            /** Conversation Starters */
+            conversation_starters?: string[] | null;
+            /** Description */
+            description?: string | null;
+            /**
+             * Include Categories
+             * @default true
+             */
+            include_categories: boolean;
+            /**
+             * Include Context
+             * @default true
+             */
+            include_context: boolean;
+            /**
+             * Include Tools
+             * @default true
+             */
+            include_tools: boolean;
+            /** Llm Model */
+            llm_model?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Project */
+            project?: string | null;
+            /** Refine Prompt */
+            refine_prompt?: string | null;
+            /** System Prompt */
+            system_prompt?: string | null;
+            /** Toolkits */
+            toolkits?: {
+                [key: string]: unknown;
+            }[] | null;
         };
         /**
          * AssistantRequest
@@ -4384,6 +4826,11 @@ export interface components {
             /** Project */
             project?: string | null;
         };
+        /** Body_import_bundle_preview_v1_skills_import_bundle_preview_post */
+        Body_import_bundle_preview_v1_skills_import_bundle_preview_post: {
+            /** File */
+            file: string;
+        };
         /** Body_import_users_v1_projects__project_name__import_users_post */
         Body_import_users_v1_projects__project_name__import_users_post: {
             /** File */
@@ -4566,6 +5013,20 @@ export interface components {
             /** User Id */
             user_id: string;
         };
+        /**
+         * BundlePreviewOut
+         * @description POST /v1/skills/import-bundle-preview: what the zip holds, for the import form (nothing stored).
+         */
+        BundlePreviewOut: {
+            /** Companion Files */
+            companion_files: components["schemas"]["CompanionFile"][];
+            /** Content */
+            content: string;
+            /** Description */
+            description: string;
+            /** Name */
+            name: string;
+        };
         /** CancelOut */
         CancelOut: {
             /** Cancelled */
@@ -4574,6 +5035,61 @@ export interface components {
             message: string;
         } & {
             [key: string]: unknown;
+        };
+        /**
+         * CategoryDetailOut
+         * @description A category with how many assistants are filed under it.
+         */
+        CategoryDetailOut: {
+            /** Description */
+            description?: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Marketplace Count
+             * @default 0
+             */
+            marketplace_count: number;
+            /** Name */
+            name: string;
+            /**
+             * Project Count
+             * @default 0
+             */
+            project_count: number;
+        };
+        /**
+         * CategoryIn
+         * @description POST and PUT /v1/assistants/categories.
+         */
+        CategoryIn: {
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name: string;
+        };
+        /**
+         * CategoryListMeta
+         * @description Pagination of the category list.
+         */
+        CategoryListMeta: {
+            /** Page */
+            page: number;
+            /** Per Page */
+            per_page: number;
+            /** Total */
+            total: number;
+            /** Total Pages */
+            total_pages: number;
+        };
+        /**
+         * CategoryListOut
+         * @description GET /v1/assistants/categories/list.
+         */
+        CategoryListOut: {
+            /** Items */
+            items: components["schemas"]["CategoryDetailOut"][];
+            metadata: components["schemas"]["CategoryListMeta"];
         };
         /** CategorySpec */
         CategorySpec: {
@@ -4971,6 +5487,19 @@ export interface components {
             name: string;
         };
         /**
+         * ContextRecommendation
+         * @description A recommendation for one datasource the assistant uses (skills have none).
+         */
+        ContextRecommendation: {
+            action: components["schemas"]["RecommendationAction"];
+            /** Name */
+            name: string;
+            /** Reason */
+            reason?: string | null;
+            /** @default critical */
+            severity: components["schemas"]["RecommendationSeverity"];
+        };
+        /**
          * ContextType
          * @enum {string}
          */
@@ -5247,6 +5776,18 @@ export interface components {
             id: string;
             /** Name */
             name: string;
+            /** Username */
+            username: string;
+        };
+        /**
+         * CreatorOut
+         * @description Someone who made assistants (CodeMie's CreatedByUser).
+         */
+        CreatorOut: {
+            /** Name */
+            name: string;
+            /** User Id */
+            user_id: string;
             /** Username */
             username: string;
         };
@@ -5638,6 +6179,21 @@ export interface components {
             reordered?: boolean;
         };
         /**
+         * FieldRecommendation
+         * @description A recommendation for one field of the assistant or skill.
+         */
+        FieldRecommendation: {
+            action: components["schemas"]["RecommendationAction"];
+            /** Name */
+            name: string;
+            /** Reason */
+            reason?: string | null;
+            /** Recommended */
+            recommended?: string | string[] | null;
+            /** @default critical */
+            severity: components["schemas"]["RecommendationSeverity"];
+        };
+        /**
          * FileUrl
          * @description One stored file: `file_url` is its id, what a chat's `file_names` and GET /v1/files/{id} take.
          */
@@ -5988,6 +6544,33 @@ export interface components {
             message: string;
             /** Version */
             version: string;
+        };
+        /**
+         * InstructionsGenerateOut
+         * @description The generated instructions and how they were made (model, tokens).
+         */
+        InstructionsGenerateOut: {
+            /** Instructions */
+            instructions: string;
+            /** Metadata */
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * InstructionsGenerateRequest
+         * @description POST /v1/skills/instructions/generate: new instructions from a description, or `existing_instructions`
+         *     refined.
+         */
+        InstructionsGenerateRequest: {
+            /** Description */
+            description?: string | null;
+            /** Existing Instructions */
+            existing_instructions?: string | null;
+            /** Llm Model */
+            llm_model?: string | null;
+            /** Skill Name */
+            skill_name?: string | null;
         };
         /**
          * IntegrationIn
@@ -6982,6 +7565,26 @@ export interface components {
             /** Name */
             name?: string | null;
         };
+        /**
+         * PromptGenerateOut
+         * @description The system prompt written.
+         */
+        PromptGenerateOut: {
+            /** System Prompt */
+            system_prompt: string;
+        };
+        /**
+         * PromptGenerateRequest
+         * @description POST /v1/assistants/prompt/generate: a system prompt from a description, or the given one improved.
+         */
+        PromptGenerateRequest: {
+            /** Llm Model */
+            llm_model?: string | null;
+            /** System Prompt */
+            system_prompt?: string | null;
+            /** Text */
+            text?: string | null;
+        };
         /** PromptHistoryOut */
         PromptHistoryOut: {
             created_by: components["schemas"]["CreatedByOut"] | null;
@@ -7028,6 +7631,64 @@ export interface components {
             key: string;
         };
         /**
+         * PublishCheckOut
+         * @description POST /v1/assistants/{id}/marketplace/publish/validate.
+         */
+        PublishCheckOut: {
+            /** Assistant Id */
+            assistant_id: string;
+            /** Inline Credentials */
+            inline_credentials: components["schemas"]["PublishCredential"][];
+            /** Message */
+            message: string;
+            /** Requires Confirmation */
+            requires_confirmation: boolean;
+            /** Sub Assistants */
+            sub_assistants: components["schemas"]["PublishSubAssistant"][];
+        };
+        /**
+         * PublishCredential
+         * @description An integration whose credentials marketplace users will chat with (CodeMie's `inline_credentials` entry).
+         */
+        PublishCredential: {
+            /** Credential Type */
+            credential_type: string;
+            /** Env Vars */
+            env_vars?: string[] | null;
+            /** Label */
+            label?: string | null;
+            /** Mcp Server */
+            mcp_server?: string | null;
+            /** Sub Assistant Id */
+            sub_assistant_id?: string | null;
+            /** Sub Assistant Name */
+            sub_assistant_name?: string | null;
+            /** Tool */
+            tool?: string | null;
+            /** Toolkit */
+            toolkit: string | null;
+        };
+        /**
+         * PublishSubAssistant
+         * @description A sub-assistant published along with its parent.
+         */
+        PublishSubAssistant: {
+            /** Description */
+            description: string;
+            /** Id */
+            id: string;
+            /** Is Global */
+            is_global: boolean;
+            /** Name */
+            name: string;
+        };
+        /**
+         * ReactedResource
+         * @description Which reactions to list.
+         * @enum {string}
+         */
+        ReactedResource: "assistants" | "skills" | "all";
+        /**
          * ReactionOut
          * @description The caller's reaction.
          */
@@ -7053,6 +7714,18 @@ export interface components {
             reaction: "like" | "dislike";
         };
         /**
+         * RecommendationAction
+         * @description What to do with a field, toolkit or tool.
+         * @enum {string}
+         */
+        RecommendationAction: "change" | "delete" | "keep";
+        /**
+         * RecommendationSeverity
+         * @description How much a recommendation matters (informational).
+         * @enum {string}
+         */
+        RecommendationSeverity: "critical" | "optional";
+        /**
          * RecordedOut
          * @description An event was stored.
          */
@@ -7061,6 +7734,18 @@ export interface components {
             id: string;
             /** Message */
             message: string;
+        };
+        /**
+         * RefineOut
+         * @description The model's recommendations, per field and per toolkit.
+         */
+        RefineOut: {
+            /** Context */
+            context?: components["schemas"]["ContextRecommendation"][];
+            /** Fields */
+            fields?: components["schemas"]["FieldRecommendation"][];
+            /** Toolkits */
+            toolkits?: components["schemas"]["ToolkitRecommendation"][];
         };
         /**
          * RegisterIn
@@ -7440,6 +8125,39 @@ export interface components {
             user_id: string;
         };
         /**
+         * SkillGenerateOut
+         * @description A skill draft: kebab-case name, description, instructions, up to three categories, toolkits.
+         */
+        SkillGenerateOut: {
+            /** Categories */
+            categories?: string[];
+            /** Description */
+            description: string;
+            /** Instructions */
+            instructions: string;
+            /** Name */
+            name: string;
+            /** Toolkits */
+            toolkits?: {
+                [key: string]: unknown;
+            }[];
+        };
+        /**
+         * SkillGenerateRequest
+         * @description POST /v1/skills/generate: a whole skill from a sentence or two.
+         */
+        SkillGenerateRequest: {
+            /**
+             * Include Tools
+             * @default true
+             */
+            include_tools: boolean;
+            /** Llm Model */
+            llm_model?: string | null;
+            /** Text */
+            text: string;
+        };
+        /**
          * SkillImport
          * @description POST /v1/skills/import: a SKILL.md (YAML front matter with name and description), optionally with its files.
          */
@@ -7512,6 +8230,28 @@ export interface components {
             skills: components["schemas"]["SkillListOut"][];
             /** Total */
             total: number;
+        };
+        /**
+         * SkillRefineRequest
+         * @description POST /v1/skills/refine: the skill as it stands, and optionally what the user wants improved.
+         */
+        SkillRefineRequest: {
+            /** Categories */
+            categories?: string[] | null;
+            /** Description */
+            description?: string | null;
+            /** Instructions */
+            instructions?: string | null;
+            /** Llm Model */
+            llm_model?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Refine Prompt */
+            refine_prompt?: string | null;
+            /** Toolkits */
+            toolkits?: {
+                [key: string]: unknown;
+            }[] | null;
         };
         /**
          * SkillStatsOut
@@ -7821,6 +8561,19 @@ export interface components {
             tool_call_policy: components["schemas"]["ToolCallPolicy"];
         };
         /**
+         * ToolRecommendation
+         * @description A recommendation for one tool of a toolkit.
+         */
+        ToolRecommendation: {
+            action: components["schemas"]["RecommendationAction"];
+            /** Name */
+            name: string;
+            /** Reason */
+            reason?: string | null;
+            /** @default critical */
+            severity: components["schemas"]["RecommendationSeverity"];
+        };
+        /**
          * ToolkitOut
          * @description CodeMie's ToolKitDetails.
          */
@@ -7843,6 +8596,16 @@ export interface components {
             tools: components["schemas"]["codemill__tools__schemas__ToolOut"][];
         } & {
             [key: string]: unknown;
+        };
+        /**
+         * ToolkitRecommendation
+         * @description Recommendations for the tools of one toolkit.
+         */
+        ToolkitRecommendation: {
+            /** Toolkit */
+            toolkit: string;
+            /** Tools */
+            tools?: components["schemas"]["ToolRecommendation"][];
         };
         /**
          * TransferIn
@@ -8147,6 +8910,48 @@ export interface components {
         UserProjectsOut: {
             /** Projects */
             projects: components["schemas"]["UserProjectOut"][];
+        };
+        /**
+         * UserReaction
+         * @description One reaction; with `include_details`, what it is about (when the caller still sees it).
+         */
+        UserReaction: {
+            /** Categories */
+            categories?: string[] | null;
+            /** Description */
+            description?: string | null;
+            /** Icon */
+            icon?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Project */
+            project?: string | null;
+            /** Reaction */
+            reaction: string;
+            /**
+             * Reactionat
+             * Format: date-time
+             */
+            reactionAt: string;
+            /** Resourceid */
+            resourceId: string;
+            /**
+             * Resourcetype
+             * @enum {string}
+             */
+            resourceType: "assistant" | "skill";
+            /** Slug */
+            slug?: string | null;
+            /** Visibility */
+            visibility?: string | null;
+        };
+        /**
+         * UserReactionsOut
+         * @description The caller's reactions.
+         */
+        UserReactionsOut: {
+            /** Items */
+            items: components["schemas"]["UserReaction"][];
         };
         /** UserUpdate */
         UserUpdate: {
@@ -8540,6 +9345,18 @@ export interface components {
             provider_sync_status?: string | null;
             /** Soft Budget */
             soft_budget: number;
+        };
+        /**
+         * CategoryOut
+         * @description A category (GET /v1/assistants/categories).
+         */
+        codemill__assistants__marketplace_schemas__CategoryOut: {
+            /** Description */
+            description?: string | null;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
         };
         /** ToolOut */
         codemill__assistants__mcp_router__ToolOut: {
@@ -10836,6 +11653,187 @@ export interface operations {
             };
         };
     };
+    list_categories_v1_assistants_categories_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codemill__assistants__marketplace_schemas__CategoryOut"][];
+                };
+            };
+        };
+    };
+    create_category_v1_assistants_categories_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryDetailOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    category_page_v1_assistants_categories_list_get: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 0 */
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryListOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_category_v1_assistants_categories__category_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryDetailOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_category_v1_assistants_categories__category_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryDetailOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_category_v1_assistants_categories__category_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     assistants_context_v1_assistants_context_get: {
         parameters: {
             query: {
@@ -10854,6 +11852,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ContextOptionOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    generate_assistant_v1_assistants_generate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssistantGenerateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantGenerateOut"];
                 };
             };
             /** @description Validation Error */
@@ -11082,6 +12113,72 @@ export interface operations {
             };
         };
     };
+    generate_prompt_v1_assistants_prompt_generate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromptGenerateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromptGenerateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    refine_assistant_v1_assistants_refine_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssistantRefineRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefineOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     get_assistant_by_slug_v1_assistants_slug__slug__get: {
         parameters: {
             query?: {
@@ -11204,6 +12301,26 @@ export interface operations {
             };
         };
     };
+    assistant_creators_v1_assistants_users_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatorOut"][];
+                };
+            };
+        };
+    };
     update_assistant_v1_assistants__assistant_id__put: {
         parameters: {
             query?: never;
@@ -11292,6 +12409,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["codemill__kit__api_schemas__MessageOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    publish_check_v1_assistants__assistant_id__marketplace_publish_validate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishCheckOut"];
                 };
             };
             /** @description Validation Error */
@@ -11395,6 +12543,72 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ChatAnswerOut"];
                     "application/x-ndjson": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    react_v1_assistants__assistant_id__reactions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssistantReactionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantReactionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    unreact_v1_assistants__assistant_id__reactions_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantReactionOut"];
                 };
             };
             /** @description Validation Error */
@@ -13612,6 +14826,26 @@ export interface operations {
             };
         };
     };
+    about_me_v1_profile_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codemill__users__schemas__UserOut"];
+                };
+            };
+        };
+    };
     list_projects_v1_projects_get: {
         parameters: {
             query?: {
@@ -14755,6 +15989,39 @@ export interface operations {
             };
         };
     };
+    generate_skill_v1_skills_generate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkillGenerateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillGenerateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     import_skill_v1_skills_import_post: {
         parameters: {
             query?: never;
@@ -14775,6 +16042,105 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SkillDetailOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    import_bundle_preview_v1_skills_import_bundle_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_bundle_preview_v1_skills_import_bundle_preview_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BundlePreviewOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    generate_instructions_v1_skills_instructions_generate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstructionsGenerateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstructionsGenerateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    refine_skill_v1_skills_refine_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkillRefineRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefineOut"];
                 };
             };
             /** @description Validation Error */
@@ -15259,6 +16625,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserDataOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    user_reactions_v1_user_reactions_get: {
+        parameters: {
+            query?: {
+                include_details?: boolean;
+                reaction_type?: string | null;
+                resource_type?: components["schemas"]["ReactedResource"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserReactionsOut"];
                 };
             };
             /** @description Validation Error */

@@ -30,7 +30,7 @@ from codemill.analytics.periods import HOUR, floor_hour
 from codemill.audit.service import Actor, Domain, record
 from codemill.auth import policy
 from codemill.auth.principal import Principal
-from codemill.errors import BadRequest, Forbidden, NotFound
+from codemill.errors import BadRequest, Forbidden, NotFound, not_found
 from codemill.models import ProjectBudgetGroup
 from codemill.projects import repository as projects
 
@@ -233,7 +233,7 @@ async def _visible(session: AsyncSession, principal: Principal, group_id: str) -
     """The group, for platform admins and its project's admins; 404 for everyone else (no id probing)."""
     group = await repository.get_group(session, group_id)
     if group is None or not policy.can_manage_project(principal, group.project_name):
-        raise NotFound(f"Project budget group not found: {group_id}", details={"group_id": group_id})
+        raise not_found("Project budget group", group_id)
     return group
 
 
