@@ -54,7 +54,7 @@ def test_hard_limit_refuses_the_next_chat_and_reset_lets_it_through(
     turn(carol, assistant_id, QUESTION)
 
 
-def test_a_hard_limit_holds_on_the_openai_compatible_api_too(
+def test_a_hard_limit_holds_on_the_openai_compatible_api_and_ai_writing_too(
     priced_user: Callable[[str], TestUser], priced_admin_http: httpx.Client
 ) -> None:
     gina = priced_user("gina")
@@ -66,6 +66,9 @@ def test_a_hard_limit_holds_on_the_openai_compatible_api_too(
         refused = gina.http.post("/v1/chat/completions", json={**body, "stream": stream})
         assert refused.status_code == 402, refused.text
         assert "Budget exceeded" in refused.text
+    # Writing a skill or an assistant with the model is refused as well.
+    written = gina.http.post("/v1/skills/instructions/generate", json={"description": "Review pull requests"})
+    assert written.status_code == 402 and "Budget exceeded" in written.text
 
 
 def test_soft_limit_warns_in_the_stream(

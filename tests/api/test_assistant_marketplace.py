@@ -10,7 +10,7 @@ from codemie_sdk.models.assistant import ReactionRequest, ReactionType
 from codemie_sdk.models.categories import CategoryCreateRequest, CategoryUpdateRequest
 
 from tests.conftest import TestUser, unique
-from tests.conversations.support import new_assistant
+from tests.conversations.support import chat, new_assistant
 
 
 def refusal(call: Callable[[], object]) -> tuple[int, dict[str, object]]:
@@ -89,6 +89,17 @@ def test_reactions_to_assistants(make_user: Callable[..., TestUser]) -> None:
     assert (disliked["unique_likes_count"], disliked["unique_dislikes_count"]) == (1, 1)
     removed = fan.client.assistants.remove_reactions(assistant_id)
     assert removed["reaction"] is None and (removed["unique_likes_count"], removed["unique_dislikes_count"]) == (1, 0)
+
+    # The assistant itself carries the counters: likes, dislikes and the users who chatted with it.
+    chat(fan, assistant_id, "hello")
+    chat(owner, assistant_id, "hello")
+    chat(fan, assistant_id, "again")
+    fan.client.assistants.react(assistant_id, ReactionRequest(reaction=ReactionType.DISLIKE))
+    shown = fan.http.get(f"/v1/assistants/id/{assistant_id}").json()
+    assert (shown["unique_users_count"], shown["unique_likes_count"], shown["unique_dislikes_count"]) == (2, 1, 1)
+    listed = fan.http.get("/v1/assistants", params={"scope": "visible_to_user", "per_page": 100}).json()["data"]
+    item = next(a for a in listed if a["id"] == assistant_id)
+    assert (item["unique_users_count"], item["unique_likes_count"], item["unique_dislikes_count"]) == (2, 1, 1)
 
     # Someone who cannot see the assistant is told it does not exist.
     status, error = refusal(

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, case, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.models import Assistant, AssistantCategory, AssistantReaction, User
+from codemill.models.analytics import UsageDaily
 
 
 async def categories(session: AsyncSession) -> list[AssistantCategory]:
@@ -101,3 +102,26 @@ async def reactions_by(
     if reaction is not None:
         query = query.where(AssistantReaction.reaction == reaction)
     return [(r, a) for r, a in (await session.execute(query)).tuples().all()]
+
+
+async def usage_counts(session: AsyncSession, assistant_ids: list[str]) -> dict[str, tuple[int, int, int]]:
+    """Per assistant: how many users chatted with it (from the daily usage roll-ups), like it and dislike it."""
+    if not assistant_ids:
+        return {}
+    users = await session.execute(
+        select(UsageDaily.assistant_id, func.count(func.distinct(UsageDaily.user_id)))
+        .where(UsageDaily.assistant_id.in_(assistant_ids), UsageDaily.user_id != "")
+        .group_by(UsageDaily.assistant_id)
+    )
+    reactions = await session.execute(
+        select(
+            AssistantReaction.assistant_id,
+            func.count(case((AssistantReaction.reaction == "like", 1))),
+            func.count(case((AssistantReaction.reaction == "dislike", 1))),
+        )
+        .where(AssistantReaction.assistant_id.in_(assistant_ids))
+        .group_by(AssistantReaction.assistant_id)
+    )
+    counted = {str(a): int(n) for a, n in users.all()}
+    liked = {str(a): (int(likes), int(dislikes)) for a, likes, dislikes in reactions.all()}
+    return {a: (counted.get(a, 0), *liked.get(a, (0, 0))) for a in assistant_ids}

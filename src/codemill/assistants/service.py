@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.assistants import builtin_subagents, sealing, validation, versions
+from codemill.assistants import marketplace_repository as marketplace
 from codemill.assistants import repository as assistants
 from codemill.assistants.filters import ListFilters
 from codemill.assistants.repository import Page
@@ -42,6 +43,8 @@ class AssistantListing:
     assistants: list[Assistant]
     total: int
     users: dict[str, User]
+    # Per assistant: users who chatted with it, likes, dislikes.
+    counts: dict[str, tuple[int, int, int]]
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class AssistantDetail:
     assistant: Assistant
     versions: list[AssistantVersion]
     users: dict[str, User]
+    counts: tuple[int, int, int]
 
 
 async def get_visible(session: AsyncSession, principal: Principal, assistant_id: str) -> Assistant:
@@ -259,11 +263,13 @@ async def listing(
 ) -> AssistantListing:
     """A page of the assistants in `scope` that match `filters`, with their creators."""
     found, total = await list_assistants(session, principal, scope, filters, page)
-    return AssistantListing(found, total, await assistants.users_by_id(session, [a.created_by for a in found]))
+    users = await assistants.users_by_id(session, [a.created_by for a in found])
+    return AssistantListing(found, total, users, await marketplace.usage_counts(session, [a.id for a in found]))
 
 
 async def detail(session: AsyncSession, assistant: Assistant) -> AssistantDetail:
     """An assistant (already checked visible) with its version history and the users involved."""
     rows, _ = await assistants.list_versions(session, assistant.id, 0, 1000)
     users = await assistants.users_by_id(session, [assistant.created_by, *(r.created_by for r in rows)])
-    return AssistantDetail(assistant, rows, users)
+    counts = (await marketplace.usage_counts(session, [assistant.id]))[assistant.id]
+    return AssistantDetail(assistant, rows, users, counts)

@@ -259,19 +259,26 @@ def _head(assistant: Assistant, principal: Principal, users: dict[str, User]) ->
     )
 
 
-# Codemill does not count usage per assistant (yet): CodeMie's counters, zero.
-_NO_USAGE = _Usage(unique_users_count=0, unique_likes_count=0, unique_dislikes_count=0, origin="unknown")
+def _usage(counts: tuple[int, int, int]) -> _Usage:
+    """CodeMie's counters: users who chatted with the assistant, likes, dislikes."""
+    chatted, likes, dislikes = counts
+    return _Usage(
+        unique_users_count=chatted, unique_likes_count=likes, unique_dislikes_count=dislikes, origin="unknown"
+    )
 
 
-def minimal(assistant: Assistant, principal: Principal, users: dict[str, User]) -> AssistantListItemOut:
+def minimal(
+    assistant: Assistant, principal: Principal, users: dict[str, User], counts: tuple[int, int, int]
+) -> AssistantListItemOut:
     """The list item of `minimal_response=true`."""
-    return AssistantListItemOut(**_head(assistant, principal, users), **_NO_USAGE)
+    return AssistantListItemOut(**_head(assistant, principal, users), **_usage(counts))
 
 
 def full(
     assistant: Assistant,
     principal: Principal,
     users: dict[str, User],
+    counts: tuple[int, int, int],
     history: list[AssistantVersion] | None = None,
 ) -> AssistantOut:
     """The whole assistant; `history` (its versions, newest first) gives the earlier system prompts."""
@@ -294,7 +301,7 @@ def full(
         prompt_variables=masked_variables(assistant.prompt_variables),
         version_count=assistant.version_count,
         version=assistant.version_count,
-        **_NO_USAGE,
+        **_usage(counts),
         is_react=assistant.is_react,
         tools_tokens_size_limit=assistant.tools_tokens_size_limit,
         display_name=None,
@@ -310,14 +317,14 @@ def listing(
     """A page of assistants, minimal or whole."""
     render = minimal if minimal_response else full
     return AssistantListOut(
-        data=[render(a, principal, found.users) for a in found.assistants],
+        data=[render(a, principal, found.users, found.counts[a.id]) for a in found.assistants],
         pagination=Pagination(page=page, per_page=per_page, total=found.total),
     )
 
 
 def detail(found: AssistantDetail, principal: Principal) -> AssistantOut:
     """One assistant with its system-prompt history."""
-    return full(found.assistant, principal, found.users, found.versions)
+    return full(found.assistant, principal, found.users, found.counts, found.versions)
 
 
 def version(row: AssistantVersion, users: dict[str, User]) -> AssistantVersionOut:

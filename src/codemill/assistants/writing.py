@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from codemill.analytics.budgets.service import ensure_within_budget
 from codemill.auth.principal import Principal
 from codemill.errors import NotFound, Unavailable, UpstreamError
 from codemill.integrations.resolve import credentials_for
@@ -35,6 +36,11 @@ async def ask(
 ) -> tuple[str, CatalogueModel, Usage]:
     """One model call; its usage is recorded; a provider failure is 502 with CodeMie's message."""
     model = gateway.model(model_name)
+    # Budgets hold here as for chats: a hard limit refuses the call (402) before the model is asked.
+    premium = gateway.catalogue.premium_llms()
+    await ensure_within_budget(
+        session, principal.user_id, principal.current_project, model=model.base_name, premium=premium
+    )
     provider = gateway.provider_for(model, await _credentials(session, principal, model))
     request = CompletionRequest(model=model, messages=[ChatMessage("system", system), ChatMessage("user", user)])
     started = time.perf_counter()

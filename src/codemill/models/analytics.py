@@ -48,6 +48,8 @@ class UsageDaily(_UsageRollup, Base):
     __table_args__ = (
         Index("ix_usage_daily_project_bucket", "project", "bucket"),
         Index("ix_usage_daily_user_id_bucket", "user_id", "bucket"),
+        # Per-assistant counters (users who chatted with it) on assistant lists.
+        Index("ix_usage_daily_assistant_id", "assistant_id"),
     )
 
 
