@@ -6,9 +6,10 @@ import asyncio
 
 import pytest
 
+from codemill.kit.outbound import OutboundClient
 from codemill.llm.catalogue import CatalogueModel
 from codemill.llm.provider import ChatMessage, CompletionRequest, LLMError, TextDelta, complete
-from codemill.llm.providers.openai_compatible import Endpoint, OpenAICompatibleProvider
+from codemill.llm.providers.openai_compatible import Endpoint, OpenAICompatibleProvider, env_proxy
 from tests.support.openai_server import OpenAIServer
 
 MODEL = CatalogueModel(base_name="fake-gpt", api="openai")
@@ -143,3 +144,18 @@ async def test_cancelling_the_consumer_cancels_the_upstream_request(fake_openai:
     finally:
         await provider.close()
     assert fake_openai.script.disconnects == 1
+
+
+def test_the_environments_proxy_is_found_once_per_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1,.internal")
+    for name in ("https_proxy", "no_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    assert env_proxy("https://api.openai.com/v1") == "http://proxy.corp:3128"
+    assert env_proxy("http://api.openai.com/v1") is None  # no HTTP_PROXY set
+    assert env_proxy("http://127.0.0.1:4000/v1") is None and env_proxy("https://llm.internal/v1") is None
+    guarded = OpenAICompatibleProvider(
+        Endpoint(base_url="https://api.openai.com/v1", guarded=True), OutboundClient(allow_private=False)
+    )
+    assert guarded._proxy is None  # a guarded endpoint never goes through a proxy (it would connect by name)
+    assert OpenAICompatibleProvider(Endpoint(base_url="https://api.openai.com/v1"))._proxy == "http://proxy.corp:3128"

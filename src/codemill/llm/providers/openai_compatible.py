@@ -14,6 +14,8 @@ import asyncio
 import base64
 import logging
 import random
+import urllib.parse
+import urllib.request
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -87,16 +89,17 @@ class OpenAICompatibleProvider:
             total=None, connect=min(endpoint.timeout_seconds, 10.0), sock_read=endpoint.timeout_seconds
         )
         self._session: aiohttp.ClientSession | None = None
+        # The environment's proxy for this endpoint, found once (aiohttp's trust_env looks it up, and reads
+        # ~/.netrc, in a thread on every request). A guarded endpoint never goes through a proxy: it would
+        # connect by name, unchecked.
+        self._proxy = None if endpoint.guarded else env_proxy(endpoint.base_url)
 
     def _client(self) -> aiohttp.ClientSession:
         """The endpoint's session, made on first use (inside the running event loop)."""
         if self._session is None or self._session.closed:
             # No cap on connections: the chat turns in flight are bounded elsewhere; a cap would queue streams.
             connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=30.0)
-            # A guarded endpoint ignores proxies from the environment: a proxy would connect by name, unchecked.
-            self._session = aiohttp.ClientSession(
-                connector=connector, timeout=self._timeout, trust_env=not self.endpoint.guarded
-            )
+            self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout, trust_env=False)
         return self._session
 
     async def close(self) -> None:
@@ -129,7 +132,13 @@ class OpenAICompatibleProvider:
         while True:
             try:
                 async with self._client().post(
-                    url, params=query, data=content, headers=headers, allow_redirects=False, server_hostname=tls_name
+                    url,
+                    params=query,
+                    data=content,
+                    headers=headers,
+                    allow_redirects=False,
+                    server_hostname=tls_name,
+                    proxy=self._proxy,
                 ) as response:
                     if response.status >= 400:
                         raise _UpstreamFailed(response.status, await response.read(), response.headers)
@@ -197,6 +206,15 @@ class OpenAICompatibleProvider:
         pinned = original.copy_with(host=target.addresses[0])
         headers = {**self._headers, "host": original.netloc.decode("ascii")}
         return str(pinned), headers, (target.host if target.scheme == "https" else None)
+
+
+def env_proxy(url: str) -> str | None:
+    """The proxy the environment names for `url` (HTTP(S)_PROXY, ALL_PROXY), unless NO_PROXY exempts its host."""
+    parts = urllib.parse.urlsplit(url)
+    proxies = urllib.request.getproxies()
+    if not parts.hostname or urllib.request.proxy_bypass(parts.hostname):
+        return None
+    return proxies.get(parts.scheme) or proxies.get("all") or None
 
 
 async def sse_data(blocks: AsyncIterator[bytes]) -> AsyncGenerator[bytes, None]:
