@@ -17,7 +17,6 @@ from codemill.assistants.generation_schemas import (
 from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
 from codemill.llm.dependencies import AppLLM
 from codemill.toolkits import catalogue as toolkit_catalogue
-from codemill.tools import registry
 
 router = APIRouter(prefix="/v1/assistants", tags=["assistants"])
 
@@ -27,7 +26,7 @@ async def generate_assistant(
     body: AssistantGenerateRequest, session: Session, principal: CurrentPrincipal, llm: AppLLM, settings: AppSettings
 ) -> AssistantGenerateOut:
     """A draft (name, description, categories, conversation starters, system prompt, toolkits) from the text."""
-    available = [*registry.toolkits(), *toolkit_catalogue.toolkit_details(settings)]
+    available = toolkit_catalogue.all_toolkits(settings)
     return await generation.draft(session, principal, llm, body, available)
 
 
@@ -44,5 +43,5 @@ async def refine_assistant(
     body: AssistantRefineRequest, session: Session, principal: CurrentPrincipal, llm: AppLLM, settings: AppSettings
 ) -> RefineOut:
     """The model's recommendations on a draft, per field, toolkit and datasource."""
-    available = [*registry.toolkits(), *toolkit_catalogue.toolkit_details(settings)]
+    available = toolkit_catalogue.all_toolkits(settings)
     return await generation.refine(session, principal, llm, body, available)

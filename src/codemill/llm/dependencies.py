@@ -19,7 +19,7 @@ async def model_catalogue(request: Request) -> Catalogue:
 AppCatalogue = Annotated[Catalogue, Depends(model_catalogue)]
 
 
-def llm_gateway(request: Request) -> LLMGateway:
+async def llm_gateway(request: Request) -> LLMGateway:
     """The process's LLM gateway (models and the providers serving them)."""
     gateway: LLMGateway = request.app.state.resources.llm
     return gateway

@@ -54,7 +54,6 @@ from codemill.skills.schemas import (
     SkillUpdate,
 )
 from codemill.toolkits import catalogue as toolkit_catalogue
-from codemill.tools import registry
 
 router = APIRouter(prefix="/v1", tags=["skills"])
 
@@ -71,7 +70,7 @@ class EventWindow:
     limit: int
 
 
-def event_window(
+async def event_window(
     since: Annotated[datetime | None, Query(alias="from")] = None,
     to: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -164,7 +163,7 @@ async def generate_skill(
     body: SkillGenerateRequest, session: Session, principal: CurrentPrincipal, llm: AppLLM, settings: AppSettings
 ) -> SkillGenerateOut:
     """A skill draft (name, description, instructions, categories, toolkits) from the user's text."""
-    available = [*registry.toolkits(), *toolkit_catalogue.toolkit_details(settings)]
+    available = toolkit_catalogue.all_toolkits(settings)
     return await generation.draft(session, principal, llm, body, available)
 
 
@@ -173,7 +172,7 @@ async def refine_skill(
     body: SkillRefineRequest, session: Session, principal: CurrentPrincipal, llm: AppLLM, settings: AppSettings
 ) -> RefineOut:
     """The model's recommendations on a skill, per field and per toolkit."""
-    available = [*registry.toolkits(), *toolkit_catalogue.toolkit_details(settings)]
+    available = toolkit_catalogue.all_toolkits(settings)
     return await generation.refine(session, principal, llm, body, available)
 
 

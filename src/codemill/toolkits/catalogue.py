@@ -33,6 +33,7 @@ from codemill.toolkits.kubernetes import KUBERNETES_DESCRIPTION, kubernetes_tool
 from codemill.toolkits.sql import SQL_DESCRIPTION, sql_tool
 from codemill.toolkits.web import SCRAPER_DESCRIPTION, web_scraper_tool
 from codemill.toolkits.web_search import SEARCH_DESCRIPTION, configured, web_search_tool
+from codemill.tools import registry
 from codemill.tools.base import Tool, ToolContext
 
 
@@ -137,6 +138,11 @@ TOOLKITS: tuple[ToolkitEntry, ...] = (
         (ToolEntry("mermaid_diagram", "Mermaid diagram", DIAGRAM_DESCRIPTION, None, mermaid_diagram_tool),),
     ),
 )
+
+
+def all_toolkits(settings: Settings | None = None) -> list[dict[str, Any]]:
+    """Every toolkit an assistant may enable: the built-in ones (tools.registry) and the integrations' ones."""
+    return [*registry.toolkits(), *toolkit_details(settings)]
 
 
 def toolkit_details(settings: Settings | None = None) -> list[dict[str, Any]]:
