@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from codemill.models import Integration, Project, User
+from codemill.models import AssistantUserMapping, Integration, Project, User
+from codemill.models.assistant_mappings import ASSISTANT_SCOPE
 
 
 async def get(session: AsyncSession, integration_id: str) -> Integration | None:
@@ -264,3 +265,22 @@ async def global_of_admins(session: AsyncSession, credential_type: str) -> list[
         .order_by(Integration.is_default.desc(), Integration.updated_at.desc(), Integration.id)
     )
     return list(rows.scalars())
+
+
+async def mapped_integration_ids(session: AsyncSession, assistant_id: str, user_id: str) -> list[str]:
+    """The integration ids a user mapped to an assistant's tools (assistant scope), in slot order."""
+    tools_config = (
+        await session.execute(
+            select(AssistantUserMapping.tools_config).where(
+                AssistantUserMapping.assistant_id == assistant_id,
+                AssistantUserMapping.user_id == user_id,
+                AssistantUserMapping.workflow_id == ASSISTANT_SCOPE,
+            )
+        )
+    ).scalar_one_or_none()
+    found: list[str] = []
+    for slot in tools_config or []:
+        integration_id = slot.get("integration_id") if isinstance(slot, dict) else None
+        if isinstance(integration_id, str) and integration_id and integration_id not in found:
+            found.append(integration_id)
+    return found

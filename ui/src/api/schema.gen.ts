@@ -1592,6 +1592,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/assistants/{assistant_id}/users/mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Mapping
+         * @description The caller's mapping for the assistant (with a workflow: the one in effect there).
+         */
+        get: operations["get_mapping_v1_assistants__assistant_id__users_mapping_get"];
+        put?: never;
+        /**
+         * Save Mapping
+         * @description Map the assistant's tool slots to the caller's integrations.
+         */
+        post: operations["save_mapping_v1_assistants__assistant_id__users_mapping_post"];
+        /**
+         * Delete Mapping
+         * @description Forget the caller's mapping for the assistant (or only a workflow's).
+         */
+        delete: operations["delete_mapping_v1_assistants__assistant_id__users_mapping_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/assistants/{assistant_id}/versions": {
         parameters: {
             query?: never;
@@ -7144,6 +7172,44 @@ export interface components {
              */
             required: boolean;
         };
+        /**
+         * MappingIn
+         * @description POST body: the slots, and the scope (a workflow, or the assistant everywhere).
+         */
+        MappingIn: {
+            /**
+             * Apply To Assistant
+             * @default false
+             */
+            apply_to_assistant: boolean;
+            /** Tools Config */
+            tools_config: components["schemas"]["ToolSlot"][];
+            /** Workflow Id */
+            workflow_id?: string | null;
+        };
+        /**
+         * MappingOut
+         * @description The caller's mapping for an assistant (within a workflow: the assistant's slots overridden by the
+         *     workflow's); `id` is "" when nothing is stored.
+         */
+        MappingOut: {
+            /** Assistant Id */
+            assistant_id: string;
+            /** Created At */
+            created_at?: string | null;
+            /** Has Assistant Scope Selection */
+            has_assistant_scope_selection: boolean;
+            /** Id */
+            id: string;
+            /** Tools Config */
+            tools_config: components["schemas"]["ToolSlot"][];
+            /** Updated At */
+            updated_at?: string | null;
+            /** User Id */
+            user_id: string;
+            /** Workflow Id */
+            workflow_id?: string | null;
+        };
         /** MemberOut */
         MemberOut: {
             /** Date */
@@ -8572,6 +8638,19 @@ export interface components {
             reason?: string | null;
             /** @default critical */
             severity: components["schemas"]["RecommendationSeverity"];
+        };
+        /**
+         * ToolSlot
+         * @description One tool slot and the integration the user picked for it ("" = explicitly none).
+         */
+        ToolSlot: {
+            /**
+             * Integration Id
+             * @default
+             */
+            integration_id: string;
+            /** Name */
+            name: string;
         };
         /**
          * ToolkitOut
@@ -12707,6 +12786,109 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["codemill__skills__schemas__MessageOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_mapping_v1_assistants__assistant_id__users_mapping_get: {
+        parameters: {
+            query?: {
+                /** @description A workflow's own mapping */
+                workflow_id?: string | null;
+            };
+            header?: never;
+            path: {
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MappingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    save_mapping_v1_assistants__assistant_id__users_mapping_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MappingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codemill__kit__api_schemas__MessageOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_mapping_v1_assistants__assistant_id__users_mapping_delete: {
+        parameters: {
+            query?: {
+                /** @description A workflow's own mapping */
+                workflow_id?: string | null;
+            };
+            header?: never;
+            path: {
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codemill__kit__api_schemas__MessageOut"];
                 };
             };
             /** @description Validation Error */
