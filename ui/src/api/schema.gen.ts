@@ -2316,6 +2316,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/index/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Health Check
+         * @description Whether the source of a datasource can be read (Git, Jira, Confluence), before creating it.
+         */
+        post: operations["health_check_v1_index_health_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/index/knowledge_base/confluence": {
         parameters: {
             query?: never;
@@ -6417,6 +6437,56 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * HealthCheckIn
+         * @description What to probe: the datasource type and the fields its form would send.
+         */
+        HealthCheckIn: {
+            /** Cql */
+            cql?: string | null;
+            /** Git Url */
+            git_url?: string | null;
+            /** Index Type */
+            index_type: string;
+            /** Jql */
+            jql?: string | null;
+            /**
+             * Project Name
+             * @default
+             */
+            project_name: string;
+            /** Setting Id */
+            setting_id?: string | null;
+        };
+        /**
+         * HealthCheckOut
+         * @description The probe's answer: how many documents the source offers (0 for a repository), or the error.
+         *     `implemented` is false for datasource types Codemill does not probe.
+         */
+        HealthCheckOut: {
+            /** Documents Count */
+            documents_count?: number | null;
+            error?: components["schemas"]["HealthErrorOut"] | null;
+            /**
+             * Implemented
+             * @default true
+             */
+            implemented: boolean;
+        };
+        /**
+         * HealthErrorOut
+         * @description Why the source cannot be read; `field_error` names the form field to fix, when one is to blame.
+         */
+        HealthErrorOut: {
+            /** Details */
+            details?: string | null;
+            /** Field Error */
+            field_error?: string | null;
+            /** Help */
+            help?: string | null;
+            /** Message */
+            message: string;
         };
         /**
          * HealthOut
@@ -14219,6 +14289,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DatasourceIdOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    health_check_v1_index_health_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HealthCheckIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthCheckOut"];
                 };
             };
             /** @description Validation Error */
