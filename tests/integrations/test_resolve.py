@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.auth.principal import Principal
 from codemill.errors import NotFound, Unprocessable
 from codemill.integrations import service
-from codemill.integrations.resolve import credentials_for, repo_match
+from codemill.integrations.resolve import ResolvedCredentials, credentials_for, repo_match
 from codemill.integrations.schemas import CredentialValue, IntegrationIn
 from codemill.integrations.sealing import CIPHER_INFO_KEY
 from codemill.kit.crypto import Keyring, LocalKeyProvider, SecretCipher
@@ -242,3 +243,31 @@ async def test_a_mapping_the_caller_may_no_longer_use_is_skipped(world: World) -
     await _map(world, assistant, world.alice.user_id, carols, elsewhere)
     found = await credentials_for(world.session, world.alice, world.project, assistant, "Jira")
     assert found is not None and (found.source, found.values["token"]) == ("user_project", "alice-own")
+
+
+async def test_a_workflow_run_uses_the_workflows_mapping_slot_by_slot(world: World) -> None:
+    projects = await world.make(world.bob, "project", "Jira", jira("project-attached"))
+    assistant = await _assistant(world, attached=projects)
+    everywhere = await world.make(world.alice, "user", "Jira", jira("alice-everywhere"))
+    in_workflow = await world.make(world.alice, "user", "Jira", jira("alice-in-workflow"))
+    await _map(world, assistant, world.alice.user_id, everywhere)
+    await _map(world, assistant, world.alice.user_id, in_workflow, scope="wf-1")
+
+    def token(found: ResolvedCredentials | None) -> str:
+        assert found is not None and found.source == "mapped"
+        return str(found.values["token"])
+
+    alice, project = world.alice, world.project
+    assert token(await credentials_for(world.session, alice, project, assistant, "Jira")) == "alice-everywhere"
+    found = await credentials_for(world.session, alice, project, assistant, "Jira", workflow_id="wf-1")
+    assert token(found) == "alice-in-workflow"
+    found = await credentials_for(world.session, alice, project, assistant, "Jira", workflow_id="wf-2")
+    assert token(found) == "alice-everywhere"  # another workflow: the assistant's mapping
+    # "No integration" for the slot in this workflow: the assistant's own integration is used there.
+    await world.session.execute(
+        update(AssistantUserMapping)
+        .where(AssistantUserMapping.workflow_id == "wf-1")
+        .values(tools_config=[{"name": "Jira", "integration_id": ""}])
+    )
+    found = await credentials_for(world.session, alice, project, assistant, "Jira", workflow_id="wf-1")
+    assert found is not None and (found.source, found.values["token"]) == ("assistant", "project-attached")

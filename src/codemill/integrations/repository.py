@@ -267,20 +267,23 @@ async def global_of_admins(session: AsyncSession, credential_type: str) -> list[
     return list(rows.scalars())
 
 
-async def mapped_integration_ids(session: AsyncSession, assistant_id: str, user_id: str) -> list[str]:
-    """The integration ids a user mapped to an assistant's tools (assistant scope), in slot order."""
-    tools_config = (
-        await session.execute(
-            select(AssistantUserMapping.tools_config).where(
-                AssistantUserMapping.assistant_id == assistant_id,
-                AssistantUserMapping.user_id == user_id,
-                AssistantUserMapping.workflow_id == ASSISTANT_SCOPE,
-            )
+async def mapped_integration_ids(
+    session: AsyncSession, assistant_id: str, user_id: str, workflow_id: str | None = None
+) -> list[str]:
+    """The integration ids a user mapped to an assistant's tools, in slot order: the assistant's mapping,
+    within a workflow with that workflow's slots overriding it (slot by slot)."""
+    scopes = [ASSISTANT_SCOPE, workflow_id] if workflow_id else [ASSISTANT_SCOPE]
+    rows = await session.execute(
+        select(AssistantUserMapping.workflow_id, AssistantUserMapping.tools_config).where(
+            AssistantUserMapping.assistant_id == assistant_id,
+            AssistantUserMapping.user_id == user_id,
+            AssistantUserMapping.workflow_id.in_(scopes),
         )
-    ).scalar_one_or_none()
-    found: list[str] = []
-    for slot in tools_config or []:
-        integration_id = slot.get("integration_id") if isinstance(slot, dict) else None
-        if isinstance(integration_id, str) and integration_id and integration_id not in found:
-            found.append(integration_id)
-    return found
+    )
+    by_scope: dict[str, Any] = {scope: tools_config for scope, tools_config in rows.all()}
+    slots: dict[str, str] = {}
+    for scope in scopes:  # the workflow's slots last: they override the assistant's
+        for slot in by_scope.get(scope) or []:
+            if isinstance(slot, dict) and isinstance(slot.get("integration_id"), str):
+                slots[str(slot.get("name"))] = slot["integration_id"]
+    return list(dict.fromkeys(i for i in slots.values() if i))

@@ -127,6 +127,7 @@ async def _mapped(
     ctype: CredentialType,
     integration_id: str | None,
     repo_url: str | None,
+    workflow_id: str | None,
 ) -> Integration | None:
     """The caller's mapped integration of this type that they may still use (access is checked again:
     an integration can be unshared or moved after it was mapped), or None."""
@@ -138,7 +139,7 @@ async def _mapped(
             if found is not None and found.credential_type == ctype.name:
                 return None
     usable: list[Integration] = []
-    for mapped_id in await repository.mapped_integration_ids(session, assistant.id, principal.user_id):
+    for mapped_id in await repository.mapped_integration_ids(session, assistant.id, principal.user_id, workflow_id):
         found = await repository.get(session, mapped_id)
         if (
             found is not None
@@ -159,10 +160,12 @@ async def credentials_for(
     repo_url: str | None = None,
     *,
     cipher: SecretCipher | None = None,
+    workflow_id: str | None = None,
 ) -> ResolvedCredentials | None:
     """The credentials of type `toolkit` (a credential type: "Git", "Jira", …) to use, or None.
 
-    An explicit integration id the caller may not use is 404; one of another type, or (Git) for
+    Within a workflow run (`workflow_id`), the caller's mapping for that workflow overrides their
+    assistant mapping slot by slot. An explicit integration id the caller may not use is 404; one of another type, or (Git) for
     another host, is 422.
     """
     ctype = TYPES.get(toolkit)
@@ -172,7 +175,7 @@ async def credentials_for(
     cipher = cipher or cipher_of(session)
 
     if assistant is not None:
-        mapped = await _mapped(session, principal, assistant, ctype, integration_id, repo_url)
+        mapped = await _mapped(session, principal, assistant, ctype, integration_id, repo_url, workflow_id)
         if mapped is not None:
             return await _resolved(cipher, mapped, "mapped")
 
