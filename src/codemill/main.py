@@ -25,6 +25,7 @@ from codemill.analytics.metrics_router import router as metrics_router
 from codemill.analytics.router import router as analytics_router
 from codemill.api_keys.router import router as api_keys_router
 from codemill.assistants.generation_router import router as assistant_generation_router
+from codemill.assistants.mapping_router import router as assistant_mapping_router
 from codemill.assistants.marketplace_router import router as assistant_marketplace_router
 from codemill.assistants.mcp_router import router as assistants_mcp_router
 from codemill.assistants.router import router as assistants_router
@@ -91,6 +92,7 @@ ROUTERS = [
     assistants_mcp_router,  # /v1/assistants/mcp_tools and /mcp/test, before /v1/assistants/{id} too
     mcp_configs_router,
     subagents_router,  # /v1/assistants/builtin_subagents, before /v1/assistants/{id} too
+    assistant_mapping_router,
     skills_router,
     user_reactions_router,
     assistant_marketplace_router,  # /v1/assistants/categories, before /v1/assistants/{id} too

@@ -1,6 +1,8 @@
-"""credentials_for: explicit id → assistant's own → caller's in the project → caller's global → project's.
+"""credentials_for: the caller's mapping for the assistant → explicit id → assistant's own → caller's in the
+project → caller's global → project's.
 
-One test per step, plus Git matching by repository URL then host.
+One test per step, plus Git matching by repository URL then host, and the mapping's rules (a marketplace
+assistant's own integration wins; a mapping is checked again when used).
 """
 
 from __future__ import annotations
@@ -10,16 +12,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.auth.principal import Principal
 from codemill.errors import NotFound, Unprocessable
 from codemill.integrations import service
-from codemill.integrations.resolve import credentials_for, repo_match
+from codemill.integrations.resolve import ResolvedCredentials, credentials_for, repo_match
 from codemill.integrations.schemas import CredentialValue, IntegrationIn
 from codemill.integrations.sealing import CIPHER_INFO_KEY
 from codemill.kit.crypto import Keyring, LocalKeyProvider, SecretCipher
-from codemill.models import Assistant, Project, ProjectMember, User
+from codemill.models import Assistant, AssistantUserMapping, Project, ProjectMember, User
 from tests.conftest import MASTER_KEY
 
 
@@ -170,3 +173,101 @@ def test_values_never_in_repr() -> None:
 
     resolved = ResolvedCredentials("id", "Git", "alias", "explicit", {"token": "s3cret"})
     assert "s3cret" not in repr(resolved) and "s3cret" not in str(resolved)
+
+
+# The caller's assistant user mapping.
+
+
+async def _assistant(world: World, attached: str | None = None, **fields: Any) -> Assistant:
+    settings = {"settings": {"id": attached, "credential_type": "Jira"}} if attached else {}
+    assistant = Assistant(
+        name="helper",
+        project=world.project,
+        created_by=world.bob.user_id,
+        toolkits=[{"toolkit": "Project Management", "tools": [], **settings}],
+        **fields,
+    )
+    world.session.add(assistant)
+    await world.session.flush()
+    return assistant
+
+
+async def _map(world: World, assistant: Assistant, user_id: str, *ids: str, scope: str = "") -> None:
+    slots = [{"name": "Jira", "integration_id": i} for i in ids]
+    world.session.add(
+        AssistantUserMapping(assistant_id=assistant.id, user_id=user_id, workflow_id=scope, tools_config=slots)
+    )
+    await world.session.flush()
+
+
+async def test_the_callers_mapping_beats_the_assistants_integration(world: World) -> None:
+    projects = await world.make(world.bob, "project", "Jira", jira("project-attached"))
+    assistant = await _assistant(world, attached=projects)
+    mine = await world.make(world.alice, "user", "Jira", jira("alice-mapped"), is_global=True)
+    await _map(world, assistant, world.alice.user_id, "", mine)
+
+    found = await credentials_for(world.session, world.alice, world.project, assistant, "Jira")
+    assert found is not None and (found.source, found.values["token"]) == ("mapped", "alice-mapped")
+    # Even over the integration the tool entry pins.
+    pinned = await credentials_for(world.session, world.alice, world.project, assistant, "Jira", projects)
+    assert pinned is not None and pinned.source == "mapped"
+    # Others keep the assistant's; a workflow's mapping is not the chat's.
+    others = await credentials_for(world.session, world.bob, world.project, assistant, "Jira")
+    assert others is not None and (others.source, others.values["token"]) == ("assistant", "project-attached")
+    await _map(world, assistant, world.bob.user_id, mine, scope="wf-1")
+    others = await credentials_for(world.session, world.bob, world.project, assistant, "Jira")
+    assert others is not None and others.source == "assistant"
+    # A mapping of another type is no answer for this one.
+    assert await credentials_for(world.session, world.alice, world.project, assistant, "Confluence") is None
+
+
+async def test_a_marketplace_assistants_own_integration_wins(world: World) -> None:
+    projects = await world.make(world.bob, "project", "Jira", jira("project-attached"))
+    mine = await world.make(world.alice, "user", "Jira", jira("alice-mapped"))
+    with_own = await _assistant(world, attached=projects, is_global=True)
+    without = await _assistant(world, is_global=True)
+    for assistant in (with_own, without):
+        await _map(world, assistant, world.alice.user_id, mine)
+    found = await credentials_for(world.session, world.alice, world.project, with_own, "Jira")
+    assert found is not None and found.source == "assistant"
+    found = await credentials_for(world.session, world.alice, world.project, without, "Jira")
+    assert found is not None and (found.source, found.values["token"]) == ("mapped", "alice-mapped")
+
+
+async def test_a_mapping_the_caller_may_no_longer_use_is_skipped(world: World) -> None:
+    assistant = await _assistant(world)
+    carols = await world.make(world.carol, "user", "Jira", jira("carol"), project=world.carol.email)
+    elsewhere = await world.make(world.carol, "project", "Jira", jira("carol-project"), project=world.carol.email)
+    await world.make(world.alice, "user", "Jira", jira("alice-own"))
+    # Rows as a mapping saved before the integrations moved out of reach would leave them.
+    await _map(world, assistant, world.alice.user_id, carols, elsewhere)
+    found = await credentials_for(world.session, world.alice, world.project, assistant, "Jira")
+    assert found is not None and (found.source, found.values["token"]) == ("user_project", "alice-own")
+
+
+async def test_a_workflow_run_uses_the_workflows_mapping_slot_by_slot(world: World) -> None:
+    projects = await world.make(world.bob, "project", "Jira", jira("project-attached"))
+    assistant = await _assistant(world, attached=projects)
+    everywhere = await world.make(world.alice, "user", "Jira", jira("alice-everywhere"))
+    in_workflow = await world.make(world.alice, "user", "Jira", jira("alice-in-workflow"))
+    await _map(world, assistant, world.alice.user_id, everywhere)
+    await _map(world, assistant, world.alice.user_id, in_workflow, scope="wf-1")
+
+    def token(found: ResolvedCredentials | None) -> str:
+        assert found is not None and found.source == "mapped"
+        return str(found.values["token"])
+
+    alice, project = world.alice, world.project
+    assert token(await credentials_for(world.session, alice, project, assistant, "Jira")) == "alice-everywhere"
+    found = await credentials_for(world.session, alice, project, assistant, "Jira", workflow_id="wf-1")
+    assert token(found) == "alice-in-workflow"
+    found = await credentials_for(world.session, alice, project, assistant, "Jira", workflow_id="wf-2")
+    assert token(found) == "alice-everywhere"  # another workflow: the assistant's mapping
+    # "No integration" for the slot in this workflow: the assistant's own integration is used there.
+    await world.session.execute(
+        update(AssistantUserMapping)
+        .where(AssistantUserMapping.workflow_id == "wf-1")
+        .values(tools_config=[{"name": "Jira", "integration_id": ""}])
+    )
+    found = await credentials_for(world.session, alice, project, assistant, "Jira", workflow_id="wf-1")
+    assert found is not None and (found.source, found.values["token"]) == ("assistant", "project-attached")

@@ -175,6 +175,27 @@ def ensure_integration_manageable(principal: Principal, integration: Integration
     return found
 
 
+def can_map_integration(principal: Principal, assistant: Assistant, integration: Integration) -> bool:
+    """Whether a user of an assistant may have its tools use this integration (their assistant user
+    mapping, checked on save and again at use): their own user integration, or a project integration
+    they may use; for an assistant not in the marketplace, only one of the assistant's project."""
+    if integration.setting_type == "user":
+        return integration.owner_id == principal.user_id
+    if not can_use_integration(principal, integration):
+        return False
+    return assistant.is_global or integration.project_name == assistant.project
+
+
+def ensure_integration_mappable(principal: Principal, assistant: Assistant, integration: Integration | None) -> None:
+    """403 (CodeMie's words) unless the caller may map this integration for the assistant."""
+    if integration is None or not can_map_integration(principal, assistant, integration):
+        raise Forbidden(
+            "Integration is not accessible",
+            details="The selected integration is not available to your account.",
+            help="Choose one of your own integrations or an integration of this assistant's project.",
+        )
+
+
 # The MCP catalogue: system and public entries are seen by everyone, the others by their creator.
 # Creators change their own entries; public and system entries are the platform admins' to change.
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Session
-from codemill.datasources import service, views
+from codemill.auth.dependencies import AppSettings, CurrentPrincipal, Outbound, Session
+from codemill.datasources import health, service, views
+from codemill.datasources.health_schemas import HealthCheckIn, HealthCheckOut
 from codemill.datasources.schemas import ConfluenceCreate, JiraCreate, KnowledgeBaseUpdate
 from codemill.datasources.sync import CONFLUENCE, JIRA
 from codemill.datasources.views import ContextOptionOut, IndexingStartedOut
@@ -29,6 +30,14 @@ async def create_jira(
     """Index the Jira issues a JQL query finds."""
     ds = await service.create_knowledge_base(session, principal, body, settings)
     return views.started(ds)
+
+
+@router.post("/index/health", response_model=HealthCheckOut)
+async def health_check(
+    settings: AppSettings, session: Session, principal: CurrentPrincipal, outbound: Outbound, body: HealthCheckIn
+) -> HealthCheckOut:
+    """Whether the source of a datasource can be read (Git, Jira, Confluence), before creating it."""
+    return await health.check(session, principal, body, settings, outbound)
 
 
 async def _update(

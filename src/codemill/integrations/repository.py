@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from codemill.models import Integration, Project, User
+from codemill.models import AssistantUserMapping, Integration, Project, User
+from codemill.models.assistant_mappings import ASSISTANT_SCOPE
 
 
 async def get(session: AsyncSession, integration_id: str) -> Integration | None:
@@ -264,3 +265,25 @@ async def global_of_admins(session: AsyncSession, credential_type: str) -> list[
         .order_by(Integration.is_default.desc(), Integration.updated_at.desc(), Integration.id)
     )
     return list(rows.scalars())
+
+
+async def mapped_integration_ids(
+    session: AsyncSession, assistant_id: str, user_id: str, workflow_id: str | None = None
+) -> list[str]:
+    """The integration ids a user mapped to an assistant's tools, in slot order: the assistant's mapping,
+    within a workflow with that workflow's slots overriding it (slot by slot)."""
+    scopes = [ASSISTANT_SCOPE, workflow_id] if workflow_id else [ASSISTANT_SCOPE]
+    rows = await session.execute(
+        select(AssistantUserMapping.workflow_id, AssistantUserMapping.tools_config).where(
+            AssistantUserMapping.assistant_id == assistant_id,
+            AssistantUserMapping.user_id == user_id,
+            AssistantUserMapping.workflow_id.in_(scopes),
+        )
+    )
+    by_scope: dict[str, Any] = {scope: tools_config for scope, tools_config in rows.all()}
+    slots: dict[str, str] = {}
+    for scope in scopes:  # the workflow's slots last: they override the assistant's
+        for slot in by_scope.get(scope) or []:
+            if isinstance(slot, dict) and isinstance(slot.get("integration_id"), str):
+                slots[str(slot.get("name"))] = slot["integration_id"]
+    return list(dict.fromkeys(i for i in slots.values() if i))

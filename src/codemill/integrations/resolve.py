@@ -1,7 +1,9 @@
 """Which credentials a tool or datasource uses: one function, one order.
 
-credentials_for tries, in order: the explicit integration id → the assistant's own integration → the
-caller's integration in this project → the caller's global integration → the project's integration.
+credentials_for tries, in order: the caller's own choice for the assistant (their assistant user mapping;
+a marketplace assistant's own integration of the type still wins, as in CodeMie) → the explicit integration
+id → the assistant's own integration → the caller's integration in this project → the caller's global
+integration → the project's integration.
 Within a step, defaults come first, then the most recently updated. Git credentials must match the
 repository: the exact repository URL first, then the longest matching prefix (a group, or the bare
 host). A Git credential is never handed out for a repository on another host.
@@ -22,11 +24,11 @@ from codemill.auth.principal import Principal
 from codemill.errors import Unprocessable
 from codemill.integrations import repository
 from codemill.integrations.sealing import all_values, cipher_of
-from codemill.integrations.types import TYPES
+from codemill.integrations.types import TYPES, CredentialType
 from codemill.kit.crypto import SecretCipher
 from codemill.models import Assistant, Integration
 
-Source = Literal["explicit", "assistant", "user_project", "user_global", "project"]
+Source = Literal["mapped", "explicit", "assistant", "user_project", "user_global", "project"]
 _SCP_LIKE = re.compile(r"^(?:[^@/]+@)?([^:/]+):(.+)$")
 
 
@@ -118,6 +120,36 @@ async def _resolved(cipher: SecretCipher, integration: Integration, source: Sour
     )
 
 
+async def _mapped(
+    session: AsyncSession,
+    principal: Principal,
+    assistant: Assistant,
+    ctype: CredentialType,
+    integration_id: str | None,
+    repo_url: str | None,
+    workflow_id: str | None,
+) -> Integration | None:
+    """The caller's mapped integration of this type that they may still use (access is checked again:
+    an integration can be unshared or moved after it was mapped), or None."""
+    if assistant.is_global:
+        # A marketplace assistant that brings its own integration of the type keeps it (CodeMie's rule).
+        own = [integration_id] if integration_id else attached_integration_ids(assistant)
+        for own_id in own:
+            found = await repository.get(session, own_id)
+            if found is not None and found.credential_type == ctype.name:
+                return None
+    usable: list[Integration] = []
+    for mapped_id in await repository.mapped_integration_ids(session, assistant.id, principal.user_id, workflow_id):
+        found = await repository.get(session, mapped_id)
+        if (
+            found is not None
+            and found.credential_type == ctype.name
+            and policy.can_map_integration(principal, assistant, found)
+        ):
+            usable.append(found)
+    return _pick(usable, ctype.url_key, repo_url)
+
+
 async def credentials_for(
     session: AsyncSession,
     principal: Principal,
@@ -128,10 +160,12 @@ async def credentials_for(
     repo_url: str | None = None,
     *,
     cipher: SecretCipher | None = None,
+    workflow_id: str | None = None,
 ) -> ResolvedCredentials | None:
     """The credentials of type `toolkit` (a credential type: "Git", "Jira", …) to use, or None.
 
-    An explicit integration id the caller may not use is 404; one of another type, or (Git) for
+    Within a workflow run (`workflow_id`), the caller's mapping for that workflow overrides their
+    assistant mapping slot by slot. An explicit integration id the caller may not use is 404; one of another type, or (Git) for
     another host, is 422.
     """
     ctype = TYPES.get(toolkit)
@@ -139,6 +173,11 @@ async def credentials_for(
         raise ValueError(f"unknown credential type {toolkit!r}; expected one of {sorted(TYPES)}")
     policy.ensure_project_visible(principal, project)
     cipher = cipher or cipher_of(session)
+
+    if assistant is not None:
+        mapped = await _mapped(session, principal, assistant, ctype, integration_id, repo_url, workflow_id)
+        if mapped is not None:
+            return await _resolved(cipher, mapped, "mapped")
 
     if integration_id:
         explicit = policy.ensure_integration_usable(principal, await repository.get(session, integration_id))

@@ -13,6 +13,7 @@ from codemill.models.analytics import (
     UsageHourly,
 )
 from codemill.models.api_access import A2ATask, ApiKey
+from codemill.models.assistant_mappings import AssistantUserMapping
 from codemill.models.assistant_marketplace import AssistantCategory, AssistantReaction
 from codemill.models.assistants import Assistant, AssistantVersion
 from codemill.models.automation import AutomationRun
@@ -50,6 +51,7 @@ __all__ = [
     "AssistantCategory",
     "AssistantReaction",
     "AssistantSkill",
+    "AssistantUserMapping",
     "AssistantVersion",
     "AutomationRun",
     "Base",

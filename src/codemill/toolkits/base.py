@@ -27,6 +27,12 @@ class Binding:
     integration_id: str | None = None
 
 
+def workflow_of(ctx: ToolContext) -> str | None:
+    """The workflow a tool runs in (its runs set it), for the caller's workflow-scoped integration mapping."""
+    found = ctx.extra.get("workflow_id")
+    return found if isinstance(found, str) and found else None
+
+
 async def integration(
     ctx: ToolContext, binding: Binding, credential_type: str, repo_url: str | None = None
 ) -> ResolvedCredentials:
@@ -42,6 +48,7 @@ async def integration(
                 credential_type,
                 binding.integration_id,
                 repo_url,
+                workflow_id=workflow_of(ctx),
             )
     except CodemillError as exc:
         raise ToolError(f"The {credential_type} integration cannot be used: {exc.message}") from exc

@@ -281,7 +281,7 @@ class ExecutionRunner:
         for attempt in range(1, policy.max_attempts + 1):
             view = RunView(
                 self.resources, self.principal, self.project, self.execution_id, config, scope,
-                list(self.checkpoint["messages"]), dict(self.checkpoint["outputs"]),
+                list(self.checkpoint["messages"]), dict(self.checkpoint["outputs"]), self.workflow_id,
             )  # fmt: skip
             try:
                 return await run_node(view, state, task)

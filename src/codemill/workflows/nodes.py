@@ -76,6 +76,8 @@ class RunView:
     values: dict[str, Any]
     history: list[HistoryMessage]
     outputs: dict[str, str]
+    # The workflow's id: its tools use the caller's workflow-scoped integration mapping.
+    workflow_id: str = ""
 
 
 @dataclass(slots=True)
@@ -121,7 +123,7 @@ def _tool_context(view: RunView, assistant_id: str | None) -> ToolContext:
         sessions=resources.sessions,
         http=resources.http,
         resources=resources,
-        extra={"workflow_execution_id": view.execution_id},
+        extra={"workflow_execution_id": view.execution_id, "workflow_id": view.workflow_id},
     )
 
 

@@ -1592,6 +1592,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/assistants/{assistant_id}/users/mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Mapping
+         * @description The caller's mapping for the assistant (with a workflow: the one in effect there).
+         */
+        get: operations["get_mapping_v1_assistants__assistant_id__users_mapping_get"];
+        put?: never;
+        /**
+         * Save Mapping
+         * @description Map the assistant's tool slots to the caller's integrations.
+         */
+        post: operations["save_mapping_v1_assistants__assistant_id__users_mapping_post"];
+        /**
+         * Delete Mapping
+         * @description Forget the caller's mapping for the assistant (or only a workflow's).
+         */
+        delete: operations["delete_mapping_v1_assistants__assistant_id__users_mapping_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/assistants/{assistant_id}/versions": {
         parameters: {
             query?: never;
@@ -2282,6 +2310,26 @@ export interface paths {
         get: operations["find_id_v1_index_find_id_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/index/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Health Check
+         * @description Whether the source of a datasource can be read (Git, Jira, Confluence), before creating it.
+         */
+        post: operations["health_check_v1_index_health_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6391,6 +6439,56 @@ export interface components {
             detail?: components["schemas"]["ValidationError"][];
         };
         /**
+         * HealthCheckIn
+         * @description What to probe: the datasource type and the fields its form would send.
+         */
+        HealthCheckIn: {
+            /** Cql */
+            cql?: string | null;
+            /** Git Url */
+            git_url?: string | null;
+            /** Index Type */
+            index_type: string;
+            /** Jql */
+            jql?: string | null;
+            /**
+             * Project Name
+             * @default
+             */
+            project_name: string;
+            /** Setting Id */
+            setting_id?: string | null;
+        };
+        /**
+         * HealthCheckOut
+         * @description The probe's answer: how many documents the source offers (0 for a repository), or the error.
+         *     `implemented` is false for datasource types Codemill does not probe.
+         */
+        HealthCheckOut: {
+            /** Documents Count */
+            documents_count?: number | null;
+            error?: components["schemas"]["HealthErrorOut"] | null;
+            /**
+             * Implemented
+             * @default true
+             */
+            implemented: boolean;
+        };
+        /**
+         * HealthErrorOut
+         * @description Why the source cannot be read; `field_error` names the form field to fix, when one is to blame.
+         */
+        HealthErrorOut: {
+            /** Details */
+            details?: string | null;
+            /** Field Error */
+            field_error?: string | null;
+            /** Help */
+            help?: string | null;
+            /** Message */
+            message: string;
+        };
+        /**
          * HealthOut
          * @description Liveness and readiness (503 with the same shape when the database does not answer).
          */
@@ -7143,6 +7241,44 @@ export interface components {
              * @default true
              */
             required: boolean;
+        };
+        /**
+         * MappingIn
+         * @description POST body: the slots, and the scope (a workflow, or the assistant everywhere).
+         */
+        MappingIn: {
+            /**
+             * Apply To Assistant
+             * @default false
+             */
+            apply_to_assistant: boolean;
+            /** Tools Config */
+            tools_config: components["schemas"]["ToolSlot"][];
+            /** Workflow Id */
+            workflow_id?: string | null;
+        };
+        /**
+         * MappingOut
+         * @description The caller's mapping for an assistant (within a workflow: the assistant's slots overridden by the
+         *     workflow's); `id` is "" when nothing is stored.
+         */
+        MappingOut: {
+            /** Assistant Id */
+            assistant_id: string;
+            /** Created At */
+            created_at?: string | null;
+            /** Has Assistant Scope Selection */
+            has_assistant_scope_selection: boolean;
+            /** Id */
+            id: string;
+            /** Tools Config */
+            tools_config: components["schemas"]["ToolSlot"][];
+            /** Updated At */
+            updated_at?: string | null;
+            /** User Id */
+            user_id: string;
+            /** Workflow Id */
+            workflow_id?: string | null;
         };
         /** MemberOut */
         MemberOut: {
@@ -8572,6 +8708,19 @@ export interface components {
             reason?: string | null;
             /** @default critical */
             severity: components["schemas"]["RecommendationSeverity"];
+        };
+        /**
+         * ToolSlot
+         * @description One tool slot and the integration the user picked for it ("" = explicitly none).
+         */
+        ToolSlot: {
+            /**
+             * Integration Id
+             * @default
+             */
+            integration_id: string;
+            /** Name */
+            name: string;
         };
         /**
          * ToolkitOut
@@ -12720,6 +12869,109 @@ export interface operations {
             };
         };
     };
+    get_mapping_v1_assistants__assistant_id__users_mapping_get: {
+        parameters: {
+            query?: {
+                /** @description A workflow's own mapping */
+                workflow_id?: string | null;
+            };
+            header?: never;
+            path: {
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MappingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    save_mapping_v1_assistants__assistant_id__users_mapping_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MappingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codemill__kit__api_schemas__MessageOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_mapping_v1_assistants__assistant_id__users_mapping_delete: {
+        parameters: {
+            query?: {
+                /** @description A workflow's own mapping */
+                workflow_id?: string | null;
+            };
+            header?: never;
+            path: {
+                assistant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["codemill__kit__api_schemas__MessageOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_versions_v1_assistants__assistant_id__versions_get: {
         parameters: {
             query?: {
@@ -14037,6 +14289,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DatasourceIdOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    health_check_v1_index_health_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HealthCheckIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthCheckOut"];
                 };
             };
             /** @description Validation Error */
