@@ -1,4 +1,5 @@
-"""SQL lives in repositories (and migrations): no statement is built or executed anywhere else in src/."""
+"""SQL lives in repositories (`repository.py`, `<part>_repository.py`) and migrations: no statement is built or
+executed anywhere else in src/."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def is_allowed(path: Path) -> bool:
     relative = path.relative_to(SRC).as_posix()
     return (
         path.name == "repository.py"
+        or path.name.endswith("_repository.py")  # a domain's second repository (e.g. assistants/mapping_repository)
         or "/repository/" in f"/{relative}"
         or relative.startswith(("db/migrations/", "models/"))  # models: server defaults in table definitions
         or relative in ALLOWED

@@ -19,7 +19,7 @@ def repository_calls(path: Path) -> list[str]:
                 if node.module.endswith(".repository") or node.module.endswith("repository"):
                     if alias.name[:1].islower():
                         functions.add(alias.asname or alias.name)
-                elif alias.name == "repository":
+                elif alias.name == "repository" or alias.name.endswith("_repository"):
                     modules.add(alias.asname or alias.name)
     found = []
     for node in ast.walk(tree):
