@@ -75,7 +75,10 @@ async def llm_credentials(
     if model.api == "mock":
         return None
     try:
-        found = await credentials_for(session, principal, assistant.project, assistant, LLM_CREDENTIAL_TYPE)
+        # User mappings name tool slots' integrations, not the chat model's key: one query fewer per turn.
+        found = await credentials_for(
+            session, principal, assistant.project, assistant, LLM_CREDENTIAL_TYPE, user_mapping=False
+        )
     except (Unavailable, NotFound):  # no master key, or a marketplace assistant of a foreign project
         return None
     if found is None:

@@ -161,12 +161,14 @@ async def credentials_for(
     *,
     cipher: SecretCipher | None = None,
     workflow_id: str | None = None,
+    user_mapping: bool = True,
 ) -> ResolvedCredentials | None:
     """The credentials of type `toolkit` (a credential type: "Git", "Jira", …) to use, or None.
 
     Within a workflow run (`workflow_id`), the caller's mapping for that workflow overrides their
     assistant mapping slot by slot. An explicit integration id the caller may not use is 404; one of another type, or (Git) for
-    another host, is 422.
+    another host, is 422. `user_mapping=False` skips the caller's mappings (they map tool slots; the chat's
+    LLM key is not one).
     """
     ctype = TYPES.get(toolkit)
     if ctype is None:
@@ -174,7 +176,7 @@ async def credentials_for(
     policy.ensure_project_visible(principal, project)
     cipher = cipher or cipher_of(session)
 
-    if assistant is not None:
+    if assistant is not None and user_mapping:
         mapped = await _mapped(session, principal, assistant, ctype, integration_id, repo_url, workflow_id)
         if mapped is not None:
             return await _resolved(cipher, mapped, "mapped")
