@@ -75,15 +75,21 @@ async def remove_reaction(session: AsyncSession, assistant_id: str, user_id: str
 
 async def reaction_counts(session: AsyncSession, assistant_id: str) -> tuple[int, int]:
     """How many users like and dislike an assistant."""
-    row = (
-        await session.execute(
-            select(
-                func.count(case((AssistantReaction.reaction == "like", 1))),
-                func.count(case((AssistantReaction.reaction == "dislike", 1))),
-            ).where(AssistantReaction.assistant_id == assistant_id)
+    return (await _reaction_counts(session, [assistant_id])).get(assistant_id, (0, 0))
+
+
+async def _reaction_counts(session: AsyncSession, assistant_ids: list[str]) -> dict[str, tuple[int, int]]:
+    """Per assistant that has reactions: how many users like and dislike it."""
+    rows = await session.execute(
+        select(
+            AssistantReaction.assistant_id,
+            func.count(case((AssistantReaction.reaction == "like", 1))),
+            func.count(case((AssistantReaction.reaction == "dislike", 1))),
         )
-    ).one()
-    return int(row[0]), int(row[1])
+        .where(AssistantReaction.assistant_id.in_(assistant_ids))
+        .group_by(AssistantReaction.assistant_id)
+    )
+    return {str(a): (int(likes), int(dislikes)) for a, likes, dislikes in rows.all()}
 
 
 async def creators(session: AsyncSession, visible: ColumnElement[bool]) -> Sequence[User]:
@@ -113,15 +119,6 @@ async def usage_counts(session: AsyncSession, assistant_ids: list[str]) -> dict[
         .where(UsageDaily.assistant_id.in_(assistant_ids), UsageDaily.user_id != "")
         .group_by(UsageDaily.assistant_id)
     )
-    reactions = await session.execute(
-        select(
-            AssistantReaction.assistant_id,
-            func.count(case((AssistantReaction.reaction == "like", 1))),
-            func.count(case((AssistantReaction.reaction == "dislike", 1))),
-        )
-        .where(AssistantReaction.assistant_id.in_(assistant_ids))
-        .group_by(AssistantReaction.assistant_id)
-    )
     counted = {str(a): int(n) for a, n in users.all()}
-    liked = {str(a): (int(likes), int(dislikes)) for a, likes, dislikes in reactions.all()}
+    liked = await _reaction_counts(session, assistant_ids)
     return {a: (counted.get(a, 0), *liked.get(a, (0, 0))) for a in assistant_ids}
