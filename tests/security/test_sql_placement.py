@@ -8,12 +8,17 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "codemill"
 STATEMENT_BUILDERS = {"select", "insert", "update", "delete", "text", "union", "union_all", "exists"}
+# SQLAlchemy's, and asyncpg's (raw statements on a driver connection).
 EXECUTORS = {"execute", "scalar", "scalars", "stream", "stream_scalars", "exec_driver_sql"}
+EXECUTORS |= {"fetch", "fetchrow", "fetchval", "executemany"}
 
 # Modules that hold SQL although they are not named repository.py, each with its reason.
 ALLOWED = {
     "search/hybrid.py": "the retrieval engine: its hybrid (vector + full-text) queries are its whole job",
     "jobs/queue.py": "the job queue's own procrastinate functions (defer, cancel): the queue is the repository",
+    "db/raw.py": "runs the repositories' raw statements on the driver connection (it writes none of its own)",
+    "doctor/postgres.py": "`codemill doctor` inspects the database server itself (version, extensions, settings)",
+    "integrations/checks_direct.py": "an integration's Test connects to the user's own database (SELECT 1)",
     "db/statements.py": "statements about the database itself: liveness, NOTIFY, commit durability",
     "auth/cache.py": "keeps its LISTEN connection alive (SELECT 1 on a raw asyncpg connection)",
     "plugins/revocation_listener.py": "keeps its LISTEN connection alive (SELECT 1 on a raw asyncpg connection)",

@@ -114,8 +114,12 @@ async def _describe(vision: tuple[LLMProvider, CatalogueModel], image: files.Att
 async def attachment_tools(assistant: Assistant, ctx: ToolContext) -> list[Tool]:
     """The reader tool when the chat carries the caller's files; nothing otherwise."""
     turn_files = [str(n) for n in ctx.extra.get("file_names") or []]
+    # A chat turn's probe says whether the conversation's messages carry files (others: look).
+    conversation = ctx.conversation_id if ctx.extra.get("conversation_has_files", True) else None
+    if not turn_files and conversation is None:
+        return []
     async with reading(ctx.sessions) as session:
-        attached = await files.attachments(session, ctx.principal, ctx.conversation_id, turn_files)
+        attached = await files.attachments(session, ctx.principal, conversation, turn_files)
     if not attached:
         return []
     settings = ctx.settings

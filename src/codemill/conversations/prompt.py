@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.assistants.templates import PromptLimitExceeded, PromptTemplateError, render_prompt_async
@@ -42,9 +44,11 @@ async def system_prompt(
         ) from None
 
 
-async def stored_history(session: AsyncSession, principal: Principal, body: ChatRequest) -> list[ChatMessage]:
-    """The conversation's history (latest variant of each turn, before `history_index` when given)."""
-    owner = await repository.owner_of(session, body.conversation_id)
+async def stored_history(
+    session: AsyncSession, principal: Principal, body: ChatRequest, owner: tuple[str, datetime | None] | None
+) -> list[ChatMessage]:
+    """The conversation's history (latest variant of each turn, before `history_index` when given); `owner`:
+    the conversation's (user id, finished at), None when it does not exist yet (no history then)."""
     if owner is None:
         return []
     user_id, finished_at = owner

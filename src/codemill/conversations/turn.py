@@ -32,13 +32,14 @@ from codemill.analytics.budgets.service import ensure_within_budget
 from codemill.assistants import sealing
 from codemill.assistants import service as assistants
 from codemill.auth.principal import Principal
-from codemill.conversations import repository
-from codemill.conversations.assistant_tools import llm_credentials, tools_for
+from codemill.conversations import repository, turn_repository
+from codemill.conversations.assistant_tools import LLM_CREDENTIAL_TYPE, llm_credentials, tools_for
 from codemill.conversations.checkpoints import pause
 from codemill.conversations.prompt import client_history, fit, has_client_history, stored_history, system_prompt
 from codemill.conversations.schemas import ChatRequest
 from codemill.db.engine import reading
 from codemill.errors import PayloadTooLarge
+from codemill.integrations.resolve import attached_integration_ids
 from codemill.llm.catalogue import CatalogueModel
 from codemill.llm.gateway import LLMGateway
 from codemill.llm.provider import ChatMessage, LLMProvider
@@ -112,17 +113,36 @@ async def prepare(resources: ChatResources, principal: Principal, assistant_id: 
             details={"field": "text", "length": len(body.text), "limit": limit},
             help="Send a shorter message, or attach the content as a file.",
         )
-    # Only reads here, in one connection: no BEGIN/ROLLBACK round trips on the hot path.
+    # Only reads here, in one connection: no BEGIN/ROLLBACK round trips on the hot path. One probe says which
+    # of the optional lookups (credentials, history, budgets, skills, files) have anything to find.
     async with reading(resources.chat_sessions) as session:
         assistant = await assistants.get_visible(session, principal, assistant_id)
         model = resources.llm.model(body.llm_model or assistant.llm_model_type)
-        provider = resources.llm.provider_for(model, await llm_credentials(session, principal, assistant, model))
+        found = await turn_repository.probe(
+            session,
+            conversation_id=body.conversation_id,
+            user_id=principal.user_id,
+            project=assistant.project,
+            assistant_id=assistant.id,
+            credential_type=LLM_CREDENTIAL_TYPE,
+            attached_integrations=attached_integration_ids(assistant),
+        )
+        credentials = await llm_credentials(session, principal, assistant, model) if found.has_credentials else None
+        provider = resources.llm.provider_for(model, credentials)
         variables = await sealing.prompt_values(session, assistant)  # sensitive values opened here, only
-        stored = await stored_history(session, principal, body)
+        owner = None if found.owner_id is None else (found.owner_id, found.finished_at)
+        stored = await stored_history(session, principal, body, owner)
         # Budgets: a hard limit refuses the turn (402) on every way in; soft limits give warnings it carries.
-        premium = resources.llm.catalogue.premium_llms()
-        over_soft = await ensure_within_budget(
-            session, principal.user_id, assistant.project, model=model.base_name, premium=premium
+        over_soft = (
+            await ensure_within_budget(
+                session,
+                principal.user_id,
+                assistant.project,
+                model=model.base_name,
+                premium=resources.llm.catalogue.premium_llms(),
+            )
+            if found.has_budgets
+            else []
         )
     system = await system_prompt(body, assistant, principal, variables)
     history = client_history(body) if has_client_history(body) else stored
@@ -138,7 +158,13 @@ async def prepare(resources: ChatResources, principal: Principal, assistant_id: 
         http=resources.http,
         resources=resources,
         # The turn's attachments, and the model that describes attached images (read_attached_file).
-        extra={"file_names": list(body.file_names), "vision": (provider, model) if model.features.vision else None},
+        extra={
+            "file_names": list(body.file_names),
+            "vision": (provider, model) if model.features.vision else None,
+            # What the probe found absent is not looked up again by the tool sources.
+            "conversation_has_files": found.has_files,
+            "has_skills": found.has_skills,
+        },
     )
     tools = await tools_for(assistant, ctx) if model.features.tools else []
     ctx.sessions = resources.sessions
@@ -312,10 +338,41 @@ async def begin(turn: Turn) -> None:
     if not turn.body.save_history:
         return
     answer_id = new_id()
-    async with turn.resources.chat_sessions() as session, session.begin():
-        stored = await _append(session, turn, TurnStatus.IN_PROGRESS, "", answer_id, usage=[])
+    body, principal, assistant = turn.body, turn.principal, turn.assistant
+    conversation = {
+        "id": body.conversation_id,
+        "user_id": principal.user_id,
+        "project": assistant.project,
+        "name": body.text.strip().replace("\n", " ")[:NAME_LENGTH],
+        "assistant_id": assistant.id,
+        "llm_model": turn.model.base_name,
+        "created_at": turn.received_at,
+        "updated_at": datetime.now(UTC),
+    }
+    question = {
+        "conversation_id": body.conversation_id,
+        "history_index": body.history_index,
+        "assistant_id": assistant.id,
+        "question_id": new_id(),
+        "question": body.text,
+        "question_raw": body.content_raw or None,
+        "parent_id": body.parent_id,  # answer versions and edits: the branch this turn continues
+        "asked_at": turn.received_at,
+        "file_names": _json(list(body.file_names)),
+        **_answer_values(turn, TurnStatus.IN_PROGRESS, "", answer_id),
+        "usage": "[]",
+    }
+    async with reading(turn.resources.chat_sessions) as session:
+        stored = await turn_repository.begin_turn(session, conversation, question)
     if stored:
         turn.answer_id, turn.saved_at = answer_id, time.perf_counter()
+    else:
+        log.warning("conversation taken by another user; turn not stored", extra={"conversation": body.conversation_id})
+
+
+def _json(value: Any) -> str:
+    """A JSON parameter of a raw statement (JSON text)."""
+    return orjson.dumps(value).decode()
 
 
 def partial_save_due(turn: Turn) -> bool:
@@ -351,48 +408,9 @@ async def save(turn: Turn, status: str, answer: str) -> None:
         return
     # One statement (answer, usage rows): atomic on its own, so no BEGIN/COMMIT round trips.
     async with reading(turn.resources.chat_sessions) as session:
-        await repository.finish_turn(session, {**_answer_values(turn, status, answer), "usage": _usage(owner, turn)})
-
-
-async def _append(
-    session: AsyncSession, turn: Turn, status: str, answer: str, answer_id: str, usage: list[dict[str, Any]]
-) -> bool:
-    """Store the turn's messages; False when the conversation id is someone else's."""
-    body, principal, assistant = turn.body, turn.principal, turn.assistant
-    now = datetime.now(UTC)
-    stored = await repository.upsert_for_turn(
-        session,
-        {
-            "id": body.conversation_id,
-            "user_id": principal.user_id,
-            "project": assistant.project,
-            "name": body.text.strip().replace("\n", " ")[:NAME_LENGTH],
-            "assistant_id": assistant.id,
-            "llm_model": turn.model.base_name,
-            "created_at": turn.received_at,
-            "updated_at": now,
-        },
-    )
-    if not stored:
-        log.warning("conversation taken by another user; turn not stored", extra={"conversation": body.conversation_id})
-        return False
-    await repository.append_turn(
-        session,
-        {
-            "conversation_id": body.conversation_id,
-            "history_index": body.history_index,
-            "assistant_id": assistant.id,
-            "question_id": new_id(),
-            "question": body.text,
-            "question_raw": body.content_raw or None,
-            "parent_id": body.parent_id,  # answer versions and edits: the branch this turn continues
-            "asked_at": turn.received_at,
-            "file_names": list(body.file_names),
-            **_answer_values(turn, status, answer, answer_id),
-            "usage": usage,
-        },
-    )
-    return True
+        await turn_repository.finish_turn(
+            session, {**_answer_values(turn, status, answer), "usage": _json(_usage(owner, turn))}
+        )
 
 
 def _answer_values(turn: Turn, status: str, answer: str, answer_id: str | None = None) -> dict[str, Any]:
@@ -405,7 +423,7 @@ def _answer_values(turn: Turn, status: str, answer: str, answer_id: str | None =
         "input_tokens": sum(c.usage.input_tokens for c in calls),
         "output_tokens": sum(c.usage.output_tokens for c in calls),
         "money_spent": sum(c.cost for c in calls),
-        "thoughts": [t.record() for t in turn.run.thoughts],
+        "thoughts": _json([t.record() for t in turn.run.thoughts]),
         "status": status,
     }
 

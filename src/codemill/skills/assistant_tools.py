@@ -57,6 +57,8 @@ class LoadSkillTool:
 
 async def tools_for(assistant: Assistant, ctx: ToolContext) -> list[Tool]:
     """The skill tool, when the assistant has skills the caller may read."""
+    if not ctx.extra.get("has_skills", True):  # a chat turn's probe found none
+        return []
     async with reading(ctx.sessions) as session:
         skills = await repository.skills_of(session, assistant.id)
     catalogue = {s.name: s.description for s in skills if policy.can_view_skill(ctx.principal, s)}

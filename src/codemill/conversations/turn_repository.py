@@ -1,0 +1,211 @@
+"""The chat turn's own SQL, run on the driver connection (`db.raw`: the hot path skips SQLAlchemy's
+per-statement pipeline): the probe before the turn, its question stored, its answer finished.
+
+The probe: most turns have no budget, no skills, no LLM integration and no attached files; asking for each of
+them cost a statement apiece (~0.8 ms of CPU each in the API process, more in PostgreSQL). One statement
+answers all of them; the turn then loads only what exists, through the owning domain's services as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from codemill.db.raw import RawSql, fetch_row, run, transaction
+
+_PROBE = RawSql.of(
+    """
+    SELECT c.user_id AS owner_id, c.finished_at,
+           c.id IS NOT NULL AND EXISTS (
+               SELECT 1 FROM conversation_messages m
+               WHERE m.conversation_id = :conversation_id AND m.file_names <> CAST('[]' AS jsonb)
+           ) AS has_files,
+           EXISTS (
+               SELECT 1 FROM budgets b
+               WHERE (b.scope = 'user' AND b.subject = :user_id)
+                  OR (b.scope = 'project' AND b.subject = :project)
+                  OR (b.scope = 'cost_center' AND b.subject IN (
+                         SELECT cost_center_id FROM cost_center_projects WHERE project = :project))
+           ) OR EXISTS (
+               SELECT 1 FROM project_budget_groups g WHERE g.project_name = :project AND g.deleted_at IS NULL
+           ) AS has_budgets,
+           EXISTS (SELECT 1 FROM assistant_skills s WHERE s.assistant_id = :assistant_id) AS has_skills,
+           EXISTS (
+               SELECT 1 FROM integrations i
+               WHERE i.credential_type = :credential_type AND (
+                   (i.setting_type = 'user' AND i.owner_id = :user_id
+                        AND (i.is_global OR i.project_name = :project))
+                   OR (i.setting_type = 'project' AND i.project_name = :project)
+                   OR i.id = ANY(CAST(:attached_integrations AS varchar[]))
+               )
+           ) AS has_credentials
+    FROM (SELECT 1) AS one
+    LEFT JOIN conversations c ON c.id = :conversation_id
+    """
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TurnProbe:
+    """What exists for a turn: its conversation (owner, finished), files, budgets, skills, LLM credentials."""
+
+    owner_id: str | None
+    finished_at: datetime | None
+    has_files: bool
+    has_budgets: bool
+    has_skills: bool
+    has_credentials: bool
+
+
+async def probe(
+    session: AsyncSession,
+    *,
+    conversation_id: str,
+    user_id: str,
+    project: str,
+    assistant_id: str,
+    credential_type: str,
+    attached_integrations: list[str],
+) -> TurnProbe:
+    """One statement (an autocommit session): see TurnProbe."""
+    row = await fetch_row(
+        session,
+        _PROBE,
+        {
+            "conversation_id": conversation_id,
+            "user_id": user_id,
+            "project": project,
+            "assistant_id": assistant_id,
+            "credential_type": credential_type,
+            "attached_integrations": attached_integrations,
+        },
+    )
+    assert row is not None  # one row always (the LEFT JOIN on a single row)
+    return TurnProbe(
+        owner_id=row["owner_id"],
+        finished_at=row["finished_at"],
+        has_files=bool(row["has_files"]),
+        has_budgets=bool(row["has_budgets"]),
+        has_skills=bool(row["has_skills"]),
+        has_credentials=bool(row["has_credentials"]),
+    )
+
+
+# The turn's conversation, created or touched (the assistant joins `assistant_ids`, an empty name takes the
+# turn's, the model is remembered); nothing changes, and no row returns, when the id is another user's.
+# Its row stays locked until the transaction ends, so concurrent turns take their history slots in turn.
+_UPSERT_CONVERSATION = RawSql.of(
+    """
+    INSERT INTO conversations (
+        id, user_id, project, name, pinned, assistant_ids, initial_assistant_id, llm_model, created_at, updated_at
+    )
+    VALUES (
+        :id, :user_id, :project, :name, false, jsonb_build_array(CAST(:assistant_id AS varchar)), :assistant_id,
+        :llm_model, :created_at, :updated_at
+    )
+    ON CONFLICT (id) DO UPDATE SET
+        updated_at = EXCLUDED.updated_at,
+        llm_model = EXCLUDED.llm_model,
+        name = CASE WHEN conversations.name = '' THEN EXCLUDED.name ELSE conversations.name END,
+        assistant_ids = CASE
+            WHEN conversations.assistant_ids @> jsonb_build_array(CAST(:assistant_id AS varchar))
+                THEN conversations.assistant_ids
+            ELSE conversations.assistant_ids || jsonb_build_array(CAST(:assistant_id AS varchar))
+        END
+    WHERE conversations.user_id = EXCLUDED.user_id
+    RETURNING id
+    """
+)
+
+# The turn's usage rows (`usage`: a JSON array of llm_usage rows): the first step of both statements below.
+_USAGE_ROWS_CTE = """
+    WITH usage AS (
+        INSERT INTO llm_usage (
+            id, created_at, user_id, project, assistant_id, conversation_id, source, model, provider,
+            input_tokens, output_tokens, estimated, cost, latency_ms, status
+        )
+        SELECT id, created_at, user_id, project, assistant_id, conversation_id, source, model, provider,
+               input_tokens, output_tokens, estimated, cost, latency_ms, status
+        FROM jsonb_to_recordset(CAST(:usage AS jsonb)) AS u(
+            id varchar, created_at timestamptz, user_id varchar, project varchar, assistant_id varchar,
+            conversation_id varchar, source varchar, model varchar, provider varchar, input_tokens integer,
+            output_tokens integer, estimated boolean, cost double precision, latency_ms double precision,
+            status varchar
+        )
+    )"""
+
+# The question and the answer of a turn, placed after the conversation's last message, and the turn's usage
+# rows, in one statement. Run after the upsert has locked the conversation (same transaction).
+_APPEND_TURN = RawSql.of(
+    _USAGE_ROWS_CTE  # noqa: S608  (two constants; every value is a bound parameter)
+    + """,
+    slots AS (
+        SELECT COALESCE(MAX(position), -1) + 1 AS position,
+               COALESCE(CAST(:history_index AS integer), COALESCE(MAX(history_index), -1) + 1) AS history_index
+        FROM conversation_messages WHERE conversation_id = CAST(:conversation_id AS varchar)
+    )
+    INSERT INTO conversation_messages (
+        id, conversation_id, position, history_index, role, message, message_raw, created_at,
+        response_time, input_tokens, output_tokens, money_spent, assistant_id, file_names, thoughts, status,
+        parent_id
+    )
+    SELECT CAST(:question_id AS varchar), CAST(:conversation_id AS varchar), position, history_index, 'User',
+           CAST(:question AS text), CAST(:question_raw AS text), CAST(:asked_at AS timestamptz), NULL, NULL, NULL,
+           NULL, CAST(:assistant_id AS varchar), CAST(:file_names AS jsonb), CAST('[]' AS jsonb), 'success',
+           -- The answer this question follows: the one the client names (when it is this conversation's),
+           -- else the newest answer of the turn before.
+           COALESCE(
+               (SELECT id FROM conversation_messages WHERE conversation_id = CAST(:conversation_id AS varchar)
+                    AND id = CAST(:parent_id AS varchar) AND role = 'Assistant'),
+               (SELECT id FROM conversation_messages WHERE conversation_id = CAST(:conversation_id AS varchar)
+                    AND role = 'Assistant' AND history_index = slots.history_index - 1
+                ORDER BY position DESC LIMIT 1)
+           )
+    FROM slots
+    UNION ALL
+    SELECT CAST(:answer_id AS varchar), CAST(:conversation_id AS varchar), position + 1, history_index,
+           'Assistant', CAST(:answer AS text), NULL, CAST(:answered_at AS timestamptz),
+           CAST(:response_time AS double precision), CAST(:input_tokens AS integer),
+           CAST(:output_tokens AS integer), CAST(:money_spent AS double precision), CAST(:assistant_id AS varchar),
+           CAST('[]' AS jsonb), CAST(:thoughts AS jsonb), CAST(:status AS varchar), NULL
+    FROM slots
+    """
+)
+
+# A begun turn's answer, finished: its text, status and figures, and the turn's usage rows, in one statement.
+_FINISH_TURN = RawSql.of(
+    _USAGE_ROWS_CTE  # noqa: S608  (two constants; every value is a bound parameter)
+    + """
+    UPDATE conversation_messages
+    SET message = CAST(:answer AS text), status = CAST(:status AS varchar),
+        created_at = CAST(:answered_at AS timestamptz), response_time = CAST(:response_time AS double precision),
+        input_tokens = CAST(:input_tokens AS integer), output_tokens = CAST(:output_tokens AS integer),
+        money_spent = CAST(:money_spent AS double precision), thoughts = CAST(:thoughts AS jsonb)
+    WHERE id = CAST(:answer_id AS varchar)
+    """
+)
+
+
+async def begin_turn(session: AsyncSession, conversation: Mapping[str, Any], turn: Mapping[str, Any]) -> bool:
+    """Create or touch the conversation, then store the turn's question and answer (and usage rows), in one
+    transaction; False (nothing stored) when the conversation id is another user's.
+
+    `conversation`: id, user_id, project, name, assistant_id, llm_model, created_at, updated_at. `turn`: the
+    parameters of _APPEND_TURN (JSON ones as JSON text; `parent_id`, the answer the question follows, may be
+    left out).
+    """
+    async with transaction(session):
+        stored = await fetch_row(session, _UPSERT_CONVERSATION, conversation)
+        if stored is None:
+            return False
+        await run(session, _APPEND_TURN, {"parent_id": None, **turn})
+    return True
+
+
+async def finish_turn(session: AsyncSession, values: Mapping[str, Any]) -> None:
+    """Store a begun turn's answer and its usage rows (see _FINISH_TURN; JSON parameters as JSON text)."""
+    await run(session, _FINISH_TURN, values)
