@@ -339,31 +339,28 @@ async def begin(turn: Turn) -> None:
         return
     answer_id = new_id()
     body, principal, assistant = turn.body, turn.principal, turn.assistant
-    conversation = {
-        "id": body.conversation_id,
+    now = datetime.now(UTC)
+    values = {
+        "conversation_id": body.conversation_id,
         "user_id": principal.user_id,
         "project": assistant.project,
         "name": body.text.strip().replace("\n", " ")[:NAME_LENGTH],
         "assistant_id": assistant.id,
         "llm_model": turn.model.base_name,
-        "created_at": turn.received_at,
-        "updated_at": datetime.now(UTC),
-    }
-    question = {
-        "conversation_id": body.conversation_id,
+        "updated_at": now,
         "history_index": body.history_index,
-        "assistant_id": assistant.id,
         "question_id": new_id(),
         "question": body.text,
         "question_raw": body.content_raw or None,
         "parent_id": body.parent_id,  # answer versions and edits: the branch this turn continues
         "asked_at": turn.received_at,
         "file_names": _json(list(body.file_names)),
-        **_answer_values(turn, TurnStatus.IN_PROGRESS, "", answer_id),
-        "usage": "[]",
+        "answer_id": answer_id,
+        "answered_at": now,
+        "response_time": round(turn.elapsed(), 4),
     }
     async with reading(turn.resources.chat_sessions) as session:
-        stored = await turn_repository.begin_turn(session, conversation, question)
+        stored = await turn_repository.begin_turn(session, values)
     if stored:
         turn.answer_id, turn.saved_at = answer_id, time.perf_counter()
     else:

@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from codemill.db.raw import RawSql, fetch_row, run, transaction
+from codemill.db.raw import RawSql, fetch_row, fetch_value, run
+
+# Turns of one conversation sent at once: each is stored, after at most this many tries for a slot.
+SLOT_RACE_ATTEMPTS = 20
 
 _PROBE = RawSql.of(
     """
@@ -95,29 +99,67 @@ async def probe(
     )
 
 
-# The turn's conversation, created or touched (the assistant joins `assistant_ids`, an empty name takes the
-# turn's, the model is remembered); nothing changes, and no row returns, when the id is another user's.
-# Its row stays locked until the transaction ends, so concurrent turns take their history slots in turn.
-_UPSERT_CONVERSATION = RawSql.of(
+# A turn begun, in one statement: its conversation created or touched (the assistant joins `assistant_ids`, an
+# empty name takes the turn's, the model is remembered), and its question and an answer in progress placed
+# after the conversation's last message. Nothing is stored, and 0 returned, when the id is another user's
+# conversation. Two turns racing for the same slot: the second fails on the unique (conversation, position)
+# and is run again (begin_turn), then seeing the first.
+_BEGIN_TURN = RawSql.of(
     """
-    INSERT INTO conversations (
-        id, user_id, project, name, pinned, assistant_ids, initial_assistant_id, llm_model, created_at, updated_at
+    WITH conversation AS (
+        INSERT INTO conversations (
+            id, user_id, project, name, pinned, assistant_ids, initial_assistant_id, llm_model, created_at,
+            updated_at
+        )
+        VALUES (
+            :conversation_id, :user_id, :project, :name, false, jsonb_build_array(CAST(:assistant_id AS varchar)),
+            :assistant_id, :llm_model, :asked_at, :updated_at
+        )
+        ON CONFLICT (id) DO UPDATE SET
+            updated_at = EXCLUDED.updated_at,
+            llm_model = EXCLUDED.llm_model,
+            name = CASE WHEN conversations.name = '' THEN EXCLUDED.name ELSE conversations.name END,
+            assistant_ids = CASE
+                WHEN conversations.assistant_ids @> jsonb_build_array(CAST(:assistant_id AS varchar))
+                    THEN conversations.assistant_ids
+                ELSE conversations.assistant_ids || jsonb_build_array(CAST(:assistant_id AS varchar))
+            END
+        WHERE conversations.user_id = EXCLUDED.user_id
+        RETURNING id
+    ),
+    slots AS (
+        SELECT COALESCE(MAX(position), -1) + 1 AS position,
+               COALESCE(CAST(:history_index AS integer), COALESCE(MAX(history_index), -1) + 1) AS history_index
+        FROM conversation_messages WHERE conversation_id = CAST(:conversation_id AS varchar)
+    ),
+    messages AS (
+        INSERT INTO conversation_messages (
+            id, conversation_id, position, history_index, role, message, message_raw, created_at,
+            response_time, input_tokens, output_tokens, money_spent, assistant_id, file_names, thoughts, status,
+            parent_id
+        )
+        SELECT CAST(:question_id AS varchar), conversation.id, position, history_index, 'User',
+               CAST(:question AS text), CAST(:question_raw AS text), CAST(:asked_at AS timestamptz), NULL, NULL,
+               NULL, NULL, CAST(:assistant_id AS varchar), CAST(:file_names AS jsonb), CAST('[]' AS jsonb),
+               'success',
+               -- The answer this question follows: the one the client names (when it is this conversation's),
+               -- else the newest answer of the turn before.
+               COALESCE(
+                   (SELECT id FROM conversation_messages WHERE conversation_id = CAST(:conversation_id AS varchar)
+                        AND id = CAST(:parent_id AS varchar) AND role = 'Assistant'),
+                   (SELECT id FROM conversation_messages WHERE conversation_id = CAST(:conversation_id AS varchar)
+                        AND role = 'Assistant' AND history_index = slots.history_index - 1
+                    ORDER BY position DESC LIMIT 1)
+               )
+        FROM slots, conversation
+        UNION ALL
+        SELECT CAST(:answer_id AS varchar), conversation.id, position + 1, history_index, 'Assistant', '', NULL,
+               CAST(:answered_at AS timestamptz), CAST(:response_time AS double precision), 0, 0, 0,
+               CAST(:assistant_id AS varchar), CAST('[]' AS jsonb), CAST('[]' AS jsonb), 'in_progress', NULL
+        FROM slots, conversation
+        RETURNING 1
     )
-    VALUES (
-        :id, :user_id, :project, :name, false, jsonb_build_array(CAST(:assistant_id AS varchar)), :assistant_id,
-        :llm_model, :created_at, :updated_at
-    )
-    ON CONFLICT (id) DO UPDATE SET
-        updated_at = EXCLUDED.updated_at,
-        llm_model = EXCLUDED.llm_model,
-        name = CASE WHEN conversations.name = '' THEN EXCLUDED.name ELSE conversations.name END,
-        assistant_ids = CASE
-            WHEN conversations.assistant_ids @> jsonb_build_array(CAST(:assistant_id AS varchar))
-                THEN conversations.assistant_ids
-            ELSE conversations.assistant_ids || jsonb_build_array(CAST(:assistant_id AS varchar))
-        END
-    WHERE conversations.user_id = EXCLUDED.user_id
-    RETURNING id
+    SELECT count(*) FROM conversation
     """
 )
 
@@ -138,44 +180,6 @@ _USAGE_ROWS_CTE = """
         )
     )"""
 
-# The question and the answer of a turn, placed after the conversation's last message, and the turn's usage
-# rows, in one statement. Run after the upsert has locked the conversation (same transaction).
-_APPEND_TURN = RawSql.of(
-    _USAGE_ROWS_CTE  # noqa: S608  (two constants; every value is a bound parameter)
-    + """,
-    slots AS (
-        SELECT COALESCE(MAX(position), -1) + 1 AS position,
-               COALESCE(CAST(:history_index AS integer), COALESCE(MAX(history_index), -1) + 1) AS history_index
-        FROM conversation_messages WHERE conversation_id = CAST(:conversation_id AS varchar)
-    )
-    INSERT INTO conversation_messages (
-        id, conversation_id, position, history_index, role, message, message_raw, created_at,
-        response_time, input_tokens, output_tokens, money_spent, assistant_id, file_names, thoughts, status,
-        parent_id
-    )
-    SELECT CAST(:question_id AS varchar), CAST(:conversation_id AS varchar), position, history_index, 'User',
-           CAST(:question AS text), CAST(:question_raw AS text), CAST(:asked_at AS timestamptz), NULL, NULL, NULL,
-           NULL, CAST(:assistant_id AS varchar), CAST(:file_names AS jsonb), CAST('[]' AS jsonb), 'success',
-           -- The answer this question follows: the one the client names (when it is this conversation's),
-           -- else the newest answer of the turn before.
-           COALESCE(
-               (SELECT id FROM conversation_messages WHERE conversation_id = CAST(:conversation_id AS varchar)
-                    AND id = CAST(:parent_id AS varchar) AND role = 'Assistant'),
-               (SELECT id FROM conversation_messages WHERE conversation_id = CAST(:conversation_id AS varchar)
-                    AND role = 'Assistant' AND history_index = slots.history_index - 1
-                ORDER BY position DESC LIMIT 1)
-           )
-    FROM slots
-    UNION ALL
-    SELECT CAST(:answer_id AS varchar), CAST(:conversation_id AS varchar), position + 1, history_index,
-           'Assistant', CAST(:answer AS text), NULL, CAST(:answered_at AS timestamptz),
-           CAST(:response_time AS double precision), CAST(:input_tokens AS integer),
-           CAST(:output_tokens AS integer), CAST(:money_spent AS double precision), CAST(:assistant_id AS varchar),
-           CAST('[]' AS jsonb), CAST(:thoughts AS jsonb), CAST(:status AS varchar), NULL
-    FROM slots
-    """
-)
-
 # A begun turn's answer, finished: its text, status and figures, and the turn's usage rows, in one statement.
 _FINISH_TURN = RawSql.of(
     _USAGE_ROWS_CTE  # noqa: S608  (two constants; every value is a bound parameter)
@@ -190,20 +194,22 @@ _FINISH_TURN = RawSql.of(
 )
 
 
-async def begin_turn(session: AsyncSession, conversation: Mapping[str, Any], turn: Mapping[str, Any]) -> bool:
-    """Create or touch the conversation, then store the turn's question and answer (and usage rows), in one
-    transaction; False (nothing stored) when the conversation id is another user's.
+async def begin_turn(session: AsyncSession, values: Mapping[str, Any]) -> bool:
+    """Store a turn's question and its answer in progress, creating or touching the conversation (one
+    statement, see _BEGIN_TURN); False (nothing stored) when the conversation id is another user's.
 
-    `conversation`: id, user_id, project, name, assistant_id, llm_model, created_at, updated_at. `turn`: the
-    parameters of _APPEND_TURN (JSON ones as JSON text; `parent_id`, the answer the question follows, may be
-    left out).
+    `values`: conversation_id, user_id, project, name, assistant_id, llm_model, asked_at, updated_at,
+    history_index, question_id, question, question_raw, file_names (JSON text), answer_id, answered_at,
+    response_time, and parent_id (the answer the question follows; may be left out).
     """
-    async with transaction(session):
-        stored = await fetch_row(session, _UPSERT_CONVERSATION, conversation)
-        if stored is None:
-            return False
-        await run(session, _APPEND_TURN, {"parent_id": None, **turn})
-    return True
+    values = {"parent_id": None, **values}
+    for attempt in range(SLOT_RACE_ATTEMPTS):
+        try:
+            return bool(await fetch_value(session, _BEGIN_TURN, values))
+        except asyncpg.UniqueViolationError:  # another turn of this conversation took the slot first
+            if attempt == SLOT_RACE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 async def finish_turn(session: AsyncSession, values: Mapping[str, Any]) -> None:

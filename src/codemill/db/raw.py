@@ -6,16 +6,15 @@ is written once with named parameters (`:name`, as in `text()`), turned into asy
 on the driver connection of a session, prepared by asyncpg once per connection.
 
 Only in autocommit sessions (`db.engine.reading`): SQLAlchemy starts its transaction lazily, so a statement
-sent around it in a `session.begin()` block would run outside that transaction. Several statements that
-must commit together use `transaction()`. jsonb parameters are JSON text and jsonb results come back
+sent around it in a `session.begin()` block would run outside that transaction: a write that must be atomic
+is one statement (CTEs). jsonb parameters are JSON text and jsonb results come back
 parsed (the codecs SQLAlchemy's dialect sets on every connection).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -66,18 +65,11 @@ async def fetch_row(session: AsyncSession, statement: RawSql, values: Mapping[st
     return await (await driver(session)).fetchrow(statement.sql, *statement.arguments(values))
 
 
-async def fetch_all(session: AsyncSession, statement: RawSql, values: Mapping[str, Any]) -> list[asyncpg.Record]:
-    """Every row of the statement's result."""
-    return list(await (await driver(session)).fetch(statement.sql, *statement.arguments(values)))
+async def fetch_value(session: AsyncSession, statement: RawSql, values: Mapping[str, Any]) -> Any:
+    """The first column of the first row (None without rows)."""
+    return await (await driver(session)).fetchval(statement.sql, *statement.arguments(values))
 
 
 async def run(session: AsyncSession, statement: RawSql, values: Mapping[str, Any]) -> str:
     """Run a statement for its effect; its status (e.g. `UPDATE 1`)."""
     return str(await (await driver(session)).execute(statement.sql, *statement.arguments(values)))
-
-
-@asynccontextmanager
-async def transaction(session: AsyncSession) -> AsyncIterator[None]:
-    """BEGIN … COMMIT (ROLLBACK on an error) around raw statements of an autocommit session."""
-    async with (await driver(session)).transaction():
-        yield
