@@ -36,7 +36,7 @@ from codemill.conversations.admin_router import router as admin_conversations_ro
 from codemill.conversations.chat_router import router as chat_router
 from codemill.conversations.export_router import router as conversation_export_router
 from codemill.conversations.feedback_router import router as feedback_router
-from codemill.conversations.mcp_endpoint import LazyMCPEndpoint
+from codemill.conversations.mcp_route import LazyMCPEndpoint
 from codemill.conversations.resume_router import router as resume_router
 from codemill.conversations.router import router as conversations_router
 from codemill.conversations.share_router import router as share_router

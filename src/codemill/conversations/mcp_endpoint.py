@@ -16,7 +16,6 @@ from typing import Any, Protocol
 import anyio
 from mcp.server.lowlevel import Server
 from mcp.server.streamable_http import StreamableHTTPServerTransport
-from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
@@ -208,16 +207,3 @@ class MCPEndpoint:
             finally:
                 with anyio.CancelScope(shield=True):
                     await transport.terminate()
-
-
-class LazyMCPEndpoint:
-    """The endpoint, built on first use from the app's resources (they exist once the app has started)."""
-
-    def __init__(self, state: State) -> None:
-        self._state = state
-        self._endpoint: MCPEndpoint | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self._endpoint is None:
-            self._endpoint = MCPEndpoint(self._state.resources)
-        await self._endpoint(scope, receive, send)

@@ -14,9 +14,7 @@ import socket
 import ssl
 from typing import Any
 
-import aiomysql
 import asyncpg
-import pymysql
 
 from codemill.integrations.checking import CheckContext, CheckFailed
 from codemill.kit.outbound import OutboundFailed, OutboundRefused, Target
@@ -97,6 +95,9 @@ _MYSQL_UNKNOWN_DATABASE = 1049
 
 async def _check_mysql(values: dict[str, Any], ctx: CheckContext, host: str) -> str:
     """MySQL or MariaDB (the server says which): connect to the checked address, SELECT 1."""
+    import aiomysql  # on first use (with pymysql): the MySQL driver costs every API process ~7 MB otherwise
+    import pymysql
+
     port = _port(values.get("port"), 3306, "MySQL")
     target = await _checked(ctx, host, port, "MySQL")
     database = str(values.get("database_name") or "")
