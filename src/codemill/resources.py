@@ -21,7 +21,8 @@ from codemill.automation import scheduler
 from codemill.conversations.checkpoints import ToolCallCheckpoints
 from codemill.conversations.turn import mark_abandoned_turns
 from codemill.datasources.runtime import IndexingRuntime
-from codemill.db.engine import make_engine, make_sessionmaker, slotted
+from codemill.db.engine import asyncpg_dsn, make_engine, make_sessionmaker, slotted
+from codemill.db.notifications import Notifications
 from codemill.diagrams.renderer import MermaidRenderer
 from codemill.diagrams.service import build_renderer
 from codemill.integrations.keyring import build_cipher
@@ -69,11 +70,6 @@ def local_secret_key(settings: Settings) -> str:
     return read_or_create_secret(settings.data_dir / "secret_key")
 
 
-def asyncpg_dsn(url: str) -> str:
-    """A plain libpq/asyncpg DSN from a SQLAlchemy URL."""
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
-
-
 class PluginKeysFromIntegrations:
     """The plugins' PluginKeyVerifier port, answered by the integrations' plugin-key store."""
 
@@ -119,6 +115,7 @@ class Resources:
     # Plugins: the engine (NATS, the auth callout, the client that lists and calls plugin tools) and
     # the listener that closes a revoked key's live connections.
     plugins: PluginEngine = field(init=False)
+    notifications: Notifications = field(init=False)
     plugin_revocations: RevocationListener = field(init=False)
     # MCP: the client of MCP Connect (the bridge runs the servers; this process never spawns one).
     mcp: MCPConnectClient = field(init=False)
@@ -150,7 +147,10 @@ class Resources:
         if self.settings.automation.scheduler_enabled:
             self.indexing.worker_companions.append(lambda: scheduler.run_forever(self))
         self.plugins = PluginEngine(self.settings, self.plugin_keys, serve_callout=self.settings.nats.serve_callout)
-        self.plugin_revocations = RevocationListener(asyncpg_dsn(self.database_url), self.plugins, self.sessions)
+        # One LISTEN connection for the process: auth-cache invalidations and plugin-key revocations.
+        self.notifications = Notifications(asyncpg_dsn(self.database_url))
+        self.auth_cache.follow(self.notifications)
+        self.plugin_revocations = RevocationListener(self.notifications, self.plugins, self.sessions)
         self.mcp = MCPConnectClient(self.settings.mcp_connect)
         self.mermaid = build_renderer(self.settings.mermaid)
         self.sandbox = Sandbox(self.settings.sandbox, self.settings.data_dir)
@@ -181,12 +181,11 @@ class Resources:
     async def start(self) -> None:
         """Start background listeners."""
         configure_tracing(self.settings.observability)
-        self.auth_cache.start_listening(asyncpg_dsn(self.database_url))
+        self.notifications.start()
         # The tokenizer (~37 MB) loads in the first chat turn (~0.2 s, once), not here: idle memory stays small.
         await self.indexing.start(run_workers=self.settings.run_workers_in_process)
         # Here, on the event-loop thread: the embedded NATS server dies with the thread that starts it.
         await self.plugins.start_soon()
-        self.plugin_revocations.start()
         self.turn_sweeper = asyncio.create_task(self._sweep_abandoned_turns(), name="chat:abandoned-turns")
 
     async def _sweep_abandoned_turns(self) -> None:
@@ -210,7 +209,7 @@ class Resources:
     async def close(self) -> None:
         """Release connections."""
         shutdown_tracing()
-        await self.auth_cache.stop_listening()
+        await self.notifications.stop()
         if self.turn_sweeper is not None:
             self.turn_sweeper.cancel()
         await self.stop_chats()

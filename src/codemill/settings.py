@@ -209,7 +209,9 @@ class JobsSettings(BaseModel):
     retry_wait_seconds: float = 2.0
     heartbeat_seconds: float = 2.0
     stalled_after_seconds: float = 10.0
-    polling_seconds: float = 1.0
+    # New jobs and cancellations arrive by LISTEN/NOTIFY at once; the poll is the fallback, and it starts retries
+    # whose wait is over. Each poll is a few queries: every second, the idle server's largest CPU use.
+    polling_seconds: float = 5.0
 
 
 class ObservabilitySettings(BaseModel):

@@ -15,6 +15,8 @@ import nats.errors
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from codemill.db.engine import asyncpg_dsn
+from codemill.db.notifications import Notifications
 from codemill.plugins import (
     InMemoryPluginKeyVerifier,
     NatsCredentials,
@@ -25,7 +27,6 @@ from codemill.plugins import (
 from codemill.plugins.fake_plugin import FakePlugin, FakeTool
 from codemill.plugins.revocation import plugin_connections
 from codemill.plugins.revocation_listener import RevocationListener
-from codemill.resources import asyncpg_dsn
 from codemill.settings import Settings
 from tests.conftest import TestUser
 from tests.support.waiting import wait_until_async
@@ -114,11 +115,12 @@ async def test_a_replica_that_missed_a_revocation_closes_the_connection_when_it_
 
     kept_plugin = FakePlugin(plugins.public_url, kept_key, [FakeTool("_ping", _pong)], label="kept")
     gone_plugin = FakePlugin(plugins.public_url, gone_key, [FakeTool("_ping", _pong)], label="gone")
-    listener = RevocationListener(asyncpg_dsn(database_url), plugins, async_sessionmaker(engine))
+    notifications = Notifications(asyncpg_dsn(database_url))
+    listener = RevocationListener(notifications, plugins, async_sessionmaker(engine))
     try:
         for plugin, name in ((kept_plugin, "kept"), (gone_plugin, "gone")):
             await plugin.start(disconnected_cb=on_close(name), error_cb=_quiet, allow_reconnect=False)
-        listener.start()
+        notifications.start()
         await asyncio.wait_for(listener.listening.wait(), 30)
 
         async def gone_closed() -> bool:
@@ -128,6 +130,7 @@ async def test_a_replica_that_missed_a_revocation_closes_the_connection_when_it_
         assert closed == ["gone"] and kept_plugin.nc.is_connected
         assert await plugins.client.call_tool(kept_key, "kept", "_ping", {}, timeout=5) == "pong"
     finally:
+        await notifications.stop()
         await listener.stop()
         await kept_plugin.stop()
         await gone_plugin.stop(goodbye=False)

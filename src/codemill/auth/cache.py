@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
-import asyncpg
-
 from codemill.auth.changes import CHANNEL
 from codemill.auth.principal import Principal
+from codemill.db.notifications import Notifications
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +24,6 @@ class AuthCache:
         self._tokens: OrderedDict[str, tuple[float, Any]] = OrderedDict()
         self._token_ids: dict[str, str] = {}
         self._principals: dict[str, tuple[float, Principal]] = {}
-        self._listener: asyncio.Task[None] | None = None
         # With a listener configured, principals are served from cache only while it is connected.
         self._live = True
 
@@ -84,41 +80,18 @@ class AuthCache:
         self._principals.clear()
 
     # -- cross-process --------------------------------------------------------------------------------
-    def start_listening(self, dsn: str) -> None:
-        """Listen for NOTIFYs from every replica (reconnecting; caches are cleared while disconnected)."""
-        if self._listener is None:
-            self._live = False
-            self._listener = asyncio.create_task(self._listen(dsn), name="auth-cache-listener")
+    def follow(self, notifications: Notifications) -> None:
+        """Hear every replica's changes (NOTIFY); while the connection is down, principals are not served from
+        cache, and everything is forgotten when it comes back (anything may have changed meanwhile)."""
+        self._live = False
+        notifications.subscribe(
+            CHANNEL, lambda key: self.apply([key]), on_connected=self._connected, on_disconnected=self._disconnected
+        )
 
-    async def stop_listening(self) -> None:
-        """Stop the listener task."""
-        if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
-            self._listener = None
+    def _connected(self) -> None:
+        self.clear()
+        self._live = True
 
-    async def _listen(self, dsn: str) -> None:
-        def on_notify(_conn: Any, _pid: int, _channel: str, payload: str) -> None:
-            self.apply([payload])
-
-        while True:
-            try:
-                conn = await asyncpg.connect(dsn)
-                try:
-                    await conn.add_listener(CHANNEL, on_notify)
-                    self.clear()  # anything may have changed while we were not listening
-                    self._live = True
-                    while not conn.is_closed():
-                        await asyncio.sleep(5)
-                        await conn.execute("SELECT 1")
-                finally:
-                    self._live = False
-                    with contextlib.suppress(Exception):
-                        await conn.close()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("auth cache listener disconnected; retrying", extra={"error": str(exc)})
-            self.clear()
-            await asyncio.sleep(1)
+    def _disconnected(self) -> None:
+        self._live = False
+        self.clear()

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any, Self
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -17,6 +18,14 @@ from sqlalchemy.pool import ConnectionPoolEntry
 # not: a server restart or a dropped link shows within seconds as idle connections failing their check.
 IDLE_CHECK_SECONDS = 5.0
 _IDLE_SINCE = "codemill_idle_since"
+
+
+def asyncpg_dsn(url: str) -> str:
+    """SQLAlchemy's postgresql+asyncpg://…?ssl=require as a DSN asyncpg.connect understands."""
+    parts = urlsplit(url)
+    scheme = "postgresql" if parts.scheme.startswith("postgres") else parts.scheme
+    query = [("sslmode" if key == "ssl" else key, value) for key, value in parse_qsl(parts.query)]
+    return urlunsplit((scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
 
 
 def make_engine(url: str, pool_size: int = 20, max_overflow: int | None = None) -> AsyncEngine:

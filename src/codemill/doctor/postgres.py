@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import asyncpg
 
+from codemill.db.engine import asyncpg_dsn
 from codemill.db.migrate import head_revisions
 from codemill.doctor.report import CheckResult
 from codemill.settings import Settings
@@ -30,14 +31,6 @@ def embedded_database_url(data_dir: Path) -> str | None:
     if len(lines) < 8 or lines[7].strip() != "ready":
         return None
     return f"postgresql://postgres:{password}@127.0.0.1:{port}/{EMBEDDED_DATABASE}"
-
-
-def asyncpg_dsn(url: str) -> str:
-    """SQLAlchemy's postgresql+asyncpg://…?ssl=require as a DSN asyncpg.connect understands."""
-    parts = urlsplit(url)
-    scheme = "postgresql" if parts.scheme.startswith("postgres") else parts.scheme
-    query = [("sslmode" if key == "ssl" else key, value) for key, value in parse_qsl(parts.query)]
-    return urlunsplit((scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
 
 
 def describe(dsn: str) -> str:

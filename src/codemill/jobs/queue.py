@@ -129,7 +129,8 @@ class JobQueue:
                 await self.recover_stalled()
             except Exception:
                 log.exception("stalled-job recovery failed")
-            await asyncio.sleep(self.settings.heartbeat_seconds)
+            # Twice per stall timeout is often enough: a stalled job waits at most 1.5 timeouts.
+            await asyncio.sleep(max(self.settings.heartbeat_seconds, self.settings.stalled_after_seconds / 2))
 
 
 async def defer_in(

@@ -12,9 +12,9 @@ import contextlib
 import logging
 from typing import Any
 
-import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from codemill.db.notifications import Notifications
 from codemill.integrations import repository as integrations
 from codemill.integrations.plugin_keys import REVOKED_CHANNEL
 from codemill.plugins.engine import PluginEngine
@@ -26,54 +26,35 @@ PLUGIN_TYPE = "Plugin"
 
 
 class RevocationListener:
-    """LISTEN on the integrations' revocation channel and call `engine.revoke(key_id)` for each NOTIFY."""
+    """Calls `engine.revoke(key_id)` for each NOTIFY on the integrations' revocation channel."""
 
-    def __init__(self, dsn: str, engine: PluginEngine, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._dsn = dsn
+    def __init__(
+        self, notifications: Notifications, engine: PluginEngine, sessions: async_sessionmaker[AsyncSession]
+    ) -> None:
         self._engine = engine
         self._sessions = sessions
-        self._task: asyncio.Task[None] | None = None
         self._revocations: set[asyncio.Task[None]] = set()
         self.listening = asyncio.Event()
+        notifications.subscribe(
+            REVOKED_CHANNEL,
+            lambda key_id: self._spawn(self.revoke(key_id)),
+            on_connected=self._connected,
+            on_disconnected=self.listening.clear,
+        )
 
-    def start(self) -> None:
-        """Listen in the background (reconnecting) until stopped."""
-        if self._task is None:
-            self._task = asyncio.create_task(self._listen(), name="plugin-key-revocations")
+    def _connected(self) -> None:
+        self.listening.set()
+        self._spawn(self.sweep())  # keys revoked while nobody listened
 
     async def stop(self) -> None:
-        tasks = [t for t in (self._task, *self._revocations) if t is not None]
+        """Cancel the revocations under way."""
+        tasks = list(self._revocations)
         for task in tasks:
             task.cancel()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        self._task = None
         self._revocations.clear()
-
-    async def _listen(self) -> None:
-        def on_notify(_conn: Any, _pid: int, _channel: str, payload: str) -> None:
-            self._spawn(self.revoke(payload))
-
-        while True:
-            try:
-                conn = await asyncpg.connect(self._dsn)
-                try:
-                    await conn.add_listener(REVOKED_CHANNEL, on_notify)
-                    self.listening.set()
-                    self._spawn(self.sweep())
-                    while not conn.is_closed():
-                        await asyncio.sleep(5)
-                        await conn.execute("SELECT 1")
-                finally:
-                    self.listening.clear()
-                    with contextlib.suppress(Exception):
-                        await conn.close()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("plugin key revocation listener disconnected; retrying", extra={"error": str(exc)})
-            await asyncio.sleep(1)
 
     def _spawn(self, work: Any) -> None:
         task = asyncio.create_task(work)
