@@ -207,8 +207,10 @@ class JobsSettings(BaseModel):
     concurrency: int = 2
     max_attempts: int = 3
     retry_wait_seconds: float = 2.0
-    heartbeat_seconds: float = 2.0
-    stalled_after_seconds: float = 10.0
+    # A worker's sign of life (one UPDATE), and how long without one makes its jobs someone else's: a killed
+    # worker's job resumes within 1.5 x stalled_after_seconds.
+    heartbeat_seconds: float = 5.0
+    stalled_after_seconds: float = 30.0
     # New jobs and cancellations arrive by LISTEN/NOTIFY at once; the poll is the fallback, and it starts retries
     # whose wait is over. Each poll is a few queries: every second, the idle server's largest CPU use.
     polling_seconds: float = 5.0
