@@ -49,16 +49,15 @@ async def _user(session: AsyncSession) -> User:
     return user
 
 
-async def _probe(session: AsyncSession, user: User, project: str, assistant_id: str, **kw: Any) -> dict[str, Any]:
-    found = await turn_repository.probe(
+async def _probe(session: AsyncSession, user: User, assistant_id: str, **kw: Any) -> dict[str, Any]:
+    found = await turn_repository.start(
         session,
+        assistant_id=assistant_id,
         conversation_id=kw.get("conversation_id", new_id()),
         user_id=user.id,
-        project=project,
-        assistant_id=assistant_id,
         credential_type="LiteLLM",
-        attached_integrations=kw.get("attached", []),
     )
+    assert found.assistant is not None and found.assistant.id == assistant_id
     return {
         "owner": found.owner_id,
         "finished": found.finished_at is not None,
@@ -81,13 +80,17 @@ async def test_the_probe_finds_what_a_turn_needs_and_nothing_else(db_session: As
     assistant = Assistant(name="probed", project=project, created_by=user.id)
     db_session.add(assistant)
     await db_session.flush()
-    assert await _probe(db_session, user, project, assistant.id) == NOTHING
+    assert await _probe(db_session, user, assistant.id) == NOTHING
+    missing = await turn_repository.start(
+        db_session, assistant_id=new_id(), conversation_id=new_id(), user_id=user.id, credential_type="LiteLLM"
+    )
+    assert missing.assistant is None and not (missing.has_budgets or missing.has_skills or missing.has_credentials)
 
     # The conversation: its owner, finished or not, and whether its messages carry files.
     conversation = Conversation(user_id=user.id, project=project, name="c")
     db_session.add(conversation)
     await db_session.flush()
-    found = await _probe(db_session, user, project, assistant.id, conversation_id=conversation.id)
+    found = await _probe(db_session, user, assistant.id, conversation_id=conversation.id)
     assert found == NOTHING | {"owner": user.id}
     now = datetime.now(UTC)
     for position, names in enumerate(([], ["file-1"])):
@@ -99,7 +102,7 @@ async def test_the_probe_finds_what_a_turn_needs_and_nothing_else(db_session: As
         )  # fmt: skip
     conversation.finished_at = now
     await db_session.flush()
-    found = await _probe(db_session, user, project, assistant.id, conversation_id=conversation.id)
+    found = await _probe(db_session, user, assistant.id, conversation_id=conversation.id)
     assert found == NOTHING | {"owner": user.id, "finished": True, "files": True}
 
     # Budgets: the user's, the project's, its cost center's, the project's budget groups (each alone).
@@ -116,7 +119,7 @@ async def test_the_probe_finds_what_a_turn_needs_and_nothing_else(db_session: As
     ):
         db_session.add(row)
         await db_session.flush()
-        assert (await _probe(db_session, user, project, assistant.id))["budgets"] is True
+        assert (await _probe(db_session, user, assistant.id))["budgets"] is True
         await db_session.delete(row)
         await db_session.flush()
     db_session.add(Budget(scope="user", subject=other.id, max_budget=1.0))  # someone else's: not this turn's
@@ -125,7 +128,7 @@ async def test_the_probe_finds_what_a_turn_needs_and_nothing_else(db_session: As
     await db_session.flush()
     gone.deleted_at = now  # a deleted group counts no more
     await db_session.flush()
-    assert (await _probe(db_session, user, project, assistant.id))["budgets"] is False
+    assert (await _probe(db_session, user, assistant.id))["budgets"] is False
 
     # Skills attached to the assistant.
     skill = Skill(name="s", slug=f"s-{uuid.uuid4().hex[:8]}", project=project, created_by=user.id)
@@ -133,30 +136,50 @@ async def test_the_probe_finds_what_a_turn_needs_and_nothing_else(db_session: As
     await db_session.flush()
     db_session.add(AssistantSkill(assistant_id=assistant.id, skill_id=skill.id))
     await db_session.flush()
-    assert (await _probe(db_session, user, project, assistant.id))["skills"] is True
+    assert (await _probe(db_session, user, assistant.id))["skills"] is True
 
     # LLM credentials: the caller's in the project or global, the project's, or one the assistant names.
     def llm(**kw: Any) -> Integration:
         return Integration(alias=f"a-{uuid.uuid4().hex[:6]}", credential_type="LiteLLM", **kw)
 
-    for key, attached in (
-        (llm(setting_type="user", owner_id=user.id, project_name=project), False),
-        (llm(setting_type="user", owner_id=user.id, project_name=elsewhere, is_global=True), False),
-        (llm(setting_type="project", project_name=project), False),
-        (llm(setting_type="user", owner_id=other.id, project_name=elsewhere), True),
+    for key in (
+        llm(setting_type="user", owner_id=user.id, project_name=project),
+        llm(setting_type="user", owner_id=user.id, project_name=elsewhere, is_global=True),
+        llm(setting_type="project", project_name=project),
     ):
         db_session.add(key)
         await db_session.flush()
-        named = [key.id] if attached else []
-        assert (await _probe(db_session, user, project, assistant.id, attached=named))["credentials"] is True
-        if attached:  # not named: another user's key is not this turn's
-            assert (await _probe(db_session, user, project, assistant.id))["credentials"] is False
+        assert (await _probe(db_session, user, assistant.id))["credentials"] is True
         await db_session.delete(key)
         await db_session.flush()
+    # Another user's key counts only where the assistant's configuration names it (a toolkit, a tool, an
+    # MCP server).
+    lent = llm(setting_type="user", owner_id=other.id, project_name=elsewhere)
+    db_session.add(lent)
+    await db_session.flush()
+    assert (await _probe(db_session, user, assistant.id))["credentials"] is False
+    named = {"settings": {"id": lent.id}}
+    for toolkits, servers in (
+        ([{"toolkit": "t", "tools": [], **named}], []),
+        ([{"toolkit": "t", "tools": [{"name": "x", **named}]}], []),
+        ([], [{"name": "m", **named}]),
+    ):
+        assistant.toolkits, assistant.mcp_servers = toolkits, servers
+        await db_session.flush()
+        assert (await _probe(db_session, user, assistant.id))["credentials"] is True
+        loaded = await turn_repository.start(
+            db_session, assistant_id=assistant.id, conversation_id="", user_id=user.id, credential_type="LiteLLM"
+        )
+        assert loaded.assistant is not None  # the row as the ORM would load it (JSON columns parsed)
+        assert (loaded.assistant.toolkits, loaded.assistant.mcp_servers) == (toolkits, servers)
+        assert (loaded.assistant.project, loaded.assistant.created_by) == (project, user.id)
+    assistant.toolkits, assistant.mcp_servers = [], []
+    await db_session.delete(lent)
+    await db_session.flush()
     db_session.add(llm(setting_type="user", owner_id=user.id, project_name=elsewhere))  # another project's
     db_session.add(Integration(alias="jira", credential_type="Jira", setting_type="project", project_name=project))
     await db_session.flush()
-    assert (await _probe(db_session, user, project, assistant.id))["credentials"] is False
+    assert (await _probe(db_session, user, assistant.id))["credentials"] is False
 
 
 def _turn(conversation_id: str, user_id: str, assistant_id: str, text: str) -> dict[str, Any]:

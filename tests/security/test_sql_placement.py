@@ -19,9 +19,8 @@ ALLOWED = {
     "db/raw.py": "runs the repositories' raw statements on the driver connection (it writes none of its own)",
     "doctor/postgres.py": "`codemill doctor` inspects the database server itself (version, extensions, settings)",
     "integrations/checks_direct.py": "an integration's Test connects to the user's own database (SELECT 1)",
+    "db/notifications.py": "keeps the process's LISTEN connection alive (SELECT 1 on a raw asyncpg connection)",
     "db/statements.py": "statements about the database itself: liveness, NOTIFY, commit durability",
-    "auth/cache.py": "keeps its LISTEN connection alive (SELECT 1 on a raw asyncpg connection)",
-    "plugins/revocation_listener.py": "keeps its LISTEN connection alive (SELECT 1 on a raw asyncpg connection)",
     "toolkits/sql.py": "the SQL toolkit runs the user's query against the user's own database",
 }
 

@@ -30,7 +30,7 @@ from codemill.agent.loop import AgentRequest, AgentRun, Chunk, Final, ThoughtUpd
 from codemill.agent.records import BASE_RECORD
 from codemill.analytics.budgets.service import ensure_within_budget
 from codemill.assistants import sealing
-from codemill.assistants import service as assistants
+from codemill.auth import policy
 from codemill.auth.principal import Principal
 from codemill.conversations import repository, turn_repository
 from codemill.conversations.assistant_tools import LLM_CREDENTIAL_TYPE, llm_credentials, tools_for
@@ -39,7 +39,6 @@ from codemill.conversations.prompt import client_history, fit, has_client_histor
 from codemill.conversations.schemas import ChatRequest
 from codemill.db.engine import reading
 from codemill.errors import PayloadTooLarge
-from codemill.integrations.resolve import attached_integration_ids
 from codemill.llm.catalogue import CatalogueModel
 from codemill.llm.gateway import LLMGateway
 from codemill.llm.provider import ChatMessage, LLMProvider
@@ -113,20 +112,19 @@ async def prepare(resources: ChatResources, principal: Principal, assistant_id: 
             details={"field": "text", "length": len(body.text), "limit": limit},
             help="Send a shorter message, or attach the content as a file.",
         )
-    # Only reads here, in one connection: no BEGIN/ROLLBACK round trips on the hot path. One probe says which
-    # of the optional lookups (credentials, history, budgets, skills, files) have anything to find.
+    # Only reads here, in one connection: no BEGIN/ROLLBACK round trips on the hot path. One statement brings the
+    # assistant and says which of the optional lookups (credentials, history, budgets, skills, files) have
+    # anything to find.
     async with reading(resources.chat_sessions) as session:
-        assistant = await assistants.get_visible(session, principal, assistant_id)
-        model = resources.llm.model(body.llm_model or assistant.llm_model_type)
-        found = await turn_repository.probe(
+        found = await turn_repository.start(
             session,
+            assistant_id=assistant_id,
             conversation_id=body.conversation_id,
             user_id=principal.user_id,
-            project=assistant.project,
-            assistant_id=assistant.id,
             credential_type=LLM_CREDENTIAL_TYPE,
-            attached_integrations=attached_integration_ids(assistant),
         )
+        assistant = policy.ensure_assistant_visible(principal, found.assistant)
+        model = resources.llm.model(body.llm_model or assistant.llm_model_type)
         credentials = await llm_credentials(session, principal, assistant, model) if found.has_credentials else None
         provider = resources.llm.provider_for(model, credentials)
         variables = await sealing.prompt_values(session, assistant)  # sensitive values opened here, only

@@ -1,9 +1,10 @@
 """The chat turn's own SQL, run on the driver connection (`db.raw`: the hot path skips SQLAlchemy's
-per-statement pipeline): the probe before the turn, its question stored, its answer finished.
+per-statement pipeline): the turn's start, its question stored, its answer finished.
 
-The probe: most turns have no budget, no skills, no LLM integration and no attached files; asking for each of
-them cost a statement apiece (~0.8 ms of CPU each in the API process, more in PostgreSQL). One statement
-answers all of them; the turn then loads only what exists, through the owning domain's services as before.
+The start: the assistant, and whether the turn's optional lookups have anything to find. Most turns have no
+budget, no skills, no LLM integration and no attached files; asking for each of them cost a statement apiece
+(~0.8 ms of CPU each in the API process, more in PostgreSQL). One statement answers all of them; the turn then
+loads only what exists, through the owning domain's services as before.
 """
 
 from __future__ import annotations
@@ -17,13 +18,19 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.db.raw import RawSql, fetch_row, fetch_value, run
+from codemill.models import Assistant
 
 # Turns of one conversation sent at once: each is stored, after at most this many tries for a slot.
 SLOT_RACE_ATTEMPTS = 20
 
-_PROBE = RawSql.of(
-    """
-    SELECT c.user_id AS owner_id, c.finished_at,
+# The assistant's columns, in the order of its table.
+_ASSISTANT_COLUMNS = tuple(column.name for column in Assistant.__table__.columns)
+
+_START = RawSql.of(
+    "SELECT "  # noqa: S608  (column names of the model; every value is a bound parameter)
+    + ", ".join(f"a.{name} AS assistant_{name}" for name in _ASSISTANT_COLUMNS)
+    + """,
+           c.user_id AS owner_id, c.finished_at,
            c.id IS NOT NULL AND EXISTS (
                SELECT 1 FROM conversation_messages m
                WHERE m.conversation_id = :conversation_id AND m.file_names <> CAST('[]' AS jsonb)
@@ -31,32 +38,41 @@ _PROBE = RawSql.of(
            EXISTS (
                SELECT 1 FROM budgets b
                WHERE (b.scope = 'user' AND b.subject = :user_id)
-                  OR (b.scope = 'project' AND b.subject = :project)
+                  OR (b.scope = 'project' AND b.subject = a.project)
                   OR (b.scope = 'cost_center' AND b.subject IN (
-                         SELECT cost_center_id FROM cost_center_projects WHERE project = :project))
+                         SELECT cost_center_id FROM cost_center_projects WHERE project = a.project))
            ) OR EXISTS (
-               SELECT 1 FROM project_budget_groups g WHERE g.project_name = :project AND g.deleted_at IS NULL
+               SELECT 1 FROM project_budget_groups g WHERE g.project_name = a.project AND g.deleted_at IS NULL
            ) AS has_budgets,
-           EXISTS (SELECT 1 FROM assistant_skills s WHERE s.assistant_id = :assistant_id) AS has_skills,
+           EXISTS (SELECT 1 FROM assistant_skills s WHERE s.assistant_id = a.id) AS has_skills,
            EXISTS (
                SELECT 1 FROM integrations i
                WHERE i.credential_type = :credential_type AND (
                    (i.setting_type = 'user' AND i.owner_id = :user_id
-                        AND (i.is_global OR i.project_name = :project))
-                   OR (i.setting_type = 'project' AND i.project_name = :project)
-                   OR i.id = ANY(CAST(:attached_integrations AS varchar[]))
+                        AND (i.is_global OR i.project_name = a.project))
+                   OR (i.setting_type = 'project' AND i.project_name = a.project)
+                   -- the integrations the assistant's configuration names (a superset is harmless: the
+                   -- lookup that follows decides)
+                   OR i.id IN (
+                       SELECT jsonb_path_query(a.toolkits, 'lax $[*].settings.id') #>> '{}'
+                       UNION ALL SELECT jsonb_path_query(a.toolkits, 'lax $[*].tools[*].settings.id') #>> '{}'
+                       UNION ALL SELECT jsonb_path_query(a.mcp_servers, 'lax $[*].settings.id') #>> '{}'
+                   )
                )
            ) AS has_credentials
     FROM (SELECT 1) AS one
+    LEFT JOIN assistants a ON a.id = :assistant_id
     LEFT JOIN conversations c ON c.id = :conversation_id
     """
 )
 
 
 @dataclass(frozen=True, slots=True)
-class TurnProbe:
-    """What exists for a turn: its conversation (owner, finished), files, budgets, skills, LLM credentials."""
+class TurnStart:
+    """A turn's assistant (None: no such id), and what exists for the turn: its conversation (owner,
+    finished), files in it, budgets it falls under, the assistant's skills, LLM credentials to look up."""
 
+    assistant: Assistant | None
     owner_id: str | None
     finished_at: datetime | None
     has_files: bool
@@ -65,37 +81,33 @@ class TurnProbe:
     has_credentials: bool
 
 
-async def probe(
-    session: AsyncSession,
-    *,
-    conversation_id: str,
-    user_id: str,
-    project: str,
-    assistant_id: str,
-    credential_type: str,
-    attached_integrations: list[str],
-) -> TurnProbe:
-    """One statement (an autocommit session): see TurnProbe."""
+async def start(
+    session: AsyncSession, *, assistant_id: str, conversation_id: str, user_id: str, credential_type: str
+) -> TurnStart:
+    """One statement (an autocommit session): the assistant and the rest of TurnStart."""
+    if "\x00" in assistant_id + conversation_id:  # text PostgreSQL cannot hold matches nothing
+        return TurnStart(None, None, None, has_files=False, has_budgets=False, has_skills=False, has_credentials=False)
     row = await fetch_row(
         session,
-        _PROBE,
+        _START,
         {
+            "assistant_id": assistant_id,
             "conversation_id": conversation_id,
             "user_id": user_id,
-            "project": project,
-            "assistant_id": assistant_id,
             "credential_type": credential_type,
-            "attached_integrations": attached_integrations,
         },
     )
-    assert row is not None  # one row always (the LEFT JOIN on a single row)
-    return TurnProbe(
+    assert row is not None  # one row always (LEFT JOINs on a single row)
+    found = row["assistant_id"] is not None
+    return TurnStart(
+        # A plain object of the row (not attached to a session): the turn reads it, never changes it.
+        assistant=Assistant(**{name: row[f"assistant_{name}"] for name in _ASSISTANT_COLUMNS}) if found else None,
         owner_id=row["owner_id"],
         finished_at=row["finished_at"],
         has_files=bool(row["has_files"]),
-        has_budgets=bool(row["has_budgets"]),
-        has_skills=bool(row["has_skills"]),
-        has_credentials=bool(row["has_credentials"]),
+        has_budgets=found and bool(row["has_budgets"]),
+        has_skills=found and bool(row["has_skills"]),
+        has_credentials=found and bool(row["has_credentials"]),
     )
 
 
