@@ -21,7 +21,7 @@ from codemill.automation import scheduler
 from codemill.conversations.checkpoints import ToolCallCheckpoints
 from codemill.conversations.turn import mark_abandoned_turns
 from codemill.datasources.runtime import IndexingRuntime
-from codemill.db.engine import Slots, asyncpg_dsn, make_engine, make_sessionmaker, slotted
+from codemill.db.engine import asyncpg_dsn, make_engine, make_sessionmaker, slotted
 from codemill.db.notifications import Notifications
 from codemill.diagrams.renderer import MermaidRenderer
 from codemill.diagrams.service import build_renderer
@@ -106,7 +106,6 @@ class Resources:
     # Chat turns' sessions: at most `chat.database_slots` open at once, so a burst of chats queues for a few
     # milliseconds instead of failing on the pool's timeout or holding a PostgreSQL backend each.
     chat_sessions: async_sessionmaker[AsyncSession] = field(init=False)
-    chat_turn_sessions: async_sessionmaker[AsyncSession] = field(init=False)
     # Marks chat turns that a stopped server left in progress as interrupted (at start, then periodically).
     turn_sweeper: asyncio.Task[None] | None = field(init=False, default=None)
     # Workflow executions likewise (see workflows.engine): a burst of runs waits for connections in turn.
@@ -132,11 +131,10 @@ class Resources:
             self.sessions.configure(info={CIPHER_INFO_KEY: self.cipher})
         self.plugin_keys = PluginKeysFromIntegrations(PluginKeyStore(self.sessions))
         self.llm = LLMGateway(self.settings.llm, self.catalogue, self.outbound)
-        # Chat turns' own database steps (and their tools' gathering): a few connections serve them all; the
-        # steps of turns under way (storing the question and the answer) before new turns' first step.
-        chat_slots = Slots(min(self.settings.chat.database_slots, self.settings.database_pool_size))
-        self.chat_sessions = slotted(self.sessions, chat_slots)
-        self.chat_turn_sessions = slotted(self.sessions, chat_slots, urgent=True)
+        # Chat turns' own database steps (and their tools' gathering): a few connections serve them all.
+        self.chat_sessions = slotted(
+            self.sessions, min(self.settings.chat.database_slots, self.settings.database_pool_size)
+        )
         self.workflow_db_slots = asyncio.Semaphore(max(2, self.settings.database_pool_size // 2))
         self.indexing = IndexingRuntime(self.settings, self.database_url, self.sessions, self.http, self.outbound)
         # Workflow executions run as jobs on the same queue and workers.

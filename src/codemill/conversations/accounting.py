@@ -52,7 +52,7 @@ async def finished(turn: Turn) -> None:
         for t in thoughts
     ]
     if rows:
-        async with turn.resources.chat_turn_sessions() as session, session.begin():
+        async with turn.resources.chat_sessions() as session, session.begin():
             await analytics.record_tool_calls(session, rows)
     count_calls(turn.run.calls)
     observed_metrics = metrics()

@@ -64,10 +64,8 @@ class ChatResources(Protocol):
     sessions: async_sessionmaker[AsyncSession]
     http: httpx.AsyncClient
     llm: LLMGateway
-    # The chat's sessions: at most `chat.database_slots` open at once; a turn under way stores its question and
-    # answer with the urgent ones (chat_turn_sessions: the next free slot is theirs).
+    # The chat's sessions: at most `chat.database_slots` open at once.
     chat_sessions: async_sessionmaker[AsyncSession]
-    chat_turn_sessions: async_sessionmaker[AsyncSession]
 
 
 @dataclass(slots=True)
@@ -359,7 +357,7 @@ async def begin(turn: Turn) -> None:
         "answered_at": now,
         "response_time": round(turn.elapsed(), 4),
     }
-    async with reading(turn.resources.chat_turn_sessions) as session:
+    async with reading(turn.resources.chat_sessions) as session:
         stored = await turn_repository.begin_turn(session, values)
     if stored:
         turn.answer_id, turn.saved_at = answer_id, time.perf_counter()
@@ -382,7 +380,7 @@ async def save_partial(turn: Turn) -> None:
     """Save the answer so far (one UPDATE, no transaction kept open)."""
     assert turn.answer_id is not None
     turn.saved_at = time.perf_counter()
-    async with reading(turn.resources.chat_turn_sessions) as session:
+    async with reading(turn.resources.chat_sessions) as session:
         await repository.save_partial_answer(session, turn.answer_id, turn.run.partial_text, datetime.now(UTC))
 
 
@@ -400,11 +398,11 @@ async def save(turn: Turn, status: str, answer: str) -> None:
     conversation is someone else's, or history is off) nothing more."""
     owner = UsageOwner(turn.principal.user_id, turn.assistant.project, turn.assistant.id, turn.conversation_id)
     if turn.answer_id is None:
-        async with turn.resources.chat_turn_sessions() as session, session.begin():
+        async with turn.resources.chat_sessions() as session, session.begin():
             await record_usage(session, owner, turn.run.calls)
         return
     # One statement (answer, usage rows): atomic on its own, so no BEGIN/COMMIT round trips.
-    async with reading(turn.resources.chat_turn_sessions) as session:
+    async with reading(turn.resources.chat_sessions) as session:
         await turn_repository.finish_turn(
             session, {**_answer_values(turn, status, answer), "usage": _json(_usage(owner, turn))}
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from types import TracebackType
@@ -73,56 +72,15 @@ async def reading(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[A
         yield session
 
 
-class Slots:
-    """At most `size` holders at once; waiting holders get a slot in turn, the urgent ones first.
-
-    A chat's later steps (storing the question its first words wait on, storing the answer) are urgent: under a
-    burst of new chats they would otherwise queue behind every new chat's first step, and every chat would
-    start late rather than the first ones early.
-    """
-
-    def __init__(self, size: int) -> None:
-        self._free = size
-        self._waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (deque(), deque())
-
-    async def acquire(self, urgent: bool = False) -> None:
-        """Wait for a slot."""
-        if self._free > 0 and not self._waiting[0] and not self._waiting[1]:
-            self._free -= 1
-            return
-        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        queue = self._waiting[0 if urgent else 1]
-        queue.append(turn)
-        try:
-            await turn
-        except asyncio.CancelledError:
-            if turn.done() and not turn.cancelled():
-                self.release()  # handed a slot just as the wait was cancelled: pass it on
-            else:
-                queue.remove(turn)
-            raise
-
-    def release(self) -> None:
-        """Give the slot to the next waiter (urgent first), or free it."""
-        for queue in self._waiting:
-            while queue:
-                turn = queue.popleft()
-                if not turn.done():
-                    turn.set_result(None)
-                    return
-        self._free += 1
-
-
 class SlottedSession(AsyncSession):
-    """A session that holds one of a `Slots`' slots while it is open (`async with`)."""
+    """A session that holds one of a semaphore's slots while it is open (`async with`)."""
 
-    def __init__(self, *args: Any, slots: Slots, urgent: bool = False, **kw: Any) -> None:
+    def __init__(self, *args: Any, slots: asyncio.Semaphore, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self._slots = slots
-        self._urgent = urgent
 
     async def __aenter__(self) -> Self:
-        await self._slots.acquire(self._urgent)
+        await self._slots.acquire()
         return self
 
     async def __aexit__(
@@ -134,11 +92,8 @@ class SlottedSession(AsyncSession):
             self._slots.release()
 
 
-def slotted(
-    sessions: async_sessionmaker[AsyncSession], slots: Slots, *, urgent: bool = False
-) -> async_sessionmaker[AsyncSession]:
-    """Sessions like `sessions` (same engine and options) of which at most the slots' size are open at once
-    (with every other sessionmaker on the same slots): a busy path (the chat) then uses at most that many
-    connections, however many requests it serves; the rest wait their turn for a few milliseconds instead of
-    each holding a PostgreSQL backend (~20-30 MB each). `urgent` sessions get the next free slot first."""
-    return async_sessionmaker(class_=SlottedSession, slots=slots, urgent=urgent, **sessions.kw)
+def slotted(sessions: async_sessionmaker[AsyncSession], slots: int) -> async_sessionmaker[AsyncSession]:
+    """Sessions like `sessions` (same engine and options) of which at most `slots` are open at once: a busy
+    path (the chat) then uses at most that many connections, however many requests it serves; the rest wait
+    their turn for a few milliseconds instead of each holding a PostgreSQL backend (~20-30 MB each)."""
+    return async_sessionmaker(class_=SlottedSession, slots=asyncio.Semaphore(slots), **sessions.kw)
