@@ -23,6 +23,7 @@ from codemill.conversations.turn import mark_abandoned_turns
 from codemill.datasources.runtime import IndexingRuntime
 from codemill.db.engine import asyncpg_dsn, make_engine, make_sessionmaker, slotted
 from codemill.db.notifications import Notifications
+from codemill.db.raw import RawPool
 from codemill.diagrams.renderer import MermaidRenderer
 from codemill.diagrams.service import build_renderer
 from codemill.integrations.keyring import build_cipher
@@ -106,6 +107,7 @@ class Resources:
     # Chat turns' sessions: at most `chat.database_slots` open at once, so a burst of chats queues for a few
     # milliseconds instead of failing on the pool's timeout or holding a PostgreSQL backend each.
     chat_sessions: async_sessionmaker[AsyncSession] = field(init=False)
+    chat_db: RawPool = field(init=False)
     # Marks chat turns that a stopped server left in progress as interrupted (at start, then periodically).
     turn_sweeper: asyncio.Task[None] | None = field(init=False, default=None)
     # Workflow executions likewise (see workflows.engine): a burst of runs waits for connections in turn.
@@ -132,9 +134,10 @@ class Resources:
         self.plugin_keys = PluginKeysFromIntegrations(PluginKeyStore(self.sessions))
         self.llm = LLMGateway(self.settings.llm, self.catalogue, self.outbound)
         # Chat turns' own database steps (and their tools' gathering): a few connections serve them all.
-        self.chat_sessions = slotted(
-            self.sessions, min(self.settings.chat.database_slots, self.settings.database_pool_size)
-        )
+        chat_slots = min(self.settings.chat.database_slots, self.settings.database_pool_size)
+        self.chat_sessions = slotted(self.sessions, chat_slots)
+        # And their raw statements (the turn's start, question, answer): as many connections, on their own pool.
+        self.chat_db = RawPool(self.database_url, chat_slots, name="codemill-chat")
         self.workflow_db_slots = asyncio.Semaphore(max(2, self.settings.database_pool_size // 2))
         self.indexing = IndexingRuntime(self.settings, self.database_url, self.sessions, self.http, self.outbound)
         # Workflow executions run as jobs on the same queue and workers.
@@ -213,6 +216,7 @@ class Resources:
         if self.turn_sweeper is not None:
             self.turn_sweeper.cancel()
         await self.stop_chats()
+        await self.chat_db.close()
         await self.plugin_revocations.stop()
         await self.plugins.stop()
         await self.indexing.close()

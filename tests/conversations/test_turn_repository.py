@@ -6,15 +6,16 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
+import asyncpg
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from codemill.conversations import turn_repository
-from codemill.db.engine import make_sessionmaker, reading
-from codemill.db.raw import RawSql
+from codemill.db.engine import make_sessionmaker
+from codemill.db.raw import RawPool, RawSql
 from codemill.models import (
     Assistant,
     AssistantSkill,
@@ -49,9 +50,15 @@ async def _user(session: AsyncSession) -> User:
     return user
 
 
+async def _driver(session: AsyncSession) -> asyncpg.Connection:
+    """The session's own connection (it sees the test's uncommitted rows)."""
+    raw = await (await session.connection()).get_raw_connection()
+    return cast(asyncpg.Connection, raw.driver_connection)
+
+
 async def _probe(session: AsyncSession, user: User, assistant_id: str, **kw: Any) -> dict[str, Any]:
     found = await turn_repository.start(
-        session,
+        await _driver(session),
         assistant_id=assistant_id,
         conversation_id=kw.get("conversation_id", new_id()),
         user_id=user.id,
@@ -82,7 +89,11 @@ async def test_the_probe_finds_what_a_turn_needs_and_nothing_else(db_session: As
     await db_session.flush()
     assert await _probe(db_session, user, assistant.id) == NOTHING
     missing = await turn_repository.start(
-        db_session, assistant_id=new_id(), conversation_id=new_id(), user_id=user.id, credential_type="LiteLLM"
+        await _driver(db_session),
+        assistant_id=new_id(),
+        conversation_id=new_id(),
+        user_id=user.id,
+        credential_type="LiteLLM",
     )
     assert missing.assistant is None and not (missing.has_budgets or missing.has_skills or missing.has_credentials)
 
@@ -168,7 +179,11 @@ async def test_the_probe_finds_what_a_turn_needs_and_nothing_else(db_session: As
         await db_session.flush()
         assert (await _probe(db_session, user, assistant.id))["credentials"] is True
         loaded = await turn_repository.start(
-            db_session, assistant_id=assistant.id, conversation_id="", user_id=user.id, credential_type="LiteLLM"
+            await _driver(db_session),
+            assistant_id=assistant.id,
+            conversation_id="",
+            user_id=user.id,
+            credential_type="LiteLLM",
         )
         assert loaded.assistant is not None  # the row as the ORM would load it (JSON columns parsed)
         assert (loaded.assistant.toolkits, loaded.assistant.mcp_servers) == (toolkits, servers)
@@ -204,20 +219,26 @@ def _turn(conversation_id: str, user_id: str, assistant_id: str, text: str) -> d
     }
 
 
-async def test_turns_sent_at_once_to_one_conversation_are_all_stored_in_order(engine: AsyncEngine) -> None:
+async def test_turns_sent_at_once_to_one_conversation_are_all_stored_in_order(
+    engine: AsyncEngine, database_url: str
+) -> None:
     sessions = make_sessionmaker(engine)
     async with sessions() as session, session.begin():
         user, other = await _user(session), await _user(session)
     conversation_id, assistant_id = new_id(), new_id()
+    pool = RawPool(database_url, 5)
 
     async def begin(text: str, who: User = user) -> bool:
-        async with reading(sessions) as session:
-            return await turn_repository.begin_turn(session, _turn(conversation_id, who.id, assistant_id, text))
+        async with pool.acquire() as conn:
+            return await turn_repository.begin_turn(conn, _turn(conversation_id, who.id, assistant_id, text))
 
-    assert await begin("first") is True
-    # Five at once (the pool has five connections): each takes its own slot.
-    assert await asyncio.gather(*(begin(f"q{i}") for i in range(5))) == [True] * 5
-    assert await begin("not yours", other) is False  # another user's conversation: nothing stored
+    try:
+        assert await begin("first") is True
+        # Five at once (five connections): each takes its own slot.
+        assert await asyncio.gather(*(begin(f"q{i}") for i in range(5))) == [True] * 5
+        assert await begin("not yours", other) is False  # another user's conversation: nothing stored
+    finally:
+        await pool.close()
 
     async with sessions() as session:
         conversation = await session.get(Conversation, conversation_id)

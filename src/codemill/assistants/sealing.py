@@ -142,8 +142,15 @@ async def prompt_values(session: AsyncSession, assistant: Assistant) -> dict[str
     """The prompt variables' values in clear, by key: what the system prompt renders with."""
     variables = copy.deepcopy(assistant.prompt_variables or [])
     await _opened(session, assistant.id, variables, [])
+    return values_of(variables)
+
+
+def values_of(prompt_variables: list[dict[str, Any]]) -> dict[str, str]:
+    """Prompt variables' values by key (as they are: sealed ones are opened by prompt_values)."""
     return {
-        str(v.get("key")): str(v.get("default_value") or "") for v in variables if isinstance(v, dict) and v.get("key")
+        str(v.get("key")): str(v.get("default_value") or "")
+        for v in prompt_variables
+        if isinstance(v, dict) and v.get("key")
     }
 
 

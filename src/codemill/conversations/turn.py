@@ -38,6 +38,7 @@ from codemill.conversations.checkpoints import pause
 from codemill.conversations.prompt import client_history, fit, has_client_history, stored_history, system_prompt
 from codemill.conversations.schemas import ChatRequest
 from codemill.db.engine import reading
+from codemill.db.raw import RawPool
 from codemill.errors import PayloadTooLarge
 from codemill.llm.catalogue import CatalogueModel
 from codemill.llm.gateway import LLMGateway
@@ -64,8 +65,10 @@ class ChatResources(Protocol):
     sessions: async_sessionmaker[AsyncSession]
     http: httpx.AsyncClient
     llm: LLMGateway
-    # The chat's sessions: at most `chat.database_slots` open at once.
+    # The chat's sessions: at most `chat.database_slots` open at once; and its raw statements' connections
+    # (as many).
     chat_sessions: async_sessionmaker[AsyncSession]
+    chat_db: RawPool
 
 
 @dataclass(slots=True)
@@ -112,36 +115,37 @@ async def prepare(resources: ChatResources, principal: Principal, assistant_id: 
             details={"field": "text", "length": len(body.text), "limit": limit},
             help="Send a shorter message, or attach the content as a file.",
         )
-    # Only reads here, in one connection: no BEGIN/ROLLBACK round trips on the hot path. One statement brings the
-    # assistant and says which of the optional lookups (credentials, history, budgets, skills, files) have
-    # anything to find.
-    async with reading(resources.chat_sessions) as session:
+    # One statement brings the assistant and says which of the optional lookups (credentials, history, budgets,
+    # skills, files) have anything to find; those that do share one read-only session (no BEGIN/ROLLBACK).
+    async with resources.chat_db.acquire() as conn:
         found = await turn_repository.start(
-            session,
+            conn,
             assistant_id=assistant_id,
             conversation_id=body.conversation_id,
             user_id=principal.user_id,
             credential_type=LLM_CREDENTIAL_TYPE,
         )
-        assistant = policy.ensure_assistant_visible(principal, found.assistant)
-        model = resources.llm.model(body.llm_model or assistant.llm_model_type)
-        credentials = await llm_credentials(session, principal, assistant, model) if found.has_credentials else None
-        provider = resources.llm.provider_for(model, credentials)
-        variables = await sealing.prompt_values(session, assistant)  # sensitive values opened here, only
-        owner = None if found.owner_id is None else (found.owner_id, found.finished_at)
-        stored = await stored_history(session, principal, body, owner)
-        # Budgets: a hard limit refuses the turn (402) on every way in; soft limits give warnings it carries.
-        over_soft = (
-            await ensure_within_budget(
-                session,
-                principal.user_id,
-                assistant.project,
-                model=model.base_name,
-                premium=resources.llm.catalogue.premium_llms(),
-            )
-            if found.has_budgets
-            else []
-        )
+    assistant = policy.ensure_assistant_visible(principal, found.assistant)
+    model = resources.llm.model(body.llm_model or assistant.llm_model_type)
+    credentials, variables, stored, over_soft = None, _plain_prompt_values(assistant), [], []
+    owner = None if found.owner_id is None else (found.owner_id, found.finished_at)
+    if found.has_credentials or owner is not None or found.has_budgets or variables is None:
+        async with reading(resources.chat_sessions) as session:
+            if found.has_credentials:
+                credentials = await llm_credentials(session, principal, assistant, model)
+            if variables is None:
+                variables = await sealing.prompt_values(session, assistant)  # sensitive values opened here, only
+            stored = await stored_history(session, principal, body, owner)
+            if found.has_budgets:  # a hard limit refuses the turn (402) on every way in; soft limits give warnings
+                over_soft = await ensure_within_budget(
+                    session,
+                    principal.user_id,
+                    assistant.project,
+                    model=model.base_name,
+                    premium=resources.llm.catalogue.premium_llms(),
+                )
+    assert variables is not None
+    provider = resources.llm.provider_for(model, credentials)
     system = await system_prompt(body, assistant, principal, variables)
     history = client_history(body) if has_client_history(body) else stored
     messages = [ChatMessage("system", system)] if system.strip() else []
@@ -169,6 +173,13 @@ async def prepare(resources: ChatResources, principal: Principal, assistant_id: 
     turn = Turn(resources, principal, body, assistant, model, provider, messages, tools, ctx)
     turn.budget_warnings = [state.warning() for state in over_soft]
     return turn
+
+
+def _plain_prompt_values(assistant: Assistant) -> dict[str, str] | None:
+    """The prompt variables' values when none is sealed (None: they must be opened, in a session)."""
+    if sealing.sealed_values(assistant.prompt_variables or [], []):
+        return None
+    return sealing.values_of(assistant.prompt_variables or [])
 
 
 # 2. Run: the agent, its events as records (the turn is begun first: the question is stored before the model runs).
@@ -357,8 +368,8 @@ async def begin(turn: Turn) -> None:
         "answered_at": now,
         "response_time": round(turn.elapsed(), 4),
     }
-    async with reading(turn.resources.chat_sessions) as session:
-        stored = await turn_repository.begin_turn(session, values)
+    async with turn.resources.chat_db.acquire() as conn:
+        stored = await turn_repository.begin_turn(conn, values)
     if stored:
         turn.answer_id, turn.saved_at = answer_id, time.perf_counter()
     else:
@@ -402,9 +413,9 @@ async def save(turn: Turn, status: str, answer: str) -> None:
             await record_usage(session, owner, turn.run.calls)
         return
     # One statement (answer, usage rows): atomic on its own, so no BEGIN/COMMIT round trips.
-    async with reading(turn.resources.chat_sessions) as session:
+    async with turn.resources.chat_db.acquire() as conn:
         await turn_repository.finish_turn(
-            session, {**_answer_values(turn, status, answer), "usage": _json(_usage(owner, turn))}
+            conn, {**_answer_values(turn, status, answer), "usage": _json(_usage(owner, turn))}
         )
 
 

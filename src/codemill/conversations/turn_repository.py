@@ -1,5 +1,5 @@
-"""The chat turn's own SQL, run on the driver connection (`db.raw`: the hot path skips SQLAlchemy's
-per-statement pipeline): the turn's start, its question stored, its answer finished.
+"""The chat turn's own SQL, raw statements on the chat's own asyncpg pool (`db.raw`: the hot path skips
+SQLAlchemy's per-statement pipeline): the turn's start, its question stored, its answer finished.
 
 The start: the assistant, and whether the turn's optional lookups have anything to find. Most turns have no
 budget, no skills, no LLM integration and no attached files; asking for each of them cost a statement apiece
@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from codemill.db.raw import RawSql, fetch_row, fetch_value, run
 from codemill.models import Assistant
@@ -82,13 +81,13 @@ class TurnStart:
 
 
 async def start(
-    session: AsyncSession, *, assistant_id: str, conversation_id: str, user_id: str, credential_type: str
+    conn: asyncpg.Connection, *, assistant_id: str, conversation_id: str, user_id: str, credential_type: str
 ) -> TurnStart:
-    """One statement (an autocommit session): the assistant and the rest of TurnStart."""
+    """One statement: the assistant and the rest of TurnStart."""
     if "\x00" in assistant_id + conversation_id:  # text PostgreSQL cannot hold matches nothing
         return TurnStart(None, None, None, has_files=False, has_budgets=False, has_skills=False, has_credentials=False)
     row = await fetch_row(
-        session,
+        conn,
         _START,
         {
             "assistant_id": assistant_id,
@@ -206,7 +205,7 @@ _FINISH_TURN = RawSql.of(
 )
 
 
-async def begin_turn(session: AsyncSession, values: Mapping[str, Any]) -> bool:
+async def begin_turn(conn: asyncpg.Connection, values: Mapping[str, Any]) -> bool:
     """Store a turn's question and its answer in progress, creating or touching the conversation (one
     statement, see _BEGIN_TURN); False (nothing stored) when the conversation id is another user's.
 
@@ -217,13 +216,13 @@ async def begin_turn(session: AsyncSession, values: Mapping[str, Any]) -> bool:
     values = {"parent_id": None, **values}
     for attempt in range(SLOT_RACE_ATTEMPTS):
         try:
-            return bool(await fetch_value(session, _BEGIN_TURN, values))
+            return bool(await fetch_value(conn, _BEGIN_TURN, values))
         except asyncpg.UniqueViolationError:  # another turn of this conversation took the slot first
             if attempt == SLOT_RACE_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
 
 
-async def finish_turn(session: AsyncSession, values: Mapping[str, Any]) -> None:
+async def finish_turn(conn: asyncpg.Connection, values: Mapping[str, Any]) -> None:
     """Store a begun turn's answer and its usage rows (see _FINISH_TURN; JSON parameters as JSON text)."""
-    await run(session, _FINISH_TURN, values)
+    await run(conn, _FINISH_TURN, values)
