@@ -75,6 +75,13 @@ async def _json_codecs(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(name, encoder=str, decoder=orjson.loads, schema="pg_catalog", format="text")
 
 
+async def _reset(conn: asyncpg.Connection) -> None:
+    """Instead of asyncpg's reset on release (RESET ALL, UNLISTEN, CLOSE ALL…: a round trip per use): raw
+    statements leave no session state, only a transaction a failure left open is ended."""
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
+
+
 class RawPool:
     """At most `size` asyncpg connections, opened on demand and closed after `idle_seconds` unused: a connection
     handed out was used moments ago (a database restart shows as new connections, not as failing old ones), and
@@ -106,6 +113,7 @@ class RawPool:
                     max_size=self._size,
                     max_inactive_connection_lifetime=self._idle_seconds,
                     init=_json_codecs,
+                    reset=_reset,
                     server_settings={"application_name": self._name},
                 )
             return self._pool
