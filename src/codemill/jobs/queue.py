@@ -46,6 +46,8 @@ class JobQueue:
             kwargs={"options": f"-c search_path={SCHEMA},public", "application_name": "codemill-jobs"},
             min_size=1,
             max_size=max(4, settings.concurrency + 3),
+            # Connections beyond the first close after a minute unused (psycopg's default keeps them 10).
+            max_idle=60.0,
         )
         self.app = App(connector=connector)
         self._opened = False
