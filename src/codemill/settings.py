@@ -129,9 +129,9 @@ class ChatSettings(BaseModel):
     # A turn in progress with no save for this long belongs to a dead server: marked interrupted by any
     # server (at start and then every half of this). Above the longest tool call, so a live turn is not marked.
     interrupted_after_seconds: float = 300.0
-    # Chat turns using the database at once, per worker process (each step takes milliseconds; more slots
-    # only cost PostgreSQL memory, one backend each). At most CODEMILL_DATABASE_POOL_SIZE.
-    database_slots: int = Field(default=8, ge=1)
+    # Chat turns using the database at once, per worker process (each step takes a few milliseconds: 4 serve
+    # ~250 chats/s; more slots only cost PostgreSQL memory, one backend each). At most CODEMILL_DATABASE_POOL_SIZE.
+    database_slots: int = Field(default=4, ge=1)
 
 
 class EmbeddingsSettings(BaseModel):
