@@ -415,27 +415,21 @@ async def save(turn: Turn, status: str, answer: str) -> None:
     # One statement (answer, usage rows): atomic on its own, so no BEGIN/COMMIT round trips.
     async with turn.resources.chat_db.acquire() as conn:
         await turn_repository.finish_turn(
-            conn, {**_answer_values(turn, status, answer), "usage": _json(_usage(owner, turn))}
+            conn, {**_answer_values(turn, status, answer), "usage": _json(usage_rows(owner, turn.run.calls))}
         )
 
 
-def _answer_values(turn: Turn, status: str, answer: str, answer_id: str | None = None) -> dict[str, Any]:
-    calls = turn.run.calls
+def _answer_values(turn: Turn, status: str, answer: str) -> dict[str, Any]:
+    totals = usage_totals(turn)
     return {
-        "answer_id": answer_id or turn.answer_id,
+        "answer_id": turn.answer_id,
         "answer": answer,
         "answered_at": datetime.now(UTC),
         "response_time": round(turn.elapsed(), 4),
-        "input_tokens": sum(c.usage.input_tokens for c in calls),
-        "output_tokens": sum(c.usage.output_tokens for c in calls),
-        "money_spent": sum(c.cost for c in calls),
+        **{key: totals[key] for key in ("input_tokens", "output_tokens", "money_spent")},
         "thoughts": _json([t.record() for t in turn.run.thoughts]),
         "status": status,
     }
-
-
-def _usage(owner: UsageOwner, turn: Turn) -> list[dict[str, Any]]:
-    return [row | {"created_at": row["created_at"].isoformat()} for row in usage_rows(owner, turn.run.calls)]
 
 
 def usage_totals(turn: Turn) -> dict[str, Any]:
