@@ -21,7 +21,7 @@ from codemill.automation import scheduler
 from codemill.conversations.checkpoints import ToolCallCheckpoints
 from codemill.conversations.turn import mark_abandoned_turns
 from codemill.datasources.runtime import IndexingRuntime
-from codemill.db.engine import asyncpg_dsn, make_engine, make_sessionmaker, slotted
+from codemill.db.engine import make_engine, make_sessionmaker, slotted
 from codemill.db.notifications import Notifications
 from codemill.db.raw import RawPool
 from codemill.diagrams.renderer import MermaidRenderer
@@ -151,7 +151,7 @@ class Resources:
             self.indexing.worker_companions.append(lambda: scheduler.run_forever(self))
         self.plugins = PluginEngine(self.settings, self.plugin_keys, serve_callout=self.settings.nats.serve_callout)
         # One LISTEN connection for the process: auth-cache invalidations and plugin-key revocations.
-        self.notifications = Notifications(asyncpg_dsn(self.database_url))
+        self.notifications = Notifications(self.database_url)
         self.auth_cache.follow(self.notifications)
         self.plugin_revocations = RevocationListener(self.notifications, self.plugins, self.sessions)
         self.mcp = MCPConnectClient(self.settings.mcp_connect)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import psycopg.conninfo
 import pytest
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 
 from codemill.db import engine as engine_module
-from codemill.db.engine import make_engine
+from codemill.db.engine import libpq_dsn, make_engine
 
 
 async def test_idle_connections_killed_by_the_server_are_replaced(
@@ -47,3 +48,12 @@ async def test_busy_connections_are_not_checked(database_url: str, monkeypatch: 
         assert pings == [1]  # idle (here: at once): checked
     finally:
         await eng.dispose()
+
+
+def test_a_sqlalchemy_url_becomes_a_dsn_asyncpg_and_psycopg_accept() -> None:
+    url = "postgresql+asyncpg://codemill:p%40ss@db.example.com:5432/codemill?ssl=require&application_name=x"
+    assert (
+        libpq_dsn(url) == "postgresql://codemill:p%40ss@db.example.com:5432/codemill?sslmode=require&application_name=x"
+    )
+    psycopg.conninfo.conninfo_to_dict(libpq_dsn(url))  # libpq parses it (`ssl=` it would refuse)
+    assert libpq_dsn("postgresql+asyncpg://u@h/d") == "postgresql://u@h/d"

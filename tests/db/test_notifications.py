@@ -9,18 +9,18 @@ import uuid
 import asyncpg
 import pytest
 
-from codemill.db.engine import asyncpg_dsn
+from codemill.db.engine import libpq_dsn
 from codemill.db.notifications import Notifications
 from tests.support.waiting import wait_until_async
 
 
 async def test_followers_share_one_connection_and_hear_their_own_channels(database_url: str) -> None:
-    dsn = asyncpg_dsn(database_url)
+    dsn = libpq_dsn(database_url)
     channels = [f"test_{uuid.uuid4().hex[:12]}" for _ in range(2)]
     heard: dict[str, list[str]] = {c: [] for c in channels}
     events: list[str] = []
     name = f"listen-{uuid.uuid4().hex[:8]}"  # other servers on this database listen too
-    notifications = Notifications(dsn, application_name=name)
+    notifications = Notifications(database_url, application_name=name)
 
     def failing(_payload: str) -> None:
         raise RuntimeError("a follower that fails")

@@ -15,7 +15,6 @@ import nats.errors
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from codemill.db.engine import asyncpg_dsn
 from codemill.db.notifications import Notifications
 from codemill.plugins import (
     InMemoryPluginKeyVerifier,
@@ -115,7 +114,7 @@ async def test_a_replica_that_missed_a_revocation_closes_the_connection_when_it_
 
     kept_plugin = FakePlugin(plugins.public_url, kept_key, [FakeTool("_ping", _pong)], label="kept")
     gone_plugin = FakePlugin(plugins.public_url, gone_key, [FakeTool("_ping", _pong)], label="gone")
-    notifications = Notifications(asyncpg_dsn(database_url))
+    notifications = Notifications(database_url)
     listener = RevocationListener(notifications, plugins, async_sessionmaker(engine))
     try:
         for plugin, name in ((kept_plugin, "kept"), (gone_plugin, "gone")):

@@ -20,8 +20,9 @@ IDLE_CHECK_SECONDS = 5.0
 _IDLE_SINCE = "codemill_idle_since"
 
 
-def asyncpg_dsn(url: str) -> str:
-    """SQLAlchemy's postgresql+asyncpg://…?ssl=require as a DSN asyncpg.connect understands."""
+def libpq_dsn(url: str) -> str:
+    """SQLAlchemy's postgresql+asyncpg://…?ssl=require as a DSN that asyncpg.connect and psycopg (libpq)
+    understand (`postgresql://…?sslmode=require`)."""
     parts = urlsplit(url)
     scheme = "postgresql" if parts.scheme.startswith("postgres") else parts.scheme
     query = [("sslmode" if key == "ssl" else key, value) for key, value in parse_qsl(parts.query)]

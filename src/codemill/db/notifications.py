@@ -16,6 +16,8 @@ from typing import Any
 
 import asyncpg
 
+from codemill.db.engine import libpq_dsn
+
 log = logging.getLogger(__name__)
 
 KEEPALIVE_SECONDS = 5.0
@@ -39,8 +41,8 @@ class Subscription:
 class Notifications:
     """One reconnecting LISTEN connection for the channels subscribed to (before `start`)."""
 
-    def __init__(self, dsn: str, application_name: str = "codemill-listen") -> None:
-        self._dsn = dsn
+    def __init__(self, database_url: str, application_name: str = "codemill-listen") -> None:
+        self._dsn = libpq_dsn(database_url)
         self._application_name = application_name
         self._subscriptions: list[Subscription] = []
         self._task: asyncio.Task[None] | None = None

@@ -21,7 +21,7 @@ from typing import Any
 import asyncpg
 import orjson
 
-from codemill.db.engine import IDLE_CHECK_SECONDS, asyncpg_dsn
+from codemill.db.engine import IDLE_CHECK_SECONDS, libpq_dsn
 
 # `:name` parameters; not `::type` casts, not inside a word.
 _PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
@@ -90,7 +90,7 @@ class RawPool:
     def __init__(
         self, database_url: str, size: int, *, idle_seconds: float = IDLE_CHECK_SECONDS, name: str = "codemill-raw"
     ) -> None:
-        self._dsn = asyncpg_dsn(database_url)
+        self._dsn = libpq_dsn(database_url)
         self._size = size
         self._idle_seconds = idle_seconds
         self._name = name

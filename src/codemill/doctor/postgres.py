@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
-from codemill.db.engine import asyncpg_dsn
+from codemill.db.engine import libpq_dsn
 from codemill.db.migrate import head_revisions
 from codemill.doctor.report import CheckResult
 from codemill.settings import Settings
@@ -42,7 +42,7 @@ def describe(dsn: str) -> str:
 def resolve_url(settings: Settings) -> tuple[str | None, str]:
     """(asyncpg DSN or None, where it came from)."""
     if settings.database_url is not None:
-        return asyncpg_dsn(settings.database_url.get_secret_value()), "CODEMILL_DATABASE_URL"
+        return libpq_dsn(settings.database_url.get_secret_value()), "CODEMILL_DATABASE_URL"
     return embedded_database_url(settings.data_dir), f"embedded under {settings.data_dir / 'postgres'}"
 
 

@@ -20,6 +20,7 @@ from procrastinate import App, PsycopgConnector, RetryStrategy
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from codemill.db.engine import libpq_dsn
 from codemill.kit.logs import request_id_var
 from codemill.kit.metrics import metrics
 from codemill.settings import JobsSettings
@@ -31,18 +32,13 @@ SCHEMA = "procrastinate"
 REQUEST_ID_ARG = "_request_id"
 
 
-def psycopg_dsn(url: str) -> str:
-    """A libpq conninfo from a SQLAlchemy URL."""
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
-
-
 class JobQueue:
     """One procrastinate app per process; tasks are registered by the domains that own them."""
 
     def __init__(self, database_url: str, settings: JobsSettings) -> None:
         self.settings = settings
         connector = PsycopgConnector(
-            conninfo=psycopg_dsn(database_url),
+            conninfo=libpq_dsn(database_url),
             kwargs={"options": f"-c search_path={SCHEMA},public", "application_name": "codemill-jobs"},
             min_size=1,
             max_size=max(4, settings.concurrency + 3),
